@@ -1,0 +1,10 @@
+import type { Config } from '../config.js';
+import type { Db } from '../db/database.js';
+import type { Logger } from '../logger.js';
+
+/** What activities need from the outside world; the worker builds it once and createActivities closes over it. */
+export interface ActivityDeps {
+  db: Db;
+  config: Config;
+  logger: Logger;
+}

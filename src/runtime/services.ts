@@ -1,0 +1,84 @@
+import type { AddressInfo } from 'node:net';
+import { serve, type ServerType } from '@hono/node-server';
+import type { Client } from '@temporalio/client';
+import { createApp } from '../api/app.js';
+import type { Config } from '../config.js';
+import type { Db } from '../db/database.js';
+import type { Logger } from '../logger.js';
+import { bundleWorkflows, createWorker } from '../worker/worker.js';
+import type { WorkflowBundle } from '@temporalio/worker';
+
+export interface RunningApi {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+export async function startApiServer(input: { config: Config; db: Db; temporal: Client; logger: Logger; port?: number }): Promise<RunningApi> {
+  const app = createApp({ config: input.config, db: input.db, temporal: input.temporal, logger: input.logger });
+  const port = input.port ?? input.config.port;
+  const server: ServerType = await new Promise((resolve, reject) => {
+    const s = serve({ fetch: app.fetch, port, hostname: input.config.host }, () => resolve(s));
+    s.once('error', reject);
+  });
+  const actualPort = (server.address() as AddressInfo).port;
+  return {
+    url: `http://${input.config.host === '0.0.0.0' ? '127.0.0.1' : input.config.host}:${actualPort}`,
+    port: actualPort,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // keep-alive connections would hold close() open; the API is stateless, so cut them
+        (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+      }),
+  };
+}
+
+export interface RunningWorker {
+  /** Resolves when the worker has stopped (after stop(), or rejects if it crashed). */
+  done: Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startWorker(input: {
+  config: Config;
+  db: Db;
+  logger: Logger;
+  address: string;
+  bundle?: WorkflowBundle;
+}): Promise<RunningWorker> {
+  const bundle = input.bundle ?? (await bundleWorkflows());
+  const { worker, connection } = await createWorker({
+    address: input.address,
+    namespace: input.config.temporal.namespace,
+    taskQueue: input.config.temporal.taskQueue,
+    bundle,
+    deps: { db: input.db, config: input.config, logger: input.logger.child({ component: 'activities' }) },
+  });
+  const done = worker.run().finally(() => connection.close().catch(() => {}));
+  return {
+    done,
+    stop: async () => {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await done;
+    },
+  };
+}
+
+/** Calls `stop` once on SIGINT/SIGTERM; a second signal exits at once. */
+export function onShutdownSignal(stop: (signal: string) => Promise<void>): void {
+  let stopping = false;
+  const handler = (signal: NodeJS.Signals) => {
+    if (stopping) process.exit(130);
+    stopping = true;
+    stop(signal).then(
+      () => process.exit(0),
+      (err) => {
+        console.error(err);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+}

@@ -1,0 +1,36 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { configSchema } from '../../src/config.js';
+
+// Docker cannot run on our machines, so this checks what the compose file wires instead of running it.
+const compose = parse(readFileSync('docker-compose.yml', 'utf8'), { merge: true });
+
+describe('docker-compose.yml', () => {
+  it('has Postgres, Temporal with its own Postgres, the Temporal UI, migrations, API and worker', () => {
+    expect(Object.keys(compose.services).sort()).toEqual(['api', 'migrate', 'postgres', 'temporal', 'temporal-postgres', 'temporal-ui', 'worker'].sort());
+    expect(compose.services.temporal.environment.POSTGRES_SEEDS).toBe('temporal-postgres');
+    expect(compose.services['temporal-ui'].environment.TEMPORAL_ADDRESS).toBe('temporal:7233');
+  });
+
+  it('runs API and worker as separate commands against the external services', () => {
+    for (const name of ['api', 'worker', 'migrate']) {
+      const env = compose.services[name].environment;
+      expect(env.DATABASE_URL, name).toMatch(/@postgres:5432\//);
+      expect(env.TEMPORAL_ADDRESS, name).toBe('temporal:7233');
+    }
+    expect(compose.services.api.command).toContain('directory-sync.js api');
+    expect(compose.services.worker.command).toContain('directory-sync.js worker');
+    expect(compose.services.api.depends_on.migrate.condition).toBe('service_completed_successfully');
+    expect(compose.services.worker.depends_on.migrate.condition).toBe('service_completed_successfully');
+  });
+
+  it('passes only variables the service knows', () => {
+    const known = new Set(Object.keys(configSchema.shape));
+    for (const name of ['api', 'worker']) {
+      for (const variable of Object.keys(compose.services[name].environment)) {
+        expect(known.has(variable), `${name}: ${variable}`).toBe(true);
+      }
+    }
+  });
+});
