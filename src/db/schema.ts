@@ -105,6 +105,7 @@ export interface UsersTable {
   managing_setup_id: string | null;
   active: Generated<boolean>;
   deactivated_at: NullableTimestamp;
+  deactivated_by_setup_id: string | null;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
 }

@@ -68,6 +68,7 @@ describe('migrations', () => {
       office_location: null,
       external_id: null,
       managing_setup_id: null,
+      deactivated_by_setup_id: null,
     });
 
     it('one email per company, case-insensitively; the same email in another company is fine', async () => {

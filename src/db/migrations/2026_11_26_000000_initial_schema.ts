@@ -106,6 +106,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       managing_setup_id uuid references sync_setups(id) on delete set null,
       active boolean not null default true,
       deactivated_at timestamptz,
+      -- which setup deactivated the user: only that setup may reactivate it (an admin's deactivation sticks)
+      deactivated_by_setup_id uuid references sync_setups(id) on delete set null,
       created_at timestamptz not null default now(),
       updated_at timestamptz not null default now(),
       foreign key (customer_type_id, company_id) references customer_types (id, company_id)

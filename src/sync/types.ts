@@ -1,0 +1,104 @@
+/**
+ * The data the pure sync planner works on. Nothing here does I/O: the orchestration reads Graph and
+ * Postgres, hands the planner one chunk at a time, and applies the PlannedChanges it gets back.
+ */
+
+/** One user as read from Graph (transitiveMembers/microsoft.graph.user with $select). Missing → null. */
+export interface DirectoryUser {
+  id: string; // immutable Entra object id
+  displayName: string | null;
+  givenName: string | null;
+  surname: string | null;
+  mail: string | null;
+  userPrincipalName: string | null;
+  mailNickname: string | null;
+  jobTitle: string | null;
+  department: string | null;
+  mobilePhone: string | null;
+  businessPhones: string[];
+  officeLocation: string | null;
+  employeeId: string | null;
+  onPremisesSamAccountName: string | null;
+  accountEnabled: boolean | null;
+}
+
+/** The product's user row (the fields the sync owns plus identity/ownership). */
+export interface ProductUser {
+  id: string;
+  companyId: string;
+  customerTypeId: string;
+  email: string | null;
+  initials: string | null;
+  firstName: string | null;
+  lastName: string | null;
+  displayName: string | null;
+  phone: string | null;
+  mobile: string | null;
+  department: string | null;
+  jobTitle: string | null;
+  officeLocation: string | null;
+  externalId: string | null; // Entra object id once linked
+  managingSetupId: string | null; // the setup that created or adopted it; null = not managed
+  active: boolean;
+  deactivatedAt: Date | null; // when the sync (or anyone) deactivated it
+  /**
+   * The setup whose sync deactivated the user; null when it is active or someone else deactivated it.
+   * Needed because only a deactivation the sync made itself may be undone by the sync: a user an
+   * administrator switched off in the product stays off even while Entra says enabled.
+   */
+  deactivatedBySetupId: string | null;
+}
+
+export type InitialsAttribute = 'onPremisesSamAccountName' | 'mailNickname' | 'employeeId';
+
+export interface SetupPolicy {
+  setupId: string;
+  companyId: string;
+  customerTypeId: string;
+  updateExisting: boolean;
+  deleteRemoved: boolean;
+  matchOn: 'email' | 'initials';
+  initialsAttributes: InitialsAttribute[]; // tried in order; default ['onPremisesSamAccountName','mailNickname']
+  removalGraceDays: number; // 0 = delete in the same run
+  deletionThreshold: { count: number; percent: number }; // defaults 500 and 20
+}
+
+export type ChangeAction = 'create' | 'update' | 'adopt' | 'deactivate' | 'delete' | 'skip' | 'conflict' | 'unchanged';
+
+/** The fields the sync writes on a product user. */
+export type SyncedFields = Pick<
+  ProductUser,
+  'email' | 'initials' | 'firstName' | 'lastName' | 'displayName' | 'phone' | 'mobile' | 'department' | 'jobTitle' | 'officeLocation' | 'active'
+>;
+
+/**
+ * One decision about one directory member or one removed user.
+ *
+ * How to apply it (write `after`, whatever the action):
+ * - create: insert `after` with externalId, managingSetupId = setupId, the policy's companyId and customerTypeId.
+ * - adopt: set externalId and managingSetupId = setupId (the link is implied by the action), then as update.
+ * - update: write `after`; when it sets active=true also clear deactivatedAt and deactivatedBySetupId.
+ * - deactivate: write `after` (always holds active=false) and set deactivatedAt = now, deactivatedBySetupId = setupId.
+ * - delete: delete the user.
+ * - skip, conflict, unchanged: write nothing.
+ */
+export interface PlannedChange {
+  action: ChangeAction;
+  externalId: string | null; // the Entra id (null only for a removal of a user that never had one — shouldn't happen)
+  userId: string | null; // product user id; null for create/skip-before-create
+  before: Partial<SyncedFields> | null; // update/adopt: only the changed fields; deactivate/delete: snapshot
+  after: Partial<SyncedFields> | null; // create: all fields; update/adopt/deactivate: only the changed fields
+  reason: string; // a human sentence explaining why
+}
+
+export interface RunCounts {
+  created: number;
+  updated: number;
+  adopted: number;
+  deactivated: number;
+  deleted: number;
+  unchanged: number;
+  skipped: number;
+  conflicts: number;
+  failed: number;
+}
