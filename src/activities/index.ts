@@ -1,4 +1,5 @@
 import type { ActivityDeps } from './deps.js';
+import { createOnboardingActivities } from './onboarding.js';
 import { createSelfCheckActivities } from './self-check.js';
 
 /**
@@ -8,6 +9,7 @@ import { createSelfCheckActivities } from './self-check.js';
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createSelfCheckActivities(deps),
+    ...createOnboardingActivities(deps),
   };
 }
 

@@ -1,6 +1,7 @@
 import { Migrator, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely';
 import type { Db } from './database.js';
 import * as initialSchema from './migrations/2026_11_26_000000_initial_schema.js';
+import * as syncEngine from './migrations/2026_11_26_010000_sync_engine.js';
 
 /**
  * Migrations are listed here rather than read from the folder at run time, so they work the same under tsx,
@@ -8,6 +9,7 @@ import * as initialSchema from './migrations/2026_11_26_000000_initial_schema.js
  */
 export const migrations: Record<string, Migration> = {
   '2026_11_26_000000_initial_schema': initialSchema,
+  '2026_11_26_010000_sync_engine': syncEngine,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

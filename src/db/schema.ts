@@ -1,4 +1,5 @@
 import type { ColumnType, Generated, Insertable, JSONColumnType, Selectable, Updateable } from 'kysely';
+import type { DirectoryUser } from '../sync/types.js';
 
 /** Kysely's view of the tables created by the migrations in ./migrations (keep the two in step). */
 
@@ -59,6 +60,14 @@ export interface DirectoryConnectionsTable {
   connected_at: NullableTimestamp;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
+}
+
+export interface ConsentStatesTable {
+  state_hash: string;
+  connection_id: string;
+  expires_at: Timestamp;
+  used_at: NullableTimestamp;
+  created_at: Generated<Date>;
 }
 
 export interface SyncSetupsTable {
@@ -125,6 +134,27 @@ export interface SyncRunsTable {
   created_at: Generated<Date>;
   started_at: NullableTimestamp;
   finished_at: NullableTimestamp;
+  /** Distinct members staged so far (kept exact by stageMembers: a replayed member is not counted twice). */
+  members_read: Generated<number>;
+  /** The highest Graph page staged so far. */
+  pages_read: Generated<number>;
+}
+
+/** A run's staged directory members (see the sync engine migration). */
+export interface SyncRunMembersTable {
+  run_id: string;
+  external_id: string;
+  ordinal: number;
+  data: JSONColumnType<DirectoryUser, string, string>;
+}
+
+/** The idempotency key and result of each applied batch. */
+export interface SyncRunBatchesTable {
+  run_id: string;
+  batch_key: string;
+  counts: JSONColumnType<Record<string, number>, string, string>;
+  cursor: string | null;
+  applied_at: Generated<Date>;
 }
 
 export interface SyncChangesTable {
@@ -147,10 +177,13 @@ export interface Database {
   api_keys: ApiKeysTable;
   customer_types: CustomerTypesTable;
   directory_connections: DirectoryConnectionsTable;
+  consent_states: ConsentStatesTable;
   sync_setups: SyncSetupsTable;
   users: UsersTable;
   sync_runs: SyncRunsTable;
   sync_changes: SyncChangesTable;
+  sync_run_members: SyncRunMembersTable;
+  sync_run_batches: SyncRunBatchesTable;
 }
 
 export type Company = Selectable<CompaniesTable>;
@@ -163,3 +196,5 @@ export type SyncSetup = Selectable<SyncSetupsTable>;
 export type UserRow = Selectable<UsersTable>;
 export type SyncRun = Selectable<SyncRunsTable>;
 export type SyncChange = Selectable<SyncChangesTable>;
+export type NewSyncChange = Insertable<SyncChangesTable>;
+export type SyncRunBatch = Selectable<SyncRunBatchesTable>;

@@ -9,5 +9,7 @@ export const CompanyIdAttribute = defineSearchAttributeKey('DsCompanyId', Search
 export const ConnectionIdAttribute = defineSearchAttributeKey('DsConnectionId', SearchAttributeType.KEYWORD);
 export const TenantIdAttribute = defineSearchAttributeKey('DsTenantId', SearchAttributeType.KEYWORD);
 export const SetupIdAttribute = defineSearchAttributeKey('DsSetupId', SearchAttributeType.KEYWORD);
+/** The connection's status as the onboarding workflow last saw it (pending_consent, verifying, connected, …). */
+export const ConnectionStatusAttribute = defineSearchAttributeKey('DsConnectionStatus', SearchAttributeType.KEYWORD);
 
-export const searchAttributes = [CompanyIdAttribute, ConnectionIdAttribute, TenantIdAttribute, SetupIdAttribute];
+export const searchAttributes = [CompanyIdAttribute, ConnectionIdAttribute, TenantIdAttribute, SetupIdAttribute, ConnectionStatusAttribute];

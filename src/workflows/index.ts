@@ -1,2 +1,3 @@
 // The workflow bundle's entry point: every workflow the worker can run.
 export { selfCheckWorkflow } from './self-check.js';
+export { onboardingWorkflow, connectionCheckWorkflow } from './onboarding.js';

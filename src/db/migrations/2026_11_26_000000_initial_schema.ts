@@ -56,6 +56,19 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       unique (id, company_id)
     );
     create unique index directory_connections_one_per_tenant on directory_connections (company_id, provider, tenant_id);
+    create unique index directory_connections_one_per_verified_tenant on directory_connections (company_id, provider, tenant_guid)
+      where tenant_guid is not null;
+
+    -- One-time admin-consent states: only a hash is stored (the state travels through the browser), each is
+    -- used at most once and expires with the consent timeout.
+    create table consent_states (
+      state_hash text primary key,
+      connection_id uuid not null references directory_connections(id) on delete cascade,
+      expires_at timestamptz not null,
+      used_at timestamptz,
+      created_at timestamptz not null default now()
+    );
+    create index consent_states_connection on consent_states (connection_id);
 
     create table sync_setups (
       id uuid primary key default gen_random_uuid(),
@@ -176,6 +189,7 @@ export async function down(db: Kysely<unknown>): Promise<void> {
     drop table if exists sync_runs;
     drop table if exists users;
     drop table if exists sync_setups;
+    drop table if exists consent_states;
     drop table if exists directory_connections;
     drop table if exists customer_types;
     drop table if exists api_keys;

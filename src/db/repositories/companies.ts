@@ -11,3 +11,20 @@ export async function insertCompany(db: Db, input: { name: string; directorySync
 export async function findCompany(db: Db, id: string) {
   return db.selectFrom('companies').selectAll().where('id', '=', id).executeTakeFirst();
 }
+
+export async function updateCompany(db: Db, id: string, input: { name?: string; directorySyncEnabled?: boolean }) {
+  return db
+    .updateTable('companies')
+    .set({
+      ...(input.name !== undefined ? { name: input.name } : {}),
+      ...(input.directorySyncEnabled !== undefined ? { directory_sync_enabled: input.directorySyncEnabled } : {}),
+      updated_at: new Date(),
+    })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+export async function listCompanies(db: Db) {
+  return db.selectFrom('companies').selectAll().orderBy('created_at').execute();
+}

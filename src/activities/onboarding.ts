@@ -1,0 +1,88 @@
+import { ApplicationFailure } from '@temporalio/activity';
+import { AppIdentityMissingError, directoryClientFor } from '../connections/directory-client.js';
+import { verifyTenant, type VerificationResult } from '../connections/verify.js';
+import { expireConsentStates } from '../db/repositories/consent-states.js';
+import { findConnection, markConnectionConnected, setConnectionStatus } from '../db/repositories/connections.js';
+import { pauseSetupsOfConnection } from '../db/repositories/setup-status.js';
+import { isUniqueViolation } from '../db/errors.js';
+import type { ConnectionStatus } from '../db/schema.js';
+import type { ActivityDeps } from './deps.js';
+
+export interface ConnectionOutcome {
+  status: ConnectionStatus;
+  reason: string | null;
+  organizationName?: string;
+}
+
+export function createOnboardingActivities({ db, config, logger }: ActivityDeps) {
+  async function verify(connectionId: string, consentedTenant?: string): Promise<{ connection: NonNullable<Awaited<ReturnType<typeof findConnection>>>; result: VerificationResult }> {
+    const connection = await findConnection(db, connectionId);
+    if (!connection) throw ApplicationFailure.nonRetryable(`connection ${connectionId} no longer exists`, 'ConnectionGone');
+    try {
+      const { client, credential } = directoryClientFor(config, connection.tenant_id, logger);
+      return { connection, result: await verifyTenant({ client, credential, requestedTenant: connection.tenant_id, consentedTenant }) };
+    } catch (err) {
+      if (err instanceof AppIdentityMissingError) return { connection, result: { ok: false, kind: 'not_configured', reason: err.message } };
+      throw err;
+    }
+  }
+
+  return {
+    /** Moves a connection waiting for consent to a final consent state (denied or expired). */
+    async recordConsentOutcome(input: { connectionId: string; status: 'consent_denied' | 'consent_expired'; reason: string }): Promise<ConnectionOutcome> {
+      if (input.status === 'consent_expired') await expireConsentStates(db, input.connectionId);
+      const row = await setConnectionStatus(db, input.connectionId, input.status, input.reason, { onlyFrom: ['pending_consent'] });
+      logger.info({ connectionId: input.connectionId, status: input.status }, 'connection consent outcome');
+      return { status: row?.status ?? input.status, reason: input.reason };
+    },
+
+    async markVerifying(connectionId: string): Promise<void> {
+      await setConnectionStatus(db, connectionId, 'verifying', null, { onlyFrom: ['pending_consent', 'verifying'] });
+    },
+
+    /** After consent: proves the tenant and the grants, then marks the connection connected or failed. */
+    async verifyConnection(input: { connectionId: string; consentedTenant?: string }): Promise<ConnectionOutcome> {
+      const { result } = await verify(input.connectionId, input.consentedTenant);
+      if (!result.ok) {
+        await setConnectionStatus(db, input.connectionId, 'failed', result.reason);
+        logger.warn({ connectionId: input.connectionId, kind: result.kind }, 'connection verification failed');
+        return { status: 'failed', reason: result.reason };
+      }
+      try {
+        const row = await markConnectionConnected(db, input.connectionId, result.tenant);
+        logger.info({ connectionId: input.connectionId, tenant: result.tenant.tenantGuid }, 'connection established');
+        return { status: 'connected', reason: null, organizationName: row.organization_name ?? undefined };
+      } catch (err) {
+        if (!isUniqueViolation(err, 'directory_connections_one_per_verified_tenant')) throw err;
+        const reason = `tenant ${result.tenant.tenantGuid} (${result.tenant.organizationName}) is already connected in another connection of this company`;
+        await setConnectionStatus(db, input.connectionId, 'failed', reason);
+        return { status: 'failed', reason };
+      }
+    },
+
+    /**
+     * Re-checks an established connection. Lost consent (revoked, or the app deleted from the tenant) moves it
+     * to consent_revoked and pauses its setups, with the reason, instead of letting syncs fail silently.
+     */
+    async checkConnection(input: { connectionId: string }): Promise<ConnectionOutcome> {
+      const { connection, result } = await verify(input.connectionId);
+      if (result.ok) {
+        const row = await markConnectionConnected(db, input.connectionId, result.tenant);
+        return { status: 'connected', reason: null, organizationName: row.organization_name ?? undefined };
+      }
+      if (result.kind === 'consent_missing_or_revoked') {
+        await recordAccessLost({ db, logger }, connection.id, result.reason);
+        return { status: 'consent_revoked', reason: result.reason };
+      }
+      await setConnectionStatus(db, input.connectionId, 'failed', result.reason);
+      return { status: 'failed', reason: result.reason };
+    },
+  };
+}
+
+/** Lost access: the connection says why, and its setups pause until someone fixes the consent. */
+export async function recordAccessLost(deps: Pick<ActivityDeps, 'db' | 'logger'>, connectionId: string, reason: string): Promise<void> {
+  await setConnectionStatus(deps.db, connectionId, 'consent_revoked', reason);
+  const paused = await pauseSetupsOfConnection(deps.db, connectionId, `paused: ${reason}`);
+  deps.logger.warn({ connectionId, pausedSetups: paused }, 'directory access lost; setups paused');
+}

@@ -1,0 +1,41 @@
+import { createRoute } from '@hono/zod-openapi';
+import { findConnection } from '../../../db/repositories/connections.js';
+import { reconcileCompanySchedules } from '../../../setups/schedules.js';
+import { connectionCheckWorkflow } from '../../../workflows/onboarding.js';
+import { connectionCheckWorkflowId } from '../../../workflows/onboarding-messages.js';
+import type { App } from '../../context.js';
+import { ApiError, errorResponses } from '../../errors.js';
+import { authenticate } from '../../middleware/auth.js';
+import { IdParams, jsonContent } from '../../schemas/common.js';
+import { ConnectionSchema, connectionJson } from '../../schemas/connection.js';
+import { loadOwnConnection } from './load-connection.js';
+
+const route = createRoute({
+  method: 'post',
+  path: '/api/v1/connections/{id}/check',
+  tags: ['connections'],
+  summary: 'Test an established connection now (token, organisation, permissions)',
+  description: 'Lost consent moves the connection to `consent_revoked` and pauses its setups, with the reason.',
+  security: [{ bearer: [] }],
+  middleware: [authenticate] as const,
+  request: { params: IdParams },
+  responses: { 200: { description: 'the connection after the check', ...jsonContent(ConnectionSchema) }, ...errorResponses(400, 401, 403, 404, 409) },
+});
+
+export function registerCheckConnection(app: App): void {
+  app.openapi(route, async (c) => {
+    const connection = await loadOwnConnection(c, c.req.valid('param').id);
+    if (connection.status === 'pending_consent' || connection.status === 'verifying') {
+      throw ApiError.conflict(`the connection is ${connection.status}; finish the consent first`);
+    }
+    const deps = c.get('deps');
+    await deps.temporal.workflow.execute(connectionCheckWorkflow, {
+      workflowId: connectionCheckWorkflowId(connection.id),
+      taskQueue: deps.config.temporal.taskQueue,
+      args: [{ connectionId: connection.id }],
+      workflowExecutionTimeout: '5 minutes',
+    });
+    await reconcileCompanySchedules(deps, { connectionId: connection.id });
+    return c.json(connectionJson((await findConnection(deps.db, connection.id))!), 200);
+  });
+}

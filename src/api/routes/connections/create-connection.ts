@@ -1,0 +1,59 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { createConnection } from '../../../connections/service.js';
+import { parseTenantId } from '../../../connections/tenant-id.js';
+import { isUniqueViolation } from '../../../db/errors.js';
+import type { App } from '../../context.js';
+import { ApiError, errorResponses } from '../../errors.js';
+import { authenticate } from '../../middleware/auth.js';
+import { requireDirectorySync } from '../../module-gate.js';
+import { designation, jsonBody, jsonContent } from '../../schemas/common.js';
+import { ConnectionWithConsentSchema, connectionJson } from '../../schemas/connection.js';
+
+const Body = z
+  .object({
+    provider: z.literal('azure', { message: "must be 'azure' (Microsoft Entra ID); no other provider is supported" }),
+    tenantId: z
+      .string({ message: 'is required' })
+      .transform((value, ctx) => {
+        const parsed = parseTenantId(value);
+        if ('error' in parsed) {
+          ctx.addIssue({ code: 'custom', message: parsed.error });
+          return z.NEVER;
+        }
+        return parsed.value;
+      })
+      .openapi({ description: 'tenant ID (GUID) or a verified domain such as contoso.onmicrosoft.com', example: 'contoso.onmicrosoft.com' }),
+    designation,
+  })
+  .strict();
+
+const route = createRoute({
+  method: 'post',
+  path: '/api/v1/connections',
+  tags: ['connections'],
+  summary: "Connect a company's Entra tenant: returns the admin consent URL",
+  description:
+    'Creates the connection in `pending_consent` and starts its onboarding workflow. Send the tenant admin to `consentUrl`; after consent, Microsoft redirects to /consent/callback and the connection becomes `connected` (or says why not).',
+  security: [{ bearer: [] }],
+  middleware: [authenticate] as const,
+  request: { body: jsonBody(Body) },
+  responses: { 201: { description: 'created', ...jsonContent(ConnectionWithConsentSchema) }, ...errorResponses(400, 401, 403, 409, 503) },
+});
+
+export function registerCreateConnection(app: App): void {
+  app.openapi(route, async (c) => {
+    const companyId = await requireDirectorySync(c);
+    const body = c.req.valid('json');
+    const deps = c.get('deps');
+    if (!deps.config.azure.identity) throw new ApiError(503, 'not_configured', 'the Azure app identity is not configured on this service (AZURE_CLIENT_ID)');
+    try {
+      const { connection, consentUrl } = await createConnection(deps, { companyId, tenantId: body.tenantId, designation: body.designation });
+      return c.json({ ...connectionJson(connection), consentUrl }, 201);
+    } catch (err) {
+      if (isUniqueViolation(err, 'directory_connections_one_per_tenant')) {
+        throw new ApiError(409, 'conflict', `this company already has a connection for tenant '${body.tenantId}'`, [{ field: 'tenantId', reason: 'already connected' }]);
+      }
+      throw err;
+    }
+  });
+}

@@ -1,0 +1,39 @@
+import { sql } from 'kysely';
+import type { Db } from '../database.js';
+
+export async function insertConsentState(db: Db, input: { stateHash: string; connectionId: string; expiresAt: Date }) {
+  await db
+    .insertInto('consent_states')
+    .values({ state_hash: input.stateHash, connection_id: input.connectionId, expires_at: input.expiresAt, used_at: null })
+    .execute();
+}
+
+export async function findConsentState(db: Db, stateHash: string) {
+  return db.selectFrom('consent_states').selectAll().where('state_hash', '=', stateHash).executeTakeFirst();
+}
+
+/**
+ * Marks the state used if it is still usable. Returns false when another request used it first or it expired
+ * meanwhile: the single UPDATE makes "use once" hold even for two callbacks racing.
+ */
+export async function consumeConsentState(db: Db, stateHash: string): Promise<boolean> {
+  const row = await db
+    .updateTable('consent_states')
+    .set({ used_at: sql`now()` })
+    .where('state_hash', '=', stateHash)
+    .where('used_at', 'is', null)
+    .where('expires_at', '>', sql<Date>`now()`)
+    .returning('state_hash')
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/** Ends every open state of a connection (a new consent attempt, or the wait timed out). */
+export async function expireConsentStates(db: Db, connectionId: string) {
+  await db
+    .updateTable('consent_states')
+    .set({ expires_at: sql`least(expires_at, now())` })
+    .where('connection_id', '=', connectionId)
+    .where('used_at', 'is', null)
+    .execute();
+}

@@ -1,0 +1,130 @@
+import { sql } from 'kysely';
+import type { Db } from '../database.js';
+import type { RunMode, RunStatus, RunTrigger, SyncRun } from '../schema.js';
+import type { RunCounts } from '../../sync/types.js';
+import { emptyCounts } from '../../sync/counts.js';
+
+/** The run statuses the partial index sync_runs_one_active_per_setup treats as active. */
+export const activeRunStatuses: readonly RunStatus[] = ['queued', 'running', 'awaiting_approval'];
+
+/** Another run of the setup is queued, running or awaiting approval; at most one may be. */
+export class RunAlreadyActiveError extends Error {
+  override readonly name = 'RunAlreadyActiveError';
+  constructor(
+    readonly setupId: string,
+    readonly activeRunId: string,
+  ) {
+    super(`setup ${setupId} already has an active run (${activeRunId})`);
+  }
+}
+
+/** A batch was offered to a run that has finished (or does not exist): its history must not change any more. */
+export class RunNotActiveError extends Error {
+  override readonly name = 'RunNotActiveError';
+  constructor(
+    readonly runId: string,
+    readonly status: RunStatus | null,
+  ) {
+    super(status === null ? `sync run ${runId} does not exist` : `sync run ${runId} is ${status}; it takes no more batches`);
+  }
+}
+
+function isActiveRunViolation(error: unknown): boolean {
+  const { code, constraint } = (error ?? {}) as { code?: unknown; constraint?: unknown };
+  return code === '23505' && constraint === 'sync_runs_one_active_per_setup';
+}
+
+export interface NewRun {
+  setupId: string;
+  companyId: string;
+  trigger: RunTrigger;
+  mode: RunMode;
+  dryRun: boolean;
+  workflowId: string | null;
+}
+
+/**
+ * Creates a queued run. The partial unique index is the only arbiter of "one active run per setup", so two
+ * callers racing cannot both succeed; the loser gets RunAlreadyActiveError naming the winner. (If the active
+ * run finishes between the violation and the lookup, the insert is simply tried again.)
+ */
+export async function createRun(db: Db, input: NewRun): Promise<SyncRun> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await db
+        .insertInto('sync_runs')
+        .values({
+          setup_id: input.setupId,
+          company_id: input.companyId,
+          trigger: input.trigger,
+          mode: input.mode,
+          dry_run: input.dryRun,
+          workflow_id: input.workflowId,
+          error: null,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+    } catch (error) {
+      if (!isActiveRunViolation(error)) throw error;
+      const active = await findActiveRun(db, input.setupId);
+      if (active) throw new RunAlreadyActiveError(input.setupId, active.id);
+      if (attempt >= 3) throw error;
+    }
+  }
+}
+
+export async function findActiveRun(db: Db, setupId: string): Promise<SyncRun | undefined> {
+  return db.selectFrom('sync_runs').selectAll().where('setup_id', '=', setupId).where('status', 'in', activeRunStatuses).executeTakeFirst();
+}
+
+export async function getRun(db: Db, runId: string): Promise<SyncRun | undefined> {
+  return db.selectFrom('sync_runs').selectAll().where('id', '=', runId).executeTakeFirst();
+}
+
+export interface RunMark {
+  status: RunStatus;
+  error?: string | null;
+  startedAt?: Date;
+  finishedAt?: Date;
+}
+
+/** Sets the status (and whichever of error, started_at, finished_at are given); throws if the run is gone. */
+export async function markRun(db: Db, runId: string, mark: RunMark): Promise<SyncRun> {
+  return db
+    .updateTable('sync_runs')
+    .set({
+      status: mark.status,
+      ...(mark.error !== undefined ? { error: mark.error } : {}),
+      ...(mark.startedAt !== undefined ? { started_at: mark.startedAt } : {}),
+      ...(mark.finishedAt !== undefined ? { finished_at: mark.finishedAt } : {}),
+    })
+    .where('id', '=', runId)
+    .returningAll()
+    .executeTakeFirstOrThrow(() => new RunNotActiveError(runId, null));
+}
+
+/** Merges `progress` into the run's progress (top-level keys replace, others stay). */
+export async function updateProgress(db: Db, runId: string, progress: Record<string, unknown>): Promise<void> {
+  await db
+    .updateTable('sync_runs')
+    .set({ progress: sql`progress || ${JSON.stringify(progress)}::jsonb` })
+    .where('id', '=', runId)
+    .execute();
+}
+
+/** Stored counts (a jsonb object of numbers) as RunCounts: missing counters are 0, unknown keys dropped. */
+export function toRunCounts(stored: Record<string, unknown>): RunCounts {
+  const counts = emptyCounts();
+  for (const key of Object.keys(counts) as (keyof RunCounts)[]) counts[key] = Number(stored[key] ?? 0);
+  return counts;
+}
+
+/** The run's counts as the sum of its applied batches: the ground truth that sync_runs.counts mirrors. */
+export async function runCounts(db: Db, runId: string): Promise<RunCounts> {
+  const rows = await sql<{ key: string; total: number }>`
+    select key, sum(value::int)::int as total
+    from sync_run_batches, jsonb_each_text(counts)
+    where run_id = ${runId}::uuid
+    group by key`.execute(db);
+  return toRunCounts(Object.fromEntries(rows.rows.map((row) => [row.key, row.total])));
+}

@@ -1,0 +1,90 @@
+import { sql } from 'kysely';
+import type { Db } from '../database.js';
+import type { DirectoryUser } from '../../sync/types.js';
+
+/**
+ * A run's directory members, staged in Postgres page by page so that neither Temporal history nor a worker's
+ * memory ever holds the whole group. Planning then reads them back in keyset chunks.
+ */
+
+export interface StagedPage {
+  /** Rows written (inserted or overwritten): the page's distinct members. */
+  staged: number;
+  /** Of those, members not staged before in this run. */
+  added: number;
+}
+
+/**
+ * Stages one page in one statement. The page travels as a single jsonb parameter, so the statement never
+ * approaches Postgres's bind-parameter limit whatever the page size. A member staged before (a retried page,
+ * Graph replaying it on a later page) is overwritten: its data is the freshest read, its ordinal stays the
+ * first. Within the page a repeated member counts once, last read winning, as in distinctMembers.
+ *
+ * The run's members_read grows by the members new to the run, in the same statement, so it stays equal to
+ * countStaged under retries; pages_read only ever rises to `page`, so a replayed page does not count twice.
+ */
+export async function stageMembers(
+  db: Db,
+  runId: string,
+  members: readonly DirectoryUser[],
+  startOrdinal: number,
+  options: { page?: number } = {},
+): Promise<StagedPage> {
+  const result = await sql<StagedPage>`
+    with page as (
+      select distinct on (member->>'id')
+        member->>'id' as external_id,
+        member as data,
+        min(position) over (partition by member->>'id') as first_position
+      from jsonb_array_elements(${JSON.stringify(members)}::jsonb) with ordinality as t(member, position)
+      order by member->>'id', position desc
+    ),
+    known as (
+      select count(*)::int as n
+      from sync_run_members staged join page using (external_id)
+      where staged.run_id = ${runId}::uuid
+    ),
+    written as (
+      insert into sync_run_members (run_id, external_id, ordinal, data)
+      select ${runId}::uuid, external_id, (${startOrdinal}::int + first_position - 1)::int, data from page
+      on conflict (run_id, external_id) do update set data = excluded.data
+      returning 1
+    ),
+    progress as (
+      update sync_runs
+      set members_read = members_read + (select count(*) from written) - (select n from known),
+          pages_read = greatest(pages_read, ${options.page ?? 0}::int)
+      where id = ${runId}::uuid
+      returning 1
+    )
+    select (select count(*) from written)::int as staged, ((select count(*) from written) - (select n from known))::int as added`.execute(db);
+  return result.rows[0] ?? { staged: 0, added: 0 };
+}
+
+export async function countStaged(db: Db, runId: string): Promise<number> {
+  const row = await db
+    .selectFrom('sync_run_members')
+    .select((eb) => eb.fn.countAll<number>().as('count'))
+    .where('run_id', '=', runId)
+    .executeTakeFirstOrThrow();
+  return Number(row.count);
+}
+
+/** The next `limit` staged members after `afterExternalId` (null: from the start), in external_id order. */
+export async function readStagedChunk(db: Db, runId: string, page: { afterExternalId: string | null; limit: number }): Promise<DirectoryUser[]> {
+  const rows = await db
+    .selectFrom('sync_run_members')
+    .select('data')
+    .where('run_id', '=', runId)
+    .$if(page.afterExternalId !== null, (qb) => qb.where('external_id', '>', page.afterExternalId as string))
+    .orderBy('external_id')
+    .limit(page.limit)
+    .execute();
+  return rows.map((row) => row.data);
+}
+
+/** Drops the run's staging once the run no longer needs it; returns how many members it held. */
+export async function clearStaging(db: Db, runId: string): Promise<number> {
+  const result = await db.deleteFrom('sync_run_members').where('run_id', '=', runId).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

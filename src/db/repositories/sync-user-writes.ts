@@ -1,0 +1,163 @@
+import { sql, type Insertable } from 'kysely';
+import type { Db } from '../database.js';
+import type { UsersTable } from '../schema.js';
+import type { PlannedChange } from '../../sync/types.js';
+import { withinParameterLimit } from './sync-bulk.js';
+import { writeIsolatingFailures, type IsolatedResult } from './sync-savepoints.js';
+import { syncedColumns, syncedColumnValues, syncedFieldNames } from './sync-user-rows.js';
+
+/**
+ * The user writes of one batch, following the apply rules on PlannedChange (src/sync/types.ts). Each kind of
+ * write is one set-based statement for the whole batch; rows that fail are isolated by bisection (see
+ * sync-savepoints.ts) so one bad user never aborts the rest.
+ *
+ * Every statement also re-checks ownership the plan assumed (the user is still this setup's, or still nobody's
+ * for an adopt): another setup's run may have taken the user between plan and apply. A change whose user no
+ * longer qualifies, or no longer exists, matches no row and is reported as failed.
+ */
+
+export interface WriteTarget {
+  setupId: string;
+  companyId: string;
+  customerTypeId: string;
+  now: Date;
+}
+
+/** What happened to one change: the user it wrote (a create's new id), or why it failed. */
+export interface WriteOutcome {
+  userId: string | null;
+  error: string | null;
+}
+
+const vanished = 'the user no longer exists, or another setup or Entra user took it over since the plan was made';
+
+function outcomesOf(changes: readonly PlannedChange[], keyOf: (change: PlannedChange) => string, result: IsolatedResult): Map<PlannedChange, WriteOutcome> {
+  const outcomes = new Map<PlannedChange, WriteOutcome>();
+  for (const change of changes) {
+    const key = keyOf(change);
+    const userId = result.written.get(key);
+    outcomes.set(change, userId !== undefined ? { userId, error: null } : { userId: null, error: result.failed.get(key) ?? vanished });
+  }
+  return outcomes;
+}
+
+function required(value: string | null, what: string, change: PlannedChange): string {
+  if (value === null) throw new Error(`a ${change.action} change without ${what} cannot be applied (${change.reason})`);
+  return value;
+}
+
+const externalIdOf = (change: PlannedChange) => required(change.externalId, 'an external id', change);
+const userIdOf = (change: PlannedChange) => required(change.userId, 'a user id', change);
+
+/** create: insert `after` as a new user of the setup's customer type, linked and managed by the setup. */
+async function createUsers(trx: Db, target: WriteTarget, changes: readonly PlannedChange[]) {
+  const rowOf = (change: PlannedChange): Insertable<UsersTable> => ({
+    company_id: target.companyId,
+    customer_type_id: target.customerTypeId,
+    email: null,
+    initials: null,
+    first_name: null,
+    last_name: null,
+    display_name: null,
+    phone: null,
+    mobile: null,
+    department: null,
+    job_title: null,
+    office_location: null,
+    ...syncedColumnValues(change.after ?? {}),
+    external_id: externalIdOf(change),
+    managing_setup_id: target.setupId,
+    deactivated_at: null,
+    deactivated_by_setup_id: null,
+  });
+  const result = await writeIsolatingFailures(trx, changes, externalIdOf, async (slice) => {
+    const rows = slice.map(rowOf);
+    const written = new Map<string, string>();
+    for (const part of withinParameterLimit(rows, Object.keys(rows[0] ?? {}).length)) {
+      const inserted = await trx.insertInto('users').values(part).returning(['id', 'external_id']).execute();
+      for (const row of inserted) written.set(row.external_id ?? '', row.id);
+    }
+    return written;
+  });
+  return outcomesOf(changes, externalIdOf, result);
+}
+
+/** `column = the value in after when after names the field, else the column as it is`, for each synced field. */
+const assignSyncedFields = sql.join(
+  syncedFieldNames.map((field) => {
+    const column = syncedColumns[field];
+    const value = field === 'active' ? sql`(c.after->>${sql.lit(field)})::boolean` : sql`c.after->>${sql.lit(field)}`;
+    const written = field === 'active' ? sql`case when c.deactivate then false when c.after ? ${sql.lit(field)} then ${value} else u.active end` : sql`case when c.after ? ${sql.lit(field)} then ${value} else ${sql.ref(`u.${column}`)} end`;
+    return sql`${sql.id(column)} = ${written}`;
+  }),
+);
+
+/**
+ * adopt, update, deactivate in one UPDATE … FROM jsonb_to_recordset: an adopt also links the user to the member
+ * and the setup; a deactivate stamps deactivated_at/by; a write of active=true clears both (a reactivation).
+ */
+async function updateUsers(trx: Db, target: WriteTarget, changes: readonly PlannedChange[]) {
+  const result = await writeIsolatingFailures(trx, changes, userIdOf, async (slice) => {
+    const rows = slice.map((change) => ({
+      user_id: userIdOf(change),
+      external_id: change.externalId,
+      link: change.action === 'adopt',
+      deactivate: change.action === 'deactivate',
+      after: change.after ?? {},
+    }));
+    const reactivates = sql`c.after->'active' = 'true'::jsonb`;
+    const updated = await sql<{ id: string }>`
+      update users u set
+        ${assignSyncedFields},
+        external_id = case when c.link then c.external_id else u.external_id end,
+        managing_setup_id = case when c.link then ${target.setupId}::uuid else u.managing_setup_id end,
+        deactivated_at = case when c.deactivate then ${target.now}::timestamptz when ${reactivates} then null else u.deactivated_at end,
+        deactivated_by_setup_id = case when c.deactivate then ${target.setupId}::uuid when ${reactivates} then null else u.deactivated_by_setup_id end,
+        updated_at = now()
+      from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as c(user_id uuid, external_id text, link boolean, deactivate boolean, after jsonb)
+      where u.id = c.user_id and u.company_id = ${target.companyId}::uuid
+        and case
+          when c.link then (u.managing_setup_id is null or u.managing_setup_id = ${target.setupId}::uuid)
+                       and (u.external_id is null or u.external_id = c.external_id)
+          else u.managing_setup_id = ${target.setupId}::uuid and u.external_id is not distinct from c.external_id
+        end
+      returning u.id`.execute(trx);
+    return new Map(updated.rows.map((row) => [row.id, row.id]));
+  });
+  return outcomesOf(changes, userIdOf, result);
+}
+
+/** delete: only users this setup still manages. */
+async function deleteUsers(trx: Db, target: WriteTarget, changes: readonly PlannedChange[]) {
+  const result = await writeIsolatingFailures(trx, changes, userIdOf, async (slice) => {
+    const deleted = await trx
+      .deleteFrom('users')
+      .where(sql<boolean>`id = any(${slice.map(userIdOf)}::uuid[])`)
+      .where('company_id', '=', target.companyId)
+      .where('managing_setup_id', '=', target.setupId)
+      .returning('id')
+      .execute();
+    return new Map(deleted.map((row) => [row.id, row.id]));
+  });
+  return outcomesOf(changes, userIdOf, result);
+}
+
+type Writer = (trx: Db, target: WriteTarget, changes: readonly PlannedChange[]) => Promise<Map<PlannedChange, WriteOutcome>>;
+
+/**
+ * Applies the changes that write (skip, conflict and unchanged write nothing and get no outcome). Deletes go
+ * first so an email or initials they free is available to the creates of the same batch.
+ */
+export async function writeUsers(trx: Db, target: WriteTarget, changes: readonly PlannedChange[]): Promise<Map<PlannedChange, WriteOutcome>> {
+  const outcomes = new Map<PlannedChange, WriteOutcome>();
+  const groups: [Writer, PlannedChange[]][] = [
+    [deleteUsers, changes.filter((change) => change.action === 'delete')],
+    [updateUsers, changes.filter((change) => change.action === 'adopt' || change.action === 'update' || change.action === 'deactivate')],
+    [createUsers, changes.filter((change) => change.action === 'create')],
+  ];
+  for (const [write, group] of groups) {
+    if (group.length === 0) continue;
+    for (const [change, outcome] of await write(trx, target, group)) outcomes.set(change, outcome);
+  }
+  return outcomes;
+}
