@@ -1,3 +1,4 @@
+import type { Client } from '@temporalio/client';
 import type { Config } from '../config.js';
 import type { Db } from '../db/database.js';
 import type { Logger } from '../logger.js';
@@ -7,4 +8,6 @@ export interface ActivityDeps {
   db: Db;
   config: Config;
   logger: Logger;
+  /** For activities that change schedules (a setup put in error or paused must stop being scheduled). */
+  temporal: Client;
 }

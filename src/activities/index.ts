@@ -1,6 +1,7 @@
 import type { ActivityDeps } from './deps.js';
 import { createOnboardingActivities } from './onboarding.js';
 import { createSelfCheckActivities } from './self-check.js';
+import { createSyncRunActivities } from './sync-run.js';
 
 /**
  * All activities, built from their dependencies (samples-typescript's createActivities pattern). Workflows
@@ -10,6 +11,7 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...createSelfCheckActivities(deps),
     ...createOnboardingActivities(deps),
+    ...createSyncRunActivities(deps),
   };
 }
 

@@ -5,6 +5,7 @@ import { createApp } from '../api/app.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/database.js';
 import type { Logger } from '../logger.js';
+import { connectClient } from '../temporal/connection.js';
 import { bundleWorkflows, createWorker } from '../worker/worker.js';
 import type { WorkflowBundle } from '@temporalio/worker';
 
@@ -48,14 +49,19 @@ export async function startWorker(input: {
   bundle?: WorkflowBundle;
 }): Promise<RunningWorker> {
   const bundle = input.bundle ?? (await bundleWorkflows());
+  const temporal = await connectClient(input.address, input.config.temporal.namespace);
   const { worker, connection } = await createWorker({
     address: input.address,
     namespace: input.config.temporal.namespace,
     taskQueue: input.config.temporal.taskQueue,
     bundle,
-    deps: { db: input.db, config: input.config, logger: input.logger.child({ component: 'activities' }) },
+    maxConcurrentActivities: input.config.sync.activityConcurrency,
+    deps: { db: input.db, config: input.config, logger: input.logger.child({ component: 'activities' }), temporal },
   });
-  const done = worker.run().finally(() => connection.close().catch(() => {}));
+  const done = worker.run().finally(async () => {
+    await connection.close().catch(() => {});
+    await temporal.connection.close().catch(() => {});
+  });
   return {
     done,
     stop: async () => {

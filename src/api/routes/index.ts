@@ -12,6 +12,19 @@ import { registerRestartConsent } from './connections/restart-consent.js';
 import { registerCreateCustomerType } from './customer-types/create-customer-type.js';
 import { registerListCustomerTypes } from './customer-types/list-customer-types.js';
 import { registerHealthRoutes } from './health.js';
+import { registerSearchGroups } from './connections/search-groups.js';
+import { registerDecideRemovals } from './runs/decide-removals.js';
+import { registerGetRun } from './runs/get-run.js';
+import { registerListRunChanges } from './runs/list-run-changes.js';
+import { registerCreateSetup } from './setups/create-setup.js';
+import { registerDeleteSetup } from './setups/delete-setup.js';
+import { registerGetSetup } from './setups/get-setup.js';
+import { registerListSetupRuns } from './setups/list-setup-runs.js';
+import { registerListSetups } from './setups/list-setups.js';
+import { registerPauseResumeSetup } from './setups/pause-resume.js';
+import { registerStartRun } from './setups/start-run.js';
+import { registerUpdateSetup } from './setups/update-setup.js';
+import { registerListUsers } from './users/list-users.js';
 import { registerMeRoute } from './me.js';
 
 /** Every route module, in the order they appear in the OpenAPI document. */
@@ -29,5 +42,18 @@ export function registerRoutes(app: App): void {
   registerDeleteConnection(app);
   registerRestartConsent(app);
   registerCheckConnection(app);
+  registerSearchGroups(app);
   registerConsentCallback(app);
+  registerCreateSetup(app);
+  registerListSetups(app);
+  registerGetSetup(app);
+  registerUpdateSetup(app);
+  registerDeleteSetup(app);
+  registerPauseResumeSetup(app);
+  registerStartRun(app);
+  registerListSetupRuns(app);
+  registerGetRun(app);
+  registerListRunChanges(app);
+  registerDecideRemovals(app);
+  registerListUsers(app);
 }

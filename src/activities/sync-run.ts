@@ -1,0 +1,161 @@
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import { directoryClientFor } from '../connections/directory-client.js';
+import { findConnection } from '../db/repositories/connections.js';
+import { markSetupError, findSetup } from '../db/repositories/setups.js';
+import { clearStaging } from '../db/repositories/sync-staging.js';
+import { createRun, markRun, RunAlreadyActiveError, runCounts, updateProgress } from '../db/repositories/sync-runs.js';
+import type { RunStatus, RunTrigger, SyncSetup } from '../db/schema.js';
+import { applyMemberChunks, applyRemovalChunks, type ChunkLoopResult } from '../engine/apply-chunks.js';
+import { assessRemovals, type RemovalAssessment } from '../engine/assess-removals.js';
+import { policyFromSetup } from '../engine/setup-policy.js';
+import { stageGroupMembers, type PagingCursor } from '../engine/stage-members.js';
+import { classifyGraphError } from '../graph/errors.js';
+import { reconcileCompanySchedules, reconcileSchedule } from '../setups/schedules.js';
+import type { RunCounts, SetupPolicy } from '../sync/types.js';
+import type { ActivityDeps } from './deps.js';
+import { recordAccessLost } from './onboarding.js';
+
+export type BeginRunResult = { runId: string; mode: 'full'; dryRun: boolean } | { skipped: string };
+
+export function createSyncRunActivities(deps: ActivityDeps) {
+  const { db, config, logger } = deps;
+
+  async function loadSetup(setupId: string): Promise<SyncSetup> {
+    const setup = await findSetup(db, setupId);
+    if (!setup) throw ApplicationFailure.nonRetryable(`setup ${setupId} no longer exists`, 'SetupGone');
+    return setup;
+  }
+
+  /** Turns a Graph or token failure into a retry, or into a final failure that records why on the setup or connection. */
+  async function failFromDirectory(err: unknown, setup: SyncSetup): Promise<never> {
+    const classified = classifyGraphError(err);
+    switch (classified.kind) {
+      case 'not_found': {
+        const reason = `group ${setup.group_id} was not found in the tenant (deleted, or the id is wrong)`;
+        await markSetupError(db, setup.id, reason);
+        await reconcileSchedule(deps, setup.id);
+        throw ApplicationFailure.nonRetryable(reason, 'GroupNotFound');
+      }
+      case 'forbidden':
+      case 'consent_missing_or_revoked': {
+        const reason = `directory access lost: ${classified.message}`;
+        await recordAccessLost(deps, setup.connection_id, reason);
+        await reconcileCompanySchedules(deps, { connectionId: setup.connection_id });
+        throw ApplicationFailure.nonRetryable(reason, 'DirectoryAccessLost');
+      }
+      case 'tenant_not_found':
+      case 'invalid_client': {
+        const reason = `directory configuration: ${classified.message}`;
+        await markSetupError(db, setup.id, reason);
+        await reconcileSchedule(deps, setup.id);
+        throw ApplicationFailure.nonRetryable(reason, 'DirectoryConfiguration');
+      }
+      case 'throttled':
+        // Graph said when to come back: the next attempt waits exactly that long.
+        throw ApplicationFailure.create({ message: classified.message, type: 'Throttled', nextRetryDelay: classified.retryAfterMs ?? 5000 });
+      default:
+        throw err;
+    }
+  }
+
+  return {
+    /** Creates (schedule) or starts (API-created) the run row; a setup with another active run is skipped. */
+    async beginRun(input: { setupId: string; runId?: string; trigger: RunTrigger; dryRun: boolean; workflowId: string }): Promise<BeginRunResult> {
+      const setup = await loadSetup(input.setupId);
+      let runId = input.runId;
+      if (!runId) {
+        try {
+          runId = (await createRun(db, { setupId: setup.id, companyId: setup.company_id, trigger: input.trigger, mode: 'full', dryRun: input.dryRun, workflowId: input.workflowId })).id;
+        } catch (err) {
+          if (err instanceof RunAlreadyActiveError) return { skipped: err.activeRunId };
+          throw err;
+        }
+      }
+      await markRun(db, runId, { status: 'running', startedAt: new Date() });
+      await updateProgress(db, runId, { phase: 'reading' });
+      logger.info({ runId, setupId: setup.id, trigger: input.trigger, dryRun: input.dryRun }, 'sync run started');
+      return { runId, mode: 'full', dryRun: input.dryRun };
+    },
+
+    /** Pages the group's members into staging; resumes from the heartbeated cursor after a retry. */
+    async stageDirectoryMembers(input: { runId: string; setupId: string }): Promise<{ members: number; pages: number }> {
+      const setup = await loadSetup(input.setupId);
+      const connection = await findConnection(db, setup.connection_id);
+      if (!connection) throw ApplicationFailure.nonRetryable('the setup’s connection no longer exists', 'SetupGone');
+      const { client } = directoryClientFor(config, connection.tenant_id, logger);
+      const context = Context.current();
+      const resume = context.info.heartbeatDetails as PagingCursor | undefined;
+      try {
+        const cursor = await stageGroupMembers({
+          db,
+          client,
+          groupId: setup.group_id,
+          runId: input.runId,
+          pageSize: config.sync.pageSize,
+          resume,
+          onPage: async (c) => {
+            context.heartbeat(c);
+            await updateProgress(db, input.runId, { phase: 'reading', pagesRead: c.pages, membersRead: c.ordinal, membersExpected: c.expected ?? null });
+          },
+        });
+        logger.info({ runId: input.runId, pages: cursor.pages, members: cursor.ordinal }, 'members staged');
+        return { members: cursor.ordinal, pages: cursor.pages };
+      } catch (err) {
+        return failFromDirectory(err, setup);
+      }
+    },
+
+    /** What the deletion guard decides on, with the setup's thresholds (the workflow applies the pure guard). */
+    async assessRemovals(input: { runId: string; setupId: string }): Promise<RemovalAssessment & { threshold: SetupPolicy['deletionThreshold'] }> {
+      const setup = await loadSetup(input.setupId);
+      const policy = policyFromSetup(setup);
+      await updateProgress(db, input.runId, { phase: 'planning' });
+      const assessment = await assessRemovals(db, { policy, runId: input.runId, batchSize: config.sync.batchSize, now: new Date() });
+      await updateProgress(db, input.runId, { removals: assessment.removals, managedBefore: assessment.managedCount });
+      return { ...assessment, threshold: policy.deletionThreshold };
+    },
+
+    /** Applies up to SYNC_BATCHES_PER_ACTIVITY batches of members (or removed users) from the cursor on. */
+    async applyChunks(input: { runId: string; setupId: string; phase: 'members' | 'removals'; cursor: string | null; dryRun: boolean; holdReason?: string; total: number }): Promise<ChunkLoopResult> {
+      const setup = await loadSetup(input.setupId);
+      const context = Context.current();
+      const resumed = context.info.heartbeatDetails as { cursor: string | null } | undefined;
+      const loop = input.phase === 'members' ? applyMemberChunks : applyRemovalChunks;
+      await updateProgress(db, input.runId, { phase: input.phase === 'members' ? 'applying' : 'removing' });
+      return loop(
+        {
+          db,
+          policy: policyFromSetup(setup),
+          runId: input.runId,
+          dryRun: input.dryRun,
+          batchSize: config.sync.batchSize,
+          maxBatches: config.sync.batchesPerActivity,
+          holdReason: input.holdReason,
+          now: new Date(),
+          onBatch: async ({ cursor }) => {
+            context.heartbeat({ cursor });
+            const counts = await runCounts(db, input.runId);
+            const processed = Object.values(counts).reduce((a, b) => a + b, 0);
+            await updateProgress(db, input.runId, { processed, total: input.total });
+          },
+        },
+        resumed ? resumed.cursor : input.cursor,
+      );
+    },
+
+    async setRunStatus(input: { runId: string; status: RunStatus }): Promise<void> {
+      await markRun(db, input.runId, { status: input.status });
+      await updateProgress(db, input.runId, { phase: input.status });
+    },
+
+    /** Final status and counts; staging is dropped (the audit rows are the record). */
+    async finishRun(input: { runId: string; status: 'succeeded' | 'failed' | 'cancelled'; error?: string }): Promise<RunCounts> {
+      const counts = await runCounts(db, input.runId);
+      await markRun(db, input.runId, { status: input.status, error: input.error ?? null, finishedAt: new Date() });
+      await updateProgress(db, input.runId, { phase: 'done' });
+      await clearStaging(db, input.runId);
+      logger.info({ runId: input.runId, status: input.status, counts, error: input.error }, 'sync run finished');
+      return counts;
+    },
+  };
+}

@@ -1,0 +1,17 @@
+import type { SyncSetup } from '../db/schema.js';
+import type { InitialsAttribute, SetupPolicy } from '../sync/types.js';
+
+/** The planner's view of a setup row. */
+export function policyFromSetup(setup: SyncSetup): SetupPolicy {
+  return {
+    setupId: setup.id,
+    companyId: setup.company_id,
+    customerTypeId: setup.customer_type_id,
+    updateExisting: setup.update_existing,
+    deleteRemoved: setup.delete_removed,
+    matchOn: setup.match_on,
+    initialsAttributes: setup.initials_attributes as InitialsAttribute[],
+    removalGraceDays: setup.removal_grace_days,
+    deletionThreshold: { count: setup.deletion_threshold_count, percent: setup.deletion_threshold_percent },
+  };
+}

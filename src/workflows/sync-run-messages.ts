@@ -1,0 +1,41 @@
+import { defineQuery, defineSignal } from '@temporalio/workflow';
+import type { RunTrigger } from '../db/schema.js';
+import type { RunCounts } from '../sync/types.js';
+
+export const approveRemovalsSignal = defineSignal<[{ by?: string }]>('approveRemovals');
+export const rejectRemovalsSignal = defineSignal<[{ by?: string }]>('rejectRemovals');
+
+export type RunPhase = 'starting' | 'reading' | 'planning' | 'awaiting_approval' | 'applying' | 'removing' | 'finishing' | 'done' | 'skipped';
+
+export interface RunProgress {
+  runId?: string;
+  phase: RunPhase;
+  membersRead: number;
+  removals?: number;
+  counts?: RunCounts;
+}
+export const runProgressQuery = defineQuery<RunProgress>('progress');
+
+/** Where a run stands, carried across continue-as-new (ids, cursors and counts only: never members). */
+export interface RunState {
+  runId: string;
+  phase: 'members' | 'removals';
+  cursor: string | null;
+  membersRead: number;
+  holdReason?: string;
+  total: number;
+}
+
+export interface SyncRunInput {
+  setupId: string;
+  trigger: RunTrigger;
+  /** Set when the API created the run row (manual runs); schedule-started runs create their own. */
+  runId?: string;
+  dryRun?: boolean;
+  /** Present after continue-as-new. */
+  state?: RunState;
+}
+
+export function manualRunWorkflowId(setupId: string, runId: string): string {
+  return `sync-${setupId}-run-${runId}`;
+}

@@ -1,0 +1,130 @@
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { Activities } from '../activities/index.js';
+import type { ChunkLoopResult } from '../engine/apply-chunks.js';
+import { checkDeletionGuard } from '../sync/deletion-guard.js';
+import {
+  approveRemovalsSignal,
+  rejectRemovalsSignal,
+  runProgressQuery,
+  type RunProgress,
+  type RunState,
+  type SyncRunInput,
+} from './sync-run-messages.js';
+
+const nonRetryableErrorTypes = ['GroupNotFound', 'DirectoryAccessLost', 'DirectoryConfiguration', 'SetupGone', 'RunNotActiveError'];
+
+const { beginRun, assessRemovals, setRunStatus, finishRun } = proxyActivities<Activities>({
+  startToCloseTimeout: '5 minutes',
+  retry: { initialInterval: '1s', maximumInterval: '30s', nonRetryableErrorTypes },
+});
+
+// Long activities heartbeat their cursor: a worker that dies is noticed within the heartbeat timeout and the
+// retry resumes from the last cursor instead of starting over.
+const { stageDirectoryMembers, applyChunks } = proxyActivities<Activities>({
+  startToCloseTimeout: '2 hours',
+  heartbeatTimeout: '2 minutes',
+  retry: { initialInterval: '2s', maximumInterval: '2 minutes', maximumAttempts: 20, nonRetryableErrorTypes },
+});
+
+/** How long a guarded run waits for someone to approve or reject its removals. */
+const approvalTimeout = '7 days';
+
+/**
+ * One sync run of one setup: read the group's members into staging, assess removals against the deletion
+ * guard, apply member changes then removals in idempotent batches, record the outcome. Thin by design: the
+ * decisions live in the pure planner, the I/O in activities, and only ids, cursors and counts pass through
+ * this history.
+ */
+export async function syncRunWorkflow(input: SyncRunInput): Promise<RunProgress> {
+  let decision: 'approved' | 'rejected' | undefined;
+  setHandler(approveRemovalsSignal, () => void (decision ??= 'approved'));
+  setHandler(rejectRemovalsSignal, () => void (decision ??= 'rejected'));
+  const progress: RunProgress = { runId: input.state?.runId ?? input.runId, phase: 'starting', membersRead: input.state?.membersRead ?? 0 };
+  setHandler(runProgressQuery, () => progress);
+
+  let state = input.state;
+  const dryRun = input.dryRun ?? false;
+  try {
+    if (!state) {
+      const begun = await beginRun({ setupId: input.setupId, runId: input.runId, trigger: input.trigger, dryRun, workflowId: workflowInfo().workflowId });
+      if ('skipped' in begun) {
+        progress.phase = 'skipped';
+        return progress;
+      }
+      progress.runId = begun.runId;
+      progress.phase = 'reading';
+      const read = await stageDirectoryMembers({ runId: begun.runId, setupId: input.setupId });
+      progress.membersRead = read.members;
+
+      progress.phase = 'planning';
+      const assessment = await assessRemovals({ runId: begun.runId, setupId: input.setupId });
+      progress.removals = assessment.removals;
+      const guard = checkDeletionGuard(
+        { removals: assessment.removals, managedCount: assessment.managedCount, memberReadSucceeded: true, memberCount: assessment.memberCount },
+        assessment.threshold,
+      );
+      let holdReason: string | undefined;
+      if (guard.verdict === 'forbid_removals') holdReason = guard.reason;
+      if (guard.verdict === 'needs_approval') {
+        if (dryRun) {
+          holdReason = undefined; // a preview shows every removal it would apply once approved
+        } else {
+          progress.phase = 'awaiting_approval';
+          await setRunStatus({ runId: begun.runId, status: 'awaiting_approval' });
+          const answered = await condition(() => decision !== undefined, approvalTimeout);
+          await setRunStatus({ runId: begun.runId, status: 'running' });
+          if (!answered || decision === 'rejected') {
+            holdReason = answered ? `removals rejected: ${guard.reason}` : `removals not approved within ${approvalTimeout}: ${guard.reason}`;
+          }
+        }
+      }
+      state = { runId: begun.runId, phase: 'members', cursor: null, membersRead: read.members, holdReason, total: read.members + assessment.removals };
+    }
+
+    // Members, then removals, a bounded number of batches per activity call; continue-as-new keeps history small.
+    for (;;) {
+      progress.phase = state.phase === 'members' ? 'applying' : 'removing';
+      const result: ChunkLoopResult = await applyChunks({
+        runId: state.runId,
+        setupId: input.setupId,
+        phase: state.phase,
+        cursor: state.cursor,
+        dryRun,
+        holdReason: state.holdReason,
+        total: state.total,
+      });
+      state = { ...state, cursor: result.cursor };
+      if (result.done) {
+        if (state.phase === 'removals') break;
+        state = { ...state, phase: 'removals', cursor: null };
+      }
+      if (workflowInfo().continueAsNewSuggested) {
+        await condition(allHandlersFinished);
+        await continueAsNew<typeof syncRunWorkflow>({ ...input, state });
+      }
+    }
+
+    progress.phase = 'finishing';
+    progress.counts = await finishRun({ runId: state.runId, status: 'succeeded' });
+    progress.phase = 'done';
+    return progress;
+  } catch (err) {
+    const runId = state?.runId ?? progress.runId;
+    if (runId && err instanceof ActivityFailure) {
+      const message = err.cause instanceof ApplicationFailure ? err.cause.message : err.message;
+      progress.counts = await finishRun({ runId, status: 'failed', error: message });
+      progress.phase = 'done';
+      return progress;
+    }
+    throw err;
+  }
+}
