@@ -70,9 +70,12 @@ export function createOnboardingActivities({ db, config, logger }: ActivityDeps)
         const row = await markConnectionConnected(db, input.connectionId, result.tenant);
         return { status: 'connected', reason: null, organizationName: row.organization_name ?? undefined };
       }
-      if (result.kind === 'consent_missing_or_revoked') {
-        await recordAccessLost({ db, logger }, connection.id, result.reason);
-        return { status: 'consent_revoked', reason: result.reason };
+      // Revoked consent shows either at the token endpoint (app removed from the tenant) or as 403 on reads that
+      // worked before (the app is still there, its permissions are not): both mean the consent is gone.
+      if (result.kind === 'consent_missing_or_revoked' || result.kind === 'forbidden') {
+        const reason = result.kind === 'forbidden' ? `admin consent was revoked or the app's permissions were removed: ${result.reason}` : result.reason;
+        await recordAccessLost({ db, logger }, connection.id, reason);
+        return { status: 'consent_revoked', reason };
       }
       await setConnectionStatus(db, input.connectionId, 'failed', result.reason);
       return { status: 'failed', reason: result.reason };

@@ -42,11 +42,19 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     create index users_company_external_id on users (company_id, external_id) where external_id is not null;
     -- The users a setup manages, in id order: the removal query's keyset and countManagedUsers.
     create index users_managed_by_setup on users (managing_setup_id, id) where managing_setup_id is not null;
+    -- The email and initials indexes are partial, and Postgres keeps no statistics for a partial index's
+    -- expression: without these it guesses that lower(email) = any(500 keys) matches most of the company and
+    -- scans all of it (measured: 28 ms instead of 3.5 ms at 100,000 users). With them the candidate query is a
+    -- BitmapOr over the three indexes.
+    create statistics users_lower_email on (lower(email)) from users;
+    create statistics users_upper_initials on (upper(initials)) from users;
   `.execute(db);
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
   await sql`
+    drop statistics if exists users_upper_initials;
+    drop statistics if exists users_lower_email;
     drop index if exists users_managed_by_setup;
     drop index if exists users_company_external_id;
     alter table sync_runs drop column if exists pages_read, drop column if exists members_read;

@@ -1,4 +1,5 @@
 import type { Db } from '../database.js';
+import type { RunStatus } from '../schema.js';
 import type { RunCounts } from '../../sync/types.js';
 import { addCounts } from '../../sync/counts.js';
 import { activeRunStatuses, RunNotActiveError, toRunCounts } from './sync-runs.js';
@@ -9,7 +10,7 @@ import { activeRunStatuses, RunNotActiveError, toRunCounts } from './sync-runs.j
  */
 
 export interface LockedRun {
-  status: (typeof activeRunStatuses)[number] | 'succeeded' | 'failed' | 'cancelled';
+  status: RunStatus;
   dryRun: boolean;
   counts: RunCounts;
 }

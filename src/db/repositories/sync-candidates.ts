@@ -9,20 +9,24 @@ import { toProductUser } from './sync-user-rows.js';
  * any setup, so the planner can see a conflict), or carrying one of the chunk's match keys. One query; each arm
  * repeats its index's expression and predicate (lower(email) where email is not null, …) so Postgres can
  * answer it with a BitmapOr over users_company_external_id, users_one_email_per_company and
- * users_one_initials_per_company. Keys travel as one array parameter each, whatever the chunk size.
+ * users_one_initials_per_company (the expression statistics of the sync engine migration make it choose to).
+ * Keys travel as one array parameter each, whatever the chunk size.
  */
-export async function loadCandidates(db: Db, companyId: string, keys: MatchKeys): Promise<ProductUser[]> {
+export function candidatesQuery(db: Db, companyId: string, keys: MatchKeys) {
   const arms: Expression<SqlBool>[] = [];
   if (keys.externalIds.length > 0) arms.push(sql<SqlBool>`(external_id is not null and external_id = any(${keys.externalIds}::text[]))`);
   if (keys.emails.length > 0) arms.push(sql<SqlBool>`(email is not null and lower(email) = any(${keys.emails}::text[]))`);
   if (keys.initials.length > 0) arms.push(sql<SqlBool>`(initials is not null and upper(initials) = any(${keys.initials}::text[]))`);
-  if (arms.length === 0) return [];
-  const rows = await db
+  return db
     .selectFrom('users')
     .selectAll()
     .where('company_id', '=', companyId)
-    .where((eb) => eb.or(arms))
-    .execute();
+    .where((eb) => (arms.length > 0 ? eb.or(arms) : eb.lit(false)));
+}
+
+export async function loadCandidates(db: Db, companyId: string, keys: MatchKeys): Promise<ProductUser[]> {
+  if (keys.externalIds.length + keys.emails.length + keys.initials.length === 0) return [];
+  const rows = await candidatesQuery(db, companyId, keys).execute();
   return rows.map(toProductUser);
 }
 

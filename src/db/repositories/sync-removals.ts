@@ -17,17 +17,24 @@ function removedUsers(db: Db, setupId: string, runId: string) {
     );
 }
 
-export async function readRemovedChunk(
-  db: Db,
-  page: { setupId: string; runId: string; afterUserId: string | null; limit: number },
-): Promise<ProductUser[]> {
-  const rows = await removedUsers(db, page.setupId, page.runId)
+export interface RemovedPage {
+  setupId: string;
+  runId: string;
+  /** null: from the start. */
+  afterUserId: string | null;
+  limit: number;
+}
+
+export function removedChunkQuery(db: Db, page: RemovedPage) {
+  return removedUsers(db, page.setupId, page.runId)
     .selectAll('u')
     .$if(page.afterUserId !== null, (qb) => qb.where('u.id', '>', page.afterUserId as string))
     .orderBy('u.id')
-    .limit(page.limit)
-    .execute();
-  return rows.map(toProductUser);
+    .limit(page.limit);
+}
+
+export async function readRemovedChunk(db: Db, page: RemovedPage): Promise<ProductUser[]> {
+  return (await removedChunkQuery(db, page).execute()).map(toProductUser);
 }
 
 export async function countRemoved(db: Db, setupId: string, runId: string): Promise<number> {

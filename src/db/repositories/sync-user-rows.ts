@@ -47,6 +47,28 @@ export function toProductUser(row: UserRow): ProductUser {
   };
 }
 
+/** A user of the company's customer type with every optional column empty: the base a create fills in. */
+export function emptyUserRow(companyId: string, customerTypeId: string) {
+  return {
+    company_id: companyId,
+    customer_type_id: customerTypeId,
+    email: null,
+    initials: null,
+    first_name: null,
+    last_name: null,
+    display_name: null,
+    phone: null,
+    mobile: null,
+    department: null,
+    job_title: null,
+    office_location: null,
+    external_id: null,
+    managing_setup_id: null,
+    deactivated_at: null,
+    deactivated_by_setup_id: null,
+  } satisfies Insertable<UsersTable>;
+}
+
 /** The column values of the synced fields `fields` names (absent fields stay absent, null stays null). */
 export function syncedColumnValues(fields: Partial<SyncedFields>): Partial<Insertable<UsersTable>> {
   const values: Record<string, unknown> = {};

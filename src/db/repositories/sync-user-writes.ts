@@ -4,7 +4,7 @@ import type { UsersTable } from '../schema.js';
 import type { PlannedChange } from '../../sync/types.js';
 import { withinParameterLimit } from './sync-bulk.js';
 import { writeIsolatingFailures, type IsolatedResult } from './sync-savepoints.js';
-import { syncedColumns, syncedColumnValues, syncedFieldNames } from './sync-user-rows.js';
+import { emptyUserRow, syncedColumns, syncedColumnValues, syncedFieldNames } from './sync-user-rows.js';
 
 /**
  * The user writes of one batch, following the apply rules on PlannedChange (src/sync/types.ts). Each kind of
@@ -52,23 +52,10 @@ const userIdOf = (change: PlannedChange) => required(change.userId, 'a user id',
 /** create: insert `after` as a new user of the setup's customer type, linked and managed by the setup. */
 async function createUsers(trx: Db, target: WriteTarget, changes: readonly PlannedChange[]) {
   const rowOf = (change: PlannedChange): Insertable<UsersTable> => ({
-    company_id: target.companyId,
-    customer_type_id: target.customerTypeId,
-    email: null,
-    initials: null,
-    first_name: null,
-    last_name: null,
-    display_name: null,
-    phone: null,
-    mobile: null,
-    department: null,
-    job_title: null,
-    office_location: null,
+    ...emptyUserRow(target.companyId, target.customerTypeId),
     ...syncedColumnValues(change.after ?? {}),
     external_id: externalIdOf(change),
     managing_setup_id: target.setupId,
-    deactivated_at: null,
-    deactivated_by_setup_id: null,
   });
   const result = await writeIsolatingFailures(trx, changes, externalIdOf, async (slice) => {
     const rows = slice.map(rowOf);
@@ -82,13 +69,16 @@ async function createUsers(trx: Db, target: WriteTarget, changes: readonly Plann
   return outcomesOf(changes, externalIdOf, result);
 }
 
-/** `column = the value in after when after names the field, else the column as it is`, for each synced field. */
+/**
+ * `column = the value in after when after names the field, else the column as it is`, for each synced field;
+ * a deactivate always writes active = false.
+ */
 const assignSyncedFields = sql.join(
   syncedFieldNames.map((field) => {
     const column = syncedColumns[field];
-    const value = field === 'active' ? sql`(c.after->>${sql.lit(field)})::boolean` : sql`c.after->>${sql.lit(field)}`;
-    const written = field === 'active' ? sql`case when c.deactivate then false when c.after ? ${sql.lit(field)} then ${value} else u.active end` : sql`case when c.after ? ${sql.lit(field)} then ${value} else ${sql.ref(`u.${column}`)} end`;
-    return sql`${sql.id(column)} = ${written}`;
+    const named = sql`c.after ? ${sql.lit(field)}`;
+    if (field === 'active') return sql`active = case when c.deactivate then false when ${named} then (c.after->>'active')::boolean else u.active end`;
+    return sql`${sql.id(column)} = case when ${named} then c.after->>${sql.lit(field)} else ${sql.ref(`u.${column}`)} end`;
   }),
 );
 

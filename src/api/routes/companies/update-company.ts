@@ -32,7 +32,7 @@ export function registerUpdateCompany(app: App): void {
     const { id } = c.req.valid('param');
     const body = c.req.valid('json');
     const deps = c.get('deps');
-    const company = await updateCompany(deps.db, id, body);
+    const company = await updateCompany(deps.db, id, { name: body.name, directorySyncEnabled: body.directorySync });
     if (!company) throw ApiError.notFound('company');
     if (body.directorySync !== undefined) await applyModuleSwitch(deps, company.id, body.directorySync);
     return c.json(companyJson(company), 200);

@@ -1,0 +1,115 @@
+import { contextUrl, linkWith, parseSelect, parseTop, readSkipToken, rejectQueryOptions, requireObjectId, wantsCount, type GraphCall, type GraphResult } from './graph-call.js';
+import { graphErrors } from './graph-errors.js';
+import { canReadUsers, findGroup } from './graph-members.js';
+import { groupSelectableProperties, organizationResource, selectedGroup, userResource, userSelectableProperties } from './graph-objects.js';
+import { pageAfter } from './keyset.js';
+import type { SimGroup } from './model.js';
+
+/** `GET /organization` and `/organization/{id}`: the caller's own tenant. */
+export function getOrganization(call: GraphCall): GraphResult {
+  const organization = organizationResource(call.tenant);
+  const id = call.params.id;
+  if (id === undefined) return { body: { '@odata.context': contextUrl(call, 'organization'), value: [organization] } };
+  if (id !== call.tenant.id) throw graphErrors.notFound(id);
+  return { body: { '@odata.context': contextUrl(call, 'organization/$entity'), ...organization } };
+}
+
+export function getGroup(call: GraphCall): GraphResult {
+  const group = findGroup(call, call.params.id as string);
+  const select = parseSelect(call, (p) => groupSelectableProperties.has(p), 'microsoft.graph.group');
+  return { body: { '@odata.context': contextUrl(call, 'groups', select) + '/$entity', ...selectedGroup(group, select) } };
+}
+
+/** `GET /users/{id | userPrincipalName}`; soft-deleted users are not found, as in Graph. */
+export function getUser(call: GraphCall): GraphResult {
+  const ref = call.params.id as string;
+  if (!ref.includes('@')) requireObjectId(ref);
+  const user = call.tenant.activeUser(ref);
+  if (!user) throw graphErrors.notFound(ref);
+  const select = parseSelect(call, (p) => userSelectableProperties.has(p), 'microsoft.graph.user');
+  return { body: { '@odata.context': contextUrl(call, 'users', select) + '/$entity', ...userResource(user, select, !canReadUsers(call)) } };
+}
+
+export function listUsers(call: GraphCall): GraphResult {
+  rejectQueryOptions(call, ['$filter', '$search', '$orderby', '$expand'], 'on /users are not supported by the simulator.');
+  const select = parseSelect(call, (p) => userSelectableProperties.has(p), 'microsoft.graph.user');
+  const ids = call.tenant.sortedActiveUserIds();
+  const after = readSkipToken<{ k: string; after: string }>(call, 'users')?.after ?? null;
+  const page = pageAfter(ids, after, parseTop(call));
+  return listBody(call, contextUrl(call, 'users', select), after === null ? ids.length : null, page.more ? { k: 'users', after: page.ids[page.ids.length - 1] } : null, page.ids.map((id) => userResource(call.tenant.users.get(id)!, select)));
+}
+
+interface GroupListToken {
+  k: 'groups';
+  offset: number;
+}
+
+/**
+ * `GET /groups`, with `$search="displayName:…"` (needs ConsistencyLevel: eventual, as in Graph) and
+ * `$orderby=displayName`. Search matches word prefixes, case-insensitively; quoted clauses may be
+ * joined with OR / AND.
+ */
+export function listGroups(call: GraphCall): GraphResult {
+  rejectQueryOptions(call, ['$filter', '$expand'], 'on /groups are not supported by the simulator.');
+  const search = call.query.get('$search');
+  if (search !== undefined && !call.eventual) throw graphErrors.searchNeedsEventual();
+  const orderBy = call.query.get('$orderby');
+  if (orderBy !== undefined && !/^displayName( asc| desc)?$/i.test(orderBy.trim())) throw graphErrors.unsupportedQuery(`$orderby=${orderBy} is not supported by the simulator (displayName only).`);
+  const select = parseSelect(call, (p) => groupSelectableProperties.has(p), 'microsoft.graph.group');
+
+  let groups = call.tenant.sortedGroupIds().map((id) => call.tenant.groups.get(id) as SimGroup);
+  groups = groups.filter((g) => !call.world.faults.isVanished(call.tenant.id, g.id));
+  if (search !== undefined) groups = groups.filter(searchMatcher(search));
+  if (orderBy !== undefined) {
+    groups.sort((a, b) => a.displayName.localeCompare(b.displayName));
+    if (/desc$/i.test(orderBy.trim())) groups.reverse();
+  }
+  const offset = readSkipToken<GroupListToken>(call, 'groups')?.offset ?? 0;
+  const top = parseTop(call);
+  const pageGroups = groups.slice(offset, offset + top);
+  const more = offset + top < groups.length;
+  return listBody(call, contextUrl(call, 'groups', select), offset === 0 ? groups.length : null, more ? { k: 'groups', offset: offset + top } : null, pageGroups.map((g) => selectedGroup(g, select)));
+}
+
+function listBody(call: GraphCall, context: string, total: number | null, nextToken: object | null, value: object[]): GraphResult {
+  const body: Record<string, unknown> = { '@odata.context': context };
+  if (total !== null && wantsCount(call)) body['@odata.count'] = total;
+  if (nextToken) body['@odata.nextLink'] = linkWith(call, '$skiptoken', call.links.encode(nextToken));
+  body.value = value;
+  return { body };
+}
+
+const searchableGroupProperties = new Set(['displayName', 'description', 'mail', 'mailNickname']);
+
+function searchMatcher(search: string): (group: SimGroup) => boolean {
+  const clauses = search.split(/\s+(OR|AND)\s+/);
+  const terms: { property: string; words: string[] }[] = [];
+  const operators: string[] = [];
+  clauses.forEach((clause, index) => {
+    if (index % 2 === 1) {
+      operators.push(clause);
+      return;
+    }
+    const match = /^"([A-Za-z]+):(.*)"$/s.exec(clause.trim());
+    if (!match || !searchableGroupProperties.has(match[1] as string)) {
+      throw graphErrors.badRequest(`Syntax error: '${clause}' is not a valid $search clause; use "property:text" with property one of ${[...searchableGroupProperties].join(', ')}.`);
+    }
+    terms.push({ property: match[1] as string, words: words((match[2] as string).replace(/\\"/g, '"')) });
+  });
+  const termMatches = (group: SimGroup, term: (typeof terms)[number]): boolean => {
+    const valueWords = words(String((group as unknown as Record<string, unknown>)[term.property] ?? ''));
+    return term.words.every((w) => valueWords.some((v) => v.startsWith(w)));
+  };
+  return (group) => {
+    let result = termMatches(group, terms[0]!);
+    for (let i = 0; i < operators.length; i++) {
+      const next = termMatches(group, terms[i + 1]!);
+      result = operators[i] === 'AND' ? result && next : result || next;
+    }
+    return result;
+  };
+}
+
+function words(text: string): string[] {
+  return text.toLowerCase().split(/[\s\-_.·,;:/()]+/u).filter(Boolean);
+}

@@ -1,0 +1,86 @@
+/** The directory objects the simulator keeps, in Graph's property names. */
+
+export interface SimUser {
+  id: string;
+  displayName: string;
+  givenName: string | null;
+  surname: string | null;
+  mail: string | null;
+  userPrincipalName: string;
+  mailNickname: string;
+  jobTitle: string | null;
+  department: string | null;
+  mobilePhone: string | null;
+  businessPhones: readonly string[];
+  officeLocation: string | null;
+  employeeId: string | null;
+  onPremisesSamAccountName: string | null;
+  accountEnabled: boolean;
+  preferredLanguage: string | null;
+  createdDateTime: string;
+  /** Set while the user sits in the recycle bin (soft-deleted); hard deletion removes the object. */
+  deletedDateTime: string | null;
+}
+
+export interface SimGroup {
+  id: string;
+  displayName: string;
+  description: string | null;
+  mail: string | null;
+  mailNickname: string;
+  mailEnabled: boolean;
+  securityEnabled: boolean;
+  groupTypes: readonly string[];
+  visibility: string | null;
+  createdDateTime: string;
+  /** Direct members (user and group ids) in the order they were added. */
+  members: Set<string>;
+}
+
+export interface VerifiedDomain {
+  name: string;
+  isDefault: boolean;
+  isInitial: boolean;
+  type: 'Managed';
+  capabilities: string;
+}
+
+export type UserInput = Partial<Omit<SimUser, 'createdDateTime' | 'deletedDateTime'>> & { displayName: string };
+export type UserPatch = Partial<Omit<SimUser, 'id' | 'createdDateTime' | 'deletedDateTime'>>;
+export type GroupInput = Partial<Omit<SimGroup, 'members' | 'createdDateTime'>> & { displayName: string };
+export type GroupPatch = Partial<Omit<SimGroup, 'id' | 'members' | 'createdDateTime'>>;
+
+/** User properties the simulator can change; also the set `$select` accepts on users. */
+export const userPropertyNames = [
+  'id',
+  'displayName',
+  'givenName',
+  'surname',
+  'mail',
+  'userPrincipalName',
+  'mailNickname',
+  'jobTitle',
+  'department',
+  'mobilePhone',
+  'businessPhones',
+  'officeLocation',
+  'employeeId',
+  'onPremisesSamAccountName',
+  'accountEnabled',
+  'preferredLanguage',
+  'createdDateTime',
+  'deletedDateTime',
+] as const;
+
+export const groupPropertyNames = [
+  'id',
+  'displayName',
+  'description',
+  'mail',
+  'mailNickname',
+  'mailEnabled',
+  'securityEnabled',
+  'groupTypes',
+  'visibility',
+  'createdDateTime',
+] as const;
