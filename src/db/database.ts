@@ -15,6 +15,9 @@ export function createDb(databaseUrl: string, options: { poolSize?: number; appl
   });
   // An idle client that loses its server (Postgres restart) emits 'error'; without a listener that kills the process.
   pool.on('error', () => {});
+  // A client in use whose connection is killed also emits 'error'; its query fails on its own and pg drops the
+  // client, so the event must not become an uncaught exception that takes a worker down.
+  pool.on('connect', (client) => client.on('error', () => {}));
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 

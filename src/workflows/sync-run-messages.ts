@@ -34,6 +34,8 @@ export interface SyncRunInput {
   dryRun?: boolean;
   /** Present after continue-as-new. */
   state?: RunState;
+  /** How soon a silent (dead) worker's activity is retried elsewhere; SYNC_HEARTBEAT_TIMEOUT. */
+  heartbeatTimeoutMs?: number;
 }
 
 export function manualRunWorkflowId(setupId: string, runId: string): string {

@@ -29,11 +29,13 @@ const { beginRun, assessRemovals, setRunStatus, finishRun } = proxyActivities<Ac
 
 // Long activities heartbeat their cursor: a worker that dies is noticed within the heartbeat timeout and the
 // retry resumes from the last cursor instead of starting over.
-const { stageDirectoryMembers, applyChunks } = proxyActivities<Activities>({
-  startToCloseTimeout: '2 hours',
-  heartbeatTimeout: '2 minutes',
-  retry: { initialInterval: '2s', maximumInterval: '2 minutes', maximumAttempts: 20, nonRetryableErrorTypes },
-});
+function longActivities(heartbeatTimeoutMs: number) {
+  return proxyActivities<Activities>({
+    startToCloseTimeout: '2 hours',
+    heartbeatTimeout: heartbeatTimeoutMs,
+    retry: { initialInterval: '2s', maximumInterval: '2 minutes', maximumAttempts: 20, nonRetryableErrorTypes },
+  });
+}
 
 /** How long a guarded run waits for someone to approve or reject its removals. */
 const approvalTimeout = '7 days';
@@ -53,6 +55,7 @@ export async function syncRunWorkflow(input: SyncRunInput): Promise<RunProgress>
 
   let state = input.state;
   const dryRun = input.dryRun ?? false;
+  const { stageDirectoryMembers, applyChunks } = longActivities(input.heartbeatTimeoutMs ?? 60_000);
   try {
     if (!state) {
       const begun = await beginRun({ setupId: input.setupId, runId: input.runId, trigger: input.trigger, dryRun, workflowId: workflowInfo().workflowId });

@@ -17,21 +17,21 @@ export function testEnvironment() {
   };
 }
 
+/** The variables every service process of the test run needs. */
+export function testWorkerEnv(): Record<string, string> {
+  const env = testEnvironment();
+  return {
+    DATABASE_URL: env.databaseUrl,
+    TEMPORAL_ADDRESS: env.temporalAddress,
+    OPERATOR_API_KEY: 'operator-key-for-tests-0123456789',
+    SESSION_SECRET: 'session-secret-for-tests-0123456789abcdef',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+  };
+}
+
 /** A config as the service would load it, pointed at the test run's services, with a task queue of its own. */
 export function testConfig(overrides: Record<string, string> = {}): Config {
-  const env = testEnvironment();
-  return loadConfig(
-    {
-      DATABASE_URL: env.databaseUrl,
-      TEMPORAL_ADDRESS: env.temporalAddress,
-      TEMPORAL_TASK_QUEUE: `test-${randomBytes(4).toString('hex')}`,
-      OPERATOR_API_KEY: 'operator-key-for-tests-0123456789',
-      SESSION_SECRET: 'session-secret-for-tests-0123456789abcdef',
-      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-      ...overrides,
-    },
-    'worker',
-  );
+  return loadConfig({ ...testWorkerEnv(), TEMPORAL_TASK_QUEUE: `test-${randomBytes(4).toString('hex')}`, ...overrides }, 'worker');
 }
 
 export function testDb(): Db {

@@ -6,7 +6,7 @@ import type { Db } from '../../src/db/database.js';
 import { startWorker, type RunningWorker } from '../../src/runtime/services.js';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/simulator/server.js';
 import { installTemporalRuntime } from '../../src/temporal/runtime.js';
-import { testConfig, testDb, testEnvironment, testLogger } from './context.js';
+import { testConfig, testDb, testEnvironment, testLogger, testWorkerEnv } from './context.js';
 
 /**
  * The real service around a test file: the HTTPS simulator of Entra ID and Graph, a worker on a task queue of
@@ -25,6 +25,10 @@ export interface TestStack {
   /** Another API app on the same worker with different settings (e.g. a short consent timeout). */
   appWith(overrides: Record<string, string>): { app: App; config: Config };
   restartWorker(): Promise<void>;
+  stopWorker(): Promise<void>;
+  startWorker(): Promise<void>;
+  /** The environment a `directory-sync worker` child process needs to join this stack. */
+  workerEnv(): Record<string, string>;
   close(): Promise<void>;
 }
 
@@ -80,6 +84,16 @@ export async function startTestStack(options: { simulator?: SimulatorOptions; co
       await worker.stop();
       worker = await startOne();
     },
+    stopWorker: () => worker.stop(),
+    startWorker: async () => {
+      worker = await startOne();
+    },
+    workerEnv: () => ({
+      ...testWorkerEnv(),
+      ...base,
+      TEMPORAL_TASK_QUEUE: config.temporal.taskQueue,
+      ...(options.config ?? {}),
+    }),
     close: async () => {
       await worker.stop().catch(() => {});
       await connection.close();
