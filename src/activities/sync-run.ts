@@ -2,11 +2,13 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import { directoryClientFor } from '../connections/directory-client.js';
 import { findConnection } from '../db/repositories/connections.js';
 import { markSetupError, findSetup } from '../db/repositories/setups.js';
+import { clearDeltaRun, commitPendingDelta, findDeltaState, setPendingDelta } from '../db/repositories/sync-delta.js';
 import { clearStaging } from '../db/repositories/sync-staging.js';
-import { createRun, markRun, RunAlreadyActiveError, runCounts, updateProgress } from '../db/repositories/sync-runs.js';
-import type { RunStatus, RunTrigger, SyncSetup } from '../db/schema.js';
+import { createRun, getRun, markRun, RunAlreadyActiveError, runCounts, setRunMode, updateProgress } from '../db/repositories/sync-runs.js';
+import type { RunMode, RunStatus, RunTrigger, SyncSetup } from '../db/schema.js';
 import { applyMemberChunks, applyRemovalChunks, type ChunkLoopResult } from '../engine/apply-chunks.js';
 import { assessRemovals, type RemovalAssessment } from '../engine/assess-removals.js';
+import { establishDeltaLinks, readDeltaRound } from '../engine/delta-round.js';
 import { policyFromSetup } from '../engine/setup-policy.js';
 import { stageGroupMembers, type PagingCursor } from '../engine/stage-members.js';
 import { classifyGraphError } from '../graph/errors.js';
@@ -15,7 +17,23 @@ import type { RunCounts, SetupPolicy } from '../sync/types.js';
 import type { ActivityDeps } from './deps.js';
 import { recordAccessLost } from './onboarding.js';
 
-export type BeginRunResult = { runId: string; mode: 'full'; dryRun: boolean } | { skipped: string };
+export type BeginRunResult = { runId: string; mode: RunMode; fullReason?: string; dryRun: boolean } | { skipped: string };
+
+/** Graph delta tokens for directory objects live 7 days; a link older than this (with a margin) is not tried. */
+const deltaLinkLifetimeMs = 7 * 24 * 3600 * 1000 - 3600 * 1000;
+
+/** Full when there is no usable delta state, when asked, for previews, or when the periodic reconcile is due. */
+async function chooseMode(db: ActivityDeps['db'], setup: SyncSetup, options: { dryRun: boolean; fullSync?: boolean }, now: Date): Promise<{ mode: RunMode; fullReason?: string }> {
+  if (options.fullSync) return { mode: 'full', fullReason: 'a full sync was requested' };
+  if (options.dryRun) return { mode: 'full', fullReason: 'a preview plans against the whole group' };
+  const state = await findDeltaState(db, setup.id);
+  if (!state) return { mode: 'full', fullReason: 'first sync: no delta links yet' };
+  if (now.getTime() - state.updated_at.getTime() > deltaLinkLifetimeMs) return { mode: 'full', fullReason: 'the delta links are older than 7 days' };
+  if (now.getTime() - state.last_full_at.getTime() > setup.full_reconcile_hours * 3600 * 1000) {
+    return { mode: 'full', fullReason: `periodic full reconcile (every ${setup.full_reconcile_hours} h)` };
+  }
+  return { mode: 'delta' };
+}
 
 export function createSyncRunActivities(deps: ActivityDeps) {
   const { db, config, logger } = deps;
@@ -60,21 +78,23 @@ export function createSyncRunActivities(deps: ActivityDeps) {
 
   return {
     /** Creates (schedule) or starts (API-created) the run row; a setup with another active run is skipped. */
-    async beginRun(input: { setupId: string; runId?: string; trigger: RunTrigger; dryRun: boolean; workflowId: string }): Promise<BeginRunResult> {
+    async beginRun(input: { setupId: string; runId?: string; trigger: RunTrigger; dryRun: boolean; fullSync?: boolean; workflowId: string }): Promise<BeginRunResult> {
       const setup = await loadSetup(input.setupId);
+      const { mode, fullReason } = await chooseMode(db, setup, input, new Date());
       let runId = input.runId;
       if (!runId) {
         try {
-          runId = (await createRun(db, { setupId: setup.id, companyId: setup.company_id, trigger: input.trigger, mode: 'full', dryRun: input.dryRun, workflowId: input.workflowId })).id;
+          runId = (await createRun(db, { setupId: setup.id, companyId: setup.company_id, trigger: input.trigger, mode, dryRun: input.dryRun, workflowId: input.workflowId })).id;
         } catch (err) {
           if (err instanceof RunAlreadyActiveError) return { skipped: err.activeRunId };
           throw err;
         }
       }
       await markRun(db, runId, { status: 'running', startedAt: new Date() });
-      await updateProgress(db, runId, { phase: 'reading' });
-      logger.info({ runId, setupId: setup.id, trigger: input.trigger, dryRun: input.dryRun }, 'sync run started');
-      return { runId, mode: 'full', dryRun: input.dryRun };
+      await setRunMode(db, runId, mode);
+      await updateProgress(db, runId, { phase: 'reading', ...(fullReason ? { fullReason } : {}) });
+      logger.info({ runId, setupId: setup.id, trigger: input.trigger, dryRun: input.dryRun, mode, fullReason }, 'sync run started');
+      return { runId, mode, fullReason, dryRun: input.dryRun };
     },
 
     /** Pages the group's members into staging; resumes from the heartbeated cursor after a retry. */
@@ -86,6 +106,9 @@ export function createSyncRunActivities(deps: ActivityDeps) {
       const context = Context.current();
       const resume = context.info.heartbeatDetails as PagingCursor | undefined;
       try {
+        // "From now on" links taken before the read: a change made while we page is replayed by the next delta run.
+        const run = await getRun(db, input.runId);
+        if (!resume && run && !run.dry_run) await setPendingDelta(db, input.runId, await establishDeltaLinks(client, setup.group_id));
         const cursor = await stageGroupMembers({
           db,
           client,
@@ -105,12 +128,46 @@ export function createSyncRunActivities(deps: ActivityDeps) {
       }
     },
 
+    /** A delta run's read: what changed since the stored links, staged like a full read; or why it must be full. */
+    async readDeltaChanges(input: { runId: string; setupId: string }): Promise<{ fallback?: string; members: number }> {
+      const setup = await loadSetup(input.setupId);
+      const connection = await findConnection(db, setup.connection_id);
+      const state = await findDeltaState(db, setup.id);
+      if (!connection || !state) return { fallback: 'no delta links', members: 0 };
+      const { client } = directoryClientFor(config, connection.tenant_id, logger);
+      await clearDeltaRun(db, input.runId);
+      try {
+        const result = await readDeltaRound({
+          db,
+          client,
+          runId: input.runId,
+          setupId: setup.id,
+          groupId: setup.group_id,
+          links: { groupLinks: state.group_links, usersLink: state.users_link, trackedGroupIds: state.tracked_group_ids },
+        });
+        if (result.fallback !== undefined) {
+          await clearDeltaRun(db, input.runId);
+          await clearStaging(db, input.runId);
+          await setRunMode(db, input.runId, 'full');
+          await updateProgress(db, input.runId, { fullReason: `delta not possible: ${result.fallback}` });
+          logger.info({ runId: input.runId, reason: result.fallback }, 'delta run falls back to a full sync');
+          return { fallback: result.fallback, members: 0 };
+        }
+        await setPendingDelta(db, input.runId, result.links);
+        await updateProgress(db, input.runId, { delta: { added: result.added, removed: result.removed, changedUsers: result.changedUsers }, membersRead: result.staged });
+        return { members: result.staged };
+      } catch (err) {
+        return failFromDirectory(err, setup);
+      }
+    },
+
     /** What the deletion guard decides on, with the setup's thresholds (the workflow applies the pure guard). */
     async assessRemovals(input: { runId: string; setupId: string }): Promise<RemovalAssessment & { threshold: SetupPolicy['deletionThreshold'] }> {
       const setup = await loadSetup(input.setupId);
       const policy = policyFromSetup(setup);
       await updateProgress(db, input.runId, { phase: 'planning' });
-      const assessment = await assessRemovals(db, { policy, runId: input.runId, batchSize: config.sync.batchSize, now: new Date() });
+      const mode = (await getRun(db, input.runId))?.mode ?? 'full';
+      const assessment = await assessRemovals(db, { policy, runId: input.runId, batchSize: config.sync.batchSize, now: new Date(), mode });
       await updateProgress(db, input.runId, { removals: assessment.removals, managedBefore: assessment.managedCount });
       return { ...assessment, threshold: policy.deletionThreshold };
     },
@@ -122,9 +179,11 @@ export function createSyncRunActivities(deps: ActivityDeps) {
       const resumed = context.info.heartbeatDetails as { cursor: string | null } | undefined;
       const loop = input.phase === 'members' ? applyMemberChunks : applyRemovalChunks;
       await updateProgress(db, input.runId, { phase: input.phase === 'members' ? 'applying' : 'removing' });
+      const mode = (await getRun(db, input.runId))?.mode ?? 'full';
       return loop(
         {
           db,
+          mode,
           policy: policyFromSetup(setup),
           runId: input.runId,
           dryRun: input.dryRun,
@@ -151,9 +210,12 @@ export function createSyncRunActivities(deps: ActivityDeps) {
     /** Final status and counts; staging is dropped (the audit rows are the record). */
     async finishRun(input: { runId: string; status: 'succeeded' | 'failed' | 'cancelled'; error?: string }): Promise<RunCounts> {
       const counts = await runCounts(db, input.runId);
-      await markRun(db, input.runId, { status: input.status, error: input.error ?? null, finishedAt: new Date() });
+      const run = await markRun(db, input.runId, { status: input.status, error: input.error ?? null, finishedAt: new Date() });
+      // The delta links advance only now, after every change of the run is committed.
+      if (input.status === 'succeeded' && !run.dry_run) await commitPendingDelta(db, input.runId, run.mode);
       await updateProgress(db, input.runId, { phase: 'done' });
       await clearStaging(db, input.runId);
+      await clearDeltaRun(db, input.runId);
       logger.info({ runId: input.runId, status: input.status, counts, error: input.error }, 'sync run finished');
       return counts;
     },

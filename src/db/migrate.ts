@@ -2,6 +2,7 @@ import { Migrator, type Migration, type MigrationProvider, type MigrationResultS
 import type { Db } from './database.js';
 import * as initialSchema from './migrations/2026_11_26_000000_initial_schema.js';
 import * as syncEngine from './migrations/2026_11_26_010000_sync_engine.js';
+import * as deltaSync from './migrations/2026_11_26_020000_delta_sync.js';
 
 /**
  * Migrations are listed here rather than read from the folder at run time, so they work the same under tsx,
@@ -10,6 +11,7 @@ import * as syncEngine from './migrations/2026_11_26_010000_sync_engine.js';
 export const migrations: Record<string, Migration> = {
   '2026_11_26_000000_initial_schema': initialSchema,
   '2026_11_26_010000_sync_engine': syncEngine,
+  '2026_11_26_020000_delta_sync': deltaSync,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

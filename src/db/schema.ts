@@ -92,6 +92,7 @@ export interface SyncSetupsTable {
   enabled: Generated<boolean>;
   status: Generated<SetupStatus>;
   status_reason: string | null;
+  full_reconcile_hours: Generated<number>;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
 }
@@ -138,6 +139,8 @@ export interface SyncRunsTable {
   members_read: Generated<number>;
   /** The highest Graph page staged so far. */
   pages_read: Generated<number>;
+  /** Delta links this run stores for its setup when it succeeds. */
+  pending_delta: JSONColumnType<DeltaLinks | null, string | null | undefined, string | null>;
 }
 
 /** A run's staged directory members (see the sync engine migration). */
@@ -172,6 +175,36 @@ export interface SyncChangesTable {
   subject_key: string;
 }
 
+/** Where a setup's delta queries resume (see the delta_sync migration). */
+export interface DeltaLinks {
+  groupLinks: { groupIds: string[]; link: string }[];
+  usersLink: string;
+  trackedGroupIds: string[];
+}
+
+export interface SyncDeltaStateTable {
+  setup_id: string;
+  group_links: JSONColumnType<DeltaLinks['groupLinks'], string, string>;
+  users_link: string;
+  tracked_group_ids: JSONColumnType<string[], string, string>;
+  established_at: Timestamp;
+  last_full_at: Timestamp;
+  updated_at: Generated<Date>;
+}
+
+export interface SyncRunDeltaMembersTable {
+  run_id: string;
+  external_id: string;
+  change: 'added' | 'removed';
+}
+
+export interface SyncRunDeltaUsersTable {
+  run_id: string;
+  external_id: string;
+  data: JSONColumnType<Record<string, unknown> | null, string | null, string | null>;
+  removed_reason: string | null;
+}
+
 export interface Database {
   companies: CompaniesTable;
   api_keys: ApiKeysTable;
@@ -182,6 +215,9 @@ export interface Database {
   users: UsersTable;
   sync_runs: SyncRunsTable;
   sync_changes: SyncChangesTable;
+  sync_delta_state: SyncDeltaStateTable;
+  sync_run_delta_members: SyncRunDeltaMembersTable;
+  sync_run_delta_users: SyncRunDeltaUsersTable;
   sync_run_members: SyncRunMembersTable;
   sync_run_batches: SyncRunBatchesTable;
 }

@@ -1,5 +1,6 @@
 import type { Db } from '../db/database.js';
 import { loadCandidates } from '../db/repositories/sync-candidates.js';
+import { readDeltaRemovedChunk } from '../db/repositories/sync-delta.js';
 import { readRemovedChunk } from '../db/repositories/sync-removals.js';
 import { readStagedChunk } from '../db/repositories/sync-staging.js';
 import { applyBatch } from '../db/repositories/sync-apply.js';
@@ -22,6 +23,8 @@ export interface ChunkLoopInput {
   /** When removals are not allowed (guard rejected or forbidden): deactivations/deletions become skips with this reason. */
   holdReason?: string;
   now: Date;
+  /** Full runs remove managed users missing from the staged group; delta runs those the delta reported gone. */
+  mode: 'full' | 'delta';
   /** Called after each committed batch (heartbeat, progress). */
   onBatch?: (progress: { cursor: string | null; counts: RunCounts; batchCounts: RunCounts }) => void | Promise<void>;
 }
@@ -72,7 +75,8 @@ export function applyMemberChunks(input: ChunkLoopInput, start: string | null): 
 /** Users this setup manages that are no longer members, in user-id order. */
 export function applyRemovalChunks(input: ChunkLoopInput, start: string | null): Promise<ChunkLoopResult> {
   return runChunks(input, 'removals', start, async (cursor) => {
-    const removed = await readRemovedChunk(input.db, { setupId: input.policy.setupId, runId: input.runId, afterUserId: cursor, limit: input.batchSize });
+    const readRemoved = input.mode === 'delta' ? readDeltaRemovedChunk : readRemovedChunk;
+    const removed = await readRemoved(input.db, { setupId: input.policy.setupId, runId: input.runId, afterUserId: cursor, limit: input.batchSize });
     if (removed.length === 0) return null;
     return { changes: planRemovals(removed, input.policy, input.now), lastKey: removed.at(-1)!.id };
   });

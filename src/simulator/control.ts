@@ -6,6 +6,7 @@ import { seedOrganization } from './generator.js';
 import type { GroupInput, GroupPatch, SimGroup, SimUser, UserInput, UserPatch } from './model.js';
 import type { RequestRecord } from './request-log.js';
 import type { SimulatorRuntime } from './runtime.js';
+import { SimulatorError } from './simulator-error.js';
 import type { Tenant } from './tenant.js';
 import type { SimulatorSettings } from './world.js';
 
@@ -182,6 +183,10 @@ export class SimulatorControl {
   }
 
   updateSettings(patch: Partial<SimulatorSettings>): SimulatorSettings {
+    for (const [name, value] of Object.entries(patch)) {
+      if (!(name in this.world.settings)) throw new SimulatorError(`unknown setting '${name}'`);
+      if (typeof value !== 'number' || !(value > 0)) throw new SimulatorError(`setting '${name}' must be a number > 0`);
+    }
     Object.assign(this.world.settings, patch);
     return this.settings();
   }

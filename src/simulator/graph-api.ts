@@ -6,7 +6,7 @@ import type { GraphPermission } from './apps.js';
 import { odataJsonContentType, type GraphCall, type GraphResult } from './graph-call.js';
 import { batch } from './graph-batch.js';
 import { delta } from './graph-delta.js';
-import { getGroup, getOrganization, getUser, listGroups, listUsers } from './graph-directory.js';
+import { checkMemberGroups, getGroup, getOrganization, getUser, listGroups, listUsers } from './graph-directory.js';
 import { graphErrorBody, graphErrors, GraphHttpError, throttledBody, type RequestIds } from './graph-errors.js';
 import { listMembers } from './graph-members.js';
 import type { RequestRecord } from './request-log.js';
@@ -44,13 +44,15 @@ const routes: GraphRoute[] = [
   { method: 'GET', pattern: 'users', needs: readUsers, cost: 2, handler: listUsers },
   { method: 'GET', pattern: 'users/delta', needs: readUsers, cost: 1, handler: delta('users') },
   { method: 'GET', pattern: 'users/:id', needs: readUsers, cost: 1, handler: getUser },
+  { method: 'POST', pattern: 'users/:id/checkmembergroups', needs: readGroups, cost: 1, handler: checkMemberGroups },
   { method: 'POST', pattern: '$batch', needs: null, cost: 1, handler: batch },
 ];
 
-/** `delta()`, `microsoft.graph.delta` and `microsoft.graph.delta()` all name the delta function. */
+/** Functions and actions may be named with or without the `microsoft.graph.` namespace and `()`: `delta()`, `microsoft.graph.delta`… */
 function normalizeSegment(segment: string): string {
   const lower = decodeURIComponent(segment).toLowerCase();
-  return /^(microsoft\.graph\.)?delta(\(\))?$/.test(lower) ? 'delta' : lower;
+  const operation = /^(?:microsoft\.graph\.)?(delta|checkmembergroups)(?:\(\))?$/.exec(lower);
+  return operation ? (operation[1] as string) : lower;
 }
 
 function matchRoute(method: string, segments: string[]): { route: GraphRoute; params: Record<string, string> } | null {

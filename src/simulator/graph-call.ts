@@ -106,3 +106,12 @@ export function readSkipToken<T extends { k: string }>(call: GraphCall, kind: st
   if (!token || token.k !== kind) throw graphErrors.badRequest('The $skiptoken is not valid for this request.');
   return token;
 }
+
+/** A page of a collection in Graph's key order: context, count (first page only), nextLink, value. */
+export function collectionPage(call: GraphCall, page: { context: string; total: number | null; nextLink: string | null; value: object[] }): GraphResult {
+  const body: Record<string, unknown> = { '@odata.context': page.context };
+  if (page.total !== null && wantsCount(call)) body['@odata.count'] = page.total;
+  if (page.nextLink) body['@odata.nextLink'] = page.nextLink;
+  body.value = page.value;
+  return { body };
+}

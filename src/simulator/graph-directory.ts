@@ -1,23 +1,25 @@
-import { contextUrl, linkWith, parseSelect, parseTop, readSkipToken, rejectQueryOptions, requireObjectId, wantsCount, type GraphCall, type GraphResult } from './graph-call.js';
+import { collectionPage, contextUrl, linkWith, parseSelect, parseTop, readSkipToken, rejectQueryOptions, requireObjectId, type GraphCall, type GraphResult } from './graph-call.js';
 import { graphErrors } from './graph-errors.js';
 import { canReadUsers, findGroup } from './graph-members.js';
 import { groupSelectableProperties, organizationResource, selectedGroup, userResource, userSelectableProperties } from './graph-objects.js';
-import { pageAfter } from './keyset.js';
+import { containsSorted, pageAfter } from './keyset.js';
 import type { SimGroup } from './model.js';
 
 /** `GET /organization` and `/organization/{id}`: the caller's own tenant. */
 export function getOrganization(call: GraphCall): GraphResult {
-  const organization = organizationResource(call.tenant);
+  const full = organizationResource(call.tenant);
+  const select = parseSelect(call, (p) => p in full, 'microsoft.graph.organization');
+  const organization = select ? Object.fromEntries(['id', ...select].map((p) => [p, full[p]])) : full;
   const id = call.params.id;
-  if (id === undefined) return { body: { '@odata.context': contextUrl(call, 'organization'), value: [organization] } };
+  if (id === undefined) return { body: { '@odata.context': contextUrl(call, 'organization', select), value: [organization] } };
   if (id !== call.tenant.id) throw graphErrors.notFound(id);
-  return { body: { '@odata.context': contextUrl(call, 'organization/$entity'), ...organization } };
+  return { body: { '@odata.context': `${contextUrl(call, 'organization', select)}/$entity`, ...organization } };
 }
 
 export function getGroup(call: GraphCall): GraphResult {
   const group = findGroup(call, call.params.id as string);
   const select = parseSelect(call, (p) => groupSelectableProperties.has(p), 'microsoft.graph.group');
-  return { body: { '@odata.context': contextUrl(call, 'groups', select) + '/$entity', ...selectedGroup(group, select) } };
+  return { body: { '@odata.context': `${contextUrl(call, 'groups', select)}/$entity`, ...selectedGroup(group, select) } };
 }
 
 /** `GET /users/{id | userPrincipalName}`; soft-deleted users are not found, as in Graph. */
@@ -27,7 +29,28 @@ export function getUser(call: GraphCall): GraphResult {
   const user = call.tenant.activeUser(ref);
   if (!user) throw graphErrors.notFound(ref);
   const select = parseSelect(call, (p) => userSelectableProperties.has(p), 'microsoft.graph.user');
-  return { body: { '@odata.context': contextUrl(call, 'users', select) + '/$entity', ...userResource(user, select, !canReadUsers(call)) } };
+  return { body: { '@odata.context': `${contextUrl(call, 'users', select)}/$entity`, ...userResource(user, select, !canReadUsers(call)) } };
+}
+
+const maxCheckedGroups = 20;
+
+/**
+ * `POST /users/{id}/checkMemberGroups` with `{ groupIds }` (at most 20): the ones the user is in,
+ * directly or through nesting.
+ */
+export async function checkMemberGroups(call: GraphCall): Promise<GraphResult> {
+  const ref = call.params.id as string;
+  if (!ref.includes('@')) requireObjectId(ref);
+  const user = call.tenant.activeUser(ref);
+  if (!user) throw graphErrors.notFound(ref);
+  const groupIds = ((await call.body()) as { groupIds?: unknown } | null)?.groupIds;
+  if (!Array.isArray(groupIds) || !groupIds.every((id) => typeof id === 'string')) throw graphErrors.badRequest("The request body needs 'groupIds', an array of group ids.");
+  if (groupIds.length > maxCheckedGroups) throw graphErrors.badRequest(`At most ${maxCheckedGroups} group ids can be checked at once.`);
+  const memberOf = (groupIds as string[]).filter((id) => {
+    const key = id.toLowerCase();
+    return call.tenant.groups.has(key) && !call.world.faults.isVanished(call.tenant.id, key) && containsSorted(call.tenant.memberLists(key, true).users, user.id);
+  });
+  return { body: { '@odata.context': contextUrl(call, 'Collection(Edm.String)'), value: memberOf } };
 }
 
 export function listUsers(call: GraphCall): GraphResult {
@@ -36,7 +59,12 @@ export function listUsers(call: GraphCall): GraphResult {
   const ids = call.tenant.sortedActiveUserIds();
   const after = readSkipToken<{ k: string; after: string }>(call, 'users')?.after ?? null;
   const page = pageAfter(ids, after, parseTop(call));
-  return listBody(call, contextUrl(call, 'users', select), after === null ? ids.length : null, page.more ? { k: 'users', after: page.ids[page.ids.length - 1] } : null, page.ids.map((id) => userResource(call.tenant.users.get(id)!, select)));
+  return collectionPage(call, {
+    context: contextUrl(call, 'users', select),
+    total: after === null ? ids.length : null,
+    nextLink: page.more ? linkWith(call, '$skiptoken', call.links.encode({ k: 'users', after: page.ids[page.ids.length - 1] })) : null,
+    value: page.ids.map((id) => userResource(call.tenant.users.get(id)!, select)),
+  });
 }
 
 interface GroupListToken {
@@ -66,17 +94,12 @@ export function listGroups(call: GraphCall): GraphResult {
   }
   const offset = readSkipToken<GroupListToken>(call, 'groups')?.offset ?? 0;
   const top = parseTop(call);
-  const pageGroups = groups.slice(offset, offset + top);
-  const more = offset + top < groups.length;
-  return listBody(call, contextUrl(call, 'groups', select), offset === 0 ? groups.length : null, more ? { k: 'groups', offset: offset + top } : null, pageGroups.map((g) => selectedGroup(g, select)));
-}
-
-function listBody(call: GraphCall, context: string, total: number | null, nextToken: object | null, value: object[]): GraphResult {
-  const body: Record<string, unknown> = { '@odata.context': context };
-  if (total !== null && wantsCount(call)) body['@odata.count'] = total;
-  if (nextToken) body['@odata.nextLink'] = linkWith(call, '$skiptoken', call.links.encode(nextToken));
-  body.value = value;
-  return { body };
+  return collectionPage(call, {
+    context: contextUrl(call, 'groups', select),
+    total: offset === 0 ? groups.length : null,
+    nextLink: offset + top < groups.length ? linkWith(call, '$skiptoken', call.links.encode({ k: 'groups', offset: offset + top })) : null,
+    value: groups.slice(offset, offset + top).map((g) => selectedGroup(g, select)),
+  });
 }
 
 const searchableGroupProperties = new Set(['displayName', 'description', 'mail', 'mailNickname']);

@@ -1,4 +1,4 @@
-import { contextUrl, hasAnyPermission, linkWith, parseSelect, parseTop, readSkipToken, rejectQueryOptions, requireObjectId, wantsCount, type GraphCall, type GraphResult } from './graph-call.js';
+import { collectionPage, contextUrl, hasAnyPermission, linkWith, parseSelect, parseTop, readSkipToken, rejectQueryOptions, requireObjectId, type GraphCall, type GraphResult } from './graph-call.js';
 import { graphErrors, GraphHttpError } from './graph-errors.js';
 import { groupSelectableProperties, odataType, selectedGroup, userResource, userSelectableProperties } from './graph-objects.js';
 import { pageAfter } from './keyset.js';
@@ -18,6 +18,13 @@ export function canReadUsers(call: GraphCall): boolean {
 }
 
 const casts = { 'microsoft.graph.user': 'user', 'microsoft.graph.group': 'group' } as const;
+
+/** What a member list is, with or without an OData cast: which `$select` properties exist, and the names Graph gives it. */
+const listKinds = {
+  user: { selectable: (p: string) => userSelectableProperties.has(p), typeName: 'microsoft.graph.user', context: 'users' },
+  group: { selectable: (p: string) => groupSelectableProperties.has(p), typeName: 'microsoft.graph.group', context: 'groups' },
+  any: { selectable: (p: string) => userSelectableProperties.has(p) || groupSelectableProperties.has(p), typeName: 'microsoft.graph.directoryObject', context: 'directoryObjects' },
+} as const;
 
 interface MembersSkipToken {
   k: string;
@@ -47,23 +54,18 @@ export function listMembers(call: GraphCall): GraphResult {
   }
   rejectQueryOptions(call, ['$filter', '$search', '$orderby', '$expand'], 'on member lists are not supported by the simulator.');
 
-  const select = parseSelect(
-    call,
-    (p) => (cast === 'user' ? userSelectableProperties.has(p) : cast === 'group' ? groupSelectableProperties.has(p) : userSelectableProperties.has(p) || groupSelectableProperties.has(p)),
-    cast === 'group' ? 'microsoft.graph.group' : cast === 'user' ? 'microsoft.graph.user' : 'microsoft.graph.directoryObject',
-  );
+  const listKind = listKinds[cast ?? 'any'];
+  const select = parseSelect(call, listKind.selectable, listKind.typeName);
   const top = parseTop(call);
   const kind = `members/${group.id}/${call.params.relation}/${cast ?? ''}`;
   const after = readSkipToken<MembersSkipToken>(call, kind)?.after ?? null;
-  const context = contextUrl(call, cast === 'user' ? 'users' : cast === 'group' ? 'groups' : 'directoryObjects', select);
-  const count = wantsCount(call) && after === null ? { '@odata.count': ids.length } : {};
+  const context = contextUrl(call, listKind.context, select);
+  const linkAfter = (last: string) => linkWith(call, '$skiptoken', call.links.encode({ k: kind, after: last }));
 
   const empty = call.world.faults.takeEmptyMemberPage(call.tenant.id, call.target);
   if (empty) {
-    const body: Record<string, unknown> = { '@odata.context': context, ...(after === null && wantsCount(call) ? { '@odata.count': 0 } : {}) };
-    if (empty.keepNextLink) body['@odata.nextLink'] = linkWith(call, '$skiptoken', call.query.get('$skiptoken') ?? call.links.encode({ k: kind, after: '' }));
-    body.value = [];
-    return { body };
+    // The page a flaky backend may send: 200, no members, and either more to come or (worse) nothing.
+    return collectionPage(call, { context, total: after === null ? 0 : null, nextLink: empty.keepNextLink ? linkAfter(after ?? '') : null, value: [] });
   }
 
   const page = pageAfter(ids, after, top);
@@ -75,13 +77,9 @@ export function listMembers(call: GraphCall): GraphResult {
       return cast ? properties : { '@odata.type': odataType.user, ...properties };
     }
     const nested = call.tenant.groups.get(id);
-    if (!nested) throw new GraphHttpError(500, 'InternalServerError', `member '${id}' vanished while listing`);
+    if (!nested) throw new GraphHttpError(500, 'generalException', `member '${id}' vanished while listing`);
     const properties = selectedGroup(nested, select && select.filter((p) => groupSelectableProperties.has(p)));
     return cast ? properties : { '@odata.type': odataType.group, ...properties };
   });
-
-  const body: Record<string, unknown> = { '@odata.context': context, ...count };
-  if (page.more) body['@odata.nextLink'] = linkWith(call, '$skiptoken', call.links.encode({ k: kind, after: page.ids[page.ids.length - 1] }));
-  body.value = value;
-  return { body };
+  return collectionPage(call, { context, total: after === null ? ids.length : null, nextLink: page.more ? linkAfter(page.ids[page.ids.length - 1] as string) : null, value });
 }

@@ -18,3 +18,7 @@ export function pageAfter(sorted: readonly string[], after: string | null, size:
   const start = indexAfter(sorted, after);
   return { ids: sorted.slice(start, start + size), more: start + size < sorted.length };
 }
+
+export function containsSorted(sorted: readonly string[], id: string): boolean {
+  return sorted[indexAfter(sorted, id) - 1] === id;
+}

@@ -48,6 +48,19 @@ function sameValue(a: unknown, b: unknown): boolean {
   return Array.isArray(a) || Array.isArray(b) ? JSON.stringify(a) === JSON.stringify(b) : a === b;
 }
 
+/** Writes the patch's values that differ into the object; returns the names of the properties that changed. */
+function applyPatch(target: object, patch: object, mutable: ReadonlySet<string>, kind: string): string[] {
+  const record = target as Record<string, unknown>;
+  const changed: string[] = [];
+  for (const [key, value] of Object.entries(patch)) {
+    if (!mutable.has(key)) throw new SimulatorError(`${kind} property '${key}' cannot be changed`);
+    if (value === undefined || sameValue(record[key], value)) continue;
+    record[key] = value;
+    changed.push(key);
+  }
+  return changed;
+}
+
 /**
  * One Entra tenant: its users and groups, the change log that feeds delta queries, and cached member
  * lists. The caches are why paging a 500,000-member group costs a slice per page, not a copy of the group:
@@ -201,13 +214,7 @@ export class Tenant {
 
   updateUser(id: string, patch: UserPatch): SimUser {
     const user = this.requireUser(id);
-    const changed: string[] = [];
-    for (const [key, value] of Object.entries(patch)) {
-      if (!mutableUserProperties.has(key)) throw new SimulatorError(`user property '${key}' cannot be changed`);
-      if (value === undefined || sameValue((user as unknown as Record<string, unknown>)[key], value)) continue;
-      (user as unknown as Record<string, unknown>)[key] = value;
-      changed.push(key);
-    }
+    const changed = applyPatch(user, patch, mutableUserProperties, 'user');
     if (changed.length > 0 && !user.deletedDateTime) {
       this.changes.append({ kind: 'user', userId: user.id, state: 'active', properties: changed });
     }
@@ -269,13 +276,7 @@ export class Tenant {
 
   updateGroup(id: string, patch: GroupPatch): SimGroup {
     const group = this.requireGroup(id);
-    const changed: string[] = [];
-    for (const [key, value] of Object.entries(patch)) {
-      if (!mutableGroupProperties.has(key)) throw new SimulatorError(`group property '${key}' cannot be changed`);
-      if (value === undefined || sameValue((group as unknown as Record<string, unknown>)[key], value)) continue;
-      (group as unknown as Record<string, unknown>)[key] = value;
-      changed.push(key);
-    }
+    const changed = applyPatch(group, patch, mutableGroupProperties, 'group');
     if (changed.length > 0) this.changes.append({ kind: 'group', groupId: group.id, deleted: false, properties: changed });
     return group;
   }

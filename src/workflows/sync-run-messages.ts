@@ -9,6 +9,7 @@ export type RunPhase = 'starting' | 'reading' | 'planning' | 'awaiting_approval'
 
 export interface RunProgress {
   runId?: string;
+  mode?: 'full' | 'delta';
   phase: RunPhase;
   membersRead: number;
   removals?: number;
@@ -32,6 +33,8 @@ export interface SyncRunInput {
   /** Set when the API created the run row (manual runs); schedule-started runs create their own. */
   runId?: string;
   dryRun?: boolean;
+  /** Read the whole group even when delta links would allow an incremental run. */
+  fullSync?: boolean;
   /** Present after continue-as-new. */
   state?: RunState;
   /** How soon a silent (dead) worker's activity is retried elsewhere; SYNC_HEARTBEAT_TIMEOUT. */

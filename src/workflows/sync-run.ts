@@ -22,7 +22,7 @@ import {
 
 const nonRetryableErrorTypes = ['GroupNotFound', 'DirectoryAccessLost', 'DirectoryConfiguration', 'SetupGone', 'RunNotActiveError'];
 
-const { beginRun, assessRemovals, setRunStatus, finishRun } = proxyActivities<Activities>({
+const { beginRun, assessRemovals, setRunStatus, finishRun, readDeltaChanges } = proxyActivities<Activities>({
   startToCloseTimeout: '5 minutes',
   retry: { initialInterval: '1s', maximumInterval: '30s', nonRetryableErrorTypes },
 });
@@ -58,14 +58,19 @@ export async function syncRunWorkflow(input: SyncRunInput): Promise<RunProgress>
   const { stageDirectoryMembers, applyChunks } = longActivities(input.heartbeatTimeoutMs ?? 60_000);
   try {
     if (!state) {
-      const begun = await beginRun({ setupId: input.setupId, runId: input.runId, trigger: input.trigger, dryRun, workflowId: workflowInfo().workflowId });
+      const begun = await beginRun({ setupId: input.setupId, runId: input.runId, trigger: input.trigger, dryRun, fullSync: input.fullSync, workflowId: workflowInfo().workflowId });
       if ('skipped' in begun) {
         progress.phase = 'skipped';
         return progress;
       }
       progress.runId = begun.runId;
       progress.phase = 'reading';
-      const read = await stageDirectoryMembers({ runId: begun.runId, setupId: input.setupId });
+      progress.mode = begun.mode;
+      let read = begun.mode === 'delta' ? await readDeltaChanges({ runId: begun.runId, setupId: input.setupId }) : undefined;
+      if (!read || read.fallback !== undefined) {
+        progress.mode = 'full';
+        read = await stageDirectoryMembers({ runId: begun.runId, setupId: input.setupId });
+      }
       progress.membersRead = read.members;
 
       progress.phase = 'planning';

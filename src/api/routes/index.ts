@@ -1,4 +1,5 @@
 import type { App } from '../context.js';
+import { registerAdminPages } from './admin.js';
 import { registerCreateApiKey } from './companies/create-api-key.js';
 import { registerCreateCompany } from './companies/create-company.js';
 import { registerUpdateCompany } from './companies/update-company.js';
@@ -56,4 +57,5 @@ export function registerRoutes(app: App): void {
   registerListRunChanges(app);
   registerDecideRemovals(app);
   registerListUsers(app);
+  registerAdminPages(app);
 }

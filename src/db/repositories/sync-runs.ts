@@ -128,3 +128,8 @@ export async function runCounts(db: Db, runId: string): Promise<RunCounts> {
     group by key`.execute(db);
   return toRunCounts(Object.fromEntries(rows.rows.map((row) => [row.key, row.total])));
 }
+
+/** The run's mode: chosen when it begins, and set back to full when a delta round cannot be used. */
+export async function setRunMode(db: Db, runId: string, mode: RunMode): Promise<void> {
+  await db.updateTable('sync_runs').set({ mode }).where('id', '=', runId).execute();
+}

@@ -13,7 +13,7 @@ function isRowError(error: unknown): boolean {
   return typeof code === 'string' && (code.startsWith('22') || code.startsWith('23') || code === 'P0001');
 }
 
-export function errorMessage(error: unknown): string {
+function errorMessage(error: unknown): string {
   const detail = (error as { detail?: unknown } | null)?.detail;
   const message = error instanceof Error ? error.message : String(error);
   return typeof detail === 'string' && detail !== '' ? `${message} (${detail})` : message;

@@ -1,0 +1,129 @@
+import type { FoundGroup } from '../../../graph/members.js';
+import { CheckboxField, FormErrorSummary, RadioField, SelectField, TextField, type FieldErrors } from '../components/fields.js';
+import { Layout, type PageContext } from '../components/layout.js';
+import { Notice } from '../components/notice.js';
+import { CsrfField } from '../components/post-button.js';
+import type { SetupFormValues } from '../data/setup-form-input.js';
+
+export interface SetupChoices {
+  connections: { id: string; label: string }[];
+  customerTypes: { id: string; name: string }[];
+}
+
+export interface GroupSearchResult {
+  query: string;
+  groups: FoundGroup[];
+}
+
+interface Props {
+  page: PageContext;
+  /** Absent: a new setup. */
+  setupId?: string;
+  values: SetupFormValues;
+  choices: SetupChoices;
+  errors: FieldErrors;
+  search?: GroupSearchResult;
+  failure?: string;
+}
+
+/** Find the group by name in the tenant: each hit has a button that puts its id into the Group ID field. */
+function GroupSearch({ page, values, errors, search }: Pick<Props, 'page' | 'values' | 'errors' | 'search'>) {
+  const { t } = page;
+  const chosen = search?.groups.find((g) => g.id.toLowerCase() === values.groupId.toLowerCase());
+  return (
+    <div class="group-search">
+      <div class="inline-field">
+        <TextField name="groupSearch" label={t.setupForm.groupSearch} value={values.groupSearch} errors={errors} />
+        <button type="submit" name="intent" value="search" id="search-groups">
+          {t.setupForm.search}
+        </button>
+      </div>
+      {chosen ? <p class="chosen" id="chosen-group">{t.setupForm.chosenGroup(chosen.displayName)}</p> : null}
+      {search && search.groups.length === 0 ? <p class="empty">{t.setupForm.noGroupsFound(search.query)}</p> : null}
+      {search && search.groups.length > 0 ? (
+        <ul class="group-results" id="group-results">
+          {search.groups.map((g) => (
+            <li>
+              <span class="group-name">{g.displayName}</span> <code>{g.id}</code>{' '}
+              <button type="submit" name="pickGroup" value={g.id} data-group-name={g.displayName}>
+                {t.setupForm.use}
+              </button>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </div>
+  );
+}
+
+export function SetupFormPage({ page, setupId, values, choices, errors, search, failure }: Props) {
+  const { t } = page;
+  const f = t.setupForm;
+  const title = setupId ? f.editTitle : f.createTitle;
+  return (
+    <Layout page={page} title={title} tab="setup">
+      <h1>{title}</h1>
+      {failure ? <Notice kind="error">{failure}</Notice> : null}
+      <FormErrorSummary errors={errors} message={t.common.formHasErrors} />
+      <form method="post" action={setupId ? `/admin/setup/${setupId}/edit` : '/admin/setup'} id="setup-form" novalidate>
+        <CsrfField page={page} />
+        {/* The first submit button is what Enter presses: saving, not searching. */}
+        <button type="submit" name="intent" value="save" class="visually-hidden" tabindex={-1} aria-hidden="true" />
+        <SelectField
+          name="connectionId"
+          label={f.connection}
+          value={values.connectionId}
+          options={choices.connections.map((c) => ({ value: c.id, label: c.label }))}
+          errors={errors}
+          disabled={Boolean(setupId)}
+        />
+        <SelectField
+          name="customerTypeId"
+          label={f.customerType}
+          value={values.customerTypeId}
+          options={choices.customerTypes.map((ct) => ({ value: ct.id, label: ct.name }))}
+          errors={errors}
+        />
+        <SelectField name="resourceType" label={f.resourceType} value="users" options={[{ value: 'users', label: f.resourceUsers }]} errors={errors} />
+        <TextField name="designation" label={t.common.designation} optional={t.common.optional} value={values.designation} errors={errors} />
+        <fieldset class="group">
+          <legend>{f.groupId}</legend>
+          <TextField name="groupId" label={f.groupId} value={values.groupId} errors={errors} hint={f.groupHint} />
+          <GroupSearch page={page} values={values} errors={errors} search={search} />
+        </fieldset>
+        <CheckboxField name="updateExisting" label={f.updateExisting} checked={values.updateExisting} />
+        <CheckboxField name="deleteRemoved" label={f.deleteRemoved} checked={values.deleteRemoved} />
+        <RadioField
+          name="matchOn"
+          label={f.matchOn}
+          value={values.matchOn}
+          options={[
+            { value: 'email', label: f.email },
+            { value: 'initials', label: f.initials },
+          ]}
+          errors={errors}
+        />
+        <TextField name="ldapPath" label={f.ldapPath} optional={t.common.optional} value={values.ldapPath} errors={errors} />
+        <TextField name="ldapFilter" label={f.ldapFilter} optional={t.common.optional} value={values.ldapFilter} errors={errors} />
+        <fieldset>
+          <legend>{f.schedule}</legend>
+          <TextField name="intervalMinutes" type="number" min={1} max={10080} label={f.intervalMinutes} value={values.intervalMinutes} errors={errors} />
+        </fieldset>
+        <fieldset>
+          <legend>{f.deletionGuard}</legend>
+          <p class="hint">{f.guardHint}</p>
+          <TextField name="deletionThreshold.count" type="number" min={0} label={f.thresholdCount} value={values['deletionThreshold.count']} errors={errors} />
+          <TextField name="deletionThreshold.percent" type="number" min={0} max={100} label={f.thresholdPercent} value={values['deletionThreshold.percent']} errors={errors} />
+        </fieldset>
+        <div class="buttons">
+          <button type="submit" name="intent" value="save" class="primary" id="save-setup">
+            {setupId ? t.common.save : t.common.create}
+          </button>
+          <a href="/admin/setup" class="button">
+            {t.common.cancel}
+          </a>
+        </div>
+      </form>
+    </Layout>
+  );
+}

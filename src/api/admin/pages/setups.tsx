@@ -1,0 +1,116 @@
+import { Layout, type PageContext } from '../components/layout.js';
+import { Notice } from '../components/notice.js';
+import { PostButton } from '../components/post-button.js';
+import { RunStatusBadge } from '../components/run-status.js';
+import type { SetupOverview } from '../data/setup-overview.js';
+import { countsSummary, formatDateTime, runCountsOf } from '../format.js';
+
+function Options({ page, setup }: { page: PageContext; setup: SetupOverview['setup'] }) {
+  const { t } = page;
+  const f = t.setupForm;
+  const yesNo = (value: boolean) => (value ? t.common.yes : t.common.no);
+  return (
+    <ul class="options">
+      <li>{`${f.resourceType}: ${f.resourceUsers}`}</li>
+      <li>{`${f.updateExisting}: ${yesNo(setup.update_existing)}`}</li>
+      <li>{`${f.deleteRemoved}: ${yesNo(setup.delete_removed)}`}</li>
+      <li>{`${f.matchOn}: ${setup.match_on === 'email' ? f.email : f.initials}`}</li>
+      {setup.ldap_path ? <li>{`${f.ldapPath}: ${setup.ldap_path}`}</li> : null}
+      {setup.ldap_filter ? <li>{`${f.ldapFilter}: ${setup.ldap_filter}`}</li> : null}
+      <li>{`${f.deletionGuard}: ${setup.deletion_threshold_count} / ${setup.deletion_threshold_percent} %`}</li>
+    </ul>
+  );
+}
+
+function SetupRow({ page, overview }: { page: PageContext; overview: SetupOverview }) {
+  const { t } = page;
+  const { setup, lastRun } = overview;
+  const base = `/admin/setup/${setup.id}`;
+  return (
+    <tr id={`setup-${setup.id}`} data-status={setup.status}>
+      <td>{setup.designation ?? t.common.none}</td>
+      <td class="group">
+        <span class="group-name">{setup.group_display_name ?? t.common.none}</span>
+        <br />
+        <code class="group-id">{setup.group_id}</code>
+      </td>
+      <td>{overview.customerTypeName ?? t.common.none}</td>
+      <td>
+        <Options page={page} setup={setup} />
+      </td>
+      <td class="schedule">
+        {t.setups.every(setup.interval_minutes)}
+        <br />
+        <span class={`badge badge-${setup.status}`}>{t.setups.status[setup.status]}</span>
+        {setup.status_reason ? <span class="reason"> {setup.status_reason}</span> : null}
+      </td>
+      <td class="last-run">
+        {lastRun ? (
+          <a href={`/admin/runs/${lastRun.id}`}>
+            {formatDateTime(t, lastRun.created_at)} <RunStatusBadge t={t} status={lastRun.status} />
+            <br />
+            <span class="counts">{countsSummary(t, runCountsOf(lastRun))}</span>
+          </a>
+        ) : (
+          t.setups.never
+        )}
+      </td>
+      <td class="next-run">{overview.nextRunAt ? formatDateTime(t, overview.nextRunAt) : t.setups.notScheduled}</td>
+      <td class="actions">
+        <PostButton page={page} action={`${base}/run`} label={t.setups.runNow} kind="primary" />
+        <PostButton page={page} action={`${base}/preview`} label={t.setups.preview} />
+        {setup.status === 'active' ? <PostButton page={page} action={`${base}/pause`} label={t.setups.pause} /> : <PostButton page={page} action={`${base}/resume`} label={t.setups.resume} />}
+        <a class="button" href={`${base}/edit`}>
+          {t.common.edit}
+        </a>
+        <a class="button" href={`${base}/runs`}>
+          {t.setups.runs}
+        </a>
+        <PostButton page={page} action={`${base}/delete`} label={t.common.delete} kind="danger" />
+      </td>
+    </tr>
+  );
+}
+
+export function SetupsPage({ page, overviews, canCreate, notice }: { page: PageContext; overviews: SetupOverview[]; canCreate: { connection: boolean; customerType: boolean }; notice?: { kind: 'success' | 'error' | 'info'; text: string } }) {
+  const { t } = page;
+  return (
+    <Layout page={page} title={t.nav.setup} tab="setup">
+      <div class="heading">
+        <h1>{t.setups.title}</h1>
+        {canCreate.connection && canCreate.customerType ? (
+          <a class="button primary" href="/admin/setup/new" id="create-setup">
+            {t.common.create}
+          </a>
+        ) : null}
+      </div>
+      {notice ? <Notice kind={notice.kind}>{notice.text}</Notice> : null}
+      <p class="intro">{t.setups.intro}</p>
+      {!canCreate.connection ? <Notice kind="info">{t.setups.needConnection}</Notice> : null}
+      {canCreate.connection && !canCreate.customerType ? <Notice kind="info">{t.setups.needCustomerType}</Notice> : null}
+      {overviews.length === 0 ? (
+        <p class="empty">{t.setups.empty}</p>
+      ) : (
+        <table id="setups">
+          <thead>
+            <tr>
+              <th>{t.common.designation}</th>
+              <th>{t.setups.group}</th>
+              <th>{t.setups.customerType}</th>
+              <th>{t.setups.options}</th>
+              <th>{t.setups.schedule}</th>
+              <th>{t.setups.lastRun}</th>
+              <th>{t.setups.nextRun}</th>
+              <th>{t.common.actions}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {overviews.map((overview) => (
+              <SetupRow page={page} overview={overview} />
+            ))}
+          </tbody>
+        </table>
+      )}
+    </Layout>
+  );
+}

@@ -1,0 +1,69 @@
+import { retryableStatuses } from '../../../connections/service.js';
+import type { DirectoryConnection } from '../../../db/schema.js';
+import { Layout, type PageContext } from '../components/layout.js';
+import { Notice } from '../components/notice.js';
+import { PostButton } from '../components/post-button.js';
+
+export interface SystemNotice {
+  kind: 'success' | 'error' | 'info';
+  text: string;
+}
+
+function ConnectionRow({ page, connection }: { page: PageContext; connection: DirectoryConnection }) {
+  const { t } = page;
+  const retryable = (retryableStatuses as readonly string[]).includes(connection.status);
+  return (
+    <tr id={`connection-${connection.id}`} data-status={connection.status}>
+      <td>{connection.designation ?? t.common.none}</td>
+      <td>{t.connectionForm.azure}</td>
+      <td class="mono">{connection.tenant_id}</td>
+      <td class="organisation">{connection.organization_name ?? t.common.none}</td>
+      <td class="status">
+        <span class={`badge badge-${connection.status}`}>{t.system.status[connection.status]}</span>
+      </td>
+      <td class="reason">{connection.status_reason ?? ''}</td>
+      <td class="actions">
+        {retryable ? <PostButton page={page} action={`/admin/system/connections/${connection.id}/consent`} label={t.system.retryConsent} kind="primary" /> : null}
+        <PostButton page={page} action={`/admin/system/connections/${connection.id}/delete`} label={t.common.delete} kind="danger" />
+      </td>
+    </tr>
+  );
+}
+
+export function SystemPage({ page, connections, notice }: { page: PageContext; connections: DirectoryConnection[]; notice?: SystemNotice }) {
+  const { t } = page;
+  return (
+    <Layout page={page} title={t.nav.system} tab="system">
+      <div class="heading">
+        <h1>{t.system.title}</h1>
+        <a class="button primary" href="/admin/system/new" id="create-connection">
+          {t.common.create}
+        </a>
+      </div>
+      {notice ? <Notice kind={notice.kind}>{notice.text}</Notice> : null}
+      <p class="intro">{t.system.intro}</p>
+      {connections.length === 0 ? (
+        <p class="empty">{t.system.empty}</p>
+      ) : (
+        <table id="connections">
+          <thead>
+            <tr>
+              <th>{t.common.designation}</th>
+              <th>{t.system.provider}</th>
+              <th>{t.system.tenant}</th>
+              <th>{t.system.organisation}</th>
+              <th>{t.common.status}</th>
+              <th>{t.common.reason}</th>
+              <th>{t.common.actions}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {connections.map((connection) => (
+              <ConnectionRow page={page} connection={connection} />
+            ))}
+          </tbody>
+        </table>
+      )}
+    </Layout>
+  );
+}

@@ -1,0 +1,38 @@
+import type { Context, Hono } from 'hono';
+import { removeSetup, setSetupPaused, startRun } from '../../../setups/service.js';
+import { ApiError } from '../../errors.js';
+import { ownSetup } from '../data/own-records.js';
+import type { AdminEnv } from '../env.js';
+import { redirectTo } from '../render.js';
+
+/** Run now or Preview: to the run's page, which shows its progress live; a run already going is shown instead. */
+async function startAndShow(c: Context<AdminEnv>, dryRun: boolean) {
+  const setup = await ownSetup(c, c.req.param('id')!);
+  try {
+    const runId = await startRun(c.get('deps'), setup, { dryRun, trigger: 'manual' });
+    return redirectTo(c, `/admin/runs/${runId}`);
+  } catch (err) {
+    const activeRunId = err instanceof ApiError && err.status === 409 ? err.extra?.runId : undefined;
+    if (typeof activeRunId !== 'string') throw err;
+    return redirectTo(c, `/admin/runs/${activeRunId}`, { notice: 'already_active' });
+  }
+}
+
+/** The row actions of the Setup tab: Run now, Preview (dry run), Pause, Resume, Delete. */
+export function registerSetupActions(admin: Hono<AdminEnv>): void {
+  admin.post('/setup/:id/run', (c) => startAndShow(c, false));
+  admin.post('/setup/:id/preview', (c) => startAndShow(c, true));
+
+  for (const action of ['pause', 'resume'] as const) {
+    admin.post(`/setup/:id/${action}`, async (c) => {
+      const setup = await ownSetup(c, c.req.param('id'));
+      await setSetupPaused(c.get('deps'), setup, action === 'pause');
+      return redirectTo(c, '/admin/setup', { notice: action === 'pause' ? 'setup_paused' : 'setup_resumed' });
+    });
+  }
+
+  admin.post('/setup/:id/delete', async (c) => {
+    await removeSetup(c.get('deps'), await ownSetup(c, c.req.param('id')));
+    return redirectTo(c, '/admin/setup', { notice: 'setup_deleted' });
+  });
+}

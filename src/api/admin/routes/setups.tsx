@@ -1,0 +1,30 @@
+import type { Context, Hono } from 'hono';
+import { z } from 'zod';
+import { findCompanySetup } from '../../../db/repositories/setups.js';
+import { setupOverviews } from '../data/setup-overview.js';
+import type { AdminEnv } from '../env.js';
+import { SetupsPage } from '../pages/setups.js';
+import { pageContext, render } from '../render.js';
+
+type SimpleNotice = 'setup_saved' | 'setup_deleted' | 'setup_paused' | 'setup_resumed';
+const simpleNotices: readonly string[] = ['setup_saved', 'setup_deleted', 'setup_paused', 'setup_resumed'] satisfies SimpleNotice[];
+
+/** The notice a setup action redirected here with; "created" names the group and its user count. */
+async function setupNotice(c: Context<AdminEnv>) {
+  const t = c.get('t');
+  const notice = c.req.query('notice') ?? '';
+  if (simpleNotices.includes(notice)) return { kind: 'success' as const, text: t.setups.notices[notice as SimpleNotice] };
+  const id = c.req.query('setup') ?? '';
+  if (notice !== 'setup_created' || !z.uuid().safeParse(id).success) return undefined;
+  const setup = await findCompanySetup(c.get('deps').db, c.get('company').id, id);
+  const users = Number.parseInt(c.req.query('users') ?? '', 10);
+  return setup ? { kind: 'success' as const, text: t.setups.notices.setup_created(setup.group_display_name ?? setup.group_id, Number.isFinite(users) ? users : 0) } : undefined;
+}
+
+/** Tab Setup (Opsætning): every setup with its group, options, schedule, last and next run, and its actions. */
+export function registerSetupsTab(admin: Hono<AdminEnv>): void {
+  admin.get('/setup', async (c) => {
+    const [{ overviews, canCreate }, notice] = await Promise.all([setupOverviews(c), setupNotice(c)]);
+    return render(c, <SetupsPage page={pageContext(c)} overviews={overviews} canCreate={canCreate} notice={notice} />);
+  });
+}

@@ -1,0 +1,128 @@
+import { sql } from 'kysely';
+import type { Db } from '../database.js';
+import type { DeltaLinks } from '../schema.js';
+import type { ProductUser } from '../../sync/types.js';
+import { toProductUser } from './sync-user-rows.js';
+
+/** Delta state per setup and the per-run delta tables (see the delta_sync migration). */
+
+export async function findDeltaState(db: Db, setupId: string) {
+  return db.selectFrom('sync_delta_state').selectAll().where('setup_id', '=', setupId).executeTakeFirst();
+}
+
+export async function setPendingDelta(db: Db, runId: string, links: DeltaLinks | null) {
+  await db.updateTable('sync_runs').set({ pending_delta: links ? JSON.stringify(links) : null }).where('id', '=', runId).execute();
+}
+
+/**
+ * Stores the run's pending links as the setup's delta state; called only once the run's changes are committed,
+ * so a crash before this point makes the next run re-read (and re-apply as no-ops) the same changes.
+ */
+export async function commitPendingDelta(db: Db, runId: string, mode: 'full' | 'delta'): Promise<boolean> {
+  const result = await sql`
+    insert into sync_delta_state (setup_id, group_links, users_link, tracked_group_ids, established_at, last_full_at)
+    select r.setup_id, r.pending_delta->'groupLinks', r.pending_delta->>'usersLink', r.pending_delta->'trackedGroupIds', now(), now()
+    from sync_runs r where r.id = ${runId}::uuid and r.pending_delta is not null and r.setup_id is not null
+    on conflict (setup_id) do update set
+      group_links = excluded.group_links,
+      users_link = excluded.users_link,
+      tracked_group_ids = excluded.tracked_group_ids,
+      established_at = case when ${mode} = 'full' then now() else sync_delta_state.established_at end,
+      last_full_at = case when ${mode} = 'full' then now() else sync_delta_state.last_full_at end,
+      updated_at = now()`.execute(db);
+  return Number(result.numAffectedRows ?? 0) > 0;
+}
+
+export async function dropDeltaState(db: Db, setupId: string) {
+  await db.deleteFrom('sync_delta_state').where('setup_id', '=', setupId).execute();
+}
+
+/** Membership changes of one page of group delta, net per user (last report wins). */
+export async function recordMemberChanges(db: Db, runId: string, changes: { externalId: string; change: 'added' | 'removed' }[]) {
+  if (changes.length === 0) return;
+  const net = new Map(changes.map((c) => [c.externalId, c.change]));
+  await db
+    .insertInto('sync_run_delta_members')
+    .values([...net].map(([external_id, change]) => ({ run_id: runId, external_id, change })))
+    .onConflict((oc) => oc.columns(['run_id', 'external_id']).doUpdateSet((eb) => ({ change: eb.ref('excluded.change') })))
+    .execute();
+}
+
+export async function recordUserChanges(db: Db, runId: string, users: { externalId: string; data: Record<string, unknown> | null; removedReason: string | null }[]) {
+  if (users.length === 0) return;
+  const net = new Map(users.map((u) => [u.externalId, u]));
+  await db
+    .insertInto('sync_run_delta_users')
+    .values([...net.values()].map((u) => ({ run_id: runId, external_id: u.externalId, data: u.data ? JSON.stringify(u.data) : null, removed_reason: u.removedReason })))
+    .onConflict((oc) => oc.columns(['run_id', 'external_id']).doUpdateSet((eb) => ({ data: eb.ref('excluded.data'), removed_reason: eb.ref('excluded.removed_reason') })))
+    .execute();
+}
+
+export async function memberChanges(db: Db, runId: string, change: 'added' | 'removed'): Promise<string[]> {
+  const rows = await db.selectFrom('sync_run_delta_members').select('external_id').where('run_id', '=', runId).where('change', '=', change).execute();
+  return rows.map((r) => r.external_id);
+}
+
+/** Added members whose attributes the users round did not bring (they need a GET /users/{id}). */
+export async function addedWithoutData(db: Db, runId: string): Promise<string[]> {
+  const rows = await sql<{ external_id: string }>`
+    select m.external_id from sync_run_delta_members m
+    left join sync_run_delta_users u on u.run_id = m.run_id and u.external_id = m.external_id
+    where m.run_id = ${runId}::uuid and m.change = 'added' and (u.data is null) and (u.removed_reason is null)`.execute(db);
+  return rows.rows.map((r) => r.external_id);
+}
+
+export async function forgetMemberChanges(db: Db, runId: string, externalIds: string[]) {
+  if (externalIds.length === 0) return;
+  await db.deleteFrom('sync_run_delta_members').where('run_id', '=', runId).where('external_id', 'in', externalIds).execute();
+}
+
+/**
+ * Builds the run's staging from the delta: members added to the group, and changed users this setup manages
+ * that are still members. Users deleted in Entra become removals like members that left.
+ */
+export async function stageDeltaMembers(db: Db, input: { runId: string; setupId: string }): Promise<number> {
+  await sql`
+    insert into sync_run_delta_members (run_id, external_id, change)
+    select u.run_id, u.external_id, 'removed' from sync_run_delta_users u
+    where u.run_id = ${input.runId}::uuid and u.removed_reason is not null
+    on conflict (run_id, external_id) do update set change = 'removed'`.execute(db);
+  const result = await sql`
+    insert into sync_run_members (run_id, external_id, ordinal, data)
+    select u.run_id, u.external_id, row_number() over (order by u.external_id)::int, u.data
+    from sync_run_delta_users u
+    left join sync_run_delta_members m on m.run_id = u.run_id and m.external_id = u.external_id
+    where u.run_id = ${input.runId}::uuid and u.data is not null and u.removed_reason is null
+      and (m.change = 'added' or (m.change is null and exists (
+        select 1 from users p where p.managing_setup_id = ${input.setupId}::uuid and p.external_id = u.external_id)))
+    on conflict (run_id, external_id) do update set data = excluded.data`.execute(db);
+  await sql`update sync_runs set members_read = (select count(*) from sync_run_members where run_id = ${input.runId}::uuid) where id = ${input.runId}::uuid`.execute(db);
+  return Number(result.numAffectedRows ?? 0);
+}
+
+/** Users this setup manages that the delta reported as gone from the group or deleted, in user-id order. */
+export async function readDeltaRemovedChunk(db: Db, page: { setupId: string; runId: string; afterUserId: string | null; limit: number }): Promise<ProductUser[]> {
+  const rows = await db
+    .selectFrom('users as u')
+    .selectAll('u')
+    .where('u.managing_setup_id', '=', page.setupId)
+    .where(({ exists, selectFrom, lit }) =>
+      exists(
+        selectFrom('sync_run_delta_members as m')
+          .select(lit(1).as('one'))
+          .where('m.run_id', '=', page.runId)
+          .where('m.change', '=', 'removed')
+          .whereRef('m.external_id', '=', 'u.external_id'),
+      ),
+    )
+    .$if(page.afterUserId !== null, (qb) => qb.where('u.id', '>', page.afterUserId as string))
+    .orderBy('u.id')
+    .limit(page.limit)
+    .execute();
+  return rows.map(toProductUser);
+}
+
+export async function clearDeltaRun(db: Db, runId: string) {
+  await db.deleteFrom('sync_run_delta_members').where('run_id', '=', runId).execute();
+  await db.deleteFrom('sync_run_delta_users').where('run_id', '=', runId).execute();
+}
