@@ -3,6 +3,7 @@ import type { Context } from 'hono';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { GraphPermission } from './apps.js';
+import type { FaultDecision } from './faults.js';
 import { odataJsonContentType, type GraphCall, type GraphResult } from './graph-call.js';
 import { batch } from './graph-batch.js';
 import { delta } from './graph-delta.js';
@@ -126,6 +127,44 @@ function authenticate(runtime: SimulatorRuntime, c: Context<GraphEnv>, origin: s
   return { tenant, clientId: check.claims.appid, permissions: new Set(check.claims.roles) };
 }
 
+/** Waits out a slow fault, then answers for a fault that fires instead of the endpoint (null: go on). */
+async function applyFault(
+  decision: FaultDecision,
+  c: Context<GraphEnv>,
+  ids: RequestIds,
+  caller: { tenant: Tenant; clientId: string },
+  record: Partial<RequestRecord>,
+  now: number,
+): Promise<Response | null> {
+  if (decision.delayMs > 0) await sleep(decision.delayMs);
+  if (decision.action === 'pass') return null;
+  if (decision.action === 'drop') {
+    record.fault = 'drop';
+    c.env?.incoming?.socket?.destroy();
+    return new Response(null, { status: 444 });
+  }
+  if (decision.action === 'throttle') {
+    record.fault = 'throttle';
+    return new Response(JSON.stringify(throttledBody(ids, now)), {
+      status: 429,
+      headers: {
+        'Content-Type': 'application/json',
+        'Retry-After': String(decision.retryAfterSeconds),
+        'x-ms-throttle-scope': `Tenant_Application/ReadWrite/${caller.clientId}/${caller.tenant.id}`,
+        'x-ms-throttle-information': 'ResourceUnitLimitExceeded',
+      },
+    });
+  }
+  record.fault = `error ${decision.status}`;
+  const codes: Record<number, string> = { 500: 'generalException', 502: 'badGateway', 503: 'serviceNotAvailable', 504: 'gatewayTimeout' };
+  throw new GraphHttpError(
+    decision.status,
+    codes[decision.status] ?? 'generalException',
+    'The service is temporarily unavailable. Please retry later.',
+    decision.retryAfterSeconds === undefined ? {} : { 'Retry-After': String(decision.retryAfterSeconds) },
+  );
+}
+
 async function handle(runtime: SimulatorRuntime, c: Context<GraphEnv>, ids: RequestIds, record: Partial<RequestRecord>): Promise<Response> {
   const world = runtime.world;
   const url = new URL(c.req.url);
@@ -138,35 +177,8 @@ async function handle(runtime: SimulatorRuntime, c: Context<GraphEnv>, ids: Requ
   if (!matched) throw graphErrors.noSegment(segments.find((s) => !['groups', 'users', 'organization'].includes(s)) ?? segments[0] ?? '');
 
   const target = `${url.pathname}${url.search}`;
-  const decision = world.faults.decide(caller.tenant.id, target);
-  if (decision.delayMs > 0) await sleep(decision.delayMs);
-  if (decision.action === 'drop') {
-    record.fault = 'drop';
-    c.env?.incoming?.socket?.destroy();
-    return new Response(null, { status: 444 });
-  }
-  if (decision.action === 'throttle') {
-    record.fault = 'throttle';
-    return new Response(JSON.stringify(throttledBody(ids, world.clock.now())), {
-      status: 429,
-      headers: {
-        'Content-Type': 'application/json',
-        'Retry-After': String(decision.retryAfterSeconds),
-        'x-ms-throttle-scope': `Tenant_Application/ReadWrite/${caller.clientId}/${caller.tenant.id}`,
-        'x-ms-throttle-information': 'ResourceUnitLimitExceeded',
-      },
-    });
-  }
-  if (decision.action === 'error') {
-    record.fault = `error ${decision.status}`;
-    const codes: Record<number, string> = { 500: 'generalException', 502: 'badGateway', 503: 'serviceNotAvailable', 504: 'gatewayTimeout' };
-    throw new GraphHttpError(
-      decision.status,
-      codes[decision.status] ?? 'generalException',
-      'The service is temporarily unavailable. Please retry later.',
-      decision.retryAfterSeconds === undefined ? {} : { 'Retry-After': String(decision.retryAfterSeconds) },
-    );
-  }
+  const faulted = await applyFault(world.faults.decide(caller.tenant.id, target), c, ids, caller, record, world.clock.now());
+  if (faulted) return faulted;
 
   const { route, params } = matched;
   const query = new Map<string, string>();

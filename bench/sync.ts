@@ -1,0 +1,151 @@
+/**
+ * The sync benchmark: full and delta runs of one setup against the simulator, with the real worker (a child
+ * process, so its peak RSS is its own), the Temporal dev server and Postgres, and the floor they are measured
+ * against: paging the same members with the plain Graph client plus bulk-inserting the same rows.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+import { Client, Connection } from '@temporalio/client';
+import { sql } from 'kysely';
+import type { Config } from '../src/config.js';
+import type { Db } from '../src/db/database.js';
+import { insertApiKey } from '../src/db/repositories/api-keys.js';
+import { insertCompany } from '../src/db/repositories/companies.js';
+import { insertCustomerType } from '../src/db/repositories/customer-types.js';
+import { insertConnection, markConnectionConnected } from '../src/db/repositories/connections.js';
+import { insertSetup } from '../src/db/repositories/setups.js';
+import { generateApiKey } from '../src/api/keys.js';
+import { createGraphClient } from '../src/graph/client.js';
+import { pageGroupUsers } from '../src/graph/members.js';
+import type { Simulator } from '../src/simulator/server.js';
+import { startRun } from '../src/setups/service.js';
+import type { Logger } from '../src/logger.js';
+
+export type Scenario = 'full-empty' | 'full-nochange' | 'delta-nochange' | 'delta-1pct';
+
+export interface BenchCase {
+  members: number;
+  scenario: Scenario;
+  seconds: number;
+  usersPerSecond: number;
+  peakRssMb: number;
+  historyEvents: number;
+  floorSeconds: number;
+  ratio: number;
+  counts: Record<string, number>;
+}
+
+export interface BenchContext {
+  sim: Simulator;
+  db: Db;
+  config: Config;
+  logger: Logger;
+  databaseUrl: string;
+  temporalAddress: string;
+}
+
+/** The floor: what no sync of these members can beat — reading them from Graph and writing them to Postgres. */
+export async function measureFloor(ctx: BenchContext, groupId: string): Promise<{ seconds: number; pagingSeconds: number; insertSeconds: number }> {
+  const { demo } = ctx.sim;
+  const { client, credential } = createGraphClient({ tenantId: demo.tenantId, clientId: demo.clientId, clientSecret: demo.clientSecret, authorityHost: ctx.sim.url, graphBaseUrl: ctx.sim.url });
+  await credential.getToken('https://graph.microsoft.com/.default');
+  await sql`create temporary table if not exists floor_users (external_id text primary key, data jsonb not null)`.execute(ctx.db);
+  let pagingMs = 0;
+  let insertMs = 0;
+  const pages = pageGroupUsers(client, groupId, { top: 999 });
+  let started = performance.now();
+  for await (const page of pages) {
+    pagingMs += performance.now() - started;
+    const insertStarted = performance.now();
+    await sql`insert into floor_users (external_id, data)
+      select u->>'id', u from jsonb_array_elements(${JSON.stringify(page.users)}::jsonb) as u on conflict do nothing`.execute(ctx.db);
+    insertMs += performance.now() - insertStarted;
+    started = performance.now();
+  }
+  await sql`drop table if exists floor_users`.execute(ctx.db);
+  return { seconds: (pagingMs + insertMs) / 1000, pagingSeconds: pagingMs / 1000, insertSeconds: insertMs / 1000 };
+}
+
+/** A company, customer type, connected connection and setup for the demo tenant's big group, made directly. */
+export async function prepareSetup(ctx: BenchContext, groupId: string) {
+  const company = await insertCompany(ctx.db, { name: `Bench ${Date.now()}`, directorySyncEnabled: true });
+  const key = generateApiKey();
+  await insertApiKey(ctx.db, { companyId: company.id, name: 'bench', prefix: key.prefix, hash: key.hash });
+  const customerType = await insertCustomerType(ctx.db, company.id, 'Employees');
+  const connection = await insertConnection(ctx.db, { companyId: company.id, tenantId: ctx.sim.demo.tenantId, designation: 'bench' });
+  await markConnectionConnected(ctx.db, connection.id, { tenantGuid: ctx.sim.demo.tenantId, organizationName: ctx.sim.demo.displayName, verifiedDomains: [ctx.sim.demo.domain] });
+  return insertSetup(ctx.db, {
+    company_id: company.id,
+    connection_id: connection.id,
+    customer_type_id: customerType.id,
+    group_id: groupId,
+    group_display_name: 'bench',
+    designation: null,
+    ldap_path: null,
+    ldap_filter: null,
+    status_reason: null,
+    delete_removed: true,
+    update_existing: true,
+    match_on: 'email',
+    // the benchmark measures speed, not the guard
+    deletion_threshold_count: 1_000_000,
+    deletion_threshold_percent: 100,
+  });
+}
+
+/** `directory-sync worker` as a child process; its peak RSS (VmHWM) is read from /proc before it is stopped. */
+export function startWorkerProcess(ctx: BenchContext, env: Record<string, string>): { child: ChildProcess; peakRssMb(): number; stop(): Promise<void> } {
+  const child = spawn(process.execPath, [...process.execArgv, process.argv[1]!, 'worker'], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const peakRssMb = () => {
+    try {
+      const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+      const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+      return Math.round(kb / 1024);
+    } catch {
+      return 0;
+    }
+  };
+  const stop = async () => {
+    if (child.exitCode !== null) return;
+    child.kill('SIGTERM');
+    await new Promise((resolve) => child.once('exit', resolve));
+  };
+  return { child, peakRssMb, stop };
+}
+
+async function historyEvents(temporal: Client, workflowId: string): Promise<number> {
+  let total = 0;
+  for await (const execution of temporal.workflow.list({ query: `WorkflowId = '${workflowId}'` })) {
+    total += execution.historyLength;
+  }
+  return total;
+}
+
+/** Runs one scenario and waits for it; the time is from the request to the final status. */
+export async function runCase(ctx: BenchContext, temporal: Client, setupId: string, options: { fullSync: boolean }): Promise<{ seconds: number; counts: Record<string, number>; historyEvents: number; mode: string }> {
+  const setup = (await ctx.db.selectFrom('sync_setups').selectAll().where('id', '=', setupId).executeTakeFirstOrThrow());
+  const started = performance.now();
+  const runId = await startRun({ db: ctx.db, temporal, config: ctx.config, logger: ctx.logger }, setup, { dryRun: false, fullSync: options.fullSync, trigger: 'api' });
+  for (;;) {
+    const run = await ctx.db.selectFrom('sync_runs').selectAll().where('id', '=', runId).executeTakeFirstOrThrow();
+    if (run.status === 'succeeded' || run.status === 'failed' || run.status === 'cancelled') {
+      const seconds = (performance.now() - started) / 1000;
+      if (run.status !== 'succeeded') throw new Error(`bench run ${runId} ${run.status}: ${run.error}`);
+      // Let the workflow close (finishRun is its last activity) before counting its history.
+      await temporal.workflow.getHandle(run.workflow_id!).result();
+      return { seconds, counts: run.counts, historyEvents: await historyEvents(temporal, run.workflow_id!), mode: run.mode };
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export function machineDescription(): string {
+  const cpus = os.cpus();
+  return `${cpus.length} × ${cpus[0]?.model.trim() ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}`;
+}
+
+export async function connectTemporal(address: string): Promise<{ temporal: Client; close(): Promise<void> }> {
+  const connection = await Connection.connect({ address });
+  return { temporal: new Client({ connection }), close: () => connection.close() };
+}

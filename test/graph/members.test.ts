@@ -1,0 +1,135 @@
+import { PageIterator } from '@microsoft/microsoft-graph-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { directoryUserSelect, findGroups, pageGroupUsers, parseDirectoryUser, type GroupUsersPage } from '../../src/graph/members.js';
+import type { Simulator } from '../../src/simulator/server.js';
+import { connect, startTestSimulator } from '../simulator/helpers.js';
+import { loadFixture } from '../simulator/shapes.js';
+
+let sim: Simulator;
+const allStaff = () => sim.demo.groups[0]!;
+
+beforeAll(async () => {
+  sim = await startTestSimulator({ users: 2_500 });
+});
+afterAll(() => sim.close());
+
+describe('pageGroupUsers', () => {
+  it('yields every transitive user page by page, with the count on the first page and the selected attributes', async () => {
+    const { client } = connect(sim);
+    const pages = [];
+    for await (const page of pageGroupUsers(client, allStaff().id)) pages.push(page);
+    expect(pages.map((p) => p.users.length)).toEqual([999, 999, 502]);
+    expect(pages[0]!.count).toBe(2_500);
+    expect(pages.slice(1).every((p) => p.count === undefined)).toBe(true);
+    expect(pages.map((p) => p.nextLink === null)).toEqual([false, false, true]);
+    const users = pages.flatMap((p) => p.users);
+    expect(new Set(users.map((u) => u.id)).size).toBe(2_500);
+    const stored = sim.control.tenant(sim.demo.tenantId).users.get(users[0]!.id)!;
+    expect(users[0]).toEqual({
+      id: stored.id,
+      displayName: stored.displayName,
+      givenName: stored.givenName,
+      surname: stored.surname,
+      mail: stored.mail,
+      userPrincipalName: stored.userPrincipalName,
+      mailNickname: stored.mailNickname,
+      jobTitle: stored.jobTitle,
+      department: stored.department,
+      mobilePhone: stored.mobilePhone,
+      businessPhones: [...stored.businessPhones],
+      officeLocation: stored.officeLocation,
+      employeeId: stored.employeeId,
+      onPremisesSamAccountName: stored.onPremisesSamAccountName,
+      accountEnabled: stored.accountEnabled,
+    });
+  });
+
+  it('sends ConsistencyLevel: eventual and $count=true on every page', async () => {
+    sim.control.clearRequests();
+    const { client } = connect(sim);
+    for await (const _page of pageGroupUsers(client, allStaff().id, { top: 800 })) void _page;
+    const pages = sim.control.requests({ urlIncludes: '/transitiveMembers/' });
+    expect(pages).toHaveLength(4);
+    for (const request of pages) {
+      expect(request.consistencyLevel).toBe('eventual');
+      expect(request.url).toMatch(/[?&]\$count=true/);
+      expect(request.url).toMatch(/\$top=800/);
+    }
+  });
+
+  it('resumes from a stored nextLink, even one without $count, and loses nothing', async () => {
+    const { client } = connect(sim);
+    const first = (await pageGroupUsers(client, allStaff().id, { top: 999 }).next()).value as GroupUsersPage;
+    const cursor = first.nextLink!;
+    const seen = new Set(first.users.map((u) => u.id));
+    // A fresh client, as after a worker restart.
+    const { client: again } = connect(sim);
+    sim.control.clearRequests();
+    for await (const page of pageGroupUsers(again, allStaff().id, { cursor: cursor.replace(/&?\$count=true/, '') })) for (const u of page.users) seen.add(u.id);
+    expect(seen.size).toBe(2_500);
+    expect(sim.control.requests({ urlIncludes: '/transitiveMembers/' }).every((r) => /\$count=true/.test(r.url))).toBe(true);
+  });
+
+  it('the SDK’s own PageIterator pages the same list when given the header to resend', async () => {
+    const { client } = connect(sim);
+    const first = await client
+      .api(`/groups/${allStaff().id}/transitiveMembers/microsoft.graph.user`)
+      .header('ConsistencyLevel', 'eventual')
+      .query({ $count: 'true' })
+      .select('id')
+      .top(999)
+      .get();
+    let count = 0;
+    await new PageIterator(client, first, () => ++count > 0, { headers: { ConsistencyLevel: 'eventual' } }).iterate();
+    expect(count).toBe(2_500);
+  });
+});
+
+describe('findGroups', () => {
+  it('finds groups by a word prefix of the display name, ordered by name', async () => {
+    const { client } = connect(sim);
+    expect((await findGroups(client, 'falc')).map((g) => g.displayName)).toEqual(['Falcon Contractors', 'Project Falcon']);
+    const [allStaffGroup] = await findGroups(client, 'All Staff');
+    expect(allStaffGroup).toEqual({ id: allStaff().id, displayName: 'All Staff', description: 'Everyone employed by the company', mail: 'allstaff@contoso.com' });
+    expect((await findGroups(client, 'Søren')).map((g) => g.displayName)).toEqual(["Søren's Book Club"]);
+    expect(await findGroups(client, 'nothing like this')).toEqual([]);
+  });
+
+  it('copes with quotes, ampersands and an empty search', async () => {
+    const { client } = connect(sim);
+    sim.control.addGroup(sim.demo.tenantId, { displayName: 'R&D "Skunkworks"' });
+    expect((await findGroups(client, 'R&D')).map((g) => g.displayName)).toEqual(['R&D "Skunkworks"']);
+    expect((await findGroups(client, '"skunk')).map((g) => g.displayName)).toEqual(['R&D "Skunkworks"']);
+    const first = await findGroups(client, '', { top: 3 });
+    expect(first).toHaveLength(3);
+    expect(first.map((g) => g.displayName)).toEqual([...first.map((g) => g.displayName)].sort((a, b) => a.localeCompare(b)));
+  });
+});
+
+describe('parseDirectoryUser', () => {
+  it('reads the documented user shapes: members, casts, delta pages, GET /users', () => {
+    const shapes = [
+      ...loadFixture('auth-v2-service.users-list').body.value,
+      loadFixture('user-get.example1').body,
+      ...loadFixture('group-list-transitivemembers.example1').body.value,
+      ...loadFixture('group-list-members.cast-user-search').body.value,
+      ...loadFixture('user-delta.example1-default').body.value,
+    ];
+    for (const raw of shapes) {
+      const user = parseDirectoryUser(raw);
+      expect(user.id).toBe(raw.id);
+      expect(Object.keys(user).sort()).toEqual([...directoryUserSelect].sort());
+    }
+    const adele = parseDirectoryUser(loadFixture('user-get.example1').body);
+    expect(adele).toMatchObject({ displayName: 'Adele Vance', mail: 'AdeleV@contoso.com', businessPhones: ['+1 425 555 0109'], department: null, accountEnabled: null });
+    const room = parseDirectoryUser(loadFixture('auth-v2-service.users-list').body.value[0]);
+    expect(room).toMatchObject({ givenName: null, surname: null, businessPhones: [] });
+  });
+
+  it('keeps limited-information nulls as nulls and refuses non-users', () => {
+    expect(parseDirectoryUser({ '@odata.type': '#microsoft.graph.user', id: 'x', mail: null, accountEnabled: false })).toMatchObject({ id: 'x', mail: null, accountEnabled: false });
+    expect(() => parseDirectoryUser({ '@odata.type': '#microsoft.graph.group', id: 'g' })).toThrow(/microsoft.graph.user/);
+    expect(() => parseDirectoryUser({ displayName: 'no id' })).toThrow(/id/);
+    expect(() => parseDirectoryUser(null)).toThrow();
+  });
+});

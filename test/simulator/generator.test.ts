@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { buildWorld } from '../../src/simulator/demo.js';
+
+describe('seeded directory', () => {
+  it('is the same for the same seed, ids included, and different for another seed', () => {
+    const a = buildWorld({ users: 200, seed: 'alpha' });
+    const b = buildWorld({ users: 200, seed: 'alpha' });
+    const c = buildWorld({ users: 200, seed: 'beta' });
+    expect(b.demo).toEqual(a.demo);
+    const users = (w: typeof a) => [...w.world.directory.require(w.demo.tenantId).users.values()];
+    expect(users(b)).toEqual(users(a));
+    expect(c.demo.tenantId).not.toBe(a.demo.tenantId);
+    expect(users(c).map((u) => u.displayName)).not.toEqual(users(a).map((u) => u.displayName));
+  });
+
+  it('puts exactly N users in All Staff, spread over nested department and team groups', () => {
+    for (const n of [0, 1, 7, 1_234]) {
+      const { world, demo } = buildWorld({ users: n, seed: 'spread' });
+      const tenant = world.directory.require(demo.tenantId);
+      const allStaff = demo.groups[0]!;
+      expect(allStaff).toMatchObject({ displayName: 'All Staff', userCount: n });
+      expect(tenant.memberLists(allStaff.id, true).users).toHaveLength(n);
+      expect(demo.groups.map((g) => g.displayName)).toEqual(['All Staff', 'Engineering', 'Project Falcon', "Søren's Book Club"]);
+    }
+    const { world, demo } = buildWorld({ users: 5_000, seed: 'spread' });
+    const tenant = world.directory.require(demo.tenantId);
+    const lists = tenant.memberLists(demo.groups[0]!.id, true);
+    expect(lists.groups.length).toBeGreaterThan(8 + 5);
+    const direct = tenant.memberLists(demo.groups[0]!.id, false);
+    expect(direct.users.length).toBeLessThan(5_000 / 10);
+    // Some people sit in two departments: the transitive list still counts them once.
+    const memberships = [...tenant.groups.values()].reduce((sum, g) => sum + [...g.members].filter((m) => tenant.users.has(m)).length, 0);
+    expect(memberships).toBeGreaterThan(5_000);
+  });
+
+  it('makes realistic, awkward data: unicode names, some without mail, duplicate names, initials-style sAMAccountNames', () => {
+    const { world, demo } = buildWorld({ users: 2_000, seed: 'realistic' });
+    const users = [...world.directory.require(demo.tenantId).users.values()];
+    const names = users.map((u) => u.displayName);
+    expect(names.slice(0, 3)).toEqual(['Søren Ærø', 'Zoë Ødegaard', 'José Núñez']);
+    expect(users[0]).toMatchObject({ mailNickname: 'soren.aero', userPrincipalName: 'soren.aero@contoso.com', onPremisesSamAccountName: expect.stringMatching(/^SOAE\d*$/) });
+    expect(users.filter((u) => u.mail === null).length).toBeGreaterThan(10);
+    expect(new Set(names).size).toBeLessThan(names.length);
+    expect(new Set(users.map((u) => u.userPrincipalName)).size).toBe(users.length);
+    const sams = users.map((u) => u.onPremisesSamAccountName).filter((s): s is string => s !== null);
+    expect(sams.every((s) => /^[A-Z]{2,4}\d*$/.test(s))).toBe(true);
+    expect(new Set(sams).size).toBe(sams.length);
+    expect(users.some((u) => !u.accountEnabled)).toBe(true);
+    expect(users.some((u) => /[^\x00-\x7f]/.test(u.displayName))).toBe(true);
+  });
+});
