@@ -20,6 +20,7 @@ import { createGraphClient } from '../src/graph/client.js';
 import { pageGroupUsers } from '../src/graph/members.js';
 import type { Simulator } from '../src/simulator/server.js';
 import { startRun } from '../src/setups/service.js';
+import { selfCheckWorkflow } from '../src/workflows/self-check.js';
 import type { Logger } from '../src/logger.js';
 
 export type Scenario = 'full-empty' | 'full-nochange' | 'delta-nochange' | 'delta-1pct';
@@ -50,7 +51,9 @@ export async function measureFloor(ctx: BenchContext, groupId: string): Promise<
   const { demo } = ctx.sim;
   const { client, credential } = createGraphClient({ tenantId: demo.tenantId, clientId: demo.clientId, clientSecret: demo.clientSecret, authorityHost: ctx.sim.url, graphBaseUrl: ctx.sim.url });
   await credential.getToken('https://graph.microsoft.com/.default');
-  await sql`create temporary table if not exists floor_users (external_id text primary key, data jsonb not null)`.execute(ctx.db);
+  // A real (logged) table with a primary key: the least a durable write of these rows costs.
+  await sql`drop table if exists bench_floor_users`.execute(ctx.db);
+  await sql`create table bench_floor_users (external_id text primary key, data jsonb not null)`.execute(ctx.db);
   let pagingMs = 0;
   let insertMs = 0;
   const pages = pageGroupUsers(client, groupId, { top: 999 });
@@ -58,12 +61,12 @@ export async function measureFloor(ctx: BenchContext, groupId: string): Promise<
   for await (const page of pages) {
     pagingMs += performance.now() - started;
     const insertStarted = performance.now();
-    await sql`insert into floor_users (external_id, data)
+    await sql`insert into bench_floor_users (external_id, data)
       select u->>'id', u from jsonb_array_elements(${JSON.stringify(page.users)}::jsonb) as u on conflict do nothing`.execute(ctx.db);
     insertMs += performance.now() - insertStarted;
     started = performance.now();
   }
-  await sql`drop table if exists floor_users`.execute(ctx.db);
+  await sql`drop table bench_floor_users`.execute(ctx.db);
   return { seconds: (pagingMs + insertMs) / 1000, pagingSeconds: pagingMs / 1000, insertSeconds: insertMs / 1000 };
 }
 
@@ -112,6 +115,11 @@ export function startWorkerProcess(ctx: BenchContext, env: Record<string, string
     await new Promise((resolve) => child.once('exit', resolve));
   };
   return { child, peakRssMb, stop };
+}
+
+/** Resolves once a worker on the task queue runs workflows: the timing then excludes its start-up (bundling). */
+export async function waitForWorker(temporal: Client, taskQueue: string): Promise<void> {
+  await temporal.workflow.execute(selfCheckWorkflow, { taskQueue, workflowId: `bench-ready-${Date.now()}`, workflowExecutionTimeout: '2 minutes' });
 }
 
 async function historyEvents(temporal: Client, workflowId: string): Promise<number> {

@@ -3,7 +3,7 @@ import { directoryClientFor } from '../connections/directory-client.js';
 import { findConnection } from '../db/repositories/connections.js';
 import { markSetupError, findSetup } from '../db/repositories/setups.js';
 import { clearDeltaRun, commitPendingDelta, findDeltaState, setPendingDelta } from '../db/repositories/sync-delta.js';
-import { clearStaging } from '../db/repositories/sync-staging.js';
+import { analyzeStaging, analyzeUsers, clearStaging } from '../db/repositories/sync-staging.js';
 import { createRun, getRun, markRun, RunAlreadyActiveError, runCounts, setRunMode, updateProgress } from '../db/repositories/sync-runs.js';
 import type { RunMode, RunStatus, RunTrigger, SyncSetup } from '../db/schema.js';
 import { applyMemberChunks, applyRemovalChunks, type ChunkLoopResult } from '../engine/apply-chunks.js';
@@ -121,6 +121,7 @@ export function createSyncRunActivities(deps: ActivityDeps) {
             await updateProgress(db, input.runId, { phase: 'reading', pagesRead: c.pages, membersRead: c.ordinal, membersExpected: c.expected ?? null });
           },
         });
+        await analyzeStaging(db);
         logger.info({ runId: input.runId, pages: cursor.pages, members: cursor.ordinal }, 'members staged');
         return { members: cursor.ordinal, pages: cursor.pages };
       } catch (err) {
@@ -153,6 +154,7 @@ export function createSyncRunActivities(deps: ActivityDeps) {
           logger.info({ runId: input.runId, reason: result.fallback }, 'delta run falls back to a full sync');
           return { fallback: result.fallback, members: 0 };
         }
+        await analyzeStaging(db);
         await setPendingDelta(db, input.runId, result.links);
         await updateProgress(db, input.runId, { delta: { added: result.added, removed: result.removed, changedUsers: result.changedUsers }, membersRead: result.staged });
         return { members: result.staged };
@@ -210,6 +212,9 @@ export function createSyncRunActivities(deps: ActivityDeps) {
     /** Final status and counts; staging is dropped (the audit rows are the record). */
     async finishRun(input: { runId: string; status: 'succeeded' | 'failed' | 'cancelled'; error?: string }): Promise<RunCounts> {
       const counts = await runCounts(db, input.runId);
+      // Many users written at once leave the planner's statistics behind autovacuum; the next run's candidate
+      // and removal queries depend on them.
+      if (counts.created + counts.deleted + counts.adopted > 1000) await analyzeUsers(db);
       const run = await markRun(db, input.runId, { status: input.status, error: input.error ?? null, finishedAt: new Date() });
       // The delta links advance only now, after every change of the run is committed.
       if (input.status === 'succeeded' && !run.dry_run) await commitPendingDelta(db, input.runId, run.mode);

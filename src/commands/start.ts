@@ -17,6 +17,7 @@ export async function run(): Promise<void> {
     'directory-sync is running',
     `  API             ${stack.api.url}`,
     `  API docs        ${stack.api.url}/docs   (OpenAPI: ${stack.api.url}/openapi.json)`,
+    `  Admin pages     ${stack.config.publicBaseUrl}/admin   (sign in with a company API key)`,
     `  Temporal Web UI ${stack.temporalUiUrl ?? '(external Temporal at ' + stack.temporalAddress + ')'}`,
     `  Postgres        ${stack.embedded.postgres ? 'embedded, data in ' + config.dataDir + '/postgres' : 'DATABASE_URL'}`,
     ...(config.operatorApiKey ? [] : [`  Operator key    ${stack.config.operatorApiKey}   (generated, kept in ${config.dataDir}/local-secrets.json)`]),

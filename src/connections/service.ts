@@ -1,9 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { WorkflowIdConflictPolicy, type Client } from '@temporalio/client';
+import { WorkflowIdConflictPolicy, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Config } from '../config.js';
 import type { Db } from '../db/database.js';
 import { consumeConsentState, expireConsentStates, findConsentState, insertConsentState } from '../db/repositories/consent-states.js';
-import { findConnection, insertConnection, setConnectionStatus } from '../db/repositories/connections.js';
+import { countSetupsUsingConnection, deleteConnection, findConnection, insertConnection, setConnectionStatus } from '../db/repositories/connections.js';
 import type { DirectoryConnection } from '../db/schema.js';
 import { CompanyIdAttribute, ConnectionIdAttribute, TenantIdAttribute } from '../temporal/search-attributes.js';
 import { onboardingWorkflow } from '../workflows/onboarding.js';
@@ -125,4 +125,21 @@ export async function awaitOnboardingOutcome(deps: ConnectionDeps, connectionId:
   const handle = deps.temporal.workflow.getHandle(onboardingWorkflowId(connectionId));
   const timeout = new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), timeoutMs).unref());
   return Promise.race([handle.result().catch(() => undefined), timeout]);
+}
+
+/**
+ * Deletes a connection unless setups use it; returns how many setups block it (0 = deleted). An onboarding still
+ * waiting for consent has nothing left to wait for, so it is ended first.
+ */
+export async function removeConnection(deps: ConnectionDeps, connection: DirectoryConnection): Promise<{ blockingSetups: number }> {
+  const blockingSetups = await countSetupsUsingConnection(deps.db, connection.id);
+  if (blockingSetups > 0) return { blockingSetups };
+  await deps.temporal.workflow
+    .getHandle(onboardingWorkflowId(connection.id))
+    .terminate('connection deleted')
+    .catch((err) => {
+      if (!(err instanceof WorkflowNotFoundError)) throw err;
+    });
+  await deleteConnection(deps.db, connection.id);
+  return { blockingSetups: 0 };
 }

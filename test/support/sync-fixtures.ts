@@ -60,8 +60,8 @@ export async function createSetup(stack: TestStack, company: Company, connection
 
 const finalStatuses = new Set(['succeeded', 'failed', 'cancelled']);
 
-export async function runSetup(stack: TestStack, company: Company, setupId: string, options: { dryRun?: boolean; until?: 'final' | 'awaiting_approval' } = {}) {
-  const started = await stack.call('POST', `/api/v1/setups/${setupId}/runs`, { key: company.key, body: { dryRun: options.dryRun ?? false } });
+export async function runSetup(stack: TestStack, company: Company, setupId: string, options: { dryRun?: boolean; fullSync?: boolean; until?: 'final' | 'awaiting_approval' } = {}) {
+  const started = await stack.call('POST', `/api/v1/setups/${setupId}/runs`, { key: company.key, body: { dryRun: options.dryRun ?? false, fullSync: options.fullSync ?? false } });
   const body = await started.json();
   expect(started.status, JSON.stringify(body)).toBe(202);
   return waitForRun(stack, company, body.runId, options.until);

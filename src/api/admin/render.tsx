@@ -4,13 +4,15 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { Layout, type PageContext } from './components/layout.js';
 import { Notice } from './components/notice.js';
 import type { AdminEnv } from './env.js';
+import { messagesFor } from './i18n/language.js';
 
 /** What every page component needs from the request: language, CSRF token, who is signed in, the URL. */
 export function pageContext(c: Context<AdminEnv>): PageContext {
   const company = c.get('company') as AdminEnv['Variables']['company'] | undefined;
+  // An error page may be rendered before the language was chosen: English then.
   return {
-    t: c.get('t'),
-    lang: c.get('lang'),
+    t: c.get('t') ?? messagesFor('en'),
+    lang: c.get('lang') ?? 'en',
     csrfToken: c.get('csrfToken'),
     company: company ? { name: company.name, moduleEnabled: company.directory_sync_enabled } : undefined,
     url: new URL(c.req.url),

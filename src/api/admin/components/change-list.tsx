@@ -3,6 +3,7 @@ import { changeActions } from '../../schemas/run.js';
 import type { RunChangesPage } from '../data/run-changes.js';
 import type { Messages } from '../i18n/en.js';
 import { Pager } from './pager.js';
+import { Table } from './table.js';
 
 type Fields = Record<string, unknown> | null;
 
@@ -73,36 +74,25 @@ export function ChangeList({ t, runId, changes }: { t: Messages; runId: string; 
             </a>
           ))}
       </nav>
-      {changes.rows.length === 0 ? (
-        <p class="empty">{t.run.noChanges}</p>
-      ) : (
-        <table id="changes">
-          <thead>
-            <tr>
-              <th>{t.run.action}</th>
-              <th>{t.run.user}</th>
-              <th>{t.run.details}</th>
-              <th>{t.common.reason}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {changes.rows.map((change) => (
-              <tr data-action={change.action}>
-                <td>
-                  <span class={`badge badge-${change.action}`}>{t.run.actions[change.action]}</span>
-                </td>
-                <td>
-                  <Subject change={change} t={t} />
-                </td>
-                <td>
-                  <BeforeAfter change={change} t={t} />
-                </td>
-                <td class="reason">{change.reason}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <Table
+        id="changes"
+        headers={[t.run.action, t.run.user, t.run.details, t.common.reason]}
+        empty={t.run.noChanges}
+        rows={changes.rows.map((change) => (
+          <tr data-action={change.action}>
+            <td>
+              <span class={`badge badge-${change.action}`}>{t.run.actions[change.action]}</span>
+            </td>
+            <td>
+              <Subject change={change} t={t} />
+            </td>
+            <td>
+              <BeforeAfter change={change} t={t} />
+            </td>
+            <td class="reason">{change.reason}</td>
+          </tr>
+        ))}
+      />
       <Pager t={t} page={changes.page} total={changes.total} hrefFor={(p) => filterHref(changes.action, p)} />
     </>
   );

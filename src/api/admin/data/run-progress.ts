@@ -16,6 +16,9 @@ export interface ProgressView {
 
 interface StoredProgress {
   phase?: string;
+  removals?: number;
+  /** A delta run's read: members that joined or left the group, users whose attributes changed. */
+  delta?: { added?: number; removed?: number; changedUsers?: number };
   membersRead?: number;
   membersExpected?: number | null;
   processed?: number;
@@ -26,19 +29,26 @@ export function isActiveRun(status: RunStatus): boolean {
   return activeRunStatuses.includes(status);
 }
 
+/** The line under the phase: what is being counted right now. */
+function detailOf(t: Messages, run: SyncRun, p: StoredProgress, phaseKey: string): { detail: string; value: number | null; max: number | null } {
+  if (phaseKey === 'awaiting_approval') return { detail: t.runs.awaitingDecision(p.removals ?? 0), value: null, max: null };
+  if ((phaseKey === 'applying' || phaseKey === 'removing') && typeof p.total === 'number' && p.total > 0) {
+    return { detail: t.runs.processed(p.processed ?? 0, p.total), value: p.processed ?? 0, max: p.total };
+  }
+  if (run.mode === 'delta' && p.delta) return { detail: t.runs.deltaRead(p.delta.added ?? 0, p.delta.removed ?? 0, p.delta.changedUsers ?? 0), value: null, max: null };
+  const read = p.membersRead ?? run.members_read;
+  const expected = typeof p.membersExpected === 'number' ? p.membersExpected : null;
+  return { detail: t.runs.membersRead(read, expected), value: expected !== null ? read : null, max: expected };
+}
+
 export function progressView(t: Messages, run: SyncRun): ProgressView {
   const p = run.progress as StoredProgress;
   const phaseKey = p.phase ?? run.status;
-  const membersRead = p.membersRead ?? run.members_read;
-  const applying = (phaseKey === 'applying' || phaseKey === 'removing') && typeof p.total === 'number' && p.total > 0;
-  const expected = typeof p.membersExpected === 'number' ? p.membersExpected : null;
   return {
     status: run.status,
     statusLabel: t.runs.status[run.status],
     active: isActiveRun(run.status),
     phase: t.runs.phases[phaseKey] ?? t.runs.status[run.status],
-    detail: applying ? t.runs.processed(p.processed ?? 0, p.total!) : t.runs.membersRead(membersRead, expected),
-    value: applying ? (p.processed ?? 0) : expected !== null ? membersRead : null,
-    max: applying ? p.total! : expected,
+    ...detailOf(t, run, p, phaseKey),
   };
 }

@@ -10,13 +10,16 @@ export function connectionLabel(connection: Pick<DirectoryConnection, 'designati
   return connection.designation ?? connection.organization_name ?? connection.tenant_id;
 }
 
-/** What a setup may point at: the company's connected tenants and its customer types. */
-export async function setupChoices(c: Context<AdminEnv>): Promise<SetupChoices> {
+/**
+ * What a setup may point at: the company's connected tenants and its customer types. An existing setup's own
+ * connection is listed whatever its state, so the form can name it.
+ */
+export async function setupChoices(c: Context<AdminEnv>, ownConnectionId?: string): Promise<SetupChoices> {
   const { db } = c.get('deps');
   const companyId = c.get('company').id;
   const [connections, customerTypes] = await Promise.all([listCompanyConnections(db, companyId), listCustomerTypes(db, companyId)]);
   return {
-    connections: connections.filter((cn) => cn.status === 'connected').map((cn) => ({ id: cn.id, label: connectionLabel(cn) })),
-    customerTypes: customerTypes.map((ct) => ({ id: ct.id, name: ct.name })),
+    connections: connections.filter((cn) => cn.status === 'connected' || cn.id === ownConnectionId).map((cn) => ({ value: cn.id, label: connectionLabel(cn) })),
+    customerTypes: customerTypes.map((ct) => ({ value: ct.id, label: ct.name })),
   };
 }

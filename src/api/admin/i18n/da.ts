@@ -72,8 +72,8 @@ export const da: Messages = {
     },
     notices: {
       connection_established: (org) => `Forbindelsen er oprettet: ${org}.`,
-      connection_failed: (reason) => `Forbindelsen kunne ikke oprettes: ${reason}`,
-      consent_denied: (reason) => `Der blev ikke givet samtykke: ${reason}`,
+      connection_failed: (reason) => `Forbindelsen kunne ikke oprettes — ${reason}`,
+      consent_denied: (reason) => `Der blev ikke givet samtykke — ${reason}`,
       connection_verifying: 'Samtykke modtaget; forbindelsen verificeres stadig. Genindlæs siden om et øjeblik.',
       connection_deleted: 'Forbindelsen er slettet.',
     },
@@ -194,6 +194,8 @@ export const da: Messages = {
     },
     membersRead: (read, expected) => (expected === null ? `${read} medlemmer læst` : `${read} af ${expected} medlemmer læst`),
     processed: (processed, total) => `${processed} af ${total} ændringer behandlet`,
+    deltaRead: (joined, left, changed) => `Siden sidste kørsel: ${joined} kommet til, ${left} gået, ${changed} ændret`,
+    awaitingDecision: (removals) => `${removals} fjernelser venter på en beslutning`,
     alreadyActive: 'En kørsel af denne opsætning er allerede i gang; her er den.',
   },
   run: {

@@ -75,8 +75,8 @@ export const en = {
     } satisfies Record<ConnectionStatus, string>,
     notices: {
       connection_established: (org: string) => `Connection established: ${org}.`,
-      connection_failed: (reason: string) => `The connection could not be established: ${reason}`,
-      consent_denied: (reason: string) => `Consent was not given: ${reason}`,
+      connection_failed: (reason: string) => `The connection could not be established — ${reason}`,
+      consent_denied: (reason: string) => `Consent was not given — ${reason}`,
       connection_verifying: 'Consent received; the connection is still being verified. Reload the page in a moment.',
       connection_deleted: 'The connection was deleted.',
     },
@@ -197,6 +197,8 @@ export const en = {
     } as Record<string, string>,
     membersRead: (read: number, expected: number | null) => (expected === null ? `${read} members read` : `${read} of ${expected} members read`),
     processed: (processed: number, total: number) => `${processed} of ${total} changes processed`,
+    deltaRead: (joined: number, left: number, changed: number) => `Since the last run: ${joined} joined, ${left} left, ${changed} changed`,
+    awaitingDecision: (removals: number) => `${removals} removals wait for a decision`,
     alreadyActive: 'A run of this setup is already in progress; here it is.',
   },
   run: {

@@ -22,6 +22,8 @@ export interface RunPageProps {
 
 function Facts({ page, run, setup }: Pick<RunPageProps, 'page' | 'run' | 'setup'>) {
   const { t } = page;
+  // Why a run read the whole group rather than the delta (the engine's words).
+  const fullReason = run.mode === 'full' ? (run.progress as { fullReason?: string }).fullReason : undefined;
   return (
     <dl class="facts">
       <dt>{t.run.setup}</dt>
@@ -34,6 +36,7 @@ function Facts({ page, run, setup }: Pick<RunPageProps, 'page' | 'run' | 'setup'
       <dd>
         {t.runs.modes[run.mode]}
         {run.dry_run ? <span class="tag"> {t.runs.preview}</span> : null}
+        {fullReason ? <span class="tag"> ({fullReason})</span> : null}
       </dd>
       <dt>{t.runs.trigger}</dt>
       <dd>{t.runs.triggers[run.trigger]}</dd>

@@ -5,9 +5,14 @@ import { Notice } from '../components/notice.js';
 import { CsrfField } from '../components/post-button.js';
 import type { SetupFormValues } from '../data/setup-form-input.js';
 
+export interface Choice {
+  value: string;
+  label: string;
+}
+
 export interface SetupChoices {
-  connections: { id: string; label: string }[];
-  customerTypes: { id: string; name: string }[];
+  connections: Choice[];
+  customerTypes: Choice[];
 }
 
 export interface GroupSearchResult {
@@ -69,25 +74,12 @@ export function SetupFormPage({ page, setupId, values, choices, errors, search, 
         <CsrfField page={page} />
         {/* The first submit button is what Enter presses: saving, not searching. */}
         <button type="submit" name="intent" value="save" class="visually-hidden" tabindex={-1} aria-hidden="true" />
-        <SelectField
-          name="connectionId"
-          label={f.connection}
-          value={values.connectionId}
-          options={choices.connections.map((c) => ({ value: c.id, label: c.label }))}
-          errors={errors}
-          disabled={Boolean(setupId)}
-        />
-        <SelectField
-          name="customerTypeId"
-          label={f.customerType}
-          value={values.customerTypeId}
-          options={choices.customerTypes.map((ct) => ({ value: ct.id, label: ct.name }))}
-          errors={errors}
-        />
+        <SelectField name="connectionId" label={f.connection} value={values.connectionId} options={choices.connections} errors={errors} disabled={Boolean(setupId)} />
+        <SelectField name="customerTypeId" label={f.customerType} value={values.customerTypeId} options={choices.customerTypes} errors={errors} />
         <SelectField name="resourceType" label={f.resourceType} value="users" options={[{ value: 'users', label: f.resourceUsers }]} errors={errors} />
         <TextField name="designation" label={t.common.designation} optional={t.common.optional} value={values.designation} errors={errors} />
         <fieldset class="group">
-          <legend>{f.groupId}</legend>
+          <legend>{t.setups.group}</legend>
           <TextField name="groupId" label={f.groupId} value={values.groupId} errors={errors} hint={f.groupHint} />
           <GroupSearch page={page} values={values} errors={errors} search={search} />
         </fieldset>

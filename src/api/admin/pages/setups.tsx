@@ -2,6 +2,7 @@ import { Layout, type PageContext } from '../components/layout.js';
 import { Notice } from '../components/notice.js';
 import { PostButton } from '../components/post-button.js';
 import { RunStatusBadge } from '../components/run-status.js';
+import { Table } from '../components/table.js';
 import type { SetupOverview } from '../data/setup-overview.js';
 import { countsSummary, formatDateTime, runCountsOf } from '../format.js';
 
@@ -35,7 +36,7 @@ function SetupRow({ page, overview }: { page: PageContext; overview: SetupOvervi
         <code class="group-id">{setup.group_id}</code>
       </td>
       <td>{overview.customerTypeName ?? t.common.none}</td>
-      <td>
+      <td class="options-cell">
         <Options page={page} setup={setup} />
       </td>
       <td class="schedule">
@@ -88,29 +89,14 @@ export function SetupsPage({ page, overviews, canCreate, notice }: { page: PageC
       <p class="intro">{t.setups.intro}</p>
       {!canCreate.connection ? <Notice kind="info">{t.setups.needConnection}</Notice> : null}
       {canCreate.connection && !canCreate.customerType ? <Notice kind="info">{t.setups.needCustomerType}</Notice> : null}
-      {overviews.length === 0 ? (
-        <p class="empty">{t.setups.empty}</p>
-      ) : (
-        <table id="setups">
-          <thead>
-            <tr>
-              <th>{t.common.designation}</th>
-              <th>{t.setups.group}</th>
-              <th>{t.setups.customerType}</th>
-              <th>{t.setups.options}</th>
-              <th>{t.setups.schedule}</th>
-              <th>{t.setups.lastRun}</th>
-              <th>{t.setups.nextRun}</th>
-              <th>{t.common.actions}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {overviews.map((overview) => (
-              <SetupRow page={page} overview={overview} />
-            ))}
-          </tbody>
-        </table>
-      )}
+      <Table
+        id="setups"
+        headers={[t.common.designation, t.setups.group, t.setups.customerType, t.setups.options, t.setups.schedule, t.setups.lastRun, t.setups.nextRun, t.common.actions]}
+        empty={t.setups.empty}
+        rows={overviews.map((overview) => (
+          <SetupRow page={page} overview={overview} />
+        ))}
+      />
     </Layout>
   );
 }

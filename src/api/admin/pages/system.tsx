@@ -3,6 +3,7 @@ import type { DirectoryConnection } from '../../../db/schema.js';
 import { Layout, type PageContext } from '../components/layout.js';
 import { Notice } from '../components/notice.js';
 import { PostButton } from '../components/post-button.js';
+import { Table } from '../components/table.js';
 
 export interface SystemNotice {
   kind: 'success' | 'error' | 'info';
@@ -42,28 +43,14 @@ export function SystemPage({ page, connections, notice }: { page: PageContext; c
       </div>
       {notice ? <Notice kind={notice.kind}>{notice.text}</Notice> : null}
       <p class="intro">{t.system.intro}</p>
-      {connections.length === 0 ? (
-        <p class="empty">{t.system.empty}</p>
-      ) : (
-        <table id="connections">
-          <thead>
-            <tr>
-              <th>{t.common.designation}</th>
-              <th>{t.system.provider}</th>
-              <th>{t.system.tenant}</th>
-              <th>{t.system.organisation}</th>
-              <th>{t.common.status}</th>
-              <th>{t.common.reason}</th>
-              <th>{t.common.actions}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {connections.map((connection) => (
-              <ConnectionRow page={page} connection={connection} />
-            ))}
-          </tbody>
-        </table>
-      )}
+      <Table
+        id="connections"
+        headers={[t.common.designation, t.system.provider, t.system.tenant, t.system.organisation, t.common.status, t.common.reason, t.common.actions]}
+        empty={t.system.empty}
+        rows={connections.map((connection) => (
+          <ConnectionRow page={page} connection={connection} />
+        ))}
+      />
     </Layout>
   );
 }

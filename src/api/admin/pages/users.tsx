@@ -1,6 +1,7 @@
 import type { UserRow } from '../../../db/schema.js';
 import { Layout, type PageContext } from '../components/layout.js';
 import { Pager } from '../components/pager.js';
+import { Table } from '../components/table.js';
 
 export interface UsersPageProps {
   page: PageContext;
@@ -25,40 +26,25 @@ export function UsersPage({ page, users, total, current, query, setupNames, cust
         <button type="submit">{u.search}</button>
       </form>
       <p id="user-count">{u.count(total)}</p>
-      {users.length === 0 ? (
-        <p class="empty">{u.empty}</p>
-      ) : (
-        <table id="users">
-          <thead>
-            <tr>
-              <th>{u.name}</th>
-              <th>{u.email}</th>
-              <th>{u.initials}</th>
-              <th>{u.department}</th>
-              <th>{u.jobTitle}</th>
-              <th>{u.customerType}</th>
-              <th>{u.source}</th>
-              <th>{u.active}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {users.map((user) => (
-              <tr data-email={user.email ?? ''} class={user.active ? '' : 'inactive'}>
-                <td>{user.display_name ?? [user.first_name, user.last_name].filter(Boolean).join(' ')}</td>
-                <td>{user.email ?? t.common.none}</td>
-                <td>{user.initials ?? t.common.none}</td>
-                <td>{user.department ?? t.common.none}</td>
-                <td>{user.job_title ?? t.common.none}</td>
-                <td>{customerTypeNames.get(user.customer_type_id) ?? t.common.none}</td>
-                <td class="source">
-                  {user.managing_setup_id ? <a href={`/admin/setup/${user.managing_setup_id}/runs`}>{setupNames.get(user.managing_setup_id) ?? user.managing_setup_id}</a> : u.notManaged}
-                </td>
-                <td>{user.active ? t.common.yes : t.common.no}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <Table
+        id="users"
+        headers={[u.name, u.email, u.initials, u.department, u.jobTitle, u.customerType, u.source, u.active]}
+        empty={u.empty}
+        rows={users.map((user) => (
+          <tr data-email={user.email ?? ''} class={user.active ? '' : 'inactive'}>
+            <td>{user.display_name ?? [user.first_name, user.last_name].filter(Boolean).join(' ')}</td>
+            <td>{user.email ?? t.common.none}</td>
+            <td>{user.initials ?? t.common.none}</td>
+            <td>{user.department ?? t.common.none}</td>
+            <td>{user.job_title ?? t.common.none}</td>
+            <td>{customerTypeNames.get(user.customer_type_id) ?? t.common.none}</td>
+            <td class="source">
+              {user.managing_setup_id ? <a href={`/admin/setup/${user.managing_setup_id}/runs`}>{setupNames.get(user.managing_setup_id) ?? user.managing_setup_id}</a> : u.notManaged}
+            </td>
+            <td>{user.active ? t.common.yes : t.common.no}</td>
+          </tr>
+        ))}
+      />
       <Pager t={t} page={current} total={total} hrefFor={href} />
     </Layout>
   );

@@ -8,7 +8,9 @@ import { renderSetupForm, submitSetupForm } from './setup-form-submit.js';
 export function registerSetupCreate(admin: Hono<AdminEnv>): void {
   admin.get('/setup/new', async (c) => {
     const choices = await setupChoices(c);
-    return renderSetupForm(c, newSetupValues({ connectionId: choices.connections[0]?.id, customerTypeId: choices.customerTypes[0]?.id }));
+    // The Setup tab says what is missing (a connected tenant, a customer type).
+    if (choices.connections.length === 0 || choices.customerTypes.length === 0) return c.redirect('/admin/setup', 303);
+    return renderSetupForm(c, newSetupValues({ connectionId: choices.connections[0]?.value, customerTypeId: choices.customerTypes[0]?.value }));
   });
   admin.post('/setup', (c) => submitSetupForm(c));
 }

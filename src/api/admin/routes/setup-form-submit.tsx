@@ -20,7 +20,7 @@ interface Shown {
 
 /** The setup form, empty or as it was submitted, with what went wrong beside the fields. */
 export async function renderSetupForm(c: Context<AdminEnv>, values: SetupFormValues, setupId?: string, shown: Shown = {}, status: ContentfulStatusCode = 200) {
-  const choices = await setupChoices(c);
+  const choices = await setupChoices(c, setupId ? values.connectionId : undefined);
   return render(c, <SetupFormPage page={pageContext(c)} setupId={setupId} values={values} choices={choices} errors={shown.errors ?? {}} search={shown.search} failure={shown.failure} />, status);
 }
 

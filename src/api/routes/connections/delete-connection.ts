@@ -1,7 +1,5 @@
 import { createRoute } from '@hono/zod-openapi';
-import { WorkflowNotFoundError } from '@temporalio/client';
-import { countSetupsUsingConnection, deleteConnection } from '../../../db/repositories/connections.js';
-import { onboardingWorkflowId } from '../../../workflows/onboarding-messages.js';
+import { removeConnection } from '../../../connections/service.js';
 import type { App } from '../../context.js';
 import { ApiError, errorResponses } from '../../errors.js';
 import { authenticate } from '../../middleware/auth.js';
@@ -22,17 +20,8 @@ const route = createRoute({
 export function registerDeleteConnection(app: App): void {
   app.openapi(route, async (c) => {
     const connection = await loadOwnConnection(c, c.req.valid('param').id);
-    const { db, temporal } = c.get('deps');
-    const setups = await countSetupsUsingConnection(db, connection.id);
-    if (setups > 0) throw ApiError.conflict(`${setups} setup(s) use this connection; delete them first`, { setups });
-    // An onboarding still waiting for consent has nothing left to wait for.
-    await temporal.workflow
-      .getHandle(onboardingWorkflowId(connection.id))
-      .terminate('connection deleted')
-      .catch((err) => {
-        if (!(err instanceof WorkflowNotFoundError)) throw err;
-      });
-    await deleteConnection(db, connection.id);
+    const { blockingSetups } = await removeConnection(c.get('deps'), connection);
+    if (blockingSetups > 0) throw ApiError.conflict(`${blockingSetups} setup(s) use this connection; delete them first`, { setups: blockingSetups });
     return c.body(null, 204);
   });
 }

@@ -6,7 +6,12 @@ import { authenticate } from '../../middleware/auth.js';
 import { IdParams, jsonContent } from '../../schemas/common.js';
 import { loadOwnSetup } from './load-setup.js';
 
-const Body = z.object({ dryRun: z.boolean().default(false).openapi({ description: 'compute and store the full plan, apply nothing' }) }).strict();
+const Body = z
+  .object({
+    dryRun: z.boolean().default(false).openapi({ description: 'compute and store the full plan, apply nothing' }),
+    fullSync: z.boolean().default(false).openapi({ description: 'read the whole group even when an incremental (delta) run is possible' }),
+  })
+  .strict();
 
 const route = createRoute({
   method: 'post',
@@ -25,8 +30,8 @@ const route = createRoute({
 export function registerStartRun(app: App): void {
   app.openapi(route, async (c) => {
     const setup = await loadOwnSetup(c, c.req.valid('param').id);
-    const body = (c.req.valid('json') as z.infer<typeof Body> | undefined) ?? { dryRun: false };
-    const runId = await startRun(c.get('deps'), setup, { dryRun: body.dryRun, trigger: 'api' });
+    const body = (c.req.valid('json') as z.infer<typeof Body> | undefined) ?? { dryRun: false, fullSync: false };
+    const runId = await startRun(c.get('deps'), setup, { dryRun: body.dryRun, fullSync: body.fullSync, trigger: 'api' });
     return c.json({ runId }, 202);
   });
 }
