@@ -52,7 +52,15 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   });
   if (!existsSync(path.join(options.dataDir, 'PG_VERSION'))) {
     options.log?.(`initialising embedded PostgreSQL in ${options.dataDir}`);
-    await server.initialise();
+    try {
+      await server.initialise();
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      if (/Permission denied/.test(message)) {
+        throw new Error(`embedded PostgreSQL runs as the 'postgres' user, which cannot reach ${options.dataDir}: make its parent folders searchable (chmod o+x) or set DATA_DIR elsewhere (${message.trim()})`);
+      }
+      throw err;
+    }
   }
   try {
     await server.start();

@@ -1,0 +1,71 @@
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { afterAll, describe, expect, it } from 'vitest';
+import { freePort } from '../support/ports.js';
+
+/** Processes whose command line mentions `text` (our embedded Postgres and dev server carry the data dir). */
+function processesMentioning(text: string): string[] {
+  try {
+    return execFileSync('pgrep', ['-af', text], { encoding: 'utf8' }).trim().split('\n').filter(Boolean);
+  } catch {
+    return []; // pgrep exits 1 when nothing matches
+  }
+}
+
+/**
+ * `npm start` with nothing configured: embedded PostgreSQL and the Temporal dev server (with Web UI), migrations,
+ * a worker and the API; ready answers 200; Ctrl-C (SIGINT to the process group) leaves nothing running.
+ */
+describe('directory-sync start (the embedded default)', () => {
+  let child: ChildProcess | undefined;
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ds-start-'));
+  chmodSync(dataDir, 0o755); // as root, Postgres runs as the `postgres` user, which must reach its data folder
+  afterAll(() => {
+    if (child?.pid && child.exitCode === null) process.kill(-child.pid, 'SIGKILL');
+  });
+
+  it('comes up, is ready, and stops cleanly on Ctrl-C', async () => {
+    const [port, pgPort, temporalPort, uiPort] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+    const env: Record<string, string> = {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '/root',
+      DATA_DIR: dataDir,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      EMBEDDED_POSTGRES_PORT: String(pgPort),
+      TEMPORAL_DEV_PORT: String(temporalPort),
+      TEMPORAL_UI_PORT: String(uiPort),
+      LOG_LEVEL: 'warn',
+    };
+    if (process.env.TEMPORAL_CLI_PATH) env.TEMPORAL_CLI_PATH = process.env.TEMPORAL_CLI_PATH;
+    if (process.env.XDG_CACHE_HOME) env.XDG_CACHE_HOME = process.env.XDG_CACHE_HOME;
+    child = spawn(process.execPath, ['bin/directory-sync.js', 'start'], { env, stdio: ['ignore', 'pipe', 'inherit'], detached: true });
+    const output: string[] = [];
+    await new Promise<void>((resolve, reject) => {
+      const lines = createInterface({ input: child!.stdout! });
+      lines.on('line', (line) => {
+        output.push(line);
+        if (line.startsWith('Press Ctrl-C')) resolve();
+      });
+      child!.once('exit', (code) => reject(new Error(`start exited with ${code}:\n${output.join('\n')}`)));
+    });
+    const text = output.join('\n');
+    expect(text).toContain(`http://127.0.0.1:${port}`);
+    expect(text).toContain(`Temporal Web UI http://127.0.0.1:${uiPort}`);
+    expect(text).toMatch(/Operator key\s+dso_/);
+
+    const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
+    expect(ready.status).toBe(200);
+    expect((await fetch(`http://127.0.0.1:${uiPort}/`)).status).toBe(200);
+    expect(processesMentioning(dataDir).length).toBeGreaterThanOrEqual(2); // postgres and temporal
+
+    process.kill(-child.pid!, 'SIGINT'); // what Ctrl-C in a terminal does: the whole process group
+    const code = await new Promise<number | null>((resolve) => child!.once('exit', (c) => resolve(c)));
+    expect(code).toBe(0);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(processesMentioning(dataDir)).toEqual([]);
+  }, 180_000);
+});
