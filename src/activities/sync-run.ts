@@ -2,7 +2,7 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import { directoryClientFor } from '../connections/directory-client.js';
 import { findConnection } from '../db/repositories/connections.js';
 import { markSetupError, findSetup } from '../db/repositories/setups.js';
-import { clearDeltaRun, commitPendingDelta, findDeltaState, setPendingDelta } from '../db/repositories/sync-delta.js';
+import { clearDeltaRun, commitPendingDelta, countDeltaUnchanged, findDeltaState, setPendingDelta } from '../db/repositories/sync-delta.js';
 import { analyzeStaging, analyzeUsers, clearStaging } from '../db/repositories/sync-staging.js';
 import { createRun, getRun, markRun, RunAlreadyActiveError, runCounts, setRunMode, updateProgress } from '../db/repositories/sync-runs.js';
 import type { RunMode, RunStatus, RunTrigger, SyncSetup } from '../db/schema.js';
@@ -211,6 +211,8 @@ export function createSyncRunActivities(deps: ActivityDeps) {
 
     /** Final status and counts; staging is dropped (the audit rows are the record). */
     async finishRun(input: { runId: string; status: 'succeeded' | 'failed' | 'cancelled'; error?: string }): Promise<RunCounts> {
+      const before = await getRun(db, input.runId);
+      if (input.status === 'succeeded' && before?.mode === 'delta' && before.setup_id) await countDeltaUnchanged(db, { runId: input.runId, setupId: before.setup_id });
       const counts = await runCounts(db, input.runId);
       // Many users written at once leave the planner's statistics behind autovacuum; the next run's candidate
       // and removal queries depend on them.

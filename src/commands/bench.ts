@@ -36,7 +36,13 @@ async function freePort(): Promise<number> {
 }
 
 export async function run(argv: string[]): Promise<void> {
-  const { values } = parseArgs({ args: argv, options: { members: { type: 'string' }, json: { type: 'boolean', default: false } }, strict: true });
+  const { values } = parseArgs({
+    args: argv,
+    options: { members: { type: 'string' }, json: { type: 'boolean', default: false }, 'batch-size': { type: 'string', default: '1000' } },
+    strict: true,
+  });
+  const batchSize = Number(values['batch-size']);
+  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 5000) throw new Error(`--batch-size must be a whole number from 1 to 5000, got '${values['batch-size']}'`);
   const sizes = values.members ? [Number(values.members)] : [10_000, 100_000];
   for (const n of sizes) if (!Number.isInteger(n) || n < 1 || n > 500_000) throw new Error(`--members must be a whole number from 1 to 500000, got '${values.members}'`);
   if ((await runTrustingSimulatorCa()) === 'child') return;
@@ -91,6 +97,7 @@ export async function run(argv: string[]): Promise<void> {
         AZURE_AUTHORITY_HOST: sim.url,
         GRAPH_BASE_URL: sim.url,
         LOG_LEVEL: 'warn',
+        SYNC_BATCH_SIZE: String(batchSize),
       };
       const config = loadConfig({ ...process.env, ...env }, 'worker');
       const db = createDb(databaseUrl);
@@ -148,9 +155,9 @@ export async function run(argv: string[]): Promise<void> {
       }
     }
 
-    const report = { machine: machineDescription(), cases: cases.map(({ counts: _counts, ...c }) => c), simulator: simulatorFigures };
+    const report = { machine: machineDescription(), batchSize, cases: cases.map(({ counts: _counts, ...c }) => c), simulator: simulatorFigures };
     if (values.json) process.stdout.write(`${JSON.stringify(report)}\n`);
-    else process.stdout.write(renderTable(report.machine, cases, simulatorFigures));
+    else process.stdout.write(renderTable(`${report.machine}; SYNC_BATCH_SIZE ${batchSize}`, cases, simulatorFigures));
   } finally {
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
   }

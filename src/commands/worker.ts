@@ -3,6 +3,7 @@ import { createDb } from '../db/database.js';
 import { createLogger } from '../logger.js';
 import { onShutdownSignal, startWorker } from '../runtime/services.js';
 import { installTemporalRuntime } from '../temporal/runtime.js';
+import { bundleWorkflowsInChild } from '../worker/worker.js';
 
 /** `directory-sync worker`: one Temporal worker against external Postgres and Temporal; run as many as needed. */
 export async function run(): Promise<void> {
@@ -10,7 +11,7 @@ export async function run(): Promise<void> {
   const logger = createLogger({ level: config.logLevel, name: 'directory-sync-worker' });
   installTemporalRuntime(logger);
   const db = createDb(config.databaseUrl!, { poolSize: config.databasePoolSize, applicationName: 'directory-sync-worker' });
-  const worker = await startWorker({ config, db, logger, address: config.temporal.address! });
+  const worker = await startWorker({ config, db, logger, address: config.temporal.address!, bundle: await bundleWorkflowsInChild() });
   logger.info({ taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace }, 'worker running');
   onShutdownSignal(async (signal) => {
     logger.info({ signal }, 'worker shutting down');

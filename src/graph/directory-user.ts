@@ -1,4 +1,5 @@
 /** The user attributes the sync reads from Entra, and a lenient reader for Graph's user objects. */
+import type { DirectoryUser } from '../sync/types.js';
 
 /** `$select` for member pages: everything the product maps, including what Graph omits by default (accountEnabled…). */
 export const directoryUserSelect = [
@@ -19,24 +20,8 @@ export const directoryUserSelect = [
   'accountEnabled',
 ] as const;
 
-export interface DirectoryUser {
-  id: string;
-  displayName: string | null;
-  givenName: string | null;
-  surname: string | null;
-  mail: string | null;
-  userPrincipalName: string | null;
-  mailNickname: string | null;
-  jobTitle: string | null;
-  department: string | null;
-  mobilePhone: string | null;
-  businessPhones: string[];
-  officeLocation: string | null;
-  employeeId: string | null;
-  onPremisesSamAccountName: string | null;
-  /** null when Graph did not say (not selected, or limited information). */
-  accountEnabled: boolean | null;
-}
+/** The user as the planner sees it (one definition, in the pure sync module). */
+export type { DirectoryUser };
 
 const text = (value: unknown): string | null => (typeof value === 'string' ? value : null);
 

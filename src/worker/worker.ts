@@ -1,3 +1,7 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode, NativeConnection, Worker, type WorkflowBundle } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities/index.js';
@@ -8,6 +12,26 @@ export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', impo
 export async function bundleWorkflows(): Promise<WorkflowBundle> {
   const { code } = await bundleWorkflowCode({ workflowsPath, logger: quietBundlerLogger });
   return { code };
+}
+
+/**
+ * The same, built by a short-lived child process (`directory-sync bundle-workflows`): webpack's memory peak
+ * (~150 MB) then never counts against a long-running worker.
+ */
+export async function bundleWorkflowsInChild(): Promise<WorkflowBundle> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'ds-bundle-'));
+  const file = path.join(dir, 'workflows.js');
+  const bin = fileURLToPath(new URL('../../bin/directory-sync.js', import.meta.url));
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const child = spawn(process.execPath, [bin, 'bundle-workflows', file], { stdio: ['ignore', 'ignore', 'inherit'] });
+      child.once('error', reject);
+      child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`bundling the workflows failed (exit code ${code})`))));
+    });
+    return { code: readFileSync(file, 'utf8') };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 // webpack statistics are logged at INFO by the bundler; only problems are worth a line.

@@ -33,8 +33,11 @@ describe('full sync of a group into the product', () => {
     expect(created).toHaveLength(6);
     expect(created[0]).toMatchObject({ action: 'create', reason: expect.any(String) });
 
-    const second = await runSetup(stack, company, setup.id);
-    expect(second.counts).toMatchObject({ created: 0, updated: 0, unchanged: 6 });
+    const second = await runSetup(stack, company, setup.id, { fullSync: true });
+    expect(second).toMatchObject({ mode: 'full', counts: { created: 0, updated: 0, unchanged: 6 } });
     expect(await changesOf(stack, company, second.id)).toEqual([]);
+    const third = await runSetup(stack, company, setup.id); // incremental from here on
+    expect(third).toMatchObject({ mode: 'delta', counts: { created: 0, updated: 0, unchanged: 6 } });
+    expect(await changesOf(stack, company, third.id)).toEqual([]);
   });
 });

@@ -67,8 +67,8 @@ describe('the deletion guard, dry runs and failed reads', () => {
 
   it('an empty member read removes nobody', async () => {
     const { company, tenantId, setup } = await syncedGroup('Empty Read', 3, { count: 500, percent: 100 });
-    stack.sim.control.setFaults(tenantId, { emptyMemberPages: { count: 1, match: 'transitiveMembers' } });
-    const run = await runSetup(stack, company, setup.id);
+    stack.sim.control.setFaults(tenantId, { emptyMemberPages: { count: 1, match: 'microsoft.graph.user' } });
+    const run = await runSetup(stack, company, setup.id, { fullSync: true });
     stack.sim.control.clearFaults(tenantId);
     expect(run.status).toBe('succeeded');
     expect(run.counts).toMatchObject({ deleted: 0, deactivated: 0, skipped: 3 });
@@ -78,7 +78,7 @@ describe('the deletion guard, dry runs and failed reads', () => {
   it('a failed member read (the group vanished) fails the run, puts the setup in error and removes nobody', async () => {
     const { company, tenantId, group, setup } = await syncedGroup('Vanished', 3, { count: 500, percent: 100 });
     stack.sim.control.setFaults(tenantId, { vanishedGroups: [group.id] });
-    const run = await runSetup(stack, company, setup.id);
+    const run = await runSetup(stack, company, setup.id, { fullSync: true });
     stack.sim.control.clearFaults(tenantId);
     expect(run.status).toBe('failed');
     expect(run.error).toMatch(/not found/);
@@ -86,5 +86,14 @@ describe('the deletion guard, dry runs and failed reads', () => {
     const after = await (await stack.call('GET', `/api/v1/setups/${setup.id}`, { key: company.key })).json();
     expect(after.status).toBe('error');
     expect(after.statusReason).toMatch(/not found/);
+  });
+
+  it('a group deleted in Entra: the delta run falls back to a full read, which fails the run and removes nobody', async () => {
+    const { company, tenantId, group, setup } = await syncedGroup('Deleted Group', 3, { count: 500, percent: 100 });
+    stack.sim.control.removeGroup(tenantId, group.id);
+    const run = await runSetup(stack, company, setup.id);
+    expect(run).toMatchObject({ status: 'failed', mode: 'full' });
+    expect(run.progress.fullReason).toMatch(/deleted/);
+    expect((await usersOf(stack, company.companyId)).filter((u) => u.active)).toHaveLength(3);
   });
 });

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb, type Db } from '../../src/db/database.js';
 import { migrateAllDown, migrateToLatest, migrations } from '../../src/db/migrate.js';
+import { emptyUserRow } from '../../src/db/repositories/sync-user-rows.js';
 import { testEnvironment } from '../support/context.js';
 import { createScratchDatabase } from '../support/database.js';
 
@@ -55,21 +56,9 @@ describe('migrations', () => {
     });
 
     const user = (company: string, type: string, email: string | null, initials: string | null = null) => ({
-      company_id: company,
-      customer_type_id: type,
+      ...emptyUserRow(company, type),
       email,
       initials,
-      first_name: null,
-      last_name: null,
-      display_name: null,
-      phone: null,
-      mobile: null,
-      department: null,
-      job_title: null,
-      office_location: null,
-      external_id: null,
-      managing_setup_id: null,
-      deactivated_by_setup_id: null,
     });
 
     it('one email per company, case-insensitively; the same email in another company is fine', async () => {

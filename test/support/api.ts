@@ -7,6 +7,7 @@ import type { Db } from '../../src/db/database.js';
 import { insertApiKey } from '../../src/db/repositories/api-keys.js';
 import { insertCompany } from '../../src/db/repositories/companies.js';
 import { testConfig, testDb, testLogger } from './context.js';
+import { requester } from './request.js';
 
 export interface TestApi {
   app: App;
@@ -31,16 +32,7 @@ export async function createTestApi(overrides: Record<string, string> = {}): Pro
     temporal,
     config,
     operatorKey: config.operatorApiKey!,
-    call: async (method, path, options = {}) =>
-      app.request(path, {
-        method,
-        headers: {
-          ...(options.key ? { authorization: `Bearer ${options.key}` } : {}),
-          ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
-          ...options.headers,
-        },
-        body: options.body !== undefined ? JSON.stringify(options.body) : undefined,
-      }),
+    call: requester(app),
     close: async () => {
       await connection.close();
       await db.destroy();

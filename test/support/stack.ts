@@ -6,6 +6,7 @@ import type { Db } from '../../src/db/database.js';
 import { startApiServer, startWorker, type RunningApi, type RunningWorker } from '../../src/runtime/services.js';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/simulator/server.js';
 import { installTemporalRuntime } from '../../src/temporal/runtime.js';
+import { requester } from './request.js';
 import { testConfig, testDb, testEnvironment, testLogger, testWorkerEnv } from './context.js';
 import { freePort } from './ports.js';
 
@@ -64,17 +65,6 @@ export async function startTestStack(options: { simulator?: SimulatorOptions; co
   const app = makeApp(config);
   const api: RunningApi | undefined = listenPort ? await startApiServer({ config, db, temporal, logger, port: listenPort }) : undefined;
 
-  const request = (target: App) => async (method: string, path: string, opts: { key?: string; body?: unknown; headers?: Record<string, string> } = {}) =>
-    target.request(path, {
-      method,
-      headers: {
-        ...(opts.key ? { authorization: `Bearer ${opts.key}` } : {}),
-        ...(opts.body !== undefined ? { 'content-type': 'application/json' } : {}),
-        ...opts.headers,
-      },
-      body: opts.body !== undefined ? JSON.stringify(opts.body) : undefined,
-    });
-
   const stack: TestStack = {
     sim,
     config,
@@ -86,7 +76,7 @@ export async function startTestStack(options: { simulator?: SimulatorOptions; co
     },
     operatorKey: config.operatorApiKey!,
     apiUrl: api?.url,
-    call: request(app),
+    call: requester(app),
     appWith: (overrides) => {
       const cfg = testConfig({ ...base, TEMPORAL_TASK_QUEUE: config.temporal.taskQueue, ...overrides });
       return { app: makeApp(cfg), config: cfg };
