@@ -63,6 +63,7 @@ export const configSchema = z
     SYNC_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).default(500),
     SYNC_BATCHES_PER_ACTIVITY: z.coerce.number().int().min(1).max(10_000).default(40),
     SYNC_HEARTBEAT_TIMEOUT: duration.default('60s'),
+    SYNC_APPLY_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(2),
     WORKER_ACTIVITY_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(20),
     DATA_DIR: z.string().min(1).default('.data'),
     EMBEDDED_POSTGRES_PORT: port.default(5433),
@@ -108,7 +109,7 @@ export interface Config {
   sessionSecret?: string;
   consentTimeoutMs: number;
   /** Members per Graph page; users per applied batch (one transaction); batches per activity call; activities per worker. */
-  sync: { pageSize: number; batchSize: number; batchesPerActivity: number; activityConcurrency: number; heartbeatTimeoutMs: number };
+  sync: { pageSize: number; batchSize: number; batchesPerActivity: number; activityConcurrency: number; heartbeatTimeoutMs: number; applyConcurrency: number };
   dataDir: string;
   /** Ports of the services `directory-sync start` runs itself when DATABASE_URL / TEMPORAL_ADDRESS are unset. */
   embedded: { postgresPort: number; temporalPort: number; temporalUiPort: number };
@@ -172,7 +173,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role: Role = 's
     operatorApiKey: c.OPERATOR_API_KEY,
     sessionSecret: c.SESSION_SECRET,
     consentTimeoutMs: parseDuration(c.CONSENT_TIMEOUT),
-    sync: { pageSize: c.SYNC_PAGE_SIZE, batchSize: c.SYNC_BATCH_SIZE, batchesPerActivity: c.SYNC_BATCHES_PER_ACTIVITY, activityConcurrency: c.WORKER_ACTIVITY_CONCURRENCY, heartbeatTimeoutMs: parseDuration(c.SYNC_HEARTBEAT_TIMEOUT) },
+    sync: { pageSize: c.SYNC_PAGE_SIZE, batchSize: c.SYNC_BATCH_SIZE, batchesPerActivity: c.SYNC_BATCHES_PER_ACTIVITY, activityConcurrency: c.WORKER_ACTIVITY_CONCURRENCY, heartbeatTimeoutMs: parseDuration(c.SYNC_HEARTBEAT_TIMEOUT), applyConcurrency: c.SYNC_APPLY_CONCURRENCY },
     dataDir: path.resolve(c.DATA_DIR),
     embedded: { postgresPort: c.EMBEDDED_POSTGRES_PORT, temporalPort: c.TEMPORAL_DEV_PORT, temporalUiPort: c.TEMPORAL_UI_PORT },
     logLevel: c.LOG_LEVEL,

@@ -3,10 +3,10 @@ import { directoryClientFor } from '../connections/directory-client.js';
 import { findConnection } from '../db/repositories/connections.js';
 import { markSetupError, findSetup } from '../db/repositories/setups.js';
 import { clearDeltaRun, commitPendingDelta, countDeltaUnchanged, findDeltaState, setPendingDelta } from '../db/repositories/sync-delta.js';
-import { analyzeStaging, analyzeUsers, clearStaging } from '../db/repositories/sync-staging.js';
+import { analyzeStaging, analyzeUsers, clearStaging, countStaged } from '../db/repositories/sync-staging.js';
 import { createRun, getRun, markRun, RunAlreadyActiveError, runCounts, setRunMode, updateProgress } from '../db/repositories/sync-runs.js';
 import type { RunMode, RunStatus, RunTrigger, SyncSetup } from '../db/schema.js';
-import { applyMemberChunks, applyRemovalChunks, type ChunkLoopResult } from '../engine/apply-chunks.js';
+import { applyMemberChunks, applyMemberPartitions, applyRemovalChunks, type ChunkLoopResult } from '../engine/apply-chunks.js';
 import { assessRemovals, type RemovalAssessment } from '../engine/assess-removals.js';
 import { establishDeltaLinks, readDeltaRound } from '../engine/delta-round.js';
 import { policyFromSetup } from '../engine/setup-policy.js';
@@ -179,7 +179,11 @@ export function createSyncRunActivities(deps: ActivityDeps) {
       const setup = await loadSetup(input.setupId);
       const context = Context.current();
       const resumed = context.info.heartbeatDetails as { cursor: string | null } | undefined;
-      const loop = input.phase === 'members' ? applyMemberChunks : applyRemovalChunks;
+      const staged = input.phase === 'members' ? await countStaged(db, input.runId) : 0;
+      // Large member phases are applied in parallel ranges; small ones (and removals) in one ordered loop.
+      const parallel = input.phase === 'members' && config.sync.applyConcurrency > 1 && staged > config.sync.batchSize * config.sync.applyConcurrency * 2;
+      const loop = (loopInput: Parameters<typeof applyMemberChunks>[0], cursor: string | null) =>
+        parallel ? applyMemberPartitions(loopInput, cursor, config.sync.applyConcurrency) : input.phase === 'members' ? applyMemberChunks(loopInput, cursor) : applyRemovalChunks(loopInput, cursor);
       await updateProgress(db, input.runId, { phase: input.phase === 'members' ? 'applying' : 'removing' });
       const mode = (await getRun(db, input.runId))?.mode ?? 'full';
       return loop(

@@ -2,7 +2,7 @@ import type { Db } from '../db/database.js';
 import { loadCandidates } from '../db/repositories/sync-candidates.js';
 import { readDeltaRemovedChunk } from '../db/repositories/sync-delta.js';
 import { readRemovedChunk } from '../db/repositories/sync-removals.js';
-import { readStagedChunk } from '../db/repositories/sync-staging.js';
+import { readStagedChunk, stagedPartitionEnds } from '../db/repositories/sync-staging.js';
 import { applyBatch } from '../db/repositories/sync-apply.js';
 import { addCounts, emptyCounts, holdRemovals, indexCandidates, matchKeysFor, planMembers, planRemovals } from '../sync/index.js';
 import type { PlannedChange, RunCounts, SetupPolicy } from '../sync/types.js';
@@ -62,10 +62,10 @@ async function runChunks(input: ChunkLoopInput, phase: 'members' | 'removals', s
   return { cursor, done: false, counts };
 }
 
-/** Members of the group, from staging, in external-id order. */
-export function applyMemberChunks(input: ChunkLoopInput, start: string | null): Promise<ChunkLoopResult> {
+/** Members of the group, from staging, in external-id order (up to `upTo` when given: one partition). */
+export function applyMemberChunks(input: ChunkLoopInput, start: string | null, upTo: string | null = null): Promise<ChunkLoopResult> {
   return runChunks(input, 'members', start, async (cursor) => {
-    const members = await readStagedChunk(input.db, input.runId, { afterExternalId: cursor, limit: input.batchSize });
+    const members = await readStagedChunk(input.db, input.runId, { afterExternalId: cursor, limit: input.batchSize, upToExternalId: upTo });
     if (members.length === 0) return null;
     const candidates = indexCandidates(await loadCandidates(input.db, input.policy.companyId, matchKeysFor(members, input.policy)));
     return { changes: planMembers(members, candidates, input.policy), lastKey: members.at(-1)!.id };
@@ -80,4 +80,47 @@ export function applyRemovalChunks(input: ChunkLoopInput, start: string | null):
     if (removed.length === 0) return null;
     return { changes: planRemovals(removed, input.policy, input.now), lastKey: removed.at(-1)!.id };
   });
+}
+
+/** Where each partition of a parallel member apply stands; serialised as the phase's cursor. */
+interface Partitioned {
+  parts: { after: string | null; upTo: string | null; done: boolean }[];
+}
+
+/**
+ * The member phase split into `concurrency` contiguous external-id ranges applied side by side, so Postgres
+ * works on several batches at once. Each range keeps its own cursor and batch keys (the cursor before each
+ * chunk), so a retry resumes every range where it stopped. Members sharing an email across ranges can race:
+ * the database's unique index then records the second as failed instead of a conflict.
+ */
+export async function applyMemberPartitions(input: ChunkLoopInput, cursor: string | null, concurrency: number): Promise<ChunkLoopResult> {
+  let state: Partitioned;
+  if (cursor?.startsWith('{')) {
+    state = JSON.parse(cursor) as Partitioned;
+  } else {
+    const ends = await stagedPartitionEnds(input.db, input.runId, concurrency);
+    const starts = [null, ...ends];
+    state = { parts: starts.map((after, i) => ({ after, upTo: ends[i] ?? null, done: false })) };
+  }
+  const encode = () => JSON.stringify(state);
+  const results = await Promise.all(
+    state.parts.map(async (part) => {
+      if (part.done) return emptyCounts();
+      const result = await applyMemberChunks(
+        {
+          ...input,
+          onBatch: async (progress) => {
+            part.after = progress.cursor;
+            await input.onBatch?.({ ...progress, cursor: encode() });
+          },
+        },
+        part.after,
+        part.upTo,
+      );
+      part.after = result.cursor;
+      part.done = result.done;
+      return result.counts;
+    }),
+  );
+  return { cursor: encode(), done: state.parts.every((p) => p.done), counts: results.reduce(addCounts, emptyCounts()) };
 }

@@ -2,7 +2,7 @@ import type { Db } from '../database.js';
 import type { PlannedChange, RunCounts } from '../../sync/types.js';
 import { countChanges } from '../../sync/counts.js';
 import { auditRowsFor, insertAuditRows, subjectKeyOf } from './sync-audit.js';
-import { claimBatch, completeBatch, isActive, lockRun, storedBatch } from './sync-batches.js';
+import { claimBatch, completeBatch, isActive, readBatchRun, storedBatch } from './sync-batches.js';
 import { RunNotActiveError } from './sync-runs.js';
 import { writeUsers, type WriteOutcome } from './sync-user-writes.js';
 
@@ -60,7 +60,7 @@ export async function applyBatch(db: Db, input: ApplyBatchInput): Promise<ApplyB
   assertOneChangePerSubject(input.changes);
   const cursor = input.cursor ?? null;
   return inTransaction(db, async (trx) => {
-    const run = await lockRun(trx, input.runId);
+    const run = await readBatchRun(trx, input.runId);
     if (!(await claimBatch(trx, input.runId, input.batchKey, cursor))) {
       return { ...(await storedBatch(trx, input.runId, input.batchKey)), alreadyApplied: true };
     }
@@ -70,7 +70,7 @@ export async function applyBatch(db: Db, input: ApplyBatchInput): Promise<ApplyB
       input.dryRun || run.dryRun ? new Map() : await writeUsers(trx, input, input.changes);
     const counts = countChanges(input.changes.map((change) => ({ action: change.action, failed: outcomes.get(change)?.error != null })));
     await insertAuditRows(trx, auditRowsFor(input, input.changes, outcomes));
-    await completeBatch(trx, input.runId, input.batchKey, run, counts);
+    await completeBatch(trx, input.runId, input.batchKey, counts);
     return { counts, alreadyApplied: false, cursor };
   });
 }

@@ -1,7 +1,7 @@
 import type { Db } from '../database.js';
 import type { RunStatus } from '../schema.js';
 import type { RunCounts } from '../../sync/types.js';
-import { addCounts } from '../../sync/counts.js';
+import { sql } from 'kysely';
 import { activeRunStatuses, RunNotActiveError, toRunCounts } from './sync-runs.js';
 
 /**
@@ -9,24 +9,24 @@ import { activeRunStatuses, RunNotActiveError, toRunCounts } from './sync-runs.j
  * batch row, the user writes, the audit rows and the run's counts commit together or not at all.
  */
 
-export interface LockedRun {
+export interface BatchRun {
   status: RunStatus;
   dryRun: boolean;
   counts: RunCounts;
 }
 
 /**
- * Locks the run row until the transaction ends. Batches of one run therefore apply one after another (their
- * plans depend on each other anyway), the run's counts can be added to without losing an update, and a
- * concurrent markRun waits for the batch instead of finishing the run under it.
+ * Reads the run a batch belongs to. No row lock here: batches of different partitions of one run apply in
+ * parallel, and the run's counts are added to atomically at the end of each batch (completeBatch), which holds
+ * the row only from that statement to the commit.
  */
-export async function lockRun(trx: Db, runId: string): Promise<LockedRun> {
-  const run = await trx.selectFrom('sync_runs').select(['status', 'dry_run', 'counts']).where('id', '=', runId).forUpdate().executeTakeFirst();
+export async function readBatchRun(trx: Db, runId: string): Promise<BatchRun> {
+  const run = await trx.selectFrom('sync_runs').select(['status', 'dry_run', 'counts']).where('id', '=', runId).executeTakeFirst();
   if (!run) throw new RunNotActiveError(runId, null);
   return { status: run.status, dryRun: run.dry_run, counts: toRunCounts(run.counts) };
 }
 
-export function isActive(run: LockedRun): boolean {
+export function isActive(run: BatchRun): boolean {
   return activeRunStatuses.includes(run.status);
 }
 
@@ -55,17 +55,22 @@ export async function storedBatch(trx: Db, runId: string, batchKey: string): Pro
   return { counts: toRunCounts(batch.counts), cursor: batch.cursor };
 }
 
-/** Stores the batch's counts and adds them to the run's (exact: the claim guarantees this happens once). */
-export async function completeBatch(trx: Db, runId: string, batchKey: string, run: LockedRun, counts: RunCounts): Promise<void> {
+/**
+ * Stores the batch's counts and adds them to the run's (exact: the claim guarantees this happens once, and the
+ * addition is one atomic UPDATE, so parallel batches cannot lose each other's counts).
+ */
+export async function completeBatch(trx: Db, runId: string, batchKey: string, counts: RunCounts): Promise<void> {
+  const batch = JSON.stringify(counts);
   await trx
     .updateTable('sync_run_batches')
-    .set({ counts: JSON.stringify(counts) })
+    .set({ counts: batch })
     .where('run_id', '=', runId)
     .where('batch_key', '=', batchKey)
     .execute();
-  await trx
-    .updateTable('sync_runs')
-    .set({ counts: JSON.stringify(addCounts(run.counts, counts)) })
-    .where('id', '=', runId)
-    .execute();
+  await sql`
+    update sync_runs set counts = (
+      select coalesce(jsonb_object_agg(key, coalesce((counts->>key)::int, 0) + coalesce((${batch}::jsonb->>key)::int, 0)), '{}'::jsonb)
+      from (select jsonb_object_keys(counts) as key union select jsonb_object_keys(${batch}::jsonb)) as keys
+    )
+    where id = ${runId}::uuid`.execute(trx);
 }

@@ -3,7 +3,7 @@ import type { Db } from '../database.js';
 import type { DeltaLinks } from '../schema.js';
 import type { ProductUser } from '../../sync/types.js';
 import { emptyCounts } from '../../sync/counts.js';
-import { claimBatch, completeBatch, lockRun } from './sync-batches.js';
+import { claimBatch, completeBatch } from './sync-batches.js';
 import { toProductUser } from './sync-user-rows.js';
 
 /** Delta state per setup and the per-run delta tables (see the delta_sync migration). */
@@ -137,13 +137,12 @@ export async function clearDeltaRun(db: Db, runId: string) {
  */
 export async function countDeltaUnchanged(db: Db, input: { runId: string; setupId: string }): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    const run = await lockRun(trx, input.runId);
     if (!(await claimBatch(trx, input.runId, 'delta:unchanged', null))) return;
     const row = await sql<{ n: number }>`
       select count(*)::int as n from users u
       where u.managing_setup_id = ${input.setupId}::uuid
         and not exists (select 1 from sync_run_members m where m.run_id = ${input.runId}::uuid and m.external_id = u.external_id)
         and not exists (select 1 from sync_run_delta_members d where d.run_id = ${input.runId}::uuid and d.external_id = u.external_id and d.change = 'removed')`.execute(trx);
-    await completeBatch(trx, input.runId, 'delta:unchanged', run, { ...emptyCounts(), unchanged: row.rows[0]?.n ?? 0 });
+    await completeBatch(trx, input.runId, 'delta:unchanged', { ...emptyCounts(), unchanged: row.rows[0]?.n ?? 0 });
   });
 }

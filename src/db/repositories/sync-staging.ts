@@ -70,13 +70,21 @@ export async function countStaged(db: Db, runId: string): Promise<number> {
   return Number(row.count);
 }
 
-/** The next `limit` staged members after `afterExternalId` (null: from the start), in external_id order. */
-export async function readStagedChunk(db: Db, runId: string, page: { afterExternalId: string | null; limit: number }): Promise<DirectoryUser[]> {
+/**
+ * The next `limit` staged members after `afterExternalId` (null: from the start), in external_id order, up to
+ * and including `upToExternalId` when given (the end of one partition of a parallel apply).
+ */
+export async function readStagedChunk(
+  db: Db,
+  runId: string,
+  page: { afterExternalId: string | null; limit: number; upToExternalId?: string | null },
+): Promise<DirectoryUser[]> {
   const rows = await db
     .selectFrom('sync_run_members')
     .select('data')
     .where('run_id', '=', runId)
     .$if(page.afterExternalId !== null, (qb) => qb.where('external_id', '>', page.afterExternalId as string))
+    .$if(page.upToExternalId != null, (qb) => qb.where('external_id', '<=', page.upToExternalId as string))
     .orderBy('external_id')
     .limit(page.limit)
     .execute();
@@ -101,4 +109,18 @@ export async function analyzeStaging(db: Db): Promise<void> {
 /** The same after a run wrote many users: fresh statistics for the next run's candidate and removal queries. */
 export async function analyzeUsers(db: Db): Promise<void> {
   await sql`analyze users`.execute(db);
+}
+
+/**
+ * Splits the staged members into `parts` contiguous external_id ranges of about equal size: the last id of
+ * each range but the last (the last range is open-ended). Deterministic for a run, so a retried activity
+ * computes the same partitions.
+ */
+export async function stagedPartitionEnds(db: Db, runId: string, parts: number): Promise<string[]> {
+  const result = await sql<{ last: string }>`
+    select max(external_id) as last from (
+      select external_id, ntile(${parts}::int) over (order by external_id) as part
+      from sync_run_members where run_id = ${runId}::uuid
+    ) t group by part order by part`.execute(db);
+  return result.rows.slice(0, -1).map((r) => r.last);
 }
