@@ -96,4 +96,20 @@ describe('the deletion guard, dry runs and failed reads', () => {
     expect(run.progress.fullReason).toMatch(/deleted/);
     expect((await usersOf(stack, company.companyId)).filter((u) => u.active)).toHaveLength(3);
   });
+
+  it('throttling (429 with Retry-After) and a 503 during the read are retried, and the run completes', async () => {
+    const { company, tenantId, people, setup } = await syncedGroup('Throttled', 4, { count: 500, percent: 100 });
+    stack.sim.control.updateUser(tenantId, people[0]!.id, { jobTitle: 'Throttled' });
+    stack.sim.control.clearRequests();
+    stack.sim.control.setFaults(tenantId, {
+      throttle: { mode: 'burst', count: 2, retryAfterSeconds: 1, match: 'microsoft.graph.user' },
+      serverErrors: { status: 503, count: 1, retryAfterSeconds: 1, match: 'microsoft.graph.user' },
+    });
+    const run = await runSetup(stack, company, setup.id, { fullSync: true });
+    stack.sim.control.clearFaults(tenantId);
+    expect(run).toMatchObject({ status: 'succeeded', counts: { updated: 1, unchanged: 3 } });
+    const memberReads = stack.sim.control.requests({ tenantId, urlIncludes: 'microsoft.graph.user' });
+    expect(memberReads.filter((r) => r.status === 429).length).toBe(2);
+    expect(memberReads.filter((r) => r.status === 503).length).toBe(1);
+  });
 });
