@@ -76,6 +76,15 @@ describe('setups API, schedules and the run workflow', () => {
     await stack.call('PATCH', `/api/v1/companies/${company.companyId}`, { key: stack.operatorKey, body: { directorySync: true } });
     expect((await handle.describe()).state.paused).toBe(false);
 
+    // the schedule's action really starts a sync run of this setup
+    stack.sim.control.addMember(tenantId, group.id, addPerson(stack, tenantId).id);
+    await handle.trigger();
+    const scheduled = await waitFor(async () => {
+      const runs = (await (await stack.call('GET', `/api/v1/setups/${setup.id}/runs`, { key: company.key })).json()).items;
+      return runs.find((r: { trigger: string; status: string }) => r.trigger === 'schedule' && r.status === 'succeeded');
+    }, { timeoutMs: 60_000, what: 'a scheduled run' });
+    expect(scheduled.counts.created).toBe(1);
+
     expect((await stack.call('DELETE', `/api/v1/setups/${setup.id}`, { key: company.key })).status).toBe(204);
     await expect(handle.describe()).rejects.toThrow(/not found/i);
   });
