@@ -5,7 +5,7 @@ import { readRemovedChunk } from '../db/repositories/sync-removals.js';
 import { readStagedChunk, stagedPartitionEnds } from '../db/repositories/sync-staging.js';
 import { applyBatch } from '../db/repositories/sync-apply.js';
 import { addCounts, emptyCounts, holdRemovals, indexCandidates, matchKeysFor, planMembers, planRemovals } from '../sync/index.js';
-import type { PlannedChange, RunCounts, SetupPolicy } from '../sync/types.js';
+import type { DirectoryUser, PlannedChange, ProductUser, RunCounts, SetupPolicy } from '../sync/types.js';
 
 /**
  * The apply loops: read a chunk, plan it with the pure planner, apply it as one idempotent batch, move the
@@ -67,9 +67,25 @@ export function applyMemberChunks(input: ChunkLoopInput, start: string | null, u
   return runChunks(input, 'members', start, async (cursor) => {
     const members = await readStagedChunk(input.db, input.runId, { afterExternalId: cursor, limit: input.batchSize, upToExternalId: upTo });
     if (members.length === 0) return null;
-    const candidates = indexCandidates(await loadCandidates(input.db, input.policy.companyId, matchKeysFor(members, input.policy)));
+    const candidates = indexCandidates(await chunkCandidates(input, members));
     return { changes: planMembers(members, candidates, input.policy), lastKey: members.at(-1)!.id };
   });
+}
+
+/**
+ * The product users a chunk can touch, in two steps: those linked to its members by Entra id, then those
+ * matching the email or initials of the members not linked yet. Once a group is synced nearly every member is
+ * linked, so the second step mostly asks nothing.
+ */
+async function chunkCandidates(input: ChunkLoopInput, members: DirectoryUser[]): Promise<ProductUser[]> {
+  const { companyId } = input.policy;
+  const linked = await loadCandidates(input.db, companyId, { externalIds: members.map((m) => m.id), emails: [], initials: [] });
+  const linkedIds = new Set(linked.map((u) => u.externalId));
+  const keys = matchKeysFor(members.filter((m) => !linkedIds.has(m.id)), input.policy);
+  if (keys.emails.length + keys.initials.length === 0) return linked;
+  const matched = await loadCandidates(input.db, companyId, { externalIds: [], emails: keys.emails, initials: keys.initials });
+  const byId = new Map([...linked, ...matched].map((u) => [u.id, u]));
+  return [...byId.values()];
 }
 
 /** Users this setup manages that are no longer members, in user-id order. */
