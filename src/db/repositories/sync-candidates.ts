@@ -7,21 +7,25 @@ import { toProductUser } from './sync-user-rows.js';
 
 /**
  * The product users of the company that one chunk of members can touch: linked to a member by Entra id (under
- * any setup, so the planner can see a conflict), or carrying one of the chunk's match keys. Each kind of key is
- * joined from an unnested array parameter (an index probe or a hash join per arm, the planner's choice), never
- * tested with `= any(keys)` row by row: that form made Postgres compare every user of the company with a
- * thousand keys (measured 240 ms per chunk at 100,000 users). Rows found by two arms are returned once.
+ * any setup, so the planner can see a conflict), or carrying one of the chunk's match keys. Every key is one
+ * index probe: a LATERAL subquery per key, fenced with OFFSET 0 so the planner cannot turn it into a hash join
+ * over the whole company. Both plans Postgres preferred on its own were slow at 100,000 users: `= any(keys)`
+ * compared every user with a thousand keys (240 ms per chunk), and a hash join read the whole table per chunk
+ * while a first sync was filling it (its statistics still said "empty"). Rows found by two arms come once.
  */
 export function candidatesQuery(companyId: string, keys: MatchKeys) {
   const arms: RawBuilder<unknown>[] = [];
   if (keys.externalIds.length > 0) {
-    arms.push(sql`select u.* from unnest(${keys.externalIds}::text[]) as k(key) join users u on u.company_id = ${companyId}::uuid and u.external_id = k.key`);
+    arms.push(sql`select u.* from unnest(${keys.externalIds}::text[]) as k(key)
+      cross join lateral (select * from users where company_id = ${companyId}::uuid and external_id = k.key offset 0) u`);
   }
   if (keys.emails.length > 0) {
-    arms.push(sql`select u.* from unnest(${keys.emails}::text[]) as k(key) join users u on u.company_id = ${companyId}::uuid and u.email is not null and lower(u.email) = k.key`);
+    arms.push(sql`select u.* from unnest(${keys.emails}::text[]) as k(key)
+      cross join lateral (select * from users where company_id = ${companyId}::uuid and email is not null and lower(email) = k.key offset 0) u`);
   }
   if (keys.initials.length > 0) {
-    arms.push(sql`select u.* from unnest(${keys.initials}::text[]) as k(key) join users u on u.company_id = ${companyId}::uuid and u.initials is not null and upper(u.initials) = k.key`);
+    arms.push(sql`select u.* from unnest(${keys.initials}::text[]) as k(key)
+      cross join lateral (select * from users where company_id = ${companyId}::uuid and initials is not null and upper(initials) = k.key offset 0) u`);
   }
   return sql<UserRow>`${sql.join(arms, sql` union all `)}`;
 }
