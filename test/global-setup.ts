@@ -8,8 +8,8 @@ import { bundleWorkflows } from '../src/worker/worker.js';
 import { ensureCertificateAuthority } from '../src/simulator/ca.js';
 import { createDb } from '../src/db/database.js';
 import { migrateToLatest } from '../src/db/migrate.js';
-import { createScratchDatabase } from './support/database.js';
-import { freePort } from './support/ports.js';
+import { createScratchDatabase } from '../src/runtime/scratch-database.js';
+import { freePort } from '../src/runtime/ports.js';
 
 /**
  * Once per test run: a Temporal dev server, a Postgres (DATABASE_URL when set — the machine's own in CI —

@@ -4,7 +4,8 @@ import { findConnection } from '../db/repositories/connections.js';
 import { markSetupError, findSetup } from '../db/repositories/setups.js';
 import { clearDeltaRun, commitPendingDelta, countDeltaUnchanged, findDeltaState, setPendingDelta } from '../db/repositories/sync-delta.js';
 import { analyzeStaging, analyzeUsers, clearStaging, countStaged } from '../db/repositories/sync-staging.js';
-import { createRun, getRun, markRun, RunAlreadyActiveError, runCounts, setRunMode, updateProgress } from '../db/repositories/sync-runs.js';
+import { createRun, getRun, markRun, RunAlreadyActiveError, runCounts, setRunMode, toRunCounts, updateProgress } from '../db/repositories/sync-runs.js';
+import { totalCount } from '../sync/counts.js';
 import type { RunMode, RunStatus, RunTrigger, SyncSetup } from '../db/schema.js';
 import { applyMemberChunks, applyMemberPartitions, applyRemovalChunks, type ChunkLoopResult } from '../engine/apply-chunks.js';
 import { assessRemovals, type RemovalAssessment } from '../engine/assess-removals.js';
@@ -199,8 +200,8 @@ export function createSyncRunActivities(deps: ActivityDeps) {
           now: new Date(),
           onBatch: async ({ cursor }) => {
             context.heartbeat({ cursor });
-            const counts = await runCounts(db, input.runId);
-            const processed = Object.values(counts).reduce((a, b) => a + b, 0);
+            // sync_runs.counts is kept exact by every batch: one row read, not a sum over all batches so far
+            const processed = totalCount(toRunCounts((await getRun(db, input.runId))?.counts ?? {}));
             await updateProgress(db, input.runId, { processed, total: input.total });
           },
         },

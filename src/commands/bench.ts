@@ -7,11 +7,12 @@ import { migrateToLatest } from '../db/migrate.js';
 import { createLogger } from '../logger.js';
 import { startDevServer } from '../runtime/dev-server.js';
 import { startEmbeddedPostgres } from '../runtime/embedded-postgres.js';
+import { freePort } from '../runtime/ports.js';
+import { createScratchDatabase } from '../runtime/scratch-database.js';
 import { runTrustingSimulatorCa } from '../runtime/simulator-trust.js';
 import { startSimulator } from '../simulator/server.js';
 import { benchSimulator } from '../../bench/simulator.js';
 import { connectTemporal, machineDescription, measureFloor, prepareSetup, runCase, startWorkerProcess, waitForWorker, type BenchCase, type BenchContext, type Scenario } from '../../bench/sync.js';
-import pg from 'pg';
 
 /**
  * `npm run bench [-- --members N] [-- --json]`: the sync benchmark (see bench/sync.ts) for 10,000 and 100,000
@@ -22,18 +23,6 @@ const targets = {
   'delta-nochange': 'delta with no change at 100k ≤ 3 s',
   'delta-1pct': 'delta with 1,000 changes ≤ 5 s',
 } as Record<string, string>;
-
-async function freePort(): Promise<number> {
-  const net = await import('node:net');
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as import('node:net').AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export async function run(argv: string[]): Promise<void> {
   const { values } = parseArgs({
@@ -72,20 +61,9 @@ export async function run(argv: string[]): Promise<void> {
     for (const members of sizes) {
       log(`== ${members.toLocaleString('en')} members`);
       simulatorFigures.push(await benchSimulator({ members }));
-      const dbName = `ds_bench_${randomBytes(4).toString('hex')}`;
-      const admin = new pg.Client({ connectionString: adminUrl });
-      await admin.connect();
-      await admin.query(`create database ${dbName}`);
-      await admin.end();
-      const dbUrl = new URL(adminUrl);
-      dbUrl.pathname = `/${dbName}`;
-      const databaseUrl = dbUrl.toString();
-      cleanups.push(async () => {
-        const a = new pg.Client({ connectionString: adminUrl });
-        await a.connect();
-        await a.query(`drop database if exists ${dbName} with (force)`);
-        await a.end();
-      });
+      const scratch = await createScratchDatabase(adminUrl, 'ds_bench');
+      cleanups.push(() => scratch.drop());
+      const databaseUrl = scratch.url;
 
       const sim = await startSimulator({ users: members, seed: 'bench' });
       const env = {

@@ -1,4 +1,4 @@
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.js';
 
@@ -23,7 +23,6 @@ export function createDb(databaseUrl: string, options: { poolSize?: number; appl
 
 /** True when Postgres answers a trivial query within the timeout. */
 export async function pingDb(db: Db, timeoutMs = 2000): Promise<boolean> {
-  const { sql } = await import('kysely');
   const ping = sql`select 1`.execute(db).then(
     () => true,
     () => false,

@@ -2,8 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
 import { testEnvironment } from '../support/context.js';
-import { createScratchDatabase } from '../support/database.js';
-import { freePort } from '../support/ports.js';
+import { createScratchDatabase } from '../../src/runtime/scratch-database.js';
+import { freePort } from '../../src/runtime/ports.js';
 
 /** `npm run demo -- --json`: the whole service wired to the simulator, described on one JSON line. */
 describe('directory-sync demo', () => {

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort } from '../support/ports.js';
+import { freePort } from '../../src/runtime/ports.js';
 
 /** Processes whose command line mentions `text` (our embedded Postgres and dev server carry the data dir). */
 function processesMentioning(text: string): string[] {

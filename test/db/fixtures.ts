@@ -7,7 +7,7 @@ import { createRun } from '../../src/db/repositories/sync-runs.js';
 import { emptyUserRow } from '../../src/db/repositories/sync-user-rows.js';
 import type { UserRow } from '../../src/db/schema.js';
 import { withPolicyDefaults, type DirectoryUser, type SetupPolicy } from '../../src/sync/index.js';
-import { createScratchDatabase } from '../support/database.js';
+import { createScratchDatabase } from '../../src/runtime/scratch-database.js';
 import { adminDatabaseUrl } from './admin-url.js';
 
 export interface ScratchDb {

@@ -4,7 +4,7 @@ import { createDb, type Db } from '../../src/db/database.js';
 import { migrateAllDown, migrateToLatest, migrations } from '../../src/db/migrate.js';
 import { emptyUserRow } from '../../src/db/repositories/sync-user-rows.js';
 import { testEnvironment } from '../support/context.js';
-import { createScratchDatabase } from '../support/database.js';
+import { createScratchDatabase } from '../../src/runtime/scratch-database.js';
 
 async function tables(db: Db): Promise<string[]> {
   const result = await sql<{ table_name: string }>`

@@ -4,7 +4,7 @@ import { createApp } from '../../src/api/app.js';
 import { createDb } from '../../src/db/database.js';
 import { startDevServer, type DevServer } from '../../src/runtime/dev-server.js';
 import { testConfig, testDb, testLogger } from '../support/context.js';
-import { freePort } from '../support/ports.js';
+import { freePort } from '../../src/runtime/ports.js';
 
 describe('/healthz and /readyz', () => {
   const cleanups: (() => Promise<unknown>)[] = [];

@@ -8,7 +8,7 @@ import { startSimulator, type Simulator, type SimulatorOptions } from '../../src
 import { installTemporalRuntime } from '../../src/temporal/runtime.js';
 import { requester } from './request.js';
 import { testConfig, testDb, testEnvironment, testLogger, testWorkerEnv } from './context.js';
-import { freePort } from './ports.js';
+import { freePort } from '../../src/runtime/ports.js';
 
 /**
  * The real service around a test file: the HTTPS simulator of Entra ID and Graph, a worker on a task queue of

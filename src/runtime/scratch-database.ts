@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 
 /**
- * A new, empty database on the server behind `adminUrl`, dropped again by `drop()`. The name carries a random
+ * A new, empty database (for tests and the benchmark) on the server behind `adminUrl`, dropped again by `drop()`. The name carries a random
  * suffix so parallel runs (and a crashed earlier run) never collide.
  */
 export async function createScratchDatabase(adminUrl: string, prefix = 'ds_scratch'): Promise<{ url: string; name: string; drop(): Promise<void> }> {
