@@ -28,13 +28,17 @@ function onboardingInput(deps: ConnectionDeps, connection: DirectoryConnection):
   return { connectionId: connection.id, companyId: connection.company_id, tenantId: connection.tenant_id, consentTimeoutMs: deps.config.consentTimeoutMs };
 }
 
-function workflowOptions(deps: ConnectionDeps, connection: DirectoryConnection) {
+/**
+ * Starting it twice (a retried request, a callback) finds the running workflow instead of failing. A new consent
+ * attempt passes TERMINATE_EXISTING instead: the connection already holds its final status, so a run still open
+ * is only finishing up and must not receive the new attempt's decision.
+ */
+function workflowOptions(deps: ConnectionDeps, connection: DirectoryConnection, onConflict: WorkflowIdConflictPolicy = WorkflowIdConflictPolicy.USE_EXISTING) {
   return {
     workflowId: onboardingWorkflowId(connection.id),
     taskQueue: deps.config.temporal.taskQueue,
     args: [onboardingInput(deps, connection)] as [OnboardingInput],
-    // Starting it twice (a retried request) finds the running workflow instead of failing.
-    workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+    workflowIdConflictPolicy: onConflict,
     typedSearchAttributes: [
       { key: CompanyIdAttribute, value: connection.company_id },
       { key: ConnectionIdAttribute, value: connection.id },
@@ -47,12 +51,12 @@ function workflowOptions(deps: ConnectionDeps, connection: DirectoryConnection) 
  * A new one-time state (only its hash is stored) valid as long as the workflow waits, the workflow that waits
  * for it, and the URL of Microsoft's consent page carrying it.
  */
-async function beginConsent(deps: ConnectionDeps, db: Db, connection: DirectoryConnection): Promise<string> {
+async function beginConsent(deps: ConnectionDeps, db: Db, connection: DirectoryConnection, onConflict?: WorkflowIdConflictPolicy): Promise<string> {
   const identity = deps.config.azure.identity;
   if (!identity) throw new Error('AZURE_CLIENT_ID is not configured');
   const state = randomBytes(24).toString('base64url');
   await insertConsentState(db, { stateHash: hashState(state), connectionId: connection.id, expiresAt: new Date(Date.now() + deps.config.consentTimeoutMs) });
-  await deps.temporal.workflow.start(onboardingWorkflow, workflowOptions(deps, connection));
+  await deps.temporal.workflow.start(onboardingWorkflow, workflowOptions(deps, connection, onConflict));
   return buildConsentUrl({ authorityHost: deps.config.azure.authorityHost, tenantId: connection.tenant_id, clientId: identity.clientId, publicBaseUrl: deps.config.publicBaseUrl, state });
 }
 
@@ -70,7 +74,7 @@ export async function restartConsent(deps: ConnectionDeps, connection: Directory
   return deps.db.transaction().execute(async (trx) => {
     await expireConsentStates(trx, connection.id);
     const updated = await setConnectionStatus(trx, connection.id, 'pending_consent', null);
-    const consentUrl = await beginConsent(deps, trx, updated!);
+    const consentUrl = await beginConsent(deps, trx, updated!, WorkflowIdConflictPolicy.TERMINATE_EXISTING);
     return { connection: updated!, consentUrl };
   });
 }

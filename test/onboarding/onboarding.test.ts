@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findConnection } from '../../src/db/repositories/connections.js';
+import { findConnection, setConnectionStatus } from '../../src/db/repositories/connections.js';
 import { onboardCompany, followConsent, startTestStack, waitFor, type TestStack } from '../support/stack.js';
 
 describe('onboarding: connect an Entra tenant by tenant ID and admin consent', () => {
@@ -98,6 +98,24 @@ describe('onboarding: connect an Entra tenant by tenant ID and admin consent', (
     expect(again.status).toBe('pending_consent');
     const { callbackPath: second } = await followConsent(again.consentUrl);
     await stack.call('GET', second);
+    expect((await connectionOf(body.id)).status).toBe('connected');
+  });
+
+  it('a new consent attempt replaces a run still finishing the old one, so its decision cannot be lost', async () => {
+    const tenant = newTenant('Fabrikam Overlap');
+    const { body } = await connect(tenant.id);
+    const workflowId = `onboarding-${body.id}`;
+    const old = await stack.temporal.workflow.getHandle(workflowId).describe();
+    // The old run has recorded its final status but not closed yet: the window a quick retry can fall into.
+    await setConnectionStatus(stack.db, body.id, 'consent_expired', 'no admin consent arrived in time; start a new consent attempt');
+
+    const retry = await stack.call('POST', `/api/v1/connections/${body.id}/consent`, { key: company.key });
+    expect(retry.status).toBe(200);
+    const current = await stack.temporal.workflow.getHandle(workflowId).describe();
+    expect(current.runId).not.toBe(old.runId);
+    expect((await stack.temporal.workflow.getHandle(workflowId, old.runId).describe()).status.name).toBe('TERMINATED');
+
+    await stack.call('GET', (await followConsent((await retry.json()).consentUrl)).callbackPath);
     expect((await connectionOf(body.id)).status).toBe('connected');
   });
 
