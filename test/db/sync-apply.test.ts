@@ -220,6 +220,22 @@ describe('applyBatch', () => {
     expect(await auditRows(scratch.db, runId)).toHaveLength(66);
   });
 
+  it('two creates of one batch sharing an email or initials: the first is created, the second fails naming the value', async () => {
+    const { runId, input, users } = await context();
+    const changes = [
+      change('create', 'e-a', null, { after: fields('a', { email: 'Same@example.com' }) }),
+      change('create', 'e-b', null, { after: fields('b', { email: 'same@EXAMPLE.com' }) }),
+      change('create', 'e-c', null, { after: fields('c', { initials: 'XY' }) }),
+      change('create', 'e-d', null, { after: fields('d', { initials: 'xy' }) }),
+      change('create', 'e-e', null, { after: fields('e', { active: false }) }),
+    ];
+    expect((await applyBatch(scratch.db, input('members:1', changes))).counts).toEqual(counts({ created: 3, failed: 2 }));
+    expect((await users()).map((u) => [u.external_id, u.active]).sort()).toEqual([['e-a', true], ['e-c', true], ['e-e', false]]);
+    const failed = new Map((await auditRows(scratch.db, runId)).filter((row) => row.action === 'failed').map((row) => [row.subject_key, row.reason]));
+    expect(failed.get('e-b')).toMatch(/^create failed: another user of the company already has the email same@EXAMPLE\.com \(users_one_email_per_company\)/);
+    expect(failed.get('e-d')).toMatch(/^create failed: another user of the company already has the initials xy \(users_one_initials_per_company\)/);
+  });
+
   it('a dry run writes the audit rows and the batch but no user', async () => {
     const { runId, input, users, managed } = await context();
     const updatee = await managed('u1');

@@ -44,20 +44,23 @@ export interface IsolatedResult {
 /**
  * Writes all rows with one statement; when it fails, bisects: each half is retried the same way, down to
  * single rows. One bad row among n costs about 2·log2(n) statements instead of n, and only the rows that
- * fail on their own are reported as failed. `write` returns row key → user id for the rows it wrote.
+ * fail on their own are reported as failed. `write` returns row key → user id for the rows it wrote, or also
+ * the rows it refused itself without failing the statement (ON CONFLICT DO NOTHING), with the reason.
  */
 export async function writeIsolatingFailures<T>(
   trx: Db,
   rows: readonly T[],
   keyOf: (row: T) => string,
-  write: (rows: readonly T[]) => Promise<Map<string, string>>,
+  write: (rows: readonly T[]) => Promise<Map<string, string> | IsolatedResult>,
 ): Promise<IsolatedResult> {
   const result: IsolatedResult = { written: new Map(), failed: new Map() };
   const attempt = async (slice: readonly T[]): Promise<void> => {
     if (slice.length === 0) return;
     const outcome = await inSavepoint(trx, () => write(slice));
     if (outcome.ok) {
-      for (const [key, userId] of outcome.value) result.written.set(key, userId);
+      const { written, failed } = outcome.value instanceof Map ? { written: outcome.value, failed: new Map<string, string>() } : outcome.value;
+      for (const [key, userId] of written) result.written.set(key, userId);
+      for (const [key, reason] of failed) result.failed.set(key, reason);
       return;
     }
     const [only] = slice;

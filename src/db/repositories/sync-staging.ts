@@ -30,34 +30,33 @@ export async function stageMembers(
   startOrdinal: number,
   options: { page?: number } = {},
 ): Promise<StagedPage> {
+  // Within the page a repeated member counts once: the last read's data at the first read's position.
+  const rows = new Map<string, { external_id: string; ordinal: number; data: DirectoryUser }>();
+  members.forEach((member, position) => {
+    const first = rows.get(member.id);
+    rows.set(member.id, { external_id: member.id, ordinal: first?.ordinal ?? startOrdinal + position, data: member });
+  });
+  // `xmax = 0` marks a row this statement inserted rather than overwrote: the members new to the run, counted
+  // without joining the page against the run's staging (which grows with the group).
   const result = await sql<StagedPage>`
-    with page as (
-      select distinct on (member->>'id')
-        member->>'id' as external_id,
-        member as data,
-        min(position) over (partition by member->>'id') as first_position
-      from jsonb_array_elements(${JSON.stringify(members)}::jsonb) with ordinality as t(member, position)
-      order by member->>'id', position desc
-    ),
-    known as (
-      select count(*)::int as n
-      from sync_run_members staged join page using (external_id)
-      where staged.run_id = ${runId}::uuid
-    ),
-    written as (
+    with written as (
       insert into sync_run_members (run_id, external_id, ordinal, data)
-      select ${runId}::uuid, external_id, (${startOrdinal}::int + first_position - 1)::int, data from page
+      select ${runId}::uuid, external_id, ordinal, data
+      from jsonb_to_recordset(${JSON.stringify([...rows.values()])}::jsonb) as page(external_id text, ordinal int, data jsonb)
       on conflict (run_id, external_id) do update set data = excluded.data
-      returning 1
+      returning (xmax = 0) as inserted
+    ),
+    tally as (
+      select count(*)::int as staged, (count(*) filter (where inserted))::int as added from written
     ),
     progress as (
       update sync_runs
-      set members_read = members_read + (select count(*) from written) - (select n from known),
+      set members_read = members_read + (select added from tally),
           pages_read = greatest(pages_read, ${options.page ?? 0}::int)
       where id = ${runId}::uuid
       returning 1
     )
-    select (select count(*) from written)::int as staged, ((select count(*) from written) - (select n from known))::int as added`.execute(db);
+    select staged, added from tally`.execute(db);
   return result.rows[0] ?? { staged: 0, added: 0 };
 }
 

@@ -1,10 +1,8 @@
-import { sql, type Insertable } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../database.js';
-import type { UsersTable } from '../schema.js';
 import type { PlannedChange } from '../../sync/types.js';
-import { withinParameterLimit } from './sync-bulk.js';
 import { writeIsolatingFailures, type IsolatedResult } from './sync-savepoints.js';
-import { emptyUserRow, syncedColumns, syncedColumnValues, syncedFieldNames } from './sync-user-rows.js';
+import { syncedColumns, syncedColumnValues, syncedFieldNames } from './sync-user-rows.js';
 
 /**
  * The user writes of one batch, following the apply rules on PlannedChange (src/sync/types.ts). Each kind of
@@ -49,20 +47,60 @@ function required(value: string | null, what: string, change: PlannedChange): st
 const externalIdOf = (change: PlannedChange) => required(change.externalId, 'an external id', change);
 const userIdOf = (change: PlannedChange) => required(change.userId, 'a user id', change);
 
-/** create: insert `after` as a new user of the setup's customer type, linked and managed by the setup. */
+/** The columns a create writes from a change's `after`, with their SQL types for jsonb_to_recordset. */
+const createdColumns = sql.join(syncedFieldNames.map((field) => sql`${sql.id(syncedColumns[field])} ${sql.raw(field === 'active' ? 'boolean' : 'text')}`));
+const createdColumnNames = sql.join(syncedFieldNames.map((field) => sql.id(syncedColumns[field])));
+
+/**
+ * Why creates that ON CONFLICT DO NOTHING skipped were refused: which of the company's unique values (email,
+ * initials) or the setup's Entra id another user already holds — possibly one created earlier in this batch.
+ */
+async function explainCreateConflicts(trx: Db, target: WriteTarget, rows: { external_id: string; email: string | null; initials: string | null }[]) {
+  // One index probe per refused row and key (fenced with LIMIT, like the candidate lookups): during a first sync
+  // the users table grows faster than its statistics, and an unfenced EXISTS was planned as a scan of it.
+  const probe = (condition: RawBuilder<unknown>) => sql`(select true from users u where ${condition} limit 1) is not null`;
+  const explained = await sql<{ external_id: string; email_taken: boolean; initials_taken: boolean; linked: boolean }>`
+    select r.external_id,
+      ${probe(sql`u.company_id = ${target.companyId}::uuid and u.email is not null and lower(u.email) = lower(r.email)`)} as email_taken,
+      ${probe(sql`u.company_id = ${target.companyId}::uuid and u.initials is not null and upper(u.initials) = upper(r.initials)`)} as initials_taken,
+      ${probe(sql`u.managing_setup_id = ${target.setupId}::uuid and u.external_id is not null and u.external_id = r.external_id`)} as linked
+    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(external_id text, email text, initials text)`.execute(trx);
+  const byId = new Map(rows.map((row) => [row.external_id, row]));
+  return new Map(
+    explained.rows.map((row) => {
+      const { email, initials } = byId.get(row.external_id)!;
+      const reasons = [
+        row.email_taken ? `another user of the company already has the email ${email} (users_one_email_per_company)` : null,
+        row.initials_taken ? `another user of the company already has the initials ${initials} (users_one_initials_per_company)` : null,
+        row.linked ? 'this setup already manages a user linked to this Entra id (users_one_external_id_per_setup)' : null,
+      ].filter((reason) => reason !== null);
+      return [row.external_id, reasons.join('; ') || 'a unique value of this user was taken by a concurrent write'] as const;
+    }),
+  );
+}
+
+/**
+ * create: insert `after` as a new user of the setup's customer type, linked and managed by the setup. The
+ * batch travels as one jsonb parameter (no bind-parameter limit, nothing for the driver to expand), and a
+ * unique email, initials or Entra id that is taken skips that row (ON CONFLICT DO NOTHING) instead of failing
+ * the statement: the common per-user failure costs one statement, not a bisection. Other row errors still
+ * bisect (writeIsolatingFailures).
+ */
 async function createUsers(trx: Db, target: WriteTarget, changes: readonly PlannedChange[]) {
-  const rowOf = (change: PlannedChange): Insertable<UsersTable> => ({
-    ...emptyUserRow(target.companyId, target.customerTypeId),
-    ...syncedColumnValues(change.after ?? {}),
-    external_id: externalIdOf(change),
-    managing_setup_id: target.setupId,
-  });
   const result = await writeIsolatingFailures(trx, changes, externalIdOf, async (slice) => {
-    const rows = slice.map(rowOf);
-    const written = new Map<string, string>();
-    for (const part of withinParameterLimit(rows, Object.keys(rows[0] ?? {}).length)) {
-      const inserted = await trx.insertInto('users').values(part).returning(['id', 'external_id']).execute();
-      for (const row of inserted) written.set(row.external_id ?? '', row.id);
+    const rows = slice.map((change) => ({ ...syncedColumnValues(change.after ?? {}), external_id: externalIdOf(change) }));
+    const inserted = await sql<{ id: string; external_id: string }>`
+      insert into users (company_id, customer_type_id, managing_setup_id, external_id, ${createdColumnNames})
+      select ${target.companyId}::uuid, ${target.customerTypeId}::uuid, ${target.setupId}::uuid, r.external_id,
+        ${sql.join(syncedFieldNames.map((field) => (field === 'active' ? sql`coalesce(r.active, true)` : sql.ref(`r.${syncedColumns[field]}`))))}
+      from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(external_id text, ${createdColumns})
+      on conflict do nothing
+      returning id, external_id`.execute(trx);
+    const written = new Map(inserted.rows.map((row) => [row.external_id, row.id]));
+    const refused = rows.filter((row) => !written.has(row.external_id));
+    if (refused.length > 0) {
+      const reasons = await explainCreateConflicts(trx, target, refused.map((row) => ({ external_id: row.external_id, email: row.email ?? null, initials: row.initials ?? null })));
+      return { written, failed: reasons };
     }
     return written;
   });
