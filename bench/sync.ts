@@ -22,6 +22,7 @@ import type { Simulator } from '../src/simulator/server.js';
 import { startRun } from '../src/setups/service.js';
 import { selfCheckWorkflow } from '../src/workflows/self-check.js';
 import type { Logger } from '../src/logger.js';
+import { workerHeapFlag } from '../src/runtime/worker-heap.js';
 
 export type Scenario = 'full-empty' | 'full-nochange' | 'delta-nochange' | 'delta-1pct';
 
@@ -99,7 +100,8 @@ export async function prepareSetup(ctx: BenchContext, groupId: string) {
 
 /** `directory-sync worker` as a child process; its peak RSS (VmHWM) is read from /proc before it is stopped. */
 export function startWorkerProcess(ctx: BenchContext, env: Record<string, string>): { child: ChildProcess; peakRssMb(): number; stop(): Promise<void> } {
-  const child = spawn(process.execPath, [...process.execArgv, process.argv[1]!, 'worker'], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  // started the way the shipped worker command starts (package.json "worker"), heap flag included
+  const child = spawn(process.execPath, [...process.execArgv, workerHeapFlag, process.argv[1]!, 'worker'], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
   const peakRssMb = () => {
     try {
       const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');

@@ -27,7 +27,7 @@ const targets = {
 export async function run(argv: string[]): Promise<void> {
   const { values } = parseArgs({
     args: argv,
-    options: { members: { type: 'string' }, json: { type: 'boolean', default: false }, 'batch-size': { type: 'string', default: '1000' } },
+    options: { members: { type: 'string' }, json: { type: 'boolean', default: false }, 'batch-size': { type: 'string', default: '2000' } },
     strict: true,
   });
   const batchSize = Number(values['batch-size']);

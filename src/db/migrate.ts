@@ -3,6 +3,7 @@ import type { Db } from './database.js';
 import * as initialSchema from './migrations/2026_11_26_000000_initial_schema.js';
 import * as syncEngine from './migrations/2026_11_26_010000_sync_engine.js';
 import * as deltaSync from './migrations/2026_11_26_020000_delta_sync.js';
+import * as stagingWithoutRunFk from './migrations/2026_11_26_030000_staging_without_run_fk.js';
 
 /**
  * Migrations are listed here rather than read from the folder at run time, so they work the same under tsx,
@@ -12,6 +13,7 @@ export const migrations: Record<string, Migration> = {
   '2026_11_26_000000_initial_schema': initialSchema,
   '2026_11_26_010000_sync_engine': syncEngine,
   '2026_11_26_020000_delta_sync': deltaSync,
+  '2026_11_26_030000_staging_without_run_fk': stagingWithoutRunFk,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { configSchema } from '../../src/config.js';
+import { workerHeapFlag } from '../../src/runtime/worker-heap.js';
 
 // Docker cannot run on our machines, so this checks what the compose file wires instead of running it.
 const compose = parse(readFileSync('docker-compose.yml', 'utf8'), { merge: true });
@@ -23,6 +24,12 @@ describe('docker-compose.yml', () => {
     expect(compose.services.worker.command).toContain('directory-sync.js worker');
     expect(compose.services.api.depends_on.migrate.condition).toBe('service_completed_successfully');
     expect(compose.services.worker.depends_on.migrate.condition).toBe('service_completed_successfully');
+  });
+
+  it('starts the worker with the heap flag the benchmark measures, here and in the npm script', () => {
+    const scripts = JSON.parse(readFileSync('package.json', 'utf8')).scripts;
+    expect(compose.services.worker.command).toBe(`node ${workerHeapFlag} bin/directory-sync.js worker`);
+    expect(scripts.worker).toBe(`node ${workerHeapFlag} bin/directory-sync.js worker`);
   });
 
   it('passes only variables the service knows', () => {
