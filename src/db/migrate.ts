@@ -4,6 +4,7 @@ import * as initialSchema from './migrations/2026_11_26_000000_initial_schema.js
 import * as syncEngine from './migrations/2026_11_26_010000_sync_engine.js';
 import * as deltaSync from './migrations/2026_11_26_020000_delta_sync.js';
 import * as stagingWithoutRunFk from './migrations/2026_11_26_030000_staging_without_run_fk.js';
+import * as adminSessions from './migrations/2026_11_26_040000_admin_sessions.js';
 
 /**
  * Migrations are listed here rather than read from the folder at run time, so they work the same under tsx,
@@ -14,6 +15,7 @@ export const migrations: Record<string, Migration> = {
   '2026_11_26_010000_sync_engine': syncEngine,
   '2026_11_26_020000_delta_sync': deltaSync,
   '2026_11_26_030000_staging_without_run_fk': stagingWithoutRunFk,
+  '2026_11_26_040000_admin_sessions': adminSessions,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -205,9 +205,19 @@ export interface SyncRunDeltaUsersTable {
   removed_reason: string | null;
 }
 
+export interface AdminSessionsTable {
+  sid_hash: string;
+  company_id: string;
+  api_key_id: string;
+  created_at: Generated<Date>;
+  expires_at: Timestamp;
+  ended_at: NullableTimestamp;
+}
+
 export interface Database {
   companies: CompaniesTable;
   api_keys: ApiKeysTable;
+  admin_sessions: AdminSessionsTable;
   customer_types: CustomerTypesTable;
   directory_connections: DirectoryConnectionsTable;
   consent_states: ConsentStatesTable;

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { onboardCompany, startTestStack, type TestStack } from '../support/stack.js';
 import { addPerson, connectNewTenant, createSetup, runSetup } from '../support/sync-fixtures.js';
@@ -130,13 +131,25 @@ describe('admin pages: sign-in, session cookie, CSRF and tenancy', () => {
     expect(setup.status).toBe('active');
   });
 
-  it('signs out by clearing the cookie; a revoked key ends the session', async () => {
+  it('signs out by ending the session on the server and clearing the cookie; a revoked key ends the session', async () => {
     const client = await signedIn();
+    const copied = new Map(client.cookies); // what a stolen or left-behind cookie would replay
     const out = await client.post('/admin/sign-out');
     expect(out.status).toBe(303);
     expect(out.headers.getSetCookie().find((line) => line.startsWith('ds_admin_session='))).toMatch(/Max-Age=0/);
     expect((await client.request('GET', '/admin/system')).status).toBe(303);
     expect(textOf((await client.page('/admin/sign-in?signed_out=1')).html)).toContain('You are signed out.');
+    const replay = new AdminClient(stack.app);
+    for (const [name, value] of copied) replay.cookies.set(name, value);
+    const replayed = await replay.request('GET', '/admin/system');
+    expect(replayed.status).toBe(303);
+    expect(replayed.headers.get('location')).toMatch(/^\/admin\/sign-in\?next=/);
+    // the server keeps the session as the hash of its id, now ended
+    const signedValue = decodeURIComponent(copied.get('ds_admin_session')!);
+    const { sid } = JSON.parse(Buffer.from(signedValue.slice(0, signedValue.lastIndexOf('.')), 'base64url').toString('utf8'));
+    const row = await stack.db.selectFrom('admin_sessions').selectAll().where('sid_hash', '=', createHash('sha256').update(sid).digest('hex')).executeTakeFirstOrThrow();
+    expect(row.ended_at).not.toBeNull();
+    expect(await stack.db.selectFrom('admin_sessions').select('sid_hash').where('sid_hash', '=', sid).executeTakeFirst()).toBeUndefined();
 
     const company = await onboardCompany(stack, { name: 'Revoked' });
     const revoked = await signedIn(company);

@@ -10,6 +10,8 @@ import { renderMessage } from './render.js';
  * The admin session lives in one cookie, HMAC-signed with SESSION_SECRET (hono's signed cookies): a tampered
  * value fails the signature and counts as no session. It holds ids only, never the API key. SameSite=Lax,
  * because the consent callback brings the admin back from Microsoft as a top-level GET, which Lax allows.
+ * A signed-in session is also recorded in admin_sessions (see requireSignedIn), so sign-out ends it on the
+ * server and a copied cookie stops working with it.
  */
 const sessionCookie = 'ds_admin_session';
 export const sessionLifetimeMs = 12 * 60 * 60 * 1000;

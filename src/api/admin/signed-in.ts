@@ -1,20 +1,8 @@
 import type { MiddlewareHandler } from 'hono';
+import { isAdminSessionOpen } from '../../db/repositories/admin-sessions.js';
 import { findCompany } from '../../db/repositories/companies.js';
-import type { Db } from '../../db/database.js';
-import type { AdminEnv, AdminSession } from './env.js';
+import type { AdminEnv } from './env.js';
 import { renderMessage } from './render.js';
-
-/** The session's key must still be active and belong to the session's company: a revoked key ends the session. */
-async function keyStillActive(db: Db, session: AdminSession): Promise<boolean> {
-  const row = await db
-    .selectFrom('api_keys')
-    .select('id')
-    .where('id', '=', session.keyId!)
-    .where('company_id', '=', session.companyId!)
-    .where('revoked_at', 'is', null)
-    .executeTakeFirst();
-  return row !== undefined;
-}
 
 /** Only paths inside the admin pages are followed after sign-in (no open redirect). */
 export function safeNext(next: string | undefined): string {
@@ -28,7 +16,9 @@ export function safeNext(next: string | undefined): string {
 export const requireSignedIn: MiddlewareHandler<AdminEnv> = async (c, next) => {
   const session = c.get('session');
   const { db } = c.get('deps');
-  const signedIn = session.keyId && session.companyId && (await keyStillActive(db, session));
+  // The cookie names the session; the server decides whether it is still open (not signed out, not expired,
+  // its key not revoked).
+  const signedIn = session.keyId && session.companyId && (await isAdminSessionOpen(db, { sid: session.sid, companyId: session.companyId, apiKeyId: session.keyId }));
   const company = signedIn ? await findCompany(db, session.companyId!) : undefined;
   if (!company) {
     const back = c.req.method === 'GET' ? `${c.req.path}${new URL(c.req.url).search}` : '/admin/system';
