@@ -225,6 +225,9 @@ describe('admin pages in a browser', () => {
     expect(await text('#notice')).toBe('Connection established: Fjord Denied.');
 
     await page.locator('#connections tbody tr', { hasText: 'Fjord Denied' }).locator('button', { hasText: 'Delete' }).click();
+    expect(await text('h1')).toBe('Delete the connection “Fjord Denied”?');
+    expect(await page.locator('#connections tbody tr').count()).toBe(0); // not deleted yet: this is the question
+    await page.click('#confirm-delete');
     expect(await text('#notice')).toBe('The connection was deleted.');
     expect(await page.locator('#connections tbody tr').count()).toBe(1);
   });

@@ -128,6 +128,33 @@ describe('admin pages: forms and actions', () => {
     expect(progress).toMatchObject({ status: 'succeeded', statusLabel: 'Gennemført', active: false, phase: 'Færdig' });
   });
 
+  it('asks before deleting a setup, in the page’s language; only the confirmation deletes it and the users stay', async () => {
+    const other = stack.sim.control.addGroup(tenantId, { displayName: 'Short-lived', members: [] });
+    const created = await admin.post('/admin/setup', setupForm({ groupId: other.id, designation: 'Temporary' }));
+    const setupId = new URL(created.headers.get('location')!, 'http://x').searchParams.get('setup')!;
+    const exists = async () => (await stack.db.selectFrom('sync_setups').select('id').where('id', '=', setupId).executeTakeFirst()) !== undefined;
+    const usersBefore = await stack.db.selectFrom('users').select('id').where('company_id', '=', company.companyId).execute();
+
+    const asked = await admin.post(`/admin/setup/${setupId}/delete`);
+    expect(asked.status).toBe(200);
+    const html = await asked.text();
+    expect(textOf(html)).toContain('Delete the setup “Temporary”?');
+    expect(textOf(html)).toContain('The users it created stay in the product, no longer managed by a setup.');
+    expect(html).toContain('name="confirm" value="yes"');
+    expect(await exists()).toBe(true);
+
+    const danish = new AdminClient(stack.app, { 'accept-language': 'da' });
+    await danish.signIn(company.key);
+    expect(textOf(await (await danish.post(`/admin/setup/${setupId}/delete`)).text())).toContain('Slet opsætningen “Temporary”?');
+    expect(await exists()).toBe(true);
+
+    const confirmed = await admin.post(`/admin/setup/${setupId}/delete`, { confirm: 'yes' });
+    expect(confirmed.status).toBe(303);
+    expect(confirmed.headers.get('location')).toBe('/admin/setup?notice=setup_deleted');
+    expect(await exists()).toBe(false);
+    expect(await stack.db.selectFrom('users').select('id').where('company_id', '=', company.companyId).execute()).toHaveLength(usersBefore.length);
+  });
+
   it('searches the users page', async () => {
     const users = await stack.db.selectFrom('users').select(['email']).where('company_id', '=', company.companyId).execute();
     const { html } = await admin.page(`/admin/users?q=${encodeURIComponent(users[0]!.email!)}`);

@@ -53,6 +53,13 @@ export const da: Messages = {
     upstream: (message) => `Microsoft Graph svarede med en fejl: ${message}`,
     azureNotConfigured: 'Azure-appens identitet er ikke konfigureret på denne tjeneste (AZURE_CLIENT_ID).',
   },
+  confirmDelete: {
+    setupTitle: (name: string) => `Slet opsætningen “${name}”?`,
+    setupBody: 'Dens tidsplan stopper, og dens kørselshistorik bevares. Brugerne, den har oprettet, bliver i produktet, men styres ikke længere af en opsætning.',
+    connectionTitle: (name: string) => `Slet forbindelsen “${name}”?`,
+    connectionBody: 'Produktet holder op med at bruge denne lejer. Samtykket bliver i Entra ID, indtil en administrator fjerner appen der.',
+    confirm: 'Ja, slet',
+  },
   system: {
     title: 'Active Directory-forbindelser',
     intro: 'Hver forbindelse knytter en Microsoft Entra ID-lejer til jeres virksomhed gennem administratorsamtykke.',

@@ -56,6 +56,13 @@ export const en = {
     upstream: (message: string) => `Microsoft Graph answered with an error: ${message}`,
     azureNotConfigured: 'The Azure app identity is not configured on this service (AZURE_CLIENT_ID).',
   },
+  confirmDelete: {
+    setupTitle: (name: string) => `Delete the setup “${name}”?`,
+    setupBody: 'Its schedule stops and its run history stays. The users it created stay in the product, no longer managed by a setup.',
+    connectionTitle: (name: string) => `Delete the connection “${name}”?`,
+    connectionBody: 'The product stops using this tenant. The consent stays in Entra ID until an admin removes the app there.',
+    confirm: 'Yes, delete',
+  },
   system: {
     title: 'Active Directory connections',
     intro: 'Each connection links a Microsoft Entra ID tenant to your company through admin consent.',

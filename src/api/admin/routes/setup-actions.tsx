@@ -3,7 +3,8 @@ import { removeSetup, setSetupPaused, startRun } from '../../../setups/service.j
 import { ApiError } from '../../errors.js';
 import { ownSetup } from '../data/own-records.js';
 import type { AdminEnv } from '../env.js';
-import { redirectTo } from '../render.js';
+import { ConfirmDeletePage, deleteConfirmed } from '../pages/confirm-delete.js';
+import { pageContext, redirectTo, render } from '../render.js';
 
 /** Run now or Preview: to the run's page, which shows its progress live; a run already going is shown instead. */
 async function startAndShow(c: Context<AdminEnv>, dryRun: boolean) {
@@ -18,7 +19,7 @@ async function startAndShow(c: Context<AdminEnv>, dryRun: boolean) {
   }
 }
 
-/** The row actions of the Setup tab: Run now, Preview (dry run), Pause, Resume, Delete. */
+/** The row actions of the Setup tab: Run now, Preview (dry run), Pause, Resume, Delete (after a confirmation page). */
 export function registerSetupActions(admin: Hono<AdminEnv>): void {
   admin.post('/setup/:id/run', (c) => startAndShow(c, false));
   admin.post('/setup/:id/preview', (c) => startAndShow(c, true));
@@ -32,7 +33,16 @@ export function registerSetupActions(admin: Hono<AdminEnv>): void {
   }
 
   admin.post('/setup/:id/delete', async (c) => {
-    await removeSetup(c.get('deps'), await ownSetup(c, c.req.param('id')));
+    const setup = await ownSetup(c, c.req.param('id'));
+    if (!(await deleteConfirmed(c.req))) {
+      const t = c.get('t');
+      const name = setup.designation ?? setup.group_display_name ?? setup.group_id;
+      return render(
+        c,
+        <ConfirmDeletePage page={pageContext(c)} tab="setup" title={t.confirmDelete.setupTitle(name)} body={t.confirmDelete.setupBody} action={`/admin/setup/${setup.id}/delete`} cancelHref="/admin/setup" />,
+      );
+    }
+    await removeSetup(c.get('deps'), setup);
     return redirectTo(c, '/admin/setup', { notice: 'setup_deleted' });
   });
 }
