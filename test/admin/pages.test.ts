@@ -115,6 +115,12 @@ describe('admin pages: forms and actions', () => {
     const late = await admin.post(`/admin/runs/${heldRunId}/approve`);
     expect(late.headers.get('location')).toBe(`/admin/runs/${heldRunId}?notice=not_awaiting`);
     expect(textOf((await admin.page(`/admin/runs/${heldRunId}?action=skip`)).html)).toContain('removals rejected');
+    // the same stored reason on the Danish page, in Danish
+    const danish = new AdminClient(stack.app, { 'accept-language': 'da' });
+    await danish.signIn(company.key);
+    const danishChanges = textOf((await danish.page(`/admin/runs/${heldRunId}?action=skip`)).html);
+    expect(danishChanges).toContain('fjernelserne blev afvist: 1 fjernelse er flere end grænsen på 0');
+    expect(danishChanges).not.toContain('removals rejected');
   });
 
   it('answers the live progress as JSON in the page’s language', async () => {

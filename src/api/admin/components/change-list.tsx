@@ -89,7 +89,7 @@ export function ChangeList({ t, runId, changes }: { t: Messages; runId: string; 
             <td>
               <BeforeAfter change={change} t={t} />
             </td>
-            <td class="reason">{change.reason}</td>
+            <td class="reason">{t.reason(change.reason)}</td>
           </tr>
         ))}
       />

@@ -28,7 +28,7 @@ export async function consentNotice(c: Context<AdminEnv>): Promise<SystemNotice 
     await awaitOnboardingOutcome(deps, id, reasonWaitMs);
     connection = (await findCompanyConnection(deps.db, companyId, id)) ?? connection;
   }
-  const reason = connection.status_reason ?? t.system.status[connection.status];
+  const reason = connection.status_reason ? t.reason(connection.status_reason) : t.system.status[connection.status];
   switch (notice) {
     case 'connection_established':
       return { kind: 'success', text: t.system.notices.connection_established(connection.organization_name ?? connection.tenant_id) };

@@ -1,4 +1,5 @@
 import type { Messages } from './en.js';
+import { translateReasonToDanish } from './reasons-da.js';
 
 /** Every label and message of the admin pages in Danish (the product's home market). */
 export const da: Messages = {
@@ -53,6 +54,7 @@ export const da: Messages = {
     upstream: (message) => `Microsoft Graph svarede med en fejl: ${message}`,
     azureNotConfigured: 'Azure-appens identitet er ikke konfigureret på denne tjeneste (AZURE_CLIENT_ID).',
   },
+  reason: translateReasonToDanish,
   confirmDelete: {
     setupTitle: (name: string) => `Slet opsætningen “${name}”?`,
     setupBody: 'Dens tidsplan stopper, og dens kørselshistorik bevares. Brugerne, den har oprettet, bliver i produktet, men styres ikke længere af en opsætning.',

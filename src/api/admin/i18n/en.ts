@@ -56,6 +56,8 @@ export const en = {
     upstream: (message: string) => `Microsoft Graph answered with an error: ${message}`,
     azureNotConfigured: 'The Azure app identity is not configured on this service (AZURE_CLIENT_ID).',
   },
+  /** A stored reason (kept in English in the database) as this language shows it. */
+  reason: (stored: string) => stored,
   confirmDelete: {
     setupTitle: (name: string) => `Delete the setup “${name}”?`,
     setupBody: 'Its schedule stops and its run history stays. The users it created stay in the product, no longer managed by a setup.',

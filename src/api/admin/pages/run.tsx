@@ -77,7 +77,7 @@ export function RunPage({ page, run, setup, changes, removals, notice }: RunPage
       <Facts page={page} run={run} setup={setup} />
       {run.error ? (
         <p class="notice notice-error" id="run-error">
-          {`${t.run.error}: ${run.error}`}
+          {`${t.run.error}: ${t.reason(run.error)}`}
         </p>
       ) : null}
       {progress.active ? <RunProgress t={t} progress={progress} progressUrl={`/admin/runs/${run.id}/progress`} /> : null}

@@ -43,7 +43,7 @@ function SetupRow({ page, overview }: { page: PageContext; overview: SetupOvervi
         {t.setups.every(setup.interval_minutes)}
         <br />
         <span class={`badge badge-${setup.status}`}>{t.setups.status[setup.status]}</span>
-        {setup.status_reason ? <span class="reason"> {setup.status_reason}</span> : null}
+        {setup.status_reason ? <span class="reason"> {t.reason(setup.status_reason)}</span> : null}
       </td>
       <td class="last-run">
         {lastRun ? (

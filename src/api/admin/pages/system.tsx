@@ -22,7 +22,7 @@ function ConnectionRow({ page, connection }: { page: PageContext; connection: Di
       <td class="status">
         <span class={`badge badge-${connection.status}`}>{t.system.status[connection.status]}</span>
       </td>
-      <td class="reason">{connection.status_reason ?? ''}</td>
+      <td class="reason">{connection.status_reason ? t.reason(connection.status_reason) : ''}</td>
       <td class="actions">
         {retryable ? <PostButton page={page} action={`/admin/system/connections/${connection.id}/consent`} label={t.system.retryConsent} kind="primary" /> : null}
         <PostButton page={page} action={`/admin/system/connections/${connection.id}/delete`} label={t.common.delete} kind="danger" />
