@@ -23,6 +23,8 @@ export function subjectKeyOf(change: PlannedChange): string {
   return key;
 }
 
+/** An audit row as written: before/after stay objects, encoded once with the whole batch (see insertAuditRows). */
+export type AuditRow = Omit<NewSyncChange, 'before' | 'after'> & { before: object | null; after: object | null };
 
 type AuditedChange = PlannedChange & { action: Exclude<PlannedChange['action'], 'unchanged'> };
 
@@ -36,9 +38,6 @@ function isAudited(change: PlannedChange): change is AuditedChange {
  * in the reason and its before/after, so the audit shows what the sync tried to do. A create's row names the
  * user it created.
  */
-/** An audit row as written: before/after stay objects, encoded once with the whole batch (see insertAuditRows). */
-export type AuditRow = Omit<NewSyncChange, 'before' | 'after'> & { before: object | null; after: object | null };
-
 export function auditRowsFor(target: AuditTarget, changes: readonly PlannedChange[], outcomes: ReadonlyMap<PlannedChange, WriteOutcome>): AuditRow[] {
   return changes.filter(isAudited).map((change) => {
     const outcome = outcomes.get(change);
