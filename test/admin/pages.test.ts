@@ -161,6 +161,30 @@ describe('admin pages: forms and actions', () => {
     expect(await stack.db.selectFrom('users').select('id').where('company_id', '=', company.companyId).execute()).toHaveLength(usersBefore.length);
   });
 
+  it('adds a customer type on the Setup tab; an empty or taken name is refused beside the field and adds nothing', async () => {
+    const types = async () => (await stack.db.selectFrom('customer_types').select('name').where('company_id', '=', company.companyId).execute()).map((r) => r.name).sort();
+    const before = await types();
+
+    const added = await admin.post('/admin/customer-types', { name: '  Contractors ' });
+    expect(added.status).toBe(303);
+    const tab = textOf((await admin.page(added.headers.get('location')!)).html);
+    expect(tab).toContain('The customer type Contractors was added.');
+    expect(await types()).toEqual([...before, 'Contractors'].sort());
+
+    const empty = await admin.post('/admin/customer-types', { name: '   ' });
+    expect(empty.status).toBe(400);
+    expect(errorOf(await empty.text(), 'name')).toBe('Enter a name.');
+    const taken = await admin.post('/admin/customer-types', { name: 'Contractors' });
+    expect(taken.status).toBe(409);
+    const takenHtml = await taken.text();
+    expect(errorOf(takenHtml, 'name')).toBe('A customer type with this name already exists.');
+    expect(takenHtml).toContain('value="Contractors"');
+    expect(await types()).toEqual([...before, 'Contractors'].sort());
+
+    // the new type is offered by the setup form
+    expect((await admin.page('/admin/setup/new')).html).toContain('>Contractors</option>');
+  });
+
   it('searches the users page', async () => {
     const users = await stack.db.selectFrom('users').select(['email']).where('company_id', '=', company.companyId).execute();
     const { html } = await admin.page(`/admin/users?q=${encodeURIComponent(users[0]!.email!)}`);

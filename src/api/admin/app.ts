@@ -8,6 +8,7 @@ import { registerAssets } from './routes/assets.js';
 import { registerConnectionConsent } from './routes/connection-consent.js';
 import { registerConnectionCreate } from './routes/connection-create.js';
 import { registerConnectionDelete } from './routes/connection-delete.js';
+import { registerCustomerTypeCreate } from './routes/customer-type-create.js';
 import { registerRunDecision } from './routes/run-decision.js';
 import { registerRunPage } from './routes/run.js';
 import { registerRunProgress } from './routes/run-progress.js';
@@ -46,6 +47,7 @@ export function createAdminPages(): Hono<AdminEnv> {
   registerConnectionConsent(admin);
   registerConnectionDelete(admin);
   registerSetupsTab(admin);
+  registerCustomerTypeCreate(admin);
   registerSetupCreate(admin);
   registerSetupEdit(admin);
   registerSetupActions(admin);

@@ -3,7 +3,7 @@ import { listCompanyConnections } from '../../../db/repositories/connections.js'
 import { listCustomerTypes } from '../../../db/repositories/customer-types.js';
 import { latestRun } from '../../../db/repositories/run-history.js';
 import { listCompanySetups } from '../../../db/repositories/setups.js';
-import type { SyncRun, SyncSetup } from '../../../db/schema.js';
+import type { CustomerType, SyncRun, SyncSetup } from '../../../db/schema.js';
 import { nextScheduledRun } from '../../../setups/schedules.js';
 import type { AdminEnv } from '../env.js';
 
@@ -14,8 +14,10 @@ export interface SetupOverview {
   nextRunAt: Date | null;
 }
 
-/** Each setup of the company with its customer type's name, its last run and its schedule's next run. */
-export async function setupOverviews(c: Context<AdminEnv>): Promise<{ overviews: SetupOverview[]; canCreate: { connection: boolean; customerType: boolean } }> {
+/** Each setup of the company with its customer type's name, its last run and its schedule's next run; the company's customer types. */
+export async function setupOverviews(
+  c: Context<AdminEnv>,
+): Promise<{ overviews: SetupOverview[]; customerTypes: CustomerType[]; canCreate: { connection: boolean; customerType: boolean } }> {
   const { db, temporal } = c.get('deps');
   const companyId = c.get('company').id;
   const [setups, customerTypes, connections] = await Promise.all([listCompanySetups(db, companyId), listCustomerTypes(db, companyId), listCompanyConnections(db, companyId)]);
@@ -28,7 +30,7 @@ export async function setupOverviews(c: Context<AdminEnv>): Promise<{ overviews:
       nextRunAt: await nextScheduledRun(temporal, setup.id),
     })),
   );
-  return { overviews, canCreate: { connection: connections.some((cn) => cn.status === 'connected'), customerType: customerTypes.length > 0 } };
+  return { overviews, customerTypes, canCreate: { connection: connections.some((cn) => cn.status === 'connected'), customerType: customerTypes.length > 0 } };
 }
 
 /** A setup's name for headings: the designation, else the group's name, else the group id. */

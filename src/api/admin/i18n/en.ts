@@ -58,6 +58,17 @@ export const en = {
   },
   /** A stored reason (kept in English in the database) as this language shows it. */
   reason: (stored: string) => stored,
+  customerTypes: {
+    title: 'Customer types',
+    intro: 'The users a setup creates join the customer type it names.',
+    name: 'Name',
+    add: 'Add customer type',
+    empty: 'No customer types yet.',
+    added: (name: string) => `The customer type ${name} was added.`,
+    required: 'Enter a name.',
+    tooLong: 'Use at most 200 characters.',
+    duplicate: 'A customer type with this name already exists.',
+  },
   confirmDelete: {
     setupTitle: (name: string) => `Delete the setup “${name}”?`,
     setupBody: 'Its schedule stops and its run history stays. The users it created stay in the product, no longer managed by a setup.',
@@ -117,7 +128,7 @@ export const en = {
     notScheduled: 'Not scheduled',
     empty: 'No setups yet.',
     needConnection: 'Connect a tenant on the System tab first.',
-    needCustomerType: 'Your company has no customer types yet; create one through the API (POST /api/v1/customer-types).',
+    needCustomerType: 'Your company has no customer types yet; add one under Customer types below.',
     runNow: 'Run now',
     preview: 'Preview (dry run)',
     pause: 'Pause',

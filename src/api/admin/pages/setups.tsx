@@ -1,6 +1,8 @@
+import type { CustomerType } from '../../../db/schema.js';
+import { TextField, type FieldErrors } from '../components/fields.js';
 import { Layout, type PageContext } from '../components/layout.js';
 import { Notice } from '../components/notice.js';
-import { PostButton } from '../components/post-button.js';
+import { CsrfField, PostButton } from '../components/post-button.js';
 import { RunStatusBadge } from '../components/run-status.js';
 import { Table } from '../components/table.js';
 import type { SetupOverview } from '../data/setup-overview.js';
@@ -73,7 +75,54 @@ function SetupRow({ page, overview }: { page: PageContext; overview: SetupOvervi
   );
 }
 
-export function SetupsPage({ page, overviews, canCreate, notice }: { page: PageContext; overviews: SetupOverview[]; canCreate: { connection: boolean; customerType: boolean }; notice?: { kind: 'success' | 'error' | 'info'; text: string } }) {
+/** The company's customer types and a form to add one (a setup needs one to put its users in). */
+function CustomerTypes({ page, customerTypes, form }: { page: PageContext; customerTypes: CustomerType[]; form: CustomerTypeForm }) {
+  const { t } = page;
+  return (
+    <section id="customer-types">
+      <h2>{t.customerTypes.title}</h2>
+      <p class="intro">{t.customerTypes.intro}</p>
+      {customerTypes.length === 0 ? (
+        <p class="empty">{t.customerTypes.empty}</p>
+      ) : (
+        <ul id="customer-type-list">
+          {customerTypes.map((type) => (
+            <li>{type.name}</li>
+          ))}
+        </ul>
+      )}
+      <form method="post" action="/admin/customer-types" class="customer-type-form" novalidate>
+        <CsrfField page={page} />
+        <TextField name="name" label={t.customerTypes.name} value={form.name} errors={form.errors} required />
+        <button type="submit" id="add-customer-type">
+          {t.customerTypes.add}
+        </button>
+      </form>
+    </section>
+  );
+}
+
+/** What the customer type form shows: what was typed and why it was refused (empty when nothing was posted). */
+export interface CustomerTypeForm {
+  name: string;
+  errors: FieldErrors;
+}
+
+export function SetupsPage({
+  page,
+  overviews,
+  customerTypes,
+  canCreate,
+  notice,
+  customerTypeForm = { name: '', errors: {} },
+}: {
+  page: PageContext;
+  overviews: SetupOverview[];
+  customerTypes: CustomerType[];
+  canCreate: { connection: boolean; customerType: boolean };
+  notice?: { kind: 'success' | 'error' | 'info'; text: string };
+  customerTypeForm?: CustomerTypeForm;
+}) {
   const { t } = page;
   return (
     <Layout page={page} title={t.nav.setup} tab="setup">
@@ -97,6 +146,7 @@ export function SetupsPage({ page, overviews, canCreate, notice }: { page: PageC
           <SetupRow page={page} overview={overview} />
         ))}
       />
+      <CustomerTypes page={page} customerTypes={customerTypes} form={customerTypeForm} />
     </Layout>
   );
 }

@@ -2,6 +2,7 @@ import type { Context, Hono } from 'hono';
 import { removeSetup, setSetupPaused, startRun } from '../../../setups/service.js';
 import { ApiError } from '../../errors.js';
 import { ownSetup } from '../data/own-records.js';
+import { setupName } from '../data/setup-overview.js';
 import type { AdminEnv } from '../env.js';
 import { ConfirmDeletePage, deleteConfirmed } from '../pages/confirm-delete.js';
 import { pageContext, redirectTo, render } from '../render.js';
@@ -36,10 +37,9 @@ export function registerSetupActions(admin: Hono<AdminEnv>): void {
     const setup = await ownSetup(c, c.req.param('id'));
     if (!(await deleteConfirmed(c.req))) {
       const t = c.get('t');
-      const name = setup.designation ?? setup.group_display_name ?? setup.group_id;
       return render(
         c,
-        <ConfirmDeletePage page={pageContext(c)} tab="setup" title={t.confirmDelete.setupTitle(name)} body={t.confirmDelete.setupBody} action={`/admin/setup/${setup.id}/delete`} cancelHref="/admin/setup" />,
+        <ConfirmDeletePage page={pageContext(c)} tab="setup" title={t.confirmDelete.setupTitle(setupName(setup))} body={t.confirmDelete.setupBody} action={`/admin/setup/${setup.id}/delete`} cancelHref="/admin/setup" />,
       );
     }
     await removeSetup(c.get('deps'), setup);
