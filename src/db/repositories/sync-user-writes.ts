@@ -15,36 +15,26 @@ import { syncedColumns, syncedColumnValues, syncedFieldNames } from './sync-user
  */
 
 export interface WriteTarget {
-  runId: string;
   setupId: string;
   companyId: string;
   customerTypeId: string;
   now: Date;
 }
 
-/**
- * What happened to one change: the user it wrote (a create's new id), or why it failed; `audited` when the
- * write already inserted the change's audit row (creates do, in the same statement).
- */
+/** What happened to one change: the user it wrote (a create's new id), or why it failed. */
 export interface WriteOutcome {
   userId: string | null;
   error: string | null;
-  audited?: boolean;
 }
 
 const vanished = 'the user no longer exists, or another setup or Entra user took it over since the plan was made';
 
-function outcomesOf(
-  changes: readonly PlannedChange[],
-  keyOf: (change: PlannedChange) => string,
-  result: IsolatedResult,
-  options: { audited?: boolean } = {},
-): Map<PlannedChange, WriteOutcome> {
+function outcomesOf(changes: readonly PlannedChange[], keyOf: (change: PlannedChange) => string, result: IsolatedResult): Map<PlannedChange, WriteOutcome> {
   const outcomes = new Map<PlannedChange, WriteOutcome>();
   for (const change of changes) {
     const key = keyOf(change);
     const userId = result.written.get(key);
-    outcomes.set(change, userId !== undefined ? { userId, error: null, ...options } : { userId: null, error: result.failed.get(key) ?? vanished });
+    outcomes.set(change, userId !== undefined ? { userId, error: null } : { userId: null, error: result.failed.get(key) ?? vanished });
   }
   return outcomes;
 }
@@ -90,42 +80,22 @@ async function explainCreateConflicts(trx: Db, target: WriteTarget, rows: { exte
 }
 
 /**
- * create: insert `after` as a new user of the setup's customer type, linked and managed by the setup, and the
- * change's audit row with it — one statement, the batch as one jsonb parameter read once (no bind-parameter
- * limit, nothing for the driver to expand). A unique email, initials or Entra id that is taken skips that row
- * (ON CONFLICT DO NOTHING) instead of failing the statement, so the common per-user failure costs one more
- * query, not a bisection; skipped rows get no audit row here (applyBatch records them as failed). Other row
- * errors still bisect (writeIsolatingFailures), each slice with its own audit rows inside its savepoint.
+ * create: insert `after` as a new user of the setup's customer type, linked and managed by the setup. The
+ * batch travels as one jsonb parameter (no bind-parameter limit, nothing for the driver to expand), and a
+ * unique email, initials or Entra id that is taken skips that row (ON CONFLICT DO NOTHING) instead of failing
+ * the statement: the common per-user failure costs one statement, not a bisection. Other row errors still
+ * bisect (writeIsolatingFailures).
  */
 async function createUsers(trx: Db, target: WriteTarget, changes: readonly PlannedChange[]) {
   const result = await writeIsolatingFailures(trx, changes, externalIdOf, async (slice) => {
-    const rows = slice.map((change) => ({
-      ...syncedColumnValues(change.after ?? {}),
-      external_id: externalIdOf(change),
-      audit_before: change.before,
-      audit_after: change.after,
-      audit_reason: change.reason,
-    }));
+    const rows = slice.map((change) => ({ ...syncedColumnValues(change.after ?? {}), external_id: externalIdOf(change) }));
     const inserted = await sql<{ id: string; external_id: string }>`
-      with r as materialized (
-        select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
-          as r(external_id text, ${createdColumns}, audit_before jsonb, audit_after jsonb, audit_reason text)
-      ),
-      created as (
-        insert into users (company_id, customer_type_id, managing_setup_id, external_id, ${createdColumnNames})
-        select ${target.companyId}::uuid, ${target.customerTypeId}::uuid, ${target.setupId}::uuid, r.external_id,
-          ${sql.join(syncedFieldNames.map((field) => (field === 'active' ? sql`coalesce(r.active, true)` : sql.ref(`r.${syncedColumns[field]}`))))}
-        from r
-        on conflict do nothing
-        returning id, external_id
-      ),
-      audited as (
-        insert into sync_changes (run_id, setup_id, company_id, user_id, external_id, action, before, after, reason, subject_key)
-        select ${target.runId}::uuid, ${target.setupId}::uuid, ${target.companyId}::uuid, created.id, created.external_id, 'create',
-          r.audit_before, r.audit_after, r.audit_reason, created.external_id
-        from created join r using (external_id)
-      )
-      select id, external_id from created`.execute(trx);
+      insert into users (company_id, customer_type_id, managing_setup_id, external_id, ${createdColumnNames})
+      select ${target.companyId}::uuid, ${target.customerTypeId}::uuid, ${target.setupId}::uuid, r.external_id,
+        ${sql.join(syncedFieldNames.map((field) => (field === 'active' ? sql`coalesce(r.active, true)` : sql.ref(`r.${syncedColumns[field]}`))))}
+      from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(external_id text, ${createdColumns})
+      on conflict do nothing
+      returning id, external_id`.execute(trx);
     const written = new Map(inserted.rows.map((row) => [row.external_id, row.id]));
     const refused = rows.filter((row) => !written.has(row.external_id));
     if (refused.length > 0) {
@@ -134,7 +104,7 @@ async function createUsers(trx: Db, target: WriteTarget, changes: readonly Plann
     }
     return written;
   });
-  return outcomesOf(changes, externalIdOf, result, { audited: true });
+  return outcomesOf(changes, externalIdOf, result);
 }
 
 /**
