@@ -14,10 +14,10 @@ export interface SetupOverview {
   nextRunAt: Date | null;
 }
 
-/** Each setup of the company with its customer type's name, its last run and its schedule's next run; the company's customer types. */
+/** Each setup of the company with its customer type's name, its last run and its schedule's next run; the company's customer types, and whether it has a connected tenant. */
 export async function setupOverviews(
   c: Context<AdminEnv>,
-): Promise<{ overviews: SetupOverview[]; customerTypes: CustomerType[]; canCreate: { connection: boolean; customerType: boolean } }> {
+): Promise<{ overviews: SetupOverview[]; customerTypes: CustomerType[]; hasConnection: boolean }> {
   const { db, temporal } = c.get('deps');
   const companyId = c.get('company').id;
   const [setups, customerTypes, connections] = await Promise.all([listCompanySetups(db, companyId), listCustomerTypes(db, companyId), listCompanyConnections(db, companyId)]);
@@ -30,7 +30,7 @@ export async function setupOverviews(
       nextRunAt: await nextScheduledRun(temporal, setup.id),
     })),
   );
-  return { overviews, customerTypes, canCreate: { connection: connections.some((cn) => cn.status === 'connected'), customerType: customerTypes.length > 0 } };
+  return { overviews, customerTypes, hasConnection: connections.some((cn) => cn.status === 'connected') };
 }
 
 /** A setup's name for headings: the designation, else the group's name, else the group id. */

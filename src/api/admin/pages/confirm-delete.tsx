@@ -1,5 +1,6 @@
 import { Layout, type PageContext, type Tab } from '../components/layout.js';
 import { PostButton } from '../components/post-button.js';
+import { formText, type FormBody } from '../form.js';
 
 /**
  * "Delete …?" before anything is deleted: the row's Delete button lands here, and only this page's button
@@ -22,6 +23,6 @@ export function ConfirmDeletePage(props: { page: PageContext; tab: Tab; title: s
 }
 
 /** Whether a delete form carries the confirmation of the page above. */
-export async function deleteConfirmed(request: { parseBody(): Promise<Record<string, unknown>> }): Promise<boolean> {
-  return (await request.parseBody()).confirm === 'yes';
+export async function deleteConfirmed(request: { parseBody(): Promise<FormBody> }): Promise<boolean> {
+  return formText(await request.parseBody(), 'confirm') === 'yes';
 }

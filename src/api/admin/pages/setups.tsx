@@ -112,23 +112,25 @@ export function SetupsPage({
   page,
   overviews,
   customerTypes,
-  canCreate,
+  hasConnection,
   notice,
   customerTypeForm = { name: '', errors: {} },
 }: {
   page: PageContext;
   overviews: SetupOverview[];
   customerTypes: CustomerType[];
-  canCreate: { connection: boolean; customerType: boolean };
+  /** Whether the company has a connected tenant a setup can use. */
+  hasConnection: boolean;
   notice?: { kind: 'success' | 'error' | 'info'; text: string };
   customerTypeForm?: CustomerTypeForm;
 }) {
   const { t } = page;
+  const hasCustomerType = customerTypes.length > 0;
   return (
     <Layout page={page} title={t.nav.setup} tab="setup">
       <div class="heading">
         <h1>{t.setups.title}</h1>
-        {canCreate.connection && canCreate.customerType ? (
+        {hasConnection && hasCustomerType ? (
           <a class="button primary" href="/admin/setup/new" id="create-setup">
             {t.common.create}
           </a>
@@ -136,8 +138,8 @@ export function SetupsPage({
       </div>
       {notice ? <Notice kind={notice.kind}>{notice.text}</Notice> : null}
       <p class="intro">{t.setups.intro}</p>
-      {!canCreate.connection ? <Notice kind="info">{t.setups.needConnection}</Notice> : null}
-      {canCreate.connection && !canCreate.customerType ? <Notice kind="info">{t.setups.needCustomerType}</Notice> : null}
+      {!hasConnection ? <Notice kind="info">{t.setups.needConnection}</Notice> : null}
+      {hasConnection && !hasCustomerType ? <Notice kind="info">{t.setups.needCustomerType}</Notice> : null}
       <Table
         id="setups"
         headers={[t.common.designation, t.setups.group, t.setups.customerType, t.setups.options, t.setups.schedule, t.setups.lastRun, t.setups.nextRun, t.common.actions]}

@@ -25,10 +25,10 @@ async function setupNotice(c: Context<AdminEnv>) {
 
 /** Tab Setup (Opsætning): every setup with its group, options, schedule, last and next run, and its actions; the customer types. */
 export async function renderSetupsTab(c: Context<AdminEnv>, customerTypeForm?: CustomerTypeForm, status: ContentfulStatusCode = 200) {
-  const [{ overviews, customerTypes, canCreate }, notice] = await Promise.all([setupOverviews(c), customerTypeForm ? undefined : setupNotice(c)]);
+  const [{ overviews, customerTypes, hasConnection }, notice] = await Promise.all([setupOverviews(c), customerTypeForm ? undefined : setupNotice(c)]);
   return render(
     c,
-    <SetupsPage page={pageContext(c)} overviews={overviews} customerTypes={customerTypes} canCreate={canCreate} notice={notice} customerTypeForm={customerTypeForm} />,
+    <SetupsPage page={pageContext(c)} overviews={overviews} customerTypes={customerTypes} hasConnection={hasConnection} notice={notice} customerTypeForm={customerTypeForm} />,
     status,
   );
 }
