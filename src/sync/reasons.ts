@@ -23,7 +23,8 @@ function formatDate(date: Date): string {
   return date.toISOString();
 }
 
-const notAMember = 'not a member of the group any more; deleteRemoved is on';
+/** How every removal's reason begins (also the anchor the Danish pages translate removal reasons by). */
+export const notAMember = 'not a member of the group any more; deleteRemoved is on';
 
 export const reasons = {
   // members: link and match

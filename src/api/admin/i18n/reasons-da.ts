@@ -7,10 +7,11 @@
  * runs every template of src/sync/reasons.ts through these rules, so a new sentence without Danish fails there.
  */
 
+import { notAMember } from '../../../sync/reasons.js';
+
 type Rule = [RegExp, (m: string[]) => string];
 
 const matchOn = (key: string) => (key === 'initials' ? 'initialerne' : 'e-mailen');
-const notAMember = 'not a member of the group any more; deleteRemoved is on';
 const notAMemberDa = 'ikke længere medlem af gruppen, og sletning af fjernede brugere er slået til';
 const removals = (phrase: string) => {
   const count = /^(\d+) removals? (?:is|are)$/.exec(phrase)?.[1] ?? phrase;
