@@ -2,9 +2,9 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import { directoryClientFor } from '../connections/directory-client.js';
 import { findConnection } from '../db/repositories/connections.js';
 import { markSetupError, findSetup } from '../db/repositories/setups.js';
-import { clearDeltaRun, commitPendingDelta, countDeltaUnchanged, findDeltaState, setPendingDelta } from '../db/repositories/sync-delta.js';
+import { clearDeltaRun, countDeltaUnchanged, findDeltaState, setPendingDelta } from '../db/repositories/sync-delta.js';
 import { analyzeStaging, analyzeUsers, clearStaging, countStaged } from '../db/repositories/sync-staging.js';
-import { createRun, getRun, markRun, RunAlreadyActiveError, runCounts, setRunMode, toRunCounts, updateProgress } from '../db/repositories/sync-runs.js';
+import { closeRun, createRun, getRun, markRun, RunAlreadyActiveError, runCounts, setRunMode, toRunCounts, updateProgress } from '../db/repositories/sync-runs.js';
 import { totalCount } from '../sync/counts.js';
 import type { RunMode, RunStatus, RunTrigger, SyncSetup } from '../db/schema.js';
 import { applyMemberChunks, applyMemberPartitions, applyRemovalChunks, type ChunkLoopResult } from '../engine/apply-chunks.js';
@@ -210,8 +210,7 @@ export function createSyncRunActivities(deps: ActivityDeps) {
     },
 
     async setRunStatus(input: { runId: string; status: RunStatus }): Promise<void> {
-      await markRun(db, input.runId, { status: input.status });
-      await updateProgress(db, input.runId, { phase: input.status });
+      await markRun(db, input.runId, { status: input.status, phase: input.status });
     },
 
     /** Final status and counts; staging is dropped (the audit rows are the record). */
@@ -219,10 +218,8 @@ export function createSyncRunActivities(deps: ActivityDeps) {
       const before = await getRun(db, input.runId);
       if (input.status === 'succeeded' && before?.mode === 'delta' && before.setup_id) await countDeltaUnchanged(db, { runId: input.runId, setupId: before.setup_id });
       const counts = await runCounts(db, input.runId);
-      const run = await markRun(db, input.runId, { status: input.status, error: input.error ?? null, finishedAt: new Date() });
-      // The delta links advance only now, after every change of the run is committed.
-      if (input.status === 'succeeded' && !run.dry_run) await commitPendingDelta(db, input.runId, run.mode);
-      await updateProgress(db, input.runId, { phase: 'done' });
+      // The delta links advance only now, after every change of the run is committed, together with the status.
+      await closeRun(db, input.runId, { status: input.status, error: input.error ?? null });
       // Housekeeping after the outcome is recorded (the run reads as finished half a second sooner at 100,000
       // users): many users written at once leave the planner's statistics behind autovacuum, and the next run's
       // candidate and removal queries depend on them.

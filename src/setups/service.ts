@@ -135,7 +135,7 @@ export async function startRun(deps: SetupDeps, setup: SyncSetup, options: { dry
     });
     await deps.db.updateTable('sync_runs').set({ workflow_id: workflowId }).where('id', '=', runId).execute();
   } catch (err) {
-    await markRun(deps.db, runId, { status: 'failed', error: `could not start the run: ${err instanceof Error ? err.message : String(err)}`, finishedAt: new Date() });
+    await markRun(deps.db, runId, { status: 'failed', error: `could not start the run: ${err instanceof Error ? err.message : String(err)}`, finishedAt: new Date(), phase: 'done' });
     throw err;
   }
   return runId;

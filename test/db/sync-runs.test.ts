@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyBatch } from '../../src/db/repositories/sync-apply.js';
-import { createRun, getRun, markRun, runCounts, RunAlreadyActiveError, RunNotActiveError, updateProgress } from '../../src/db/repositories/sync-runs.js';
+import { closeRun, createRun, getRun, markRun, runCounts, RunAlreadyActiveError, RunNotActiveError, updateProgress } from '../../src/db/repositories/sync-runs.js';
 import { emptyCounts, type SetupPolicy } from '../../src/sync/index.js';
+import { setPendingDelta } from '../../src/db/repositories/sync-delta.js';
+import { sql } from 'kysely';
 import { openScratchDb, seedCompany, seedSetup, type ScratchDb } from './fixtures.js';
 
 describe('sync runs', () => {
@@ -80,5 +82,45 @@ describe('sync runs', () => {
     expect(await runCounts(scratch.db, run.id)).toEqual(expected);
     expect((await getRun(scratch.db, run.id))?.counts).toEqual(expected);
     await markRun(scratch.db, run.id, { status: 'succeeded' });
+  });
+  it('closes a run in one step: no reader sees it finished before its phase and delta links are', async () => {
+    const run = await newRun();
+    await markRun(scratch.db, run.id, { status: 'running', startedAt: new Date() });
+    await updateProgress(scratch.db, run.id, { phase: 'removing' });
+    const links = { groupLinks: [{ groupIds: ['g1'], link: 'https://graph.example/delta?token=1' }], usersLink: 'https://graph.example/users/delta?token=1', trackedGroupIds: ['g1'] };
+    await setPendingDelta(scratch.db, run.id, links);
+
+    // Another session holds the delta state table, so closing stops half-way; meanwhile the run must still read as running.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let locked!: () => void;
+    const isLocked = new Promise<void>((resolve) => (locked = resolve));
+    const holder = scratch.db.transaction().execute(async (tx) => {
+      await sql`lock table sync_delta_state in exclusive mode`.execute(tx);
+      locked();
+      await held;
+    });
+    await isLocked;
+    const closing = closeRun(scratch.db, run.id, { status: 'succeeded', error: null });
+    const waiting = async () =>
+      Number((await sql<{ n: number }>`select count(*)::int as n from pg_locks where not granted and relation = 'sync_delta_state'::regclass`.execute(scratch.db)).rows[0]?.n);
+    for (let i = 0; i < 200 && (await waiting()) === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(await waiting()).toBeGreaterThan(0);
+    expect(await getRun(scratch.db, run.id)).toMatchObject({ status: 'running', progress: { phase: 'removing' }, finished_at: null });
+
+    release();
+    await holder;
+    expect(await closing).toMatchObject({ status: 'succeeded', progress: { phase: 'done' } });
+    expect(await getRun(scratch.db, run.id)).toMatchObject({ status: 'succeeded', progress: { phase: 'done' }, finished_at: expect.any(Date) });
+    const state = await scratch.db.selectFrom('sync_delta_state').selectAll().where('setup_id', '=', policy.setupId).executeTakeFirstOrThrow();
+    expect(state).toMatchObject({ users_link: links.usersLink, group_links: links.groupLinks });
+  });
+
+  it('a failed run closes without taking its delta links', async () => {
+    const run = await newRun();
+    await setPendingDelta(scratch.db, run.id, { groupLinks: [], usersLink: 'https://graph.example/users/delta?token=failed', trackedGroupIds: [] });
+    expect(await closeRun(scratch.db, run.id, { status: 'failed', error: 'Graph said no' })).toMatchObject({ status: 'failed', error: 'Graph said no', progress: { phase: 'done' } });
+    const state = await scratch.db.selectFrom('sync_delta_state').select('users_link').where('setup_id', '=', policy.setupId).executeTakeFirst();
+    expect(state?.users_link).not.toBe('https://graph.example/users/delta?token=failed');
   });
 });

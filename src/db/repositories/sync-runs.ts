@@ -3,6 +3,7 @@ import type { Db } from '../database.js';
 import type { RunMode, RunStatus, RunTrigger, SyncRun } from '../schema.js';
 import type { RunCounts } from '../../sync/types.js';
 import { emptyCounts } from '../../sync/counts.js';
+import { commitPendingDelta } from './sync-delta.js';
 
 /** The run statuses the partial index sync_runs_one_active_per_setup treats as active. */
 export const activeRunStatuses: readonly RunStatus[] = ['queued', 'running', 'awaiting_approval'];
@@ -86,9 +87,11 @@ export interface RunMark {
   error?: string | null;
   startedAt?: Date;
   finishedAt?: Date;
+  /** Progress phase written in the same statement, so no reader sees the new status beside an old phase. */
+  phase?: string;
 }
 
-/** Sets the status (and whichever of error, started_at, finished_at are given); throws if the run is gone. */
+/** Sets the status (and whichever of error, started_at, finished_at, phase are given); throws if the run is gone. */
 export async function markRun(db: Db, runId: string, mark: RunMark): Promise<SyncRun> {
   return db
     .updateTable('sync_runs')
@@ -97,10 +100,24 @@ export async function markRun(db: Db, runId: string, mark: RunMark): Promise<Syn
       ...(mark.error !== undefined ? { error: mark.error } : {}),
       ...(mark.startedAt !== undefined ? { started_at: mark.startedAt } : {}),
       ...(mark.finishedAt !== undefined ? { finished_at: mark.finishedAt } : {}),
+      ...(mark.phase !== undefined ? { progress: sql`progress || ${JSON.stringify({ phase: mark.phase })}::jsonb` } : {}),
     })
     .where('id', '=', runId)
     .returningAll()
     .executeTakeFirstOrThrow(() => new RunNotActiveError(runId, null));
+}
+
+/**
+ * Records a run's outcome in one transaction: status, finish time and phase 'done', and for a real run that
+ * succeeded the delta links it fetched. A reader never sees a finished run still 'removing', and a run begun
+ * the moment this one reads as finished never starts from the links this one has already applied.
+ */
+export async function closeRun(db: Db, runId: string, outcome: { status: 'succeeded' | 'failed' | 'cancelled'; error: string | null }): Promise<SyncRun> {
+  return db.transaction().execute(async (tx) => {
+    const run = await markRun(tx, runId, { ...outcome, finishedAt: new Date(), phase: 'done' });
+    if (run.status === 'succeeded' && !run.dry_run) await commitPendingDelta(tx, runId, run.mode);
+    return run;
+  });
 }
 
 /** Merges `progress` into the run's progress (top-level keys replace, others stay). */
