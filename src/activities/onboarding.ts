@@ -85,7 +85,10 @@ export function createOnboardingActivities({ db, config, logger }: ActivityDeps)
 
 /** Lost access: the connection says why, and its setups pause until someone fixes the consent. */
 export async function recordAccessLost(deps: Pick<ActivityDeps, 'db' | 'logger'>, connectionId: string, reason: string): Promise<void> {
-  await setConnectionStatus(deps.db, connectionId, 'consent_revoked', reason);
-  const paused = await pauseSetupsOfConnection(deps.db, connectionId, `paused: ${reason}`);
+  // one transaction: nobody sees a revoked connection whose setups still look active
+  const paused = await deps.db.transaction().execute(async (tx) => {
+    await setConnectionStatus(tx, connectionId, 'consent_revoked', reason);
+    return pauseSetupsOfConnection(tx, connectionId, `paused: ${reason}`);
+  });
   deps.logger.warn({ connectionId, pausedSetups: paused }, 'directory access lost; setups paused');
 }

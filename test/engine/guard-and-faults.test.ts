@@ -88,6 +88,20 @@ describe('the deletion guard, dry runs and failed reads', () => {
     expect(after.statusReason).toMatch(/not found/);
   });
 
+  it('consent revoked between runs: the run fails, the connection says so, the setup pauses and nobody is removed', async () => {
+    const { company, tenantId, setup } = await syncedGroup('Revoked', 3, { count: 500, percent: 100 });
+    stack.sim.control.revokeConsent(tenantId, stack.sim.demo.clientId);
+    const run = await runSetup(stack, company, setup.id, { fullSync: true });
+    expect(run).toMatchObject({ status: 'failed', counts: { deleted: 0, deactivated: 0 } });
+    expect(run.error).toMatch(/directory access lost/);
+    expect((await usersOf(stack, company.companyId)).filter((u) => u.active)).toHaveLength(3);
+    const connection = await (await stack.call('GET', `/api/v1/connections/${setup.connectionId}`, { key: company.key })).json();
+    expect(connection).toMatchObject({ status: 'consent_revoked', statusReason: expect.stringMatching(/directory access lost/) });
+    const after = await (await stack.call('GET', `/api/v1/setups/${setup.id}`, { key: company.key })).json();
+    expect(after).toMatchObject({ status: 'paused', statusReason: expect.stringMatching(/^paused: directory access lost/), nextRunAt: null });
+    expect((await stack.temporal.schedule.getHandle(`setup-sync-${setup.id}`).describe()).state.paused).toBe(true);
+  });
+
   it('a group deleted in Entra: the delta run falls back to a full read, which fails the run and removes nobody', async () => {
     const { company, tenantId, group, setup } = await syncedGroup('Deleted Group', 3, { count: 500, percent: 100 });
     stack.sim.control.removeGroup(tenantId, group.id);
