@@ -16,7 +16,7 @@ describe('the deletion guard, dry runs and failed reads', () => {
     const group = stack.sim.control.addGroup(tenantId, { displayName: 'Staff', members: people.map((p) => p.id) });
     const setup = await createSetup(stack, company, connectionId, group.id, { deleteRemoved: true, deletionThreshold: threshold });
     expect((await runSetup(stack, company, setup.id)).counts.created).toBe(size);
-    return { company, tenantId, group, people, setup };
+    return { company, tenantId, connectionId, group, people, setup };
   }
 
   it('holds a mass removal for approval; approving applies it', async () => {
@@ -89,13 +89,13 @@ describe('the deletion guard, dry runs and failed reads', () => {
   });
 
   it('consent revoked between runs: the run fails, the connection says so, the setup pauses and nobody is removed', async () => {
-    const { company, tenantId, setup } = await syncedGroup('Revoked', 3, { count: 500, percent: 100 });
+    const { company, tenantId, connectionId, setup } = await syncedGroup('Revoked', 3, { count: 500, percent: 100 });
     stack.sim.control.revokeConsent(tenantId, stack.sim.demo.clientId);
     const run = await runSetup(stack, company, setup.id, { fullSync: true });
     expect(run).toMatchObject({ status: 'failed', counts: { deleted: 0, deactivated: 0 } });
     expect(run.error).toMatch(/directory access lost/);
     expect((await usersOf(stack, company.companyId)).filter((u) => u.active)).toHaveLength(3);
-    const connection = await (await stack.call('GET', `/api/v1/connections/${setup.connectionId}`, { key: company.key })).json();
+    const connection = await (await stack.call('GET', `/api/v1/connections/${connectionId}`, { key: company.key })).json();
     expect(connection).toMatchObject({ status: 'consent_revoked', statusReason: expect.stringMatching(/directory access lost/) });
     const after = await (await stack.call('GET', `/api/v1/setups/${setup.id}`, { key: company.key })).json();
     expect(after).toMatchObject({ status: 'paused', statusReason: expect.stringMatching(/^paused: directory access lost/), nextRunAt: null });
