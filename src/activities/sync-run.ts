@@ -4,10 +4,11 @@ import { findConnection } from '../db/repositories/connections.js';
 import { markSetupError, findSetup } from '../db/repositories/setups.js';
 import { clearDeltaRun, countDeltaUnchanged, findDeltaState, setPendingDelta } from '../db/repositories/sync-delta.js';
 import { analyzeStaging, analyzeUsers, clearStaging, countStaged } from '../db/repositories/sync-staging.js';
-import { closeRun, createRun, getRun, markRun, RunAlreadyActiveError, runCounts, setRunMode, toRunCounts, updateProgress } from '../db/repositories/sync-runs.js';
+import { closeRun } from '../db/repositories/sync-run-outcome.js';
+import { createRun, getRun, markRun, RunAlreadyActiveError, runCounts, setRunMode, toRunCounts, updateProgress } from '../db/repositories/sync-runs.js';
 import { totalCount } from '../sync/counts.js';
 import type { RunMode, RunStatus, RunTrigger, SyncSetup } from '../db/schema.js';
-import { applyMemberChunks, applyMemberPartitions, applyRemovalChunks, type ChunkLoopResult } from '../engine/apply-chunks.js';
+import { applyMemberChunks, applyMemberPartitions, applyRemovalChunks, type ChunkLoopInput, type ChunkLoopResult } from '../engine/apply-chunks.js';
 import { assessRemovals, type RemovalAssessment } from '../engine/assess-removals.js';
 import { establishDeltaLinks, readDeltaRound } from '../engine/delta-round.js';
 import { policyFromSetup } from '../engine/setup-policy.js';
@@ -180,12 +181,16 @@ export function createSyncRunActivities(deps: ActivityDeps) {
       const setup = await loadSetup(input.setupId);
       const context = Context.current();
       const resumed = context.info.heartbeatDetails as { cursor: string | null } | undefined;
-      const staged = input.phase === 'members' ? await countStaged(db, input.runId) : 0;
+      const members = input.phase === 'members';
+      const { applyConcurrency, batchSize } = config.sync;
       // Large member phases are applied in parallel ranges; small ones (and removals) in one ordered loop.
-      const parallel = input.phase === 'members' && config.sync.applyConcurrency > 1 && staged > config.sync.batchSize * config.sync.applyConcurrency * 2;
-      const loop = (loopInput: Parameters<typeof applyMemberChunks>[0], cursor: string | null) =>
-        parallel ? applyMemberPartitions(loopInput, cursor, config.sync.applyConcurrency) : input.phase === 'members' ? applyMemberChunks(loopInput, cursor) : applyRemovalChunks(loopInput, cursor);
-      await updateProgress(db, input.runId, { phase: input.phase === 'members' ? 'applying' : 'removing' });
+      const parallel = members && applyConcurrency > 1 && (await countStaged(db, input.runId)) > batchSize * applyConcurrency * 2;
+      const loop: (loopInput: ChunkLoopInput, cursor: string | null) => Promise<ChunkLoopResult> = !members
+        ? applyRemovalChunks
+        : parallel
+          ? (loopInput, cursor) => applyMemberPartitions(loopInput, cursor, applyConcurrency)
+          : applyMemberChunks;
+      await updateProgress(db, input.runId, { phase: members ? 'applying' : 'removing' });
       const mode = (await getRun(db, input.runId))?.mode ?? 'full';
       return loop(
         {
@@ -194,7 +199,7 @@ export function createSyncRunActivities(deps: ActivityDeps) {
           policy: policyFromSetup(setup),
           runId: input.runId,
           dryRun: input.dryRun,
-          batchSize: config.sync.batchSize,
+          batchSize,
           maxBatches: config.sync.batchesPerActivity,
           holdReason: input.holdReason,
           now: new Date(),

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyBatch } from '../../src/db/repositories/sync-apply.js';
-import { closeRun, createRun, getRun, markRun, runCounts, RunAlreadyActiveError, RunNotActiveError, updateProgress } from '../../src/db/repositories/sync-runs.js';
+import { closeRun } from '../../src/db/repositories/sync-run-outcome.js';
+import { createRun, getRun, markRun, runCounts, RunAlreadyActiveError, RunNotActiveError, updateProgress } from '../../src/db/repositories/sync-runs.js';
 import { emptyCounts, type SetupPolicy } from '../../src/sync/index.js';
 import { setPendingDelta } from '../../src/db/repositories/sync-delta.js';
 import { sql } from 'kysely';

@@ -1,7 +1,7 @@
+import { sql } from 'kysely';
 import type { Db } from '../database.js';
 import type { RunStatus } from '../schema.js';
 import type { RunCounts } from '../../sync/types.js';
-import { sql } from 'kysely';
 import { activeRunStatuses, RunNotActiveError, toRunCounts } from './sync-runs.js';
 
 /**
@@ -12,7 +12,6 @@ import { activeRunStatuses, RunNotActiveError, toRunCounts } from './sync-runs.j
 export interface BatchRun {
   status: RunStatus;
   dryRun: boolean;
-  counts: RunCounts;
 }
 
 /**
@@ -21,9 +20,9 @@ export interface BatchRun {
  * the row only from that statement to the commit.
  */
 export async function readBatchRun(trx: Db, runId: string): Promise<BatchRun> {
-  const run = await trx.selectFrom('sync_runs').select(['status', 'dry_run', 'counts']).where('id', '=', runId).executeTakeFirst();
+  const run = await trx.selectFrom('sync_runs').select(['status', 'dry_run']).where('id', '=', runId).executeTakeFirst();
   if (!run) throw new RunNotActiveError(runId, null);
-  return { status: run.status, dryRun: run.dry_run, counts: toRunCounts(run.counts) };
+  return { status: run.status, dryRun: run.dry_run };
 }
 
 export function isActive(run: BatchRun): boolean {

@@ -3,7 +3,6 @@ import type { Db } from '../database.js';
 import type { RunMode, RunStatus, RunTrigger, SyncRun } from '../schema.js';
 import type { RunCounts } from '../../sync/types.js';
 import { emptyCounts } from '../../sync/counts.js';
-import { commitPendingDelta } from './sync-delta.js';
 
 /** The run statuses the partial index sync_runs_one_active_per_setup treats as active. */
 export const activeRunStatuses: readonly RunStatus[] = ['queued', 'running', 'awaiting_approval'];
@@ -100,31 +99,23 @@ export async function markRun(db: Db, runId: string, mark: RunMark): Promise<Syn
       ...(mark.error !== undefined ? { error: mark.error } : {}),
       ...(mark.startedAt !== undefined ? { started_at: mark.startedAt } : {}),
       ...(mark.finishedAt !== undefined ? { finished_at: mark.finishedAt } : {}),
-      ...(mark.phase !== undefined ? { progress: sql`progress || ${JSON.stringify({ phase: mark.phase })}::jsonb` } : {}),
+      ...(mark.phase !== undefined ? { progress: mergedProgress({ phase: mark.phase }) } : {}),
     })
     .where('id', '=', runId)
     .returningAll()
     .executeTakeFirstOrThrow(() => new RunNotActiveError(runId, null));
 }
 
-/**
- * Records a run's outcome in one transaction: status, finish time and phase 'done', and for a real run that
- * succeeded the delta links it fetched. A reader never sees a finished run still 'removing', and a run begun
- * the moment this one reads as finished never starts from the links this one has already applied.
- */
-export async function closeRun(db: Db, runId: string, outcome: { status: 'succeeded' | 'failed' | 'cancelled'; error: string | null }): Promise<SyncRun> {
-  return db.transaction().execute(async (tx) => {
-    const run = await markRun(tx, runId, { ...outcome, finishedAt: new Date(), phase: 'done' });
-    if (run.status === 'succeeded' && !run.dry_run) await commitPendingDelta(tx, runId, run.mode);
-    return run;
-  });
+/** The run's progress with `patch` merged in (top-level keys replace, others stay), as a SET value. */
+function mergedProgress(patch: Record<string, unknown>) {
+  return sql<string>`progress || ${JSON.stringify(patch)}::jsonb`;
 }
 
 /** Merges `progress` into the run's progress (top-level keys replace, others stay). */
 export async function updateProgress(db: Db, runId: string, progress: Record<string, unknown>): Promise<void> {
   await db
     .updateTable('sync_runs')
-    .set({ progress: sql`progress || ${JSON.stringify(progress)}::jsonb` })
+    .set({ progress: mergedProgress(progress) })
     .where('id', '=', runId)
     .execute();
 }

@@ -1,0 +1,17 @@
+import type { Db } from '../database.js';
+import type { SyncRun } from '../schema.js';
+import { commitPendingDelta } from './sync-delta.js';
+import { markRun } from './sync-runs.js';
+
+/**
+ * Records a run's outcome in one transaction: status, finish time and phase 'done', and for a real run that
+ * succeeded the delta links it fetched. A reader never sees a finished run still 'removing', and a run begun
+ * the moment this one reads as finished never starts from the links this one has already applied.
+ */
+export async function closeRun(db: Db, runId: string, outcome: { status: 'succeeded' | 'failed' | 'cancelled'; error: string | null }): Promise<SyncRun> {
+  return db.transaction().execute(async (tx) => {
+    const run = await markRun(tx, runId, { ...outcome, finishedAt: new Date(), phase: 'done' });
+    if (run.status === 'succeeded' && !run.dry_run) await commitPendingDelta(tx, runId, run.mode);
+    return run;
+  });
+}
