@@ -179,6 +179,9 @@ describe('admin pages: forms and actions', () => {
     const takenHtml = await taken.text();
     expect(errorOf(takenHtml, 'name')).toBe('A customer type with this name already exists.');
     expect(takenHtml).toContain('value="Contractors"');
+    const tooLong = await admin.post('/admin/customer-types', { name: 'x'.repeat(201) });
+    expect(tooLong.status).toBe(400);
+    expect(errorOf(await tooLong.text(), 'name')).toBe('At most 200 characters.');
     expect(await types()).toEqual([...before, 'Contractors'].sort());
 
     // the new type is offered by the setup form

@@ -63,7 +63,6 @@ export const da: Messages = {
     empty: 'Ingen kundetyper endnu.',
     added: (name: string) => `Kundetypen ${name} er tilføjet.`,
     required: 'Angiv et navn.',
-    tooLong: 'Brug højst 200 tegn.',
     duplicate: 'Der findes allerede en kundetype med dette navn.',
   },
   confirmDelete: {

@@ -66,7 +66,6 @@ export const en = {
     empty: 'No customer types yet.',
     added: (name: string) => `The customer type ${name} was added.`,
     required: 'Enter a name.',
-    tooLong: 'Use at most 200 characters.',
     duplicate: 'A customer type with this name already exists.',
   },
   confirmDelete: {

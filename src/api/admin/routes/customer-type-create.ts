@@ -1,6 +1,7 @@
 import type { Hono } from 'hono';
 import { insertCustomerType } from '../../../db/repositories/customer-types.js';
 import { isUniqueViolation } from '../../../db/errors.js';
+import { customerTypeNameMax } from '../../schemas/company.js';
 import type { AdminEnv } from '../env.js';
 import { formText } from '../form.js';
 import { redirectTo } from '../render.js';
@@ -13,7 +14,7 @@ export function registerCustomerTypeCreate(admin: Hono<AdminEnv>): void {
     const name = formText(await c.req.parseBody(), 'name');
     const refuse = (reason: string, status: 400 | 409) => renderSetupsTab(c, { name, errors: { name: reason } }, status);
     if (name === '') return refuse(t.customerTypes.required, 400);
-    if (name.length > 200) return refuse(t.customerTypes.tooLong, 400);
+    if (name.length > customerTypeNameMax) return refuse(t.common.tooLong(customerTypeNameMax), 400);
     try {
       await insertCustomerType(c.get('deps').db, c.get('company').id, name);
     } catch (err) {

@@ -5,9 +5,9 @@ import type { App } from '../../context.js';
 import { ApiError, errorResponses } from '../../errors.js';
 import { authenticate, requireCompany } from '../../middleware/auth.js';
 import { jsonBody, jsonContent } from '../../schemas/common.js';
-import { CustomerTypeSchema } from '../../schemas/company.js';
+import { CustomerTypeSchema, customerTypeNameMax } from '../../schemas/company.js';
 
-const Body = z.object({ name: z.string().trim().min(1, { message: 'is required' }).max(200) }).strict();
+const Body = z.object({ name: z.string().trim().min(1, { message: 'is required' }).max(customerTypeNameMax) }).strict();
 
 const route = createRoute({
   method: 'post',
