@@ -1,10 +1,14 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { swaggerUI } from '@hono/swagger-ui';
+import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import type { ApiDeps, App, AppEnv } from './context.js';
-import { ApiError, errorBody, problemsFromZod } from './errors.js';
+import { registerDocs } from './docs.js';
+import { ApiError, codeForStatus, errorBody, problemsFromZod } from './errors.js';
 import { requestLog } from './middleware/request-log.js';
 import { registerRoutes } from './routes/index.js';
+
+/** The largest JSON body the API reads. */
+export const apiBodyLimitBytes = 1024 * 1024;
 
 export function createApp(deps: ApiDeps): App {
   const app: App = new OpenAPIHono<AppEnv>({
@@ -22,14 +26,22 @@ export function createApp(deps: ApiDeps): App {
     await next();
   });
   app.use('*', requestLog);
+  // Bodies are limited before anything parses them (auth, validators, the admin pages' CSRF check): a declared
+  // Content-Length over the limit is refused at once, and a chunked body is cut off as soon as it passes it.
+  // The admin pages (forms) have a smaller limit of their own (src/api/admin/app.ts).
+  const apiBodyLimit = bodyLimit({
+    maxSize: apiBodyLimitBytes,
+    onError: (c) => c.json(errorBody(ApiError.payloadTooLarge(apiBodyLimitBytes), c.get('requestId')), 413),
+  });
+  app.use('*', (c, next) => (c.req.path === '/admin' || c.req.path.startsWith('/admin/') ? next() : apiBodyLimit(c, next)));
 
   app.onError((err, c) => {
     const requestId = c.get('requestId');
     if (err instanceof ApiError) return c.json(errorBody(err, requestId), err.status);
     if (err instanceof HTTPException) {
       const status = err.status;
-      const code = status === 400 ? 'validation_failed' : status === 401 ? 'unauthorized' : status === 404 ? 'not_found' : 'internal_error';
-      return c.json(errorBody(new ApiError(status, code, err.message || 'request failed'), requestId), status);
+      const message = err.message || (status === 415 ? 'send the body as application/json' : 'request failed');
+      return c.json(errorBody(new ApiError(status, codeForStatus(status), message), requestId), status);
     }
     deps.logger.error({ err, requestId, path: c.req.path }, 'unhandled error');
     return c.json(errorBody(new ApiError(500, 'internal_error', 'internal error; the request id is in the logs'), requestId), 500);
@@ -51,6 +63,6 @@ export function createApp(deps: ApiDeps): App {
       description: "Keeps a SaaS product's users in step with its customers' Microsoft Entra ID groups.",
     },
   });
-  app.get('/docs', swaggerUI({ url: '/openapi.json' }));
+  registerDocs(app);
   return app;
 }

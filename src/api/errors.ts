@@ -15,6 +15,8 @@ export type ErrorCode =
   | 'not_found'
   | 'conflict'
   | 'unprocessable'
+  | 'payload_too_large'
+  | 'unsupported_media_type'
   | 'not_ready'
   | 'not_configured'
   | 'upstream_error'
@@ -45,6 +47,38 @@ export class ApiError extends Error {
   }
   static conflict(message: string, extra?: Record<string, unknown>): ApiError {
     return new ApiError(409, 'conflict', message, undefined, extra);
+  }
+  static payloadTooLarge(limitBytes: number): ApiError {
+    return new ApiError(413, 'payload_too_large', `the request body is larger than ${formatBytes(limitBytes)}; send less`);
+  }
+}
+
+/** 1 MB, 64 KB: for messages about limits. */
+export function formatBytes(bytes: number): string {
+  return bytes >= 1024 * 1024 && bytes % (1024 * 1024) === 0 ? `${bytes / (1024 * 1024)} MB` : `${Math.round(bytes / 1024)} KB`;
+}
+
+/** The stable code of an HTTP status hono raises on its own (HTTPException), so none of them reads internal_error. */
+export function codeForStatus(status: number): ErrorCode {
+  switch (status) {
+    case 400:
+      return 'validation_failed';
+    case 401:
+      return 'unauthorized';
+    case 403:
+      return 'forbidden';
+    case 404:
+      return 'not_found';
+    case 409:
+      return 'conflict';
+    case 413:
+      return 'payload_too_large';
+    case 415:
+      return 'unsupported_media_type';
+    case 422:
+      return 'unprocessable';
+    default:
+      return status >= 500 ? 'internal_error' : 'validation_failed';
   }
 }
 

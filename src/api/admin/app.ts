@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { requireCsrfToken } from './csrf.js';
 import type { AdminEnv } from './env.js';
 import { adminErrorPage } from './errors.js';
@@ -24,6 +25,9 @@ import { securityHeaders } from './security-headers.js';
 import { loadSession } from './session.js';
 import { requireSignedIn } from './signed-in.js';
 
+/** The largest form body the admin pages read. */
+export const adminFormLimitBytes = 64 * 1024;
+
 /**
  * The admin pages, mounted at /admin. Hono runs the handlers that match a request in the order they were
  * registered, and the first to answer ends it; that order is the access policy:
@@ -37,7 +41,12 @@ export function createAdminPages(): Hono<AdminEnv> {
   admin.onError(adminErrorPage);
 
   registerAssets(admin);
-  admin.use('*', securityHeaders, chooseLanguage, loadSession, requireCsrfToken);
+  // Forms are small: a body over the limit is refused before the session or the CSRF check reads it.
+  const formLimit = bodyLimit({
+    maxSize: adminFormLimitBytes,
+    onError: (c) => renderMessage(c, 413, c.get('t').errors.tooLargeTitle, c.get('t').errors.tooLarge),
+  });
+  admin.use('*', securityHeaders, chooseLanguage, formLimit, loadSession, requireCsrfToken);
   registerSignIn(admin);
   admin.use('*', requireSignedIn);
 

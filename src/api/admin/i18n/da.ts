@@ -45,6 +45,8 @@ export const da: Messages = {
     notFound: 'Der er intet her, eller det tilhører en anden virksomhed.',
     csrfTitle: 'Formularen kunne ikke modtages',
     csrf: 'Formularen er udløbet eller kom ikke fra dette websted. Gå tilbage, genindlæs siden og prøv igen.',
+    tooLargeTitle: 'Formularen er for stor',
+    tooLarge: 'Formularen sendte mere end 64 KB, hvilket ingen formular på disse sider har brug for. Gå tilbage og forkort det indtastede.',
     moduleTitle: 'Katalogsynkronisering er ikke aktiveret',
     module: (company) => `${company} har ikke modulet til katalogsynkronisering. Bed jeres leverandør om at aktivere det.`,
     notConfiguredTitle: 'Administrationssiderne er ikke konfigureret',

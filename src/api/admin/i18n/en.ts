@@ -47,6 +47,8 @@ export const en = {
     notFound: 'There is nothing here, or it belongs to another company.',
     csrfTitle: 'The form could not be accepted',
     csrf: 'The form has expired or did not come from this site. Go back, reload the page and try again.',
+    tooLargeTitle: 'The form is too large',
+    tooLarge: 'The form sent more than 64 KB, which no form of these pages needs. Go back and shorten what you entered.',
     moduleTitle: 'Directory sync is not enabled',
     module: (company: string) => `${company} does not have the directory sync module. Ask your provider to enable it.`,
     notConfiguredTitle: 'The admin pages are not configured',

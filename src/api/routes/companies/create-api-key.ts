@@ -38,6 +38,8 @@ export function registerCreateApiKey(app: App): void {
     const name = (c.req.valid('json') as z.infer<typeof Body> | undefined)?.name ?? 'default';
     const key = generateApiKey();
     const row = await insertApiKey(db, { companyId: id, name, prefix: key.prefix, hash: key.hash });
+    // The body carries the key itself: no cache (browser, proxy) may keep it.
+    c.header('Cache-Control', 'no-store');
     return c.json({ id: row.id, name: row.name, prefix: row.prefix, key: key.key, createdAt: row.created_at.toISOString() }, 201);
   });
 }
