@@ -14,6 +14,7 @@ import { establishDeltaLinks, readDeltaRound } from '../engine/delta-round.js';
 import { policyFromSetup } from '../engine/setup-policy.js';
 import { stageGroupMembers, type PagingCursor } from '../engine/stage-members.js';
 import { classifyGraphError } from '../graph/errors.js';
+import { ForeignGraphLinkError } from '../graph/links.js';
 import { reconcileCompanySchedules, reconcileSchedule } from '../setups/schedules.js';
 import type { RunCounts, SetupPolicy } from '../sync/types.js';
 import type { ActivityDeps } from './deps.js';
@@ -48,6 +49,8 @@ export function createSyncRunActivities(deps: ActivityDeps) {
 
   /** Turns a Graph or token failure into a retry, or into a final failure that records why on the setup or connection. */
   async function failFromDirectory(err: unknown, setup: SyncSetup): Promise<never> {
+    // A paging link off Graph: never followed, and retrying would only get the same answer.
+    if (err instanceof ForeignGraphLinkError) throw ApplicationFailure.nonRetryable(err.message, 'ForeignGraphLink');
     const classified = classifyGraphError(err);
     switch (classified.kind) {
       case 'not_found': {

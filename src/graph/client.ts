@@ -2,6 +2,7 @@ import { AuthenticationError, ClientCertificateCredential, ClientSecretCredentia
 import { Client } from '@microsoft/microsoft-graph-client';
 import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials/index.js';
 import type { Logger } from 'pino';
+import { registerGraphLinkPrefix } from './links.js';
 
 export const defaultAuthorityHost = 'https://login.microsoftonline.com';
 export const defaultGraphBaseUrl = 'https://graph.microsoft.com';
@@ -61,6 +62,7 @@ export function createGraphClient(options: GraphClientOptions): GraphConnection 
     defaultVersion: 'v1.0',
     customHosts: new Set([new URL(graphBaseUrl).hostname]),
   });
+  registerGraphLinkPrefix(client, graphBaseUrl);
   options.logger?.debug({ tenantId: options.tenantId, clientId: options.clientId, authorityHost, graphBaseUrl }, 'graph client created');
   return { client, credential };
 }

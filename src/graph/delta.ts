@@ -1,4 +1,5 @@
 import type { Client } from '@microsoft/microsoft-graph-client';
+import { checkedLink } from './links.js';
 
 /**
  * Graph delta queries (users and groups). Query parameters are fixed by the first call and carried inside the
@@ -13,10 +14,12 @@ export interface DeltaPage {
 
 /** Follows a delta link (or a first request) through its nextLinks to the new deltaLink, page by page. */
 export async function* pageDelta(client: Client, url: string): AsyncGenerator<DeltaPage> {
-  let next: string | null = url;
+  // A stored link is absolute (Graph's own); a first request is a path of ours.
+  let next: string | null = /^[a-z][a-z0-9+.-]*:/i.test(url) ? checkedLink(client, url) : url;
   while (next) {
     const response = (await client.api(next).get()) as { value?: Record<string, unknown>[]; '@odata.nextLink'?: string; '@odata.deltaLink'?: string };
-    const page: DeltaPage = { value: response.value ?? [], nextLink: response['@odata.nextLink'] ?? null, deltaLink: response['@odata.deltaLink'] ?? null };
+    // Both links are checked before they are followed or stored as the next delta state.
+    const page: DeltaPage = { value: response.value ?? [], nextLink: checkedLink(client, response['@odata.nextLink']), deltaLink: checkedLink(client, response['@odata.deltaLink']) };
     yield page;
     next = page.nextLink;
   }
@@ -33,7 +36,7 @@ export async function latestDeltaLink(client: Client, resource: 'users' | 'group
   let request = client.api(`/${resource}/delta`).select(options.select.join(',')).query({ $deltatoken: 'latest' });
   if (options.ids?.length) request = request.filter(idFilter(options.ids));
   const response = (await request.get()) as { '@odata.deltaLink'?: string };
-  const link = response['@odata.deltaLink'];
+  const link = checkedLink(client, response['@odata.deltaLink']);
   if (!link) throw new Error(`/${resource}/delta with $deltatoken=latest returned no deltaLink`);
   return link;
 }
@@ -45,7 +48,7 @@ export async function nestedGroupIds(client: Client, groupId: string): Promise<s
   while (url) {
     const response = (await client.api(url).headers({ ConsistencyLevel: 'eventual' }).get()) as { value?: { id: string }[]; '@odata.nextLink'?: string };
     ids.push(...(response.value ?? []).map((g) => g.id));
-    url = response['@odata.nextLink'] ?? null;
+    url = checkedLink(client, response['@odata.nextLink']);
   }
   return ids;
 }

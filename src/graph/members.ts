@@ -1,5 +1,6 @@
 import type { Client } from '@microsoft/microsoft-graph-client';
 import { directoryUserSelect, parseDirectoryUser, type DirectoryUser } from './directory-user.js';
+import { checkedLink } from './links.js';
 
 export { directoryUserSelect, parseDirectoryUser, type DirectoryUser } from './directory-user.js';
 
@@ -34,10 +35,11 @@ function withCount(url: string): string {
 export async function* pageGroupUsers(client: Client, groupId: string, options: PageGroupUsersOptions = {}): AsyncGenerator<GroupUsersPage> {
   const select = (options.select ?? directoryUserSelect).join(',');
   let url: string | null =
-    options.cursor ?? `/groups/${encodeURIComponent(groupId)}/transitiveMembers/microsoft.graph.user?$select=${select}&$top=${options.top ?? 999}`;
+    checkedLink(client, options.cursor) ?? `/groups/${encodeURIComponent(groupId)}/transitiveMembers/microsoft.graph.user?$select=${select}&$top=${options.top ?? 999}`;
   while (url) {
     const response = (await client.api(withCount(url)).headers(advancedQuery).get()) as { value?: unknown[]; '@odata.nextLink'?: string; '@odata.count'?: number };
-    const nextLink: string | null = response['@odata.nextLink'] ?? null;
+    // Checked before it is stored (the caller heartbeats it) or followed.
+    const nextLink: string | null = checkedLink(client, response['@odata.nextLink']);
     const page: GroupUsersPage = { users: (response.value ?? []).map(parseDirectoryUser), nextLink };
     if (typeof response['@odata.count'] === 'number') page.count = response['@odata.count'];
     yield page;

@@ -24,6 +24,12 @@ export interface FaultSettings {
    * send empty pages mid-list); without it the group looks empty, which a sync must not take as truth.
    */
   emptyMemberPages?: Matching & { count: number; keepNextLink?: boolean };
+  /**
+   * The next N answers that carry an `@odata.nextLink` or `@odata.deltaLink` point it somewhere else: the same
+   * path and query under `url` (default `https://graph.attacker.example/v1.0/`). What a compromised proxy or
+   * a tampered answer would do; a client must not follow (or store) it.
+   */
+  foreignNextLink?: Matching & { count: number; url?: string };
   /** Groups that answer 404 Request_ResourceNotFound as if deleted, until the fault is cleared. */
   vanishedGroups?: string[];
 }
@@ -44,7 +50,7 @@ function matches(fault: Matching | undefined, target: string): boolean {
 }
 
 function validate(settings: FaultSettings): FaultSettings {
-  const counts = [settings.throttle?.mode === 'burst' ? settings.throttle.count : 0, settings.serverErrors?.count, settings.dropConnections?.count, settings.emptyMemberPages?.count, settings.slow?.count];
+  const counts = [settings.throttle?.mode === 'burst' ? settings.throttle.count : 0, settings.serverErrors?.count, settings.dropConnections?.count, settings.emptyMemberPages?.count, settings.slow?.count, settings.foreignNextLink?.count];
   if (counts.some((n) => n !== undefined && (!Number.isInteger(n) || n < 0))) throw new SimulatorError('fault counts must be integers >= 0');
   if (settings.throttle?.mode === 'rate' && !(settings.throttle.limit >= 0 && settings.throttle.windowMs > 0)) {
     throw new SimulatorError('a rate throttle needs limit >= 0 and windowMs > 0');
@@ -124,6 +130,23 @@ export class FaultInjector {
     if (!fault || !matches(fault, target) || fault.count <= 0) return null;
     fault.count--;
     return { keepNextLink: fault.keepNextLink ?? false };
+  }
+
+  /** Rewrites the answer's paging links to the foreign URL, if the tenant has a foreignNextLink fault left. */
+  rewriteLinks(tenantId: string, target: string, body: unknown, origin: string): void {
+    const fault = this.tenants.get(tenantId)?.settings.foreignNextLink;
+    if (!fault || !matches(fault, target) || fault.count <= 0 || typeof body !== 'object' || body === null) return;
+    const record = body as Record<string, unknown>;
+    const own = `${origin}/v1.0/`;
+    let rewritten = false;
+    for (const name of ['@odata.nextLink', '@odata.deltaLink']) {
+      const link = record[name];
+      if (typeof link === 'string' && link.startsWith(own)) {
+        record[name] = `${fault.url ?? 'https://graph.attacker.example/v1.0/'}${link.slice(own.length)}`;
+        rewritten = true;
+      }
+    }
+    if (rewritten) fault.count--;
   }
 
   isVanished(tenantId: string, groupId: string): boolean {

@@ -210,6 +210,7 @@ async function handle(runtime: SimulatorRuntime, c: Context<GraphEnv>, ids: Requ
   if (route.needs && !route.needs.some((p) => caller.permissions.has(p))) throw graphErrors.denied();
 
   const result = await route.handler(call);
+  world.faults.rewriteLinks(caller.tenant.id, target, result.body, url.origin);
   const contentType = result.contentType ?? odataJsonContentType;
   const body = typeof result.body === 'string' && !contentType.includes('json') ? result.body : JSON.stringify(result.body);
   const cost = typeof route.cost === 'function' ? route.cost(call) : route.cost;

@@ -20,7 +20,7 @@ import {
   type SyncRunInput,
 } from './sync-run-messages.js';
 
-const nonRetryableErrorTypes = ['GroupNotFound', 'DirectoryAccessLost', 'DirectoryConfiguration', 'SetupGone', 'RunNotActiveError'];
+const nonRetryableErrorTypes = ['GroupNotFound', 'DirectoryAccessLost', 'DirectoryConfiguration', 'SetupGone', 'RunNotActiveError', 'ForeignGraphLink'];
 
 const { beginRun, assessRemovals, setRunStatus, finishRun, readDeltaChanges } = proxyActivities<Activities>({
   startToCloseTimeout: '5 minutes',
