@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -47,6 +47,10 @@ export const configSchema = z
     TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
     TEMPORAL_TASK_QUEUE: z.string().min(1).default('directory-sync'),
     TEMPORAL_CLI_PATH: optionalString,
+    TEMPORAL_TLS_CA: optionalString,
+    TEMPORAL_TLS_CERT: optionalString,
+    TEMPORAL_TLS_KEY: optionalString,
+    TEMPORAL_API_KEY: optionalString,
     AZURE_CLIENT_ID: optionalString,
     AZURE_CLIENT_SECRET: optionalString,
     AZURE_CLIENT_CERTIFICATE_PATH: optionalString,
@@ -59,6 +63,9 @@ export const configSchema = z
       message: 'must be at least 32 characters long',
     }),
     CONSENT_TIMEOUT: duration.default('24h'),
+    APPROVAL_TIMEOUT: duration
+      .refine((v) => parseDuration(v) >= 60_000, { message: 'must be at least 1m' })
+      .default('24h'),
     SYNC_PAGE_SIZE: z.coerce.number().int().min(1).max(999, { message: 'must be at most 999 (Graph’s largest page)' }).default(999),
     SYNC_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).default(500),
     SYNC_BATCHES_PER_ACTIVITY: z.coerce.number().int().min(1).max(10_000).default(40),
@@ -84,7 +91,37 @@ export const configSchema = z
     if (c.AZURE_CLIENT_CERTIFICATE_PATH && !existsSync(c.AZURE_CLIENT_CERTIFICATE_PATH)) {
       ctx.addIssue({ code: 'custom', path: ['AZURE_CLIENT_CERTIFICATE_PATH'], message: 'no file at that path' });
     }
+    // Temporal TLS: PEM files, read now so a wrong path or file stops the process at start, not at first connect.
+    if (!!c.TEMPORAL_TLS_CERT !== !!c.TEMPORAL_TLS_KEY) {
+      const missing = c.TEMPORAL_TLS_CERT ? 'TEMPORAL_TLS_KEY' : 'TEMPORAL_TLS_CERT';
+      ctx.addIssue({ code: 'custom', path: [missing], message: 'TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY (mTLS) go together: set both or neither' });
+    }
+    const pemChecks = [
+      ['TEMPORAL_TLS_CA', c.TEMPORAL_TLS_CA, 'CERTIFICATE'],
+      ['TEMPORAL_TLS_CERT', c.TEMPORAL_TLS_CERT, 'CERTIFICATE'],
+      ['TEMPORAL_TLS_KEY', c.TEMPORAL_TLS_KEY, 'PRIVATE KEY'],
+    ] as const;
+    for (const [variable, file, label] of pemChecks) {
+      if (!file) continue;
+      const problem = pemFileProblem(file, label);
+      if (problem) ctx.addIssue({ code: 'custom', path: [variable], message: problem });
+    }
   });
+
+/** Why a PEM file cannot be used (never its content), or undefined when it looks right. */
+function pemFileProblem(file: string, label: 'CERTIFICATE' | 'PRIVATE KEY'): string | undefined {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' ? `no file at ${file}` : `cannot read ${file} (${code ?? 'error'})`;
+  }
+  const pattern = label === 'CERTIFICATE' ? /-----BEGIN CERTIFICATE-----/ : /-----BEGIN (RSA |EC |ENCRYPTED )?PRIVATE KEY-----/;
+  if (!pattern.test(text)) return `${file} is not a PEM file with a ${label.toLowerCase()} (-----BEGIN ${label}-----)`;
+  if (/ENCRYPTED/.test(text) && label === 'PRIVATE KEY') return `${file} holds an encrypted key; give an unencrypted one`;
+  return undefined;
+}
 
 export type RawConfig = z.infer<typeof configSchema>;
 
@@ -97,17 +134,26 @@ export interface AppIdentity {
   certificatePath?: string;
 }
 
+/** How to reach a production Temporal: TLS (own CA, mTLS client pair) and/or a Temporal Cloud API key. */
+export interface TemporalSecurity {
+  tls?: { caFile?: string; certFile?: string; keyFile?: string };
+  /** Temporal Cloud API key; implies TLS. A secret: never logged. */
+  apiKey?: string;
+}
+
 export interface Config {
   port: number;
   host: string;
   publicBaseUrl: string;
   databaseUrl?: string;
   databasePoolSize: number;
-  temporal: { address?: string; namespace: string; taskQueue: string; cliPath?: string };
+  temporal: { address?: string; namespace: string; taskQueue: string; cliPath?: string } & TemporalSecurity;
   azure: { identity?: AppIdentity; authorityHost: string; graphBaseUrl: string };
   operatorApiKey?: string;
   sessionSecret?: string;
   consentTimeoutMs: number;
+  /** How long a run held by the deletion guard waits for a decision; an approval after that re-reads first. */
+  approvalTimeoutMs: number;
   /** Members per Graph page; users per applied batch (one transaction); batches per activity call; activities per worker. */
   sync: { pageSize: number; batchSize: number; batchesPerActivity: number; activityConcurrency: number; heartbeatTimeoutMs: number; applyConcurrency: number };
   dataDir: string;
@@ -162,7 +208,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role: Role = 's
     publicBaseUrl: (c.PUBLIC_BASE_URL ?? `http://localhost:${c.PORT}`).replace(/\/+$/, ''),
     databaseUrl: c.DATABASE_URL,
     databasePoolSize: c.DATABASE_POOL_SIZE,
-    temporal: { address: c.TEMPORAL_ADDRESS, namespace: c.TEMPORAL_NAMESPACE, taskQueue: c.TEMPORAL_TASK_QUEUE, cliPath: c.TEMPORAL_CLI_PATH },
+    temporal: {
+      address: c.TEMPORAL_ADDRESS,
+      namespace: c.TEMPORAL_NAMESPACE,
+      taskQueue: c.TEMPORAL_TASK_QUEUE,
+      cliPath: c.TEMPORAL_CLI_PATH,
+      ...(c.TEMPORAL_TLS_CA || c.TEMPORAL_TLS_CERT
+        ? { tls: { caFile: c.TEMPORAL_TLS_CA, certFile: c.TEMPORAL_TLS_CERT, keyFile: c.TEMPORAL_TLS_KEY } }
+        : {}),
+      ...(c.TEMPORAL_API_KEY ? { apiKey: c.TEMPORAL_API_KEY } : {}),
+    },
     azure: {
       identity: c.AZURE_CLIENT_ID
         ? { clientId: c.AZURE_CLIENT_ID, clientSecret: c.AZURE_CLIENT_SECRET, certificatePath: c.AZURE_CLIENT_CERTIFICATE_PATH }
@@ -173,6 +228,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role: Role = 's
     operatorApiKey: c.OPERATOR_API_KEY,
     sessionSecret: c.SESSION_SECRET,
     consentTimeoutMs: parseDuration(c.CONSENT_TIMEOUT),
+    approvalTimeoutMs: parseDuration(c.APPROVAL_TIMEOUT),
     sync: { pageSize: c.SYNC_PAGE_SIZE, batchSize: c.SYNC_BATCH_SIZE, batchesPerActivity: c.SYNC_BATCHES_PER_ACTIVITY, activityConcurrency: c.WORKER_ACTIVITY_CONCURRENCY, heartbeatTimeoutMs: parseDuration(c.SYNC_HEARTBEAT_TIMEOUT), applyConcurrency: c.SYNC_APPLY_CONCURRENCY },
     dataDir: path.resolve(c.DATA_DIR),
     embedded: { postgresPort: c.EMBEDDED_POSTGRES_PORT, temporalPort: c.TEMPORAL_DEV_PORT, temporalUiPort: c.TEMPORAL_UI_PORT },

@@ -21,7 +21,7 @@ export async function run(argv: string[]): Promise<void> {
     await db.destroy();
   }
   if (config.temporal.address && direction === 'up') {
-    const client = await connectClient(config.temporal.address, config.temporal.namespace);
+    const client = await connectClient(config.temporal.address, config.temporal.namespace, config.temporal);
     try {
       await ensureSearchAttributes(client.connection, config.temporal.namespace);
       logger.info({ namespace: config.temporal.namespace }, 'search attributes registered');

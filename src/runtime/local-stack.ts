@@ -67,10 +67,12 @@ export async function startLocalStack(baseConfig: Config, logger: Logger): Promi
     await migrateToLatest(db);
 
     installTemporalRuntime(logger);
-    const resolved: Config = { ...config, databaseUrl, temporal: { ...config.temporal, address: temporalAddress } };
+    // The embedded dev server speaks plain gRPC: TLS settings apply to a configured TEMPORAL_ADDRESS only.
+    const temporalConfig = devServer ? { ...config.temporal, tls: undefined, apiKey: undefined } : config.temporal;
+    const resolved: Config = { ...config, databaseUrl, temporal: { ...temporalConfig, address: temporalAddress } };
     const worker = await startWorker({ config: resolved, db, logger, address: temporalAddress });
     cleanups.push(() => worker.stop());
-    const temporal = await connectClient(temporalAddress, config.temporal.namespace);
+    const temporal = await connectClient(temporalAddress, config.temporal.namespace, resolved.temporal);
     cleanups.push(() => temporal.connection.close());
     const api = await startApiServer({ config: resolved, db, temporal, logger });
     cleanups.push(() => api.close());

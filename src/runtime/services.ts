@@ -49,13 +49,14 @@ export async function startWorker(input: {
   bundle?: WorkflowBundle;
 }): Promise<RunningWorker> {
   const bundle = input.bundle ?? (await bundleWorkflows());
-  const temporal = await connectClient(input.address, input.config.temporal.namespace);
+  const temporal = await connectClient(input.address, input.config.temporal.namespace, input.config.temporal);
   const { worker, connection } = await createWorker({
     address: input.address,
     namespace: input.config.temporal.namespace,
     taskQueue: input.config.temporal.taskQueue,
     bundle,
     maxConcurrentActivities: input.config.sync.activityConcurrency,
+    security: input.config.temporal,
     deps: { db: input.db, config: input.config, logger: input.logger.child({ component: 'activities' }), temporal },
   });
   const done = worker.run().finally(async () => {

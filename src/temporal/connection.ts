@@ -1,9 +1,48 @@
-import { Client, Connection, type ConnectionLike } from '@temporalio/client';
+import { readFileSync } from 'node:fs';
+import { Client, Connection, type ConnectionLike, type TLSConfig } from '@temporalio/client';
 import protos from '@temporalio/proto';
+import type { TemporalSecurity } from '../config.js';
 import { searchAttributes } from './search-attributes.js';
 
-export async function connectClient(address: string, namespace: string): Promise<Client> {
-  const connection = await Connection.connect({ address, connectTimeout: '5s' });
+/** What both the client `Connection` and the worker's `NativeConnection` are given to reach Temporal. */
+export interface TemporalConnectionOptions {
+  address: string;
+  /** Absent: plain gRPC (the dev server, a cluster on a private network). */
+  tls?: TLSConfig;
+  apiKey?: string;
+}
+
+/**
+ * TLS with our CA and/or an mTLS client pair from TEMPORAL_TLS_*, and Temporal Cloud's API key, which implies
+ * TLS (with the system's CAs unless TEMPORAL_TLS_CA is set). The files were checked when the config was loaded.
+ */
+export function temporalConnectionOptions(address: string, security: TemporalSecurity = {}): TemporalConnectionOptions {
+  const options: TemporalConnectionOptions = { address };
+  if (security.tls || security.apiKey) {
+    const tls: TLSConfig = {};
+    if (security.tls?.caFile) tls.serverRootCACertificate = readFileSync(security.tls.caFile);
+    if (security.tls?.certFile && security.tls.keyFile) {
+      tls.clientCertPair = { crt: readFileSync(security.tls.certFile), key: readFileSync(security.tls.keyFile) };
+    }
+    options.tls = tls;
+  }
+  if (security.apiKey) options.apiKey = security.apiKey;
+  return options;
+}
+
+/** For logs: how we connect, never the key or the files' content. */
+export function describeTemporalConnection(options: TemporalConnectionOptions): Record<string, unknown> {
+  return {
+    address: options.address,
+    tls: !!options.tls,
+    mtls: !!options.tls?.clientCertPair,
+    customCa: !!options.tls?.serverRootCACertificate,
+    apiKey: options.apiKey ? 'set' : 'none',
+  };
+}
+
+export async function connectClient(address: string, namespace: string, security: TemporalSecurity = {}): Promise<Client> {
+  const connection = await Connection.connect({ ...temporalConnectionOptions(address, security), connectTimeout: '5s' });
   return new Client({ connection, namespace });
 }
 

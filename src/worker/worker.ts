@@ -5,6 +5,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode, NativeConnection, Worker, type WorkflowBundle } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities/index.js';
+import type { TemporalSecurity } from '../config.js';
+import { temporalConnectionOptions } from '../temporal/connection.js';
 
 export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
@@ -51,10 +53,12 @@ export interface WorkerOptions {
   deps: ActivityDeps;
   bundle: WorkflowBundle;
   maxConcurrentActivities?: number;
+  /** TLS / API key for a production Temporal (TEMPORAL_TLS_*, TEMPORAL_API_KEY). */
+  security?: TemporalSecurity;
 }
 
 export async function createWorker(options: WorkerOptions): Promise<{ worker: Worker; connection: NativeConnection }> {
-  const connection = await NativeConnection.connect({ address: options.address });
+  const connection = await NativeConnection.connect(temporalConnectionOptions(options.address, options.security));
   const worker = await Worker.create({
     connection,
     namespace: options.namespace,

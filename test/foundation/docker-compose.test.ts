@@ -14,6 +14,15 @@ describe('docker-compose.yml', () => {
     expect(compose.services['temporal-ui'].environment.TEMPORAL_ADDRESS).toBe('temporal:7233');
   });
 
+  it('does not publish the Temporal frontend (gRPC, no authentication) to the host; the API and the UI only', () => {
+    expect(compose.services.temporal.ports).toBeUndefined();
+    const published = Object.entries(compose.services as Record<string, { ports?: string[] }>).flatMap(([name, service]) =>
+      (service.ports ?? []).map((p) => `${name} ${p}`),
+    );
+    expect(published.some((p) => /:7233\b|^temporal /.test(p))).toBe(false);
+    expect(published.sort()).toEqual(['api 3000:3000', 'temporal-ui 8233:8080']);
+  });
+
   it('runs API and worker as separate commands against the external services', () => {
     for (const name of ['api', 'worker', 'migrate']) {
       const env = compose.services[name].environment;
