@@ -5,6 +5,7 @@ import type { AdminEnv } from './env.js';
 import { adminErrorPage } from './errors.js';
 import { chooseLanguage } from './i18n/language.js';
 import { renderMessage } from './render.js';
+import { registerApiKeys } from './routes/api-keys.js';
 import { registerAssets } from './routes/assets.js';
 import { registerConnectionConsent } from './routes/connection-consent.js';
 import { registerConnectionCreate } from './routes/connection-create.js';
@@ -55,6 +56,7 @@ export function createAdminPages(): Hono<AdminEnv> {
   registerConnectionCreate(admin);
   registerConnectionConsent(admin);
   registerConnectionDelete(admin);
+  registerApiKeys(admin);
   registerSetupsTab(admin);
   registerCustomerTypeCreate(admin);
   registerSetupCreate(admin);

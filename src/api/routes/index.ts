@@ -2,6 +2,8 @@ import type { App } from '../context.js';
 import { registerAdminPages } from './admin.js';
 import { registerCreateApiKey } from './companies/create-api-key.js';
 import { registerCreateCompany } from './companies/create-company.js';
+import { registerListApiKeys } from './companies/list-api-keys.js';
+import { registerRevokeApiKey } from './companies/revoke-api-key.js';
 import { registerUpdateCompany } from './companies/update-company.js';
 import { registerConsentCallback } from './consent-callback.js';
 import { registerCheckConnection } from './connections/check-connection.js';
@@ -35,6 +37,8 @@ export function registerRoutes(app: App): void {
   registerCreateCompany(app);
   registerUpdateCompany(app);
   registerCreateApiKey(app);
+  registerListApiKeys(app);
+  registerRevokeApiKey(app);
   registerListCustomerTypes(app);
   registerCreateCustomerType(app);
   registerCreateConnection(app);

@@ -43,6 +43,11 @@ export function SystemPage({ page, connections, notice }: { page: PageContext; c
       </div>
       {notice ? <Notice kind={notice.kind}>{notice.text}</Notice> : null}
       <p class="intro">{t.system.intro}</p>
+      <p>
+        <a href="/admin/system/api-keys" id="api-keys-link">
+          {t.apiKeys.link}
+        </a>
+      </p>
       <Table
         id="connections"
         headers={[t.common.designation, t.system.provider, t.system.tenant, t.system.organisation, t.common.status, t.common.reason, t.common.actions]}
