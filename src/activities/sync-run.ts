@@ -195,11 +195,13 @@ export function createSyncRunActivities(deps: ActivityDeps) {
           : applyMemberChunks;
       await updateProgress(db, input.runId, { phase: members ? 'applying' : 'removing' });
       const mode = (await getRun(db, input.runId))?.mode ?? 'full';
+      // Adoption by match needs the address's domain among the tenant's verified domains (src/sync/adoption.ts).
+      const connection = await findConnection(db, setup.connection_id);
       return loop(
         {
           db,
           mode,
-          policy: policyFromSetup(setup),
+          policy: policyFromSetup(setup, connection?.verified_domains ?? []),
           runId: input.runId,
           dryRun: input.dryRun,
           batchSize,

@@ -1,8 +1,8 @@
 import type { SyncSetup } from '../db/schema.js';
 import type { InitialsAttribute, SetupPolicy } from '../sync/types.js';
 
-/** The planner's view of a setup row. */
-export function policyFromSetup(setup: SyncSetup): SetupPolicy {
+/** The planner's view of a setup row, with its connection's verified domains (adoption needs one). */
+export function policyFromSetup(setup: SyncSetup, verifiedDomains: readonly string[] = []): SetupPolicy {
   return {
     setupId: setup.id,
     companyId: setup.company_id,
@@ -13,5 +13,6 @@ export function policyFromSetup(setup: SyncSetup): SetupPolicy {
     initialsAttributes: setup.initials_attributes as InitialsAttribute[],
     removalGraceDays: setup.removal_grace_days,
     deletionThreshold: { count: setup.deletion_threshold_count, percent: setup.deletion_threshold_percent },
+    verifiedDomains,
   };
 }

@@ -18,6 +18,8 @@ export const directoryUserSelect = [
   'employeeId',
   'onPremisesSamAccountName',
   'accountEnabled',
+  // Guests (Member or Guest; returned only on $select): a guest never adopts an existing product user.
+  'userType',
 ] as const;
 
 /** The user as the planner sees it (one definition, in the pure sync module). */
@@ -53,5 +55,6 @@ export function parseDirectoryUser(raw: unknown): DirectoryUser {
     employeeId: text(object.employeeId),
     onPremisesSamAccountName: text(object.onPremisesSamAccountName),
     accountEnabled: typeof object.accountEnabled === 'boolean' ? object.accountEnabled : null,
+    userType: text(object.userType),
   };
 }

@@ -23,6 +23,7 @@ const userFields = {
   employeeId: text,
   onPremisesSamAccountName: text,
   accountEnabled: z.boolean().optional(),
+  userType: z.enum(['Member', 'Guest']).optional(),
   preferredLanguage: text,
 };
 const userInput = z.strictObject({ id: z.string().optional(), displayName: z.string().min(1), ...userFields });

@@ -94,6 +94,12 @@ export function seedOrganization(tenant: Tenant, options: { users: number; seed:
     contractor.employeeId = null;
     contractor.onPremisesSamAccountName = null;
     if (c === 2) contractor.mail = null;
+    // An invited B2B guest: its mail is whatever the inviter typed, its UPN the #EXT# form of that address.
+    if (c === 1) {
+      contractor.userType = 'Guest';
+      contractor.mail = `${contractor.mailNickname}@partner.example`;
+      contractor.userPrincipalName = `${contractor.mailNickname}_partner.example#EXT#@${(tenant.verifiedDomains.find((d) => d.isInitial) ?? tenant.verifiedDomains[0])?.name ?? tenant.defaultDomain}`;
+    }
     falconContractors.members.add(contractor.id);
   }
   const projectFalcon = group('Project Falcon', {
@@ -165,6 +171,7 @@ function userFactory(tenant: Tenant, random: Random): (index: number, department
       employeeId: random.chance(0.9) ? String(100000 + index) : null,
       onPremisesSamAccountName: random.chance(0.8) ? unique(samNames, initials) : null,
       accountEnabled: !random.chance(0.03),
+      userType: 'Member',
       preferredLanguage: random.pick(preferredLanguages),
       createdDateTime: graphDateTime(seedEpoch + random.int(5 * 365) * 86_400_000 + random.int(86_400) * 1000),
       deletedDateTime: null,

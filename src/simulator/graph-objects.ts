@@ -18,7 +18,7 @@ export const userDefaultProperties = [
   'id',
 ] as const;
 
-export const userSelectableProperties = new Set<string>([...userDefaultProperties, 'mailNickname', 'department', 'employeeId', 'onPremisesSamAccountName', 'accountEnabled', 'createdDateTime', 'deletedDateTime']);
+export const userSelectableProperties = new Set<string>([...userDefaultProperties, 'mailNickname', 'department', 'employeeId', 'onPremisesSamAccountName', 'accountEnabled', 'userType', 'createdDateTime', 'deletedDateTime']);
 
 export const odataType = { user: '#microsoft.graph.user', group: '#microsoft.graph.group' } as const;
 

@@ -16,6 +16,11 @@ export interface SimUser {
   employeeId: string | null;
   onPremisesSamAccountName: string | null;
   accountEnabled: boolean;
+  /**
+   * Graph's user resource: "A String value that can be used to classify user types in your directory. The possible
+   * values are Member and Guest." Returned only on $select. Invited B2B guests are Guest, with a `#EXT#` UPN.
+   */
+  userType: 'Member' | 'Guest';
   preferredLanguage: string | null;
   createdDateTime: string;
   /** Set while the user sits in the recycle bin (soft-deleted); hard deletion removes the object. */
@@ -67,6 +72,7 @@ export const userPropertyNames = [
   'employeeId',
   'onPremisesSamAccountName',
   'accountEnabled',
+  'userType',
   'preferredLanguage',
   'createdDateTime',
   'deletedDateTime',

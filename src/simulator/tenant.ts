@@ -201,6 +201,7 @@ export class Tenant {
       employeeId: input.employeeId ?? null,
       onPremisesSamAccountName: input.onPremisesSamAccountName ?? null,
       accountEnabled: input.accountEnabled ?? true,
+      userType: input.userType ?? (input.userPrincipalName?.includes('#EXT#') ? 'Guest' : 'Member'),
       preferredLanguage: input.preferredLanguage ?? null,
       createdDateTime: graphDateTime(this.clock.now()),
       deletedDateTime: null,

@@ -9,8 +9,8 @@ export const DEFAULT_REMOVAL_GRACE_DAYS = 0;
 export const DEFAULT_DELETION_THRESHOLD: Readonly<SetupPolicy['deletionThreshold']> = { count: 500, percent: 20 };
 
 /** The settings a setup may leave out, filled with their defaults. */
-export type SetupPolicyInput = Omit<SetupPolicy, 'initialsAttributes' | 'removalGraceDays' | 'deletionThreshold'> &
-  Partial<Pick<SetupPolicy, 'initialsAttributes' | 'removalGraceDays' | 'deletionThreshold'>>;
+export type SetupPolicyInput = Omit<SetupPolicy, 'initialsAttributes' | 'removalGraceDays' | 'deletionThreshold' | 'verifiedDomains'> &
+  Partial<Pick<SetupPolicy, 'initialsAttributes' | 'removalGraceDays' | 'deletionThreshold' | 'verifiedDomains'>>;
 
 export function withPolicyDefaults(input: SetupPolicyInput): SetupPolicy {
   return {
@@ -18,5 +18,7 @@ export function withPolicyDefaults(input: SetupPolicyInput): SetupPolicy {
     initialsAttributes: input.initialsAttributes ?? [...DEFAULT_INITIALS_ATTRIBUTES],
     removalGraceDays: input.removalGraceDays ?? DEFAULT_REMOVAL_GRACE_DAYS,
     deletionThreshold: input.deletionThreshold ?? { ...DEFAULT_DELETION_THRESHOLD },
+    // None known: nobody is adopted by match (src/sync/adoption.ts).
+    verifiedDomains: input.verifiedDomains ?? [],
   };
 }

@@ -7,7 +7,8 @@
  *    managed by this setup → update / deactivate / unchanged.
  * 2. Not linked: disabled → skip; no match key → skip; match key shared with another member of the
  *    chunk → conflict; no candidate → create; several → conflict; the one candidate managed by another
- *    setup or linked to another Entra user → conflict; else adopt.
+ *    setup or linked to another Entra user → conflict; a guest, or an address outside the tenant's verified
+ *    domains → skip (src/sync/adoption.ts); else adopt.
  *
  * Candidates are only as fresh as the orchestrator's read: it must apply one chunk before it reads the
  * candidates of the next, so a user adopted or created by chunk 1 is seen as linked by chunk 2.
@@ -16,6 +17,7 @@
  * made against the candidates as they were. Every other plan is a fixed point after one apply.
  */
 import { desiredActive } from './activation.js';
+import { adoptionRefusal } from './adoption.js';
 import { diffFields, type FieldDiff } from './diff.js';
 import { distinctMembers } from './distinct-members.js';
 import { isEnabledInEntra, mapDirectoryUser, syncedFieldsOf } from './mapping.js';
@@ -84,6 +86,9 @@ function planUnlinked(member: DirectoryUser, context: ChunkContext): PlannedChan
   if (match.externalId !== null && match.externalId !== member.id) {
     return noWrite('conflict', member, match.id, reasons.matchLinkedElsewhere(policy.matchOn, key, match.externalId));
   }
+  // Taking over an existing account needs an address the tenant owns, of a user that is not a guest.
+  const refusal = adoptionRefusal(member, policy, { key, userId: match.id });
+  if (refusal !== null) return noWrite('skip', member, match.id, refusal);
   return adopt(member, match, policy, (fields) => reasons.adoptedByMatch(policy.matchOn, key, fields, policy.updateExisting));
 }
 

@@ -60,6 +60,13 @@ export const reasons = {
     `matched by ${matchOn} ${key} to a product user managed by another setup (${managingSetupId})`,
   matchLinkedElsewhere: (matchOn: MatchOn, key: string, externalId: string) =>
     `matched by ${matchOn} ${key} to a product user linked to another Entra user (${externalId})`,
+  notAdoptedGuest: (matchOn: MatchOn, key: string, userId: string) =>
+    `matched by ${matchOn} ${key} to product user ${userId}, but the directory user is a guest ` +
+    '(userType Guest or #EXT# in its userPrincipalName) whose address its inviter typed; not adopted, the product user stays as it is',
+  notAdoptedUnverifiedDomain: (matchOn: MatchOn, key: string, userId: string, domain: string | null) =>
+    `matched by ${matchOn} ${key} to product user ${userId}, but ` +
+    (domain === null ? 'the directory user has no email address' : `its address domain ${domain} is not one of the tenant's verified domains`) +
+    '; not adopted, the product user stays as it is',
 
   // removals
   deletedNoGrace: `${notAMember} and there is no grace period`,

@@ -20,6 +20,8 @@ export interface DirectoryUser {
   employeeId: string | null;
   onPremisesSamAccountName: string | null;
   accountEnabled: boolean | null;
+  /** `Member` or `Guest` (Graph returns it only on $select); null when not read. */
+  userType: string | null;
 }
 
 /** The product's user row (the fields the sync owns plus identity/ownership). */
@@ -61,6 +63,8 @@ export interface SetupPolicy {
   initialsAttributes: InitialsAttribute[]; // tried in order; default ['onPremisesSamAccountName','mailNickname']
   removalGraceDays: number; // 0 = delete in the same run
   deletionThreshold: { count: number; percent: number }; // defaults 500 and 20
+  /** The tenant's verified domains, as stored on the connection when it was verified: adoption needs one. */
+  verifiedDomains: readonly string[];
 }
 
 export type ChangeAction = 'create' | 'update' | 'adopt' | 'deactivate' | 'delete' | 'skip' | 'conflict' | 'unchanged';

@@ -22,6 +22,11 @@ const samples: Record<keyof typeof reasons, string[]> = {
   linkedUserManagedElsewhere: [reasons.linkedUserManagedElsewhere('s-2')],
   matchManagedElsewhere: [reasons.matchManagedElsewhere('email', 'anna@contoso.example', 's-2')],
   matchLinkedElsewhere: [reasons.matchLinkedElsewhere('initials', 'AB', 'e-9')],
+  notAdoptedGuest: [reasons.notAdoptedGuest('email', 'anna@contoso.example', 'u-1')],
+  notAdoptedUnverifiedDomain: [
+    reasons.notAdoptedUnverifiedDomain('email', 'anna@contoso.example', 'u-1', 'contoso.example'),
+    reasons.notAdoptedUnverifiedDomain('initials', 'AB', 'u-1', null),
+  ],
   deletedNoGrace: [reasons.deletedNoGrace],
   deactivatedForGrace: [reasons.deactivatedForGrace(30, date)],
   graceStartsNow: [reasons.graceStartsNow(30)],

@@ -55,6 +55,7 @@ export async function seedSetup(db: Db, company: { companyId: string; customerTy
     updateExisting: true,
     deleteRemoved: true,
     matchOn: 'email',
+    verifiedDomains: ['example.com'],
     ...overrides,
   });
 }
@@ -111,6 +112,7 @@ export function member(n: number, overrides: Partial<DirectoryUser> = {}): Direc
     employeeId: null,
     onPremisesSamAccountName: `M${n}`,
     accountEnabled: true,
+    userType: 'Member',
     ...overrides,
   };
 }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { onboardCompany, startTestStack, type TestStack } from '../support/stack.js';
-import { addPerson, connectNewTenant, createSetup, runSetup, usersOf } from '../support/sync-fixtures.js';
+import { addPerson, changesOf, connectNewTenant, createSetup, runSetup, usersOf } from '../support/sync-fixtures.js';
 
 describe('sync hardening against the simulator: foreign paging links', () => {
   let stack: TestStack;
@@ -47,5 +47,57 @@ describe('sync hardening against the simulator: foreign paging links', () => {
     const after = await stack.db.selectFrom('sync_delta_state').selectAll().where('setup_id', '=', setup.id).executeTakeFirstOrThrow();
     expect(JSON.stringify(after)).not.toContain('attacker');
     expect(after.users_link).toBe(before.users_link);
+  });
+});
+
+describe('sync hardening against the simulator: safe adoption', () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await startTestStack();
+  });
+  afterAll(() => stack?.close());
+
+  it('adopts only non-guests with an address in a verified domain; the rest are skipped with the reason', async () => {
+    const company = await onboardCompany(stack);
+    const { tenantId, connectionId } = await connectNewTenant(stack, company, 'Adoption Co');
+    const domain = stack.sim.control.tenant(tenantId).defaultDomain;
+    const connection = await (await stack.call('GET', `/api/v1/connections/${connectionId}`, { key: company.key })).json();
+    expect(connection.verifiedDomains).toContain(domain);
+
+    const existing = async (email: string) =>
+      stack.db
+        .insertInto('users')
+        .values({ company_id: company.companyId, customer_type_id: company.customerTypeId, email, initials: null, first_name: 'Existing', last_name: 'User', display_name: 'Existing User', phone: null, mobile: null, department: null, job_title: null, office_location: null, external_id: null, managing_setup_id: null, deactivated_by_setup_id: null })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+    const ceo = await existing(`ceo@${domain}`);
+    const partner = await existing('boss@partner.example');
+    const colleague = await existing(`colleague@${domain}`);
+
+    // A guest whose inviter typed the CEO's address; a member whose mail an admin set to another company's domain.
+    const guest = addPerson(stack, tenantId, { mail: `CEO@${domain}`, userPrincipalName: `ceo_${domain}#EXT#@${domain}`, userType: 'Guest' });
+    const outsider = addPerson(stack, tenantId, { mail: 'boss@partner.example' });
+    const member = addPerson(stack, tenantId, { mail: `colleague@${domain}` });
+    const group = stack.sim.control.addGroup(tenantId, { displayName: 'Staff', members: [guest.id, outsider.id, member.id] });
+    const setup = await createSetup(stack, company, connectionId, group.id, { matchOn: 'email' });
+    stack.sim.control.clearRequests();
+    const run = await runSetup(stack, company, setup.id);
+    expect(run.status).toBe('succeeded');
+    expect(run.counts).toMatchObject({ adopted: 1, skipped: 2, created: 0 });
+
+    const read = stack.sim.control.requests({ tenantId, urlIncludes: 'microsoft.graph.user' })[0]!;
+    expect(decodeURIComponent(read.url)).toMatch(/\$select=[^&]*userType/);
+
+    const users = await usersOf(stack, company.companyId);
+    expect(users.find((u) => u.id === colleague.id)).toMatchObject({ external_id: member.id, managing_setup_id: setup.id });
+    for (const untouched of [ceo, partner]) {
+      expect(users.find((u) => u.id === untouched.id)).toMatchObject({ external_id: null, managing_setup_id: null, email: untouched.email, active: true });
+    }
+    const skips = await changesOf(stack, company, run.id, 'skip');
+    const reasonOf = (externalId: string) => String(skips.find((c) => c.externalId === externalId)?.reason);
+    expect(reasonOf(guest.id)).toMatch(new RegExp(`product user ${ceo.id}, but the directory user is a guest`));
+    expect(reasonOf(outsider.id)).toMatch(
+      new RegExp(`product user ${partner.id}, but its address domain partner\\.example is not one of the tenant's verified domains`),
+    );
   });
 });

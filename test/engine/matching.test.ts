@@ -36,14 +36,16 @@ describe('matching existing product users', () => {
   it('adopts by email, case-insensitively, and reports conflicts with their reasons', async () => {
     const company = await onboardCompany(stack);
     const { tenantId, connectionId } = await connectNewTenant(stack, company, 'Match Co');
-    const known = addPerson(stack, tenantId, { mail: 'Anne.Known@Example.test' });
+    // Adoption needs an address in one of the tenant's verified domains (src/sync/adoption.ts).
+    const domain = stack.sim.control.tenant(tenantId).defaultDomain;
+    const known = addPerson(stack, tenantId, { mail: `Anne.Known@${domain.toUpperCase()}` });
     const taken = addPerson(stack, tenantId);
     const fresh = addPerson(stack, tenantId);
     const noMail = addPerson(stack, tenantId, { mail: null, userPrincipalName: 'nomail_ext#EXT#@match.onmicrosoft.com' });
     const group = stack.sim.control.addGroup(tenantId, { displayName: 'Staff', members: [known, taken, fresh, noMail].map((u) => u.id) });
     const otherGroup = stack.sim.control.addGroup(tenantId, { displayName: 'Other', members: [] });
 
-    const existing = await existingUser(company.companyId, company.customerTypeId, { email: 'anne.known@example.test' });
+    const existing = await existingUser(company.companyId, company.customerTypeId, { email: `anne.known@${domain}` });
     const otherSetup = await createSetup(stack, company, connectionId, otherGroup.id);
     await existingUser(company.companyId, company.customerTypeId, { email: taken.mail!.toLowerCase(), managing_setup_id: otherSetup.id, external_id: 'someone-else' });
 

@@ -41,6 +41,7 @@ describe('pageGroupUsers', () => {
       employeeId: stored.employeeId,
       onPremisesSamAccountName: stored.onPremisesSamAccountName,
       accountEnabled: stored.accountEnabled,
+      userType: stored.userType,
     });
   });
 

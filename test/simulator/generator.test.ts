@@ -49,3 +49,29 @@ describe('seeded directory', () => {
     expect(users.some((u) => /[^\x00-\x7f]/.test(u.displayName))).toBe(true);
   });
 });
+
+describe('guests', () => {
+  it('seeds one invited B2B guest among the Falcon contractors, and userType only on $select', async () => {
+    // Microsoft Graph, user resource type (v1.0): "userType — A String value that can be used to classify user types
+    // in your directory. The possible values are Member and Guest. Returned only on $select."
+    const { startTestSimulator, accessToken, graph } = await import('./helpers.js');
+    const sim = await startTestSimulator({ users: 20 });
+    try {
+      const token = await accessToken(sim);
+      const users = [...sim.control.tenant(sim.demo.tenantId).users.values()];
+      const guests = users.filter((u) => u.userType === 'Guest');
+      expect(guests).toHaveLength(1);
+      expect(guests[0]!.userPrincipalName).toMatch(/_partner\.example#EXT#@/);
+      expect(users.filter((u) => u.userType === 'Member').length).toBe(users.length - 1);
+      const plain = await graph(sim, `users/${guests[0]!.id}`, { token });
+      expect(plain.body.userType).toBeUndefined();
+      const selected = await graph(sim, `users/${guests[0]!.id}?$select=id,userType`, { token });
+      expect(selected.body.userType).toBe('Guest');
+      // A user added with a #EXT# UPN is a guest unless told otherwise.
+      const added = sim.control.addUser(sim.demo.tenantId, { displayName: 'Invited', userPrincipalName: 'x_y.example#EXT#@t.onmicrosoft.com' });
+      expect(added.userType).toBe('Guest');
+    } finally {
+      await sim.close();
+    }
+  });
+});

@@ -14,7 +14,7 @@ export async function connectNewTenant(stack: TestStack, company: Company, name:
 }
 
 let personCounter = 0;
-/** A directory user with a unique email and initials unless given. */
+/** A directory user with a unique email (in the tenant's default verified domain) and initials unless given. */
 export function addPerson(stack: TestStack, tenantId: string, overrides: Record<string, unknown> = {}) {
   personCounter += 1;
   const n = `${Date.now().toString(36)}${personCounter}`;
@@ -22,7 +22,7 @@ export function addPerson(stack: TestStack, tenantId: string, overrides: Record<
     displayName: `Person ${n}`,
     givenName: 'Person',
     surname: n,
-    mail: `person.${n}@example.test`,
+    mail: `person.${n}@${stack.sim.control.tenant(tenantId).defaultDomain}`,
     onPremisesSamAccountName: `P${n}`.toUpperCase(),
     jobTitle: 'Engineer',
     department: 'R&D',

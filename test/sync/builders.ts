@@ -24,6 +24,7 @@ export function directoryUser(overrides: Partial<DirectoryUser> & { id: string }
     employeeId: 'E1',
     onPremisesSamAccountName: 'AEX',
     accountEnabled: true,
+    userType: 'Member',
     ...overrides,
   };
 }
@@ -68,6 +69,7 @@ export function setupPolicy(overrides: Partial<SetupPolicy> = {}): SetupPolicy {
     initialsAttributes: ['onPremisesSamAccountName', 'mailNickname'],
     removalGraceDays: 0,
     deletionThreshold: { count: 500, percent: 20 },
+    verifiedDomains: ['example.com'],
     ...overrides,
   };
 }

@@ -38,6 +38,7 @@ const directoryUserArb: fc.Arbitrary<DirectoryUser> = fc.record({
   employeeId: initialsValue,
   onPremisesSamAccountName: initialsValue,
   accountEnabled: fc.constantFrom<boolean | null>(true, true, false, null),
+  userType: fc.constantFrom<string | null>('Member', 'Member', 'Guest', null),
 });
 
 const productUserArb = fc.record({
@@ -85,6 +86,7 @@ const policyArb: fc.Arbitrary<SetupPolicy> = fc.record({
   initialsAttributes: fc.shuffledSubarray(['onPremisesSamAccountName', 'mailNickname', 'employeeId'] as const, { minLength: 1 }),
   removalGraceDays: fc.integer({ min: 0, max: 3 }),
   deletionThreshold: fc.constant({ count: 500, percent: 20 }),
+  verifiedDomains: fc.constantFrom<string[]>(['x.com'], ['X.com', 'y.com'], [], ['t.onmicrosoft.com']),
 });
 
 const worldArb = fc.record({

@@ -65,6 +65,18 @@ const rules: Rule[] = [
   [/^the product user linked to this Entra user is managed by another setup \((.+)\)$/, (m) => `brugeren, der er koblet til denne Entra-bruger, styres af en anden opsætning (${m[1]})`],
   [/^matched by (email|initials) (.+?) to a product user managed by another setup \((.+)\)$/, (m) => `fundet via ${matchOn(m[1]!)} ${m[2]} hos en bruger, som en anden opsætning styrer (${m[3]})`],
   [/^matched by (email|initials) (.+?) to a product user linked to another Entra user \((.+)\)$/, (m) => `fundet via ${matchOn(m[1]!)} ${m[2]} hos en bruger, der er koblet til en anden Entra-bruger (${m[3]})`],
+  [
+    /^matched by (email|initials) (.+?) to product user (\S+), but the directory user is a guest \(userType Guest or #EXT# in its userPrincipalName\) whose address its inviter typed; not adopted, the product user stays as it is$/,
+    (m) => `fundet via ${matchOn(m[1]!)} ${m[2]} hos brugeren ${m[3]}, men katalogbrugeren er en gæst (userType Guest eller #EXT# i userPrincipalName), hvis adresse er indtastet af den, der inviterede; ikke overtaget, brugeren forbliver uændret`,
+  ],
+  [
+    /^matched by (email|initials) (.+?) to product user (\S+), but the directory user has no email address; not adopted, the product user stays as it is$/,
+    (m) => `fundet via ${matchOn(m[1]!)} ${m[2]} hos brugeren ${m[3]}, men katalogbrugeren har ingen e-mailadresse; ikke overtaget, brugeren forbliver uændret`,
+  ],
+  [
+    /^matched by (email|initials) (.+?) to product user (\S+), but its address domain (\S+) is not one of the tenant's verified domains; not adopted, the product user stays as it is$/,
+    (m) => `fundet via ${matchOn(m[1]!)} ${m[2]} hos brugeren ${m[3]}, men adressens domæne ${m[4]} er ikke et af lejerens bekræftede domæner; ikke overtaget, brugeren forbliver uændret`,
+  ],
   // removals
   [new RegExp(`^${escape(notAMember)} and there is no grace period$`), () => `${notAMemberDa}, og der er ingen henstandsperiode`],
   [new RegExp(`^${escape(notAMember)}; deactivated now and deleted after the grace period of (\\d+) days \\(from (.+)\\)$`), (m) => `${notAMemberDa}; deaktiveret nu og slettes efter henstandsperioden på ${m[1]} dage (fra ${m[2]})`],
