@@ -64,7 +64,7 @@ export const configSchema = z
     }),
     CONSENT_TIMEOUT: duration.default('24h'),
     APPROVAL_TIMEOUT: duration
-      .refine((v) => parseDuration(v) >= 60_000, { message: 'must be at least 1m' })
+      .refine((v) => parseDuration(v) >= 1000, { message: 'must be at least 1s' })
       .default('24h'),
     SYNC_PAGE_SIZE: z.coerce.number().int().min(1).max(999, { message: 'must be at most 999 (Graph’s largest page)' }).default(999),
     SYNC_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).default(500),

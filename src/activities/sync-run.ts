@@ -127,6 +127,8 @@ export function createSyncRunActivities(deps: ActivityDeps) {
           },
         });
         await analyzeStaging(db);
+        // When the read ended: an approval given after APPROVAL_TIMEOUT of it re-reads first (readIfApprovalStale).
+        await updateProgress(db, input.runId, { readAt: new Date().toISOString() });
         logger.info({ runId: input.runId, pages: cursor.pages, members: cursor.ordinal }, 'members staged');
         return { members: cursor.ordinal, pages: cursor.pages };
       } catch (err) {
@@ -161,7 +163,11 @@ export function createSyncRunActivities(deps: ActivityDeps) {
         }
         await analyzeStaging(db);
         await setPendingDelta(db, input.runId, result.links);
-        await updateProgress(db, input.runId, { delta: { added: result.added, removed: result.removed, changedUsers: result.changedUsers }, membersRead: result.staged });
+        await updateProgress(db, input.runId, {
+          delta: { added: result.added, removed: result.removed, changedUsers: result.changedUsers },
+          membersRead: result.staged,
+          readAt: new Date().toISOString(),
+        });
         return { members: result.staged };
       } catch (err) {
         return failFromDirectory(err, setup);
@@ -217,6 +223,28 @@ export function createSyncRunActivities(deps: ActivityDeps) {
         },
         resumed ? resumed.cursor : input.cursor,
       );
+    },
+
+    /**
+     * On an approval: when the read it approves ended more than APPROVAL_TIMEOUT ago (or when is unknown), drops
+     * what was staged so the workflow reads the whole group again and assesses the removals anew; the directory
+     * may have changed since the admin looked. Safe to retry: clearing twice clears nothing more.
+     */
+    async prepareRereadIfStale(input: { runId: string; approvalTimeoutMs: number }): Promise<{ reread: boolean; readAgeMs: number | null }> {
+      const run = await getRun(db, input.runId);
+      const readAt = typeof run?.progress.readAt === 'string' ? Date.parse(run.progress.readAt) : Number.NaN;
+      const readAgeMs = Number.isNaN(readAt) ? null : Date.now() - readAt;
+      if (readAgeMs !== null && readAgeMs <= input.approvalTimeoutMs) return { reread: false, readAgeMs };
+      await clearStaging(db, input.runId);
+      await clearDeltaRun(db, input.runId);
+      await db.updateTable('sync_runs').set({ members_read: 0, pages_read: 0 }).where('id', '=', input.runId).execute();
+      await setRunMode(db, input.runId, 'full');
+      await updateProgress(db, input.runId, {
+        phase: 'reading',
+        fullReason: 'the removals were approved after the read was older than APPROVAL_TIMEOUT; the group is read again first',
+      });
+      logger.info({ runId: input.runId, readAgeMs }, 'approval of a stale read: reading the group again');
+      return { reread: true, readAgeMs };
     },
 
     async setRunStatus(input: { runId: string; status: RunStatus }): Promise<void> {

@@ -67,7 +67,7 @@ export async function reconcileSchedule(deps: ScheduleDeps, setupId: string): Pr
     workflowType: syncRunWorkflowType,
     taskQueue: deps.config.temporal.taskQueue,
     workflowId: `sync-${setupId}`,
-    args: [{ setupId, trigger: 'schedule' as const, heartbeatTimeoutMs: deps.config.sync.heartbeatTimeoutMs }],
+    args: [{ setupId, trigger: 'schedule' as const, heartbeatTimeoutMs: deps.config.sync.heartbeatTimeoutMs, approvalTimeoutMs: deps.config.approvalTimeoutMs }],
     typedSearchAttributes: [
       { key: SetupIdAttribute, value: setupId },
       { key: CompanyIdAttribute, value: facts.company_id },

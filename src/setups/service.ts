@@ -127,7 +127,7 @@ export async function startRun(deps: SetupDeps, setup: SyncSetup, options: { dry
     await deps.temporal.workflow.start(syncRunWorkflow, {
       workflowId,
       taskQueue: deps.config.temporal.taskQueue,
-      args: [{ setupId: setup.id, runId, trigger: options.trigger, dryRun: options.dryRun, fullSync: options.fullSync, heartbeatTimeoutMs: deps.config.sync.heartbeatTimeoutMs }],
+      args: [{ setupId: setup.id, runId, trigger: options.trigger, dryRun: options.dryRun, fullSync: options.fullSync, heartbeatTimeoutMs: deps.config.sync.heartbeatTimeoutMs, approvalTimeoutMs: deps.config.approvalTimeoutMs }],
       typedSearchAttributes: [
         { key: SetupIdAttribute, value: setup.id },
         { key: CompanyIdAttribute, value: setup.company_id },

@@ -39,6 +39,11 @@ export interface SyncRunInput {
   state?: RunState;
   /** How soon a silent (dead) worker's activity is retried elsewhere; SYNC_HEARTBEAT_TIMEOUT. */
   heartbeatTimeoutMs?: number;
+  /**
+   * APPROVAL_TIMEOUT: how long a run held by the deletion guard waits for a decision (then its removals are
+   * skipped), and how old the read an approval applies to may be (older: read again first). Default 24 h.
+   */
+  approvalTimeoutMs?: number;
 }
 
 export function manualRunWorkflowId(setupId: string, runId: string): string {

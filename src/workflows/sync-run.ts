@@ -22,7 +22,7 @@ import {
 
 const nonRetryableErrorTypes = ['GroupNotFound', 'DirectoryAccessLost', 'DirectoryConfiguration', 'SetupGone', 'RunNotActiveError', 'ForeignGraphLink'];
 
-const { beginRun, assessRemovals, setRunStatus, finishRun, readDeltaChanges } = proxyActivities<Activities>({
+const { beginRun, assessRemovals, setRunStatus, finishRun, readDeltaChanges, prepareRereadIfStale } = proxyActivities<Activities>({
   startToCloseTimeout: '5 minutes',
   retry: { initialInterval: '1s', maximumInterval: '30s', nonRetryableErrorTypes },
 });
@@ -37,8 +37,16 @@ function longActivities(heartbeatTimeoutMs: number) {
   });
 }
 
-/** How long a guarded run waits for someone to approve or reject its removals. */
-const approvalTimeout = '7 days';
+/** How long a guarded run waits for someone to approve or reject its removals, unless APPROVAL_TIMEOUT says. */
+const defaultApprovalTimeoutMs = 24 * 3600 * 1000;
+
+/** '24h', '90m', '8s' — for the reason a run records. */
+function describeDuration(ms: number): string {
+  for (const [unit, size] of [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1000]] as const) {
+    if (ms >= size && ms % size === 0) return `${ms / size}${unit}`;
+  }
+  return `${ms}ms`;
+}
 
 /**
  * One sync run of one setup: read the group's members into staging, assess removals against the deletion
@@ -48,6 +56,7 @@ const approvalTimeout = '7 days';
  */
 export async function syncRunWorkflow(input: SyncRunInput): Promise<RunProgress> {
   let decision: 'approved' | 'rejected' | undefined;
+  const approvalTimeoutMs = input.approvalTimeoutMs ?? defaultApprovalTimeoutMs;
   setHandler(approveRemovalsSignal, () => void (decision ??= 'approved'));
   setHandler(rejectRemovalsSignal, () => void (decision ??= 'rejected'));
   const progress: RunProgress = { runId: input.state?.runId ?? input.runId, phase: 'starting', membersRead: input.state?.membersRead ?? 0 };
@@ -73,27 +82,40 @@ export async function syncRunWorkflow(input: SyncRunInput): Promise<RunProgress>
       }
       progress.membersRead = read.members;
 
-      progress.phase = 'planning';
-      const assessment = await assessRemovals({ runId: begun.runId, setupId: input.setupId });
-      progress.removals = assessment.removals;
-      const guard = checkDeletionGuard(
-        { removals: assessment.removals, managedCount: assessment.managedCount, memberReadSucceeded: true, memberCount: assessment.memberCount },
-        assessment.threshold,
-      );
       let holdReason: string | undefined;
-      if (guard.verdict === 'forbid_removals') holdReason = guard.reason;
-      if (guard.verdict === 'needs_approval') {
-        if (dryRun) {
-          holdReason = undefined; // a preview shows every removal it would apply once approved
-        } else {
-          progress.phase = 'awaiting_approval';
-          await setRunStatus({ runId: begun.runId, status: 'awaiting_approval' });
-          const answered = await condition(() => decision !== undefined, approvalTimeout);
-          await setRunStatus({ runId: begun.runId, status: 'running' });
-          if (!answered || decision === 'rejected') {
-            holdReason = answered ? `removals rejected: ${guard.reason}` : `removals not approved within ${approvalTimeout}: ${guard.reason}`;
-          }
+      let assessment: Awaited<ReturnType<typeof assessRemovals>>;
+      // Assess; when the guard asks for approval, wait at most APPROVAL_TIMEOUT. An approval of a read older than
+      // that reads the group again and assesses anew (asking again if the new read still needs approval).
+      for (;;) {
+        progress.phase = 'planning';
+        assessment = await assessRemovals({ runId: begun.runId, setupId: input.setupId });
+        progress.removals = assessment.removals;
+        const guard = checkDeletionGuard(
+          { removals: assessment.removals, managedCount: assessment.managedCount, memberReadSucceeded: true, memberCount: assessment.memberCount },
+          assessment.threshold,
+        );
+        holdReason = guard.verdict === 'forbid_removals' ? guard.reason : undefined;
+        // A preview shows every removal it would apply once approved.
+        if (guard.verdict !== 'needs_approval' || dryRun) break;
+        progress.phase = 'awaiting_approval';
+        decision = undefined;
+        await setRunStatus({ runId: begun.runId, status: 'awaiting_approval' });
+        const answered = await condition(() => decision !== undefined, approvalTimeoutMs);
+        await setRunStatus({ runId: begun.runId, status: 'running' });
+        if (!answered) {
+          holdReason = `removals not approved within ${describeDuration(approvalTimeoutMs)}: ${guard.reason}`;
+          break;
         }
+        if (decision === 'rejected') {
+          holdReason = `removals rejected: ${guard.reason}`;
+          break;
+        }
+        const { reread } = await prepareRereadIfStale({ runId: begun.runId, approvalTimeoutMs });
+        if (!reread) break;
+        progress.phase = 'reading';
+        progress.mode = 'full';
+        read = await stageDirectoryMembers({ runId: begun.runId, setupId: input.setupId });
+        progress.membersRead = read.members;
       }
       state = { runId: begun.runId, phase: 'members', cursor: null, membersRead: read.members, holdReason, total: read.members + assessment.removals };
     }

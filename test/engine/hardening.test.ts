@@ -1,6 +1,7 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { onboardCompany, startTestStack, type TestStack } from '../support/stack.js';
-import { addPerson, changesOf, connectNewTenant, createSetup, runSetup, usersOf } from '../support/sync-fixtures.js';
+import { addPerson, changesOf, connectNewTenant, createSetup, runSetup, usersOf, waitForRun } from '../support/sync-fixtures.js';
 
 describe('sync hardening against the simulator: foreign paging links', () => {
   let stack: TestStack;
@@ -99,5 +100,61 @@ describe('sync hardening against the simulator: safe adoption', () => {
     expect(reasonOf(outsider.id)).toMatch(
       new RegExp(`product user ${partner.id}, but its address domain partner\\.example is not one of the tenant's verified domains`),
     );
+  });
+});
+
+describe('sync hardening against the simulator: the deletion guard waits at most APPROVAL_TIMEOUT', () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await startTestStack({ config: { APPROVAL_TIMEOUT: '8s' } });
+  });
+  afterAll(() => stack?.close());
+
+  async function heldRun(name: string) {
+    const company = await onboardCompany(stack);
+    const { tenantId, connectionId } = await connectNewTenant(stack, company, name);
+    const people = Array.from({ length: 5 }, () => addPerson(stack, tenantId));
+    const group = stack.sim.control.addGroup(tenantId, { displayName: 'Staff', members: people.map((p) => p.id) });
+    const setup = await createSetup(stack, company, connectionId, group.id, { deleteRemoved: true, deletionThreshold: { count: 2, percent: 100 } });
+    expect((await runSetup(stack, company, setup.id)).counts.created).toBe(5);
+    for (const p of people.slice(0, 4)) stack.sim.control.removeMember(tenantId, group.id, p.id);
+    const held = await runSetup(stack, company, setup.id, { until: 'awaiting_approval' });
+    expect(held.status).toBe('awaiting_approval');
+    return { company, tenantId, group, people, setup, held };
+  }
+
+  it('a run nobody decides on ends after APPROVAL_TIMEOUT with its removals skipped, not after days', async () => {
+    const { company, held } = await heldRun('Approval Timeout');
+    const started = Date.now();
+    const done = await waitForRun(stack, company, held.id);
+    expect(Date.now() - started).toBeLessThan(40_000);
+    expect(done.status).toBe('succeeded');
+    expect(done.counts).toMatchObject({ deleted: 0, deactivated: 0, skipped: 4, unchanged: 1 });
+    const skips = await changesOf(stack, company, held.id, 'skip');
+    expect(skips.every((c) => /removals not approved within 8s/.test(String(c.reason)))).toBe(true);
+    expect((await usersOf(stack, company.companyId)).filter((u) => u.active)).toHaveLength(5);
+  });
+
+  it('an approval of a read older than APPROVAL_TIMEOUT reads the group again first and removes only who is still gone', async () => {
+    const { company, tenantId, group, people, held } = await heldRun('Stale Approval');
+    // The read is made old (as if the approval came a day later); two of the four came back to the group meanwhile.
+    await sql`update sync_runs set progress = progress || jsonb_build_object('readAt', ${new Date(Date.now() - 24 * 3600_000).toISOString()}::text)
+      where id = ${held.id}::uuid`.execute(stack.db);
+    stack.sim.control.addMember(tenantId, group.id, people[0]!.id);
+    stack.sim.control.addMember(tenantId, group.id, people[1]!.id);
+    expect((await stack.call('POST', `/api/v1/runs/${held.id}/approve-removals`, { key: company.key })).status).toBe(202);
+    const done = await waitForRun(stack, company, held.id);
+    expect(done.status).toBe('succeeded');
+    expect(done.progress.fullReason).toMatch(/approved after the read was older than APPROVAL_TIMEOUT/);
+    expect(done.counts).toMatchObject({ deleted: 2, unchanged: 3 });
+    const remaining = (await usersOf(stack, company.companyId)).map((u) => u.external_id).sort();
+    expect(remaining).toEqual([people[0]!.id, people[1]!.id, people[4]!.id].sort());
+  });
+
+  it('passes APPROVAL_TIMEOUT to scheduled runs too', async () => {
+    const { setup } = await heldRun('Schedule Args');
+    const schedule = await stack.temporal.schedule.getHandle(`setup-sync-${setup.id}`).describe();
+    const action = schedule.action as { args?: { approvalTimeoutMs?: number }[] };
+    expect(action.args?.[0]?.approvalTimeoutMs).toBe(8000);
   });
 });
