@@ -8,30 +8,42 @@ import { createTestApi, createTestCompany, type TestApi } from '../support/api.j
  * last byte sent. With `chunked`, no Content-Length is sent (Transfer-Encoding: chunked).
  */
 function slowPost(url: string, path: string, total: number, options: { chunked: boolean; contentType: string }) {
-  return new Promise<{ status: number; body: string; answeredBeforeDone: boolean; bytesSent: number }>((resolve, reject) => {
-    const chunk = Buffer.alloc(64 * 1024, 'a');
-    let sent = 0;
-    let answered = false;
-    const req = httpRequest(`${url}${path}`, {
-      method: 'POST',
-      headers: { 'content-type': options.contentType, ...(options.chunked ? {} : { 'content-length': String(total) }) },
-    });
-    req.on('response', (res) => {
-      answered = true;
-      const answeredBeforeDone = sent < total;
-      const parts: Buffer[] = [];
-      res.on('data', (d: Buffer) => parts.push(d));
-      res.on('end', () => resolve({ status: res.statusCode!, body: Buffer.concat(parts).toString('utf8'), answeredBeforeDone, bytesSent: sent }));
-    });
-    req.on('error', (err) => (answered ? undefined : reject(err)));
-    const pump = () => {
-      if (answered || req.destroyed) return;
-      if (sent >= total) return void req.end();
-      sent += chunk.length;
-      req.write(chunk, () => setTimeout(pump, 1));
-    };
-    pump();
-  });
+  return new Promise<{ status: number; body: string; answeredBeforeDone: boolean; bytesSent: number }>(
+    (resolve, reject) => {
+      const chunk = Buffer.alloc(64 * 1024, 'a');
+      let sent = 0;
+      let answered = false;
+      const req = httpRequest(`${url}${path}`, {
+        method: 'POST',
+        headers: {
+          'content-type': options.contentType,
+          ...(options.chunked ? {} : { 'content-length': String(total) }),
+        },
+      });
+      req.on('response', (res) => {
+        answered = true;
+        const answeredBeforeDone = sent < total;
+        const parts: Buffer[] = [];
+        res.on('data', (d: Buffer) => parts.push(d));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode!,
+            body: Buffer.concat(parts).toString('utf8'),
+            answeredBeforeDone,
+            bytesSent: sent,
+          }),
+        );
+      });
+      req.on('error', (err) => (answered ? undefined : reject(err)));
+      const pump = () => {
+        if (answered || req.destroyed) return;
+        if (sent >= total) return void req.end();
+        sent += chunk.length;
+        req.write(chunk, () => setTimeout(pump, 1));
+      };
+      pump();
+    },
+  );
 }
 
 describe('request hardening: body limits, error codes, caching of secrets, assets, docs', () => {
@@ -40,7 +52,13 @@ describe('request hardening: body limits, error codes, caching of secrets, asset
 
   beforeAll(async () => {
     api = await createTestApi();
-    server = await startApiServer({ config: api.config, db: api.db, temporal: api.temporal, logger: (await import('../support/context.js')).testLogger(), port: 0 });
+    server = await startApiServer({
+      config: api.config,
+      db: api.db,
+      temporal: api.temporal,
+      logger: (await import('../support/context.js')).testLogger(),
+      port: 0,
+    });
   });
   afterAll(async () => {
     await server?.close();
@@ -50,7 +68,10 @@ describe('request hardening: body limits, error codes, caching of secrets, asset
   it('refuses a 60 MB unauthenticated POST to /admin/sign-in with 413 before the client has sent it, without buffering', async () => {
     const before = process.memoryUsage().rss;
     for (const chunked of [false, true]) {
-      const result = await slowPost(server.url, '/admin/sign-in', 60 * 1024 * 1024, { chunked, contentType: 'application/x-www-form-urlencoded' });
+      const result = await slowPost(server.url, '/admin/sign-in', 60 * 1024 * 1024, {
+        chunked,
+        contentType: 'application/x-www-form-urlencoded',
+      });
       expect(result.status, `chunked=${chunked}`).toBe(413);
       expect(result.answeredBeforeDone, `chunked=${chunked}`).toBe(true);
       expect(result.bytesSent).toBeLessThan(10 * 1024 * 1024);
@@ -60,7 +81,10 @@ describe('request hardening: body limits, error codes, caching of secrets, asset
 
   it('refuses a JSON body over 1 MB to the API with 413 payload_too_large in the error shape, chunked too', async () => {
     for (const chunked of [false, true]) {
-      const result = await slowPost(server.url, '/api/v1/companies', 3 * 1024 * 1024, { chunked, contentType: 'application/json' });
+      const result = await slowPost(server.url, '/api/v1/companies', 3 * 1024 * 1024, {
+        chunked,
+        contentType: 'application/json',
+      });
       expect(result.status).toBe(413);
       const body = JSON.parse(result.body);
       expect(body.error.code).toBe('payload_too_large');
@@ -115,7 +139,10 @@ describe('request hardening: body limits, error codes, caching of secrets, asset
 
   it('marks a response carrying a new API key Cache-Control: no-store', async () => {
     const { company } = await createTestCompany(api.db);
-    const res = await api.call('POST', `/api/v1/companies/${company.id}/api-keys`, { key: api.operatorKey, body: { name: 'ci' } });
+    const res = await api.call('POST', `/api/v1/companies/${company.id}/api-keys`, {
+      key: api.operatorKey,
+      body: { name: 'ci' },
+    });
     expect(res.status).toBe(201);
     expect(res.headers.get('cache-control')).toBe('no-store');
   });

@@ -1,7 +1,15 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { onboardCompany, startTestStack, type TestStack } from '../support/stack.js';
-import { addPerson, changesOf, connectNewTenant, createSetup, runSetup, usersOf, waitForRun } from '../support/sync-fixtures.js';
+import {
+  addPerson,
+  changesOf,
+  connectNewTenant,
+  createSetup,
+  runSetup,
+  usersOf,
+  waitForRun,
+} from '../support/sync-fixtures.js';
 
 describe('sync hardening against the simulator: foreign paging links', () => {
   let stack: TestStack;
@@ -16,13 +24,18 @@ describe('sync hardening against the simulator: foreign paging links', () => {
     const { tenantId, connectionId } = await connectNewTenant(stack, company, name);
     const people = Array.from({ length: size }, () => addPerson(stack, tenantId));
     const group = stack.sim.control.addGroup(tenantId, { displayName: 'Staff', members: people.map((p) => p.id) });
-    const setup = await createSetup(stack, company, connectionId, group.id, { deleteRemoved: true, deletionThreshold: { count: 500, percent: 100 } });
+    const setup = await createSetup(stack, company, connectionId, group.id, {
+      deleteRemoved: true,
+      deletionThreshold: { count: 500, percent: 100 },
+    });
     return { company, tenantId, connectionId, group, people, setup };
   }
 
   it('a member page whose nextLink leaves GRAPH_BASE_URL/v1.0/ fails the run once, without following it', async () => {
     const { company, tenantId, setup } = await syncedGroup('Foreign NextLink', 5);
-    stack.sim.control.setFaults(tenantId, { foreignNextLink: { count: 100, match: 'microsoft.graph.user', url: 'https://graph.attacker.example/v1.0/' } });
+    stack.sim.control.setFaults(tenantId, {
+      foreignNextLink: { count: 100, match: 'microsoft.graph.user', url: 'https://graph.attacker.example/v1.0/' },
+    });
     stack.sim.control.clearRequests();
     const run = await runSetup(stack, company, setup.id, { fullSync: true });
     stack.sim.control.clearFaults(tenantId);
@@ -38,14 +51,22 @@ describe('sync hardening against the simulator: foreign paging links', () => {
   it('a delta answer whose deltaLink leaves GRAPH_BASE_URL/v1.0/ fails the run and is not stored', async () => {
     const { company, tenantId, setup, people } = await syncedGroup('Foreign DeltaLink', 3);
     expect((await runSetup(stack, company, setup.id)).status).toBe('succeeded');
-    const before = await stack.db.selectFrom('sync_delta_state').selectAll().where('setup_id', '=', setup.id).executeTakeFirstOrThrow();
+    const before = await stack.db
+      .selectFrom('sync_delta_state')
+      .selectAll()
+      .where('setup_id', '=', setup.id)
+      .executeTakeFirstOrThrow();
     stack.sim.control.updateUser(tenantId, people[0]!.id, { jobTitle: 'Changed' });
     stack.sim.control.setFaults(tenantId, { foreignNextLink: { count: 100, match: '/delta' } });
     const run = await runSetup(stack, company, setup.id);
     stack.sim.control.clearFaults(tenantId);
     expect(run).toMatchObject({ status: 'failed', mode: 'delta' });
     expect(run.error).toMatch(/graph\.attacker\.example/);
-    const after = await stack.db.selectFrom('sync_delta_state').selectAll().where('setup_id', '=', setup.id).executeTakeFirstOrThrow();
+    const after = await stack.db
+      .selectFrom('sync_delta_state')
+      .selectAll()
+      .where('setup_id', '=', setup.id)
+      .executeTakeFirstOrThrow();
     expect(JSON.stringify(after)).not.toContain('attacker');
     expect(after.users_link).toBe(before.users_link);
   });
@@ -62,13 +83,31 @@ describe('sync hardening against the simulator: safe adoption', () => {
     const company = await onboardCompany(stack);
     const { tenantId, connectionId } = await connectNewTenant(stack, company, 'Adoption Co');
     const domain = stack.sim.control.tenant(tenantId).defaultDomain;
-    const connection = await (await stack.call('GET', `/api/v1/connections/${connectionId}`, { key: company.key })).json();
+    const connection = await (
+      await stack.call('GET', `/api/v1/connections/${connectionId}`, { key: company.key })
+    ).json();
     expect(connection.verifiedDomains).toContain(domain);
 
     const existing = async (email: string) =>
       stack.db
         .insertInto('users')
-        .values({ company_id: company.companyId, customer_type_id: company.customerTypeId, email, initials: null, first_name: 'Existing', last_name: 'User', display_name: 'Existing User', phone: null, mobile: null, department: null, job_title: null, office_location: null, external_id: null, managing_setup_id: null, deactivated_by_setup_id: null })
+        .values({
+          company_id: company.companyId,
+          customer_type_id: company.customerTypeId,
+          email,
+          initials: null,
+          first_name: 'Existing',
+          last_name: 'User',
+          display_name: 'Existing User',
+          phone: null,
+          mobile: null,
+          department: null,
+          job_title: null,
+          office_location: null,
+          external_id: null,
+          managing_setup_id: null,
+          deactivated_by_setup_id: null,
+        })
         .returningAll()
         .executeTakeFirstOrThrow();
     const ceo = await existing(`ceo@${domain}`);
@@ -76,10 +115,17 @@ describe('sync hardening against the simulator: safe adoption', () => {
     const colleague = await existing(`colleague@${domain}`);
 
     // A guest whose inviter typed the CEO's address; a member whose mail an admin set to another company's domain.
-    const guest = addPerson(stack, tenantId, { mail: `CEO@${domain}`, userPrincipalName: `ceo_${domain}#EXT#@${domain}`, userType: 'Guest' });
+    const guest = addPerson(stack, tenantId, {
+      mail: `CEO@${domain}`,
+      userPrincipalName: `ceo_${domain}#EXT#@${domain}`,
+      userType: 'Guest',
+    });
     const outsider = addPerson(stack, tenantId, { mail: 'boss@partner.example' });
     const member = addPerson(stack, tenantId, { mail: `colleague@${domain}` });
-    const group = stack.sim.control.addGroup(tenantId, { displayName: 'Staff', members: [guest.id, outsider.id, member.id] });
+    const group = stack.sim.control.addGroup(tenantId, {
+      displayName: 'Staff',
+      members: [guest.id, outsider.id, member.id],
+    });
     const setup = await createSetup(stack, company, connectionId, group.id, { matchOn: 'email' });
     stack.sim.control.clearRequests();
     const run = await runSetup(stack, company, setup.id);
@@ -90,15 +136,25 @@ describe('sync hardening against the simulator: safe adoption', () => {
     expect(decodeURIComponent(read.url)).toMatch(/\$select=[^&]*userType/);
 
     const users = await usersOf(stack, company.companyId);
-    expect(users.find((u) => u.id === colleague.id)).toMatchObject({ external_id: member.id, managing_setup_id: setup.id });
+    expect(users.find((u) => u.id === colleague.id)).toMatchObject({
+      external_id: member.id,
+      managing_setup_id: setup.id,
+    });
     for (const untouched of [ceo, partner]) {
-      expect(users.find((u) => u.id === untouched.id)).toMatchObject({ external_id: null, managing_setup_id: null, email: untouched.email, active: true });
+      expect(users.find((u) => u.id === untouched.id)).toMatchObject({
+        external_id: null,
+        managing_setup_id: null,
+        email: untouched.email,
+        active: true,
+      });
     }
     const skips = await changesOf(stack, company, run.id, 'skip');
     const reasonOf = (externalId: string) => String(skips.find((c) => c.externalId === externalId)?.reason);
     expect(reasonOf(guest.id)).toMatch(new RegExp(`product user ${ceo.id}, but the directory user is a guest`));
     expect(reasonOf(outsider.id)).toMatch(
-      new RegExp(`product user ${partner.id}, but its address domain partner\\.example is not one of the tenant's verified domains`),
+      new RegExp(
+        `product user ${partner.id}, but its address domain partner\\.example is not one of the tenant's verified domains`,
+      ),
     );
   });
 });
@@ -115,7 +171,10 @@ describe('sync hardening against the simulator: the deletion guard waits at most
     const { tenantId, connectionId } = await connectNewTenant(stack, company, name);
     const people = Array.from({ length: 5 }, () => addPerson(stack, tenantId));
     const group = stack.sim.control.addGroup(tenantId, { displayName: 'Staff', members: people.map((p) => p.id) });
-    const setup = await createSetup(stack, company, connectionId, group.id, { deleteRemoved: true, deletionThreshold: { count: 2, percent: 100 } });
+    const setup = await createSetup(stack, company, connectionId, group.id, {
+      deleteRemoved: true,
+      deletionThreshold: { count: 2, percent: 100 },
+    });
     expect((await runSetup(stack, company, setup.id)).counts.created).toBe(5);
     for (const p of people.slice(0, 4)) stack.sim.control.removeMember(tenantId, group.id, p.id);
     const held = await runSetup(stack, company, setup.id, { until: 'awaiting_approval' });
@@ -142,7 +201,9 @@ describe('sync hardening against the simulator: the deletion guard waits at most
       where id = ${held.id}::uuid`.execute(stack.db);
     stack.sim.control.addMember(tenantId, group.id, people[0]!.id);
     stack.sim.control.addMember(tenantId, group.id, people[1]!.id);
-    expect((await stack.call('POST', `/api/v1/runs/${held.id}/approve-removals`, { key: company.key })).status).toBe(202);
+    expect((await stack.call('POST', `/api/v1/runs/${held.id}/approve-removals`, { key: company.key })).status).toBe(
+      202,
+    );
     const done = await waitForRun(stack, company, held.id);
     expect(done.status).toBe('succeeded');
     expect(done.progress.fullReason).toMatch(/approved after the read was older than APPROVAL_TIMEOUT/);

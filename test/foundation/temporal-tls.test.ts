@@ -29,7 +29,14 @@ function problems(env: Record<string, string>) {
 
 describe('Temporal TLS, mTLS and API key (TEMPORAL_TLS_CA / _CERT / _KEY, TEMPORAL_API_KEY)', () => {
   let dir: string;
-  let files: { ca: string; serverCert: string; serverKey: string; clientCert: string; clientKey: string; notPem: string };
+  let files: {
+    ca: string;
+    serverCert: string;
+    serverKey: string;
+    clientCert: string;
+    clientKey: string;
+    notPem: string;
+  };
   let proxy: TlsServer;
   let proxyPort: number;
 
@@ -45,8 +52,25 @@ describe('Temporal TLS, mTLS and API key (TEMPORAL_TLS_CA / _CERT / _KEY, TEMPOR
       notPem: path.join(dir, 'not-pem.txt'),
     };
     // A client certificate of its own (self-signed): the proxy trusts exactly it.
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=directory-sync-worker',
-      '-keyout', files.clientKey, '-out', files.clientCert], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '2',
+        '-subj',
+        '/CN=directory-sync-worker',
+        '-keyout',
+        files.clientKey,
+        '-out',
+        files.clientCert,
+      ],
+      { stdio: 'ignore' },
+    );
     writeFileSync(files.notPem, 'hello');
 
     // A TLS front for the dev server (which speaks plain gRPC only), as a load balancer or Temporal Cloud does:
@@ -68,7 +92,9 @@ describe('Temporal TLS, mTLS and API key (TEMPORAL_TLS_CA / _CERT / _KEY, TEMPOR
         upstream.on('error', () => socket.destroy());
       },
     );
-    proxyPort = await new Promise<number>((resolve) => proxy.listen(0, '127.0.0.1', () => resolve((proxy.address() as { port: number }).port)));
+    proxyPort = await new Promise<number>((resolve) =>
+      proxy.listen(0, '127.0.0.1', () => resolve((proxy.address() as { port: number }).port)),
+    );
   });
   afterAll(() => {
     proxy?.close();
@@ -80,13 +106,25 @@ describe('Temporal TLS, mTLS and API key (TEMPORAL_TLS_CA / _CERT / _KEY, TEMPOR
       { variable: 'TEMPORAL_TLS_KEY', reason: expect.stringMatching(/set both or neither/) },
     ]);
     expect(problems({ TEMPORAL_TLS_KEY: files.clientKey }).map((p) => p.variable)).toEqual(['TEMPORAL_TLS_CERT']);
-    const wrong = problems({ TEMPORAL_TLS_CA: path.join(dir, 'missing.pem'), TEMPORAL_TLS_CERT: files.notPem, TEMPORAL_TLS_KEY: files.clientCert, TEMPORAL_API_KEY: apiKey });
+    const wrong = problems({
+      TEMPORAL_TLS_CA: path.join(dir, 'missing.pem'),
+      TEMPORAL_TLS_CERT: files.notPem,
+      TEMPORAL_TLS_KEY: files.clientCert,
+      TEMPORAL_API_KEY: apiKey,
+    });
     const byVariable = Object.fromEntries(wrong.map((p) => [p.variable, p.reason]));
     expect(byVariable.TEMPORAL_TLS_CA).toMatch(/no file at .*missing\.pem/);
     expect(byVariable.TEMPORAL_TLS_CERT).toMatch(/not a PEM file with a certificate/);
     expect(byVariable.TEMPORAL_TLS_KEY).toMatch(/not a PEM file with a private key/);
     expect(JSON.stringify(wrong)).not.toContain(readFileSync(files.clientKey, 'utf8').slice(40, 80));
-    expect(problems({ TEMPORAL_TLS_CA: files.ca, TEMPORAL_TLS_CERT: files.clientCert, TEMPORAL_TLS_KEY: files.clientKey, TEMPORAL_API_KEY: apiKey })).toEqual([]);
+    expect(
+      problems({
+        TEMPORAL_TLS_CA: files.ca,
+        TEMPORAL_TLS_CERT: files.clientCert,
+        TEMPORAL_TLS_KEY: files.clientKey,
+        TEMPORAL_API_KEY: apiKey,
+      }),
+    ).toEqual([]);
   });
 
   it('builds the same options for Connection and NativeConnection: TLS with CA and client pair, and the API key', () => {
@@ -94,9 +132,21 @@ describe('Temporal TLS, mTLS and API key (TEMPORAL_TLS_CA / _CERT / _KEY, TEMPOR
     expect(temporalConnectionOptions('h:1', none.temporal)).toEqual({ address: 'h:1' });
 
     const cloud = loadConfig({ TEMPORAL_ADDRESS: 'ns.acct.tmprl.cloud:7233', TEMPORAL_API_KEY: apiKey }, 'start');
-    expect(temporalConnectionOptions('ns.acct.tmprl.cloud:7233', cloud.temporal)).toEqual({ address: 'ns.acct.tmprl.cloud:7233', tls: {}, apiKey });
+    expect(temporalConnectionOptions('ns.acct.tmprl.cloud:7233', cloud.temporal)).toEqual({
+      address: 'ns.acct.tmprl.cloud:7233',
+      tls: {},
+      apiKey,
+    });
 
-    const mtls = loadConfig({ TEMPORAL_ADDRESS: 'h:1', TEMPORAL_TLS_CA: files.ca, TEMPORAL_TLS_CERT: files.clientCert, TEMPORAL_TLS_KEY: files.clientKey }, 'start');
+    const mtls = loadConfig(
+      {
+        TEMPORAL_ADDRESS: 'h:1',
+        TEMPORAL_TLS_CA: files.ca,
+        TEMPORAL_TLS_CERT: files.clientCert,
+        TEMPORAL_TLS_KEY: files.clientKey,
+      },
+      'start',
+    );
     const options = temporalConnectionOptions('h:1', mtls.temporal);
     expect(Buffer.from(options.tls!.serverRootCACertificate!).toString()).toBe(readFileSync(files.ca, 'utf8'));
     expect(Buffer.from(options.tls!.clientCertPair!.crt).toString()).toBe(readFileSync(files.clientCert, 'utf8'));
@@ -107,18 +157,36 @@ describe('Temporal TLS, mTLS and API key (TEMPORAL_TLS_CA / _CERT / _KEY, TEMPOR
   it('never logs the API key: the connection description and the logger’s redaction', () => {
     const config = loadConfig({ TEMPORAL_ADDRESS: 'h:1', TEMPORAL_API_KEY: apiKey }, 'start');
     const lines: string[] = [];
-    const logger = pino({ level: 'info', redact: { paths: redactedPaths, censor: '[redacted]' } }, new Writable({ write: (chunk, _e, done) => (lines.push(String(chunk)), done()) }));
+    const logger = pino(
+      { level: 'info', redact: { paths: redactedPaths, censor: '[redacted]' } },
+      new Writable({ write: (chunk, _e, done) => (lines.push(String(chunk)), done()) }),
+    );
     const options = temporalConnectionOptions('h:1', config.temporal);
     logger.info(describeTemporalConnection(options), 'connecting to Temporal');
     logger.info({ temporal: config.temporal }, 'config');
     logger.info(options, 'options');
     expect(lines.join('')).toContain('connecting to Temporal');
     expect(lines.join('')).not.toContain(apiKey);
-    expect(describeTemporalConnection(options)).toEqual({ address: 'h:1', tls: true, mtls: false, customCa: false, apiKey: 'set' });
+    expect(describeTemporalConnection(options)).toEqual({
+      address: 'h:1',
+      tls: true,
+      mtls: false,
+      customCa: false,
+      apiKey: 'set',
+    });
   });
 
   it('connects the client Connection and the worker NativeConnection over mTLS; without the client pair it is refused', async () => {
-    const config = loadConfig({ TEMPORAL_ADDRESS: `127.0.0.1:${proxyPort}`, TEMPORAL_TLS_CA: files.ca, TEMPORAL_TLS_CERT: files.clientCert, TEMPORAL_TLS_KEY: files.clientKey, TEMPORAL_API_KEY: apiKey }, 'start');
+    const config = loadConfig(
+      {
+        TEMPORAL_ADDRESS: `127.0.0.1:${proxyPort}`,
+        TEMPORAL_TLS_CA: files.ca,
+        TEMPORAL_TLS_CERT: files.clientCert,
+        TEMPORAL_TLS_KEY: files.clientKey,
+        TEMPORAL_API_KEY: apiKey,
+      },
+      'start',
+    );
     const options = temporalConnectionOptions(config.temporal.address!, config.temporal);
 
     const client = await Connection.connect({ ...options, connectTimeout: '5s' });

@@ -7,7 +7,9 @@ describe('paging links are trusted only inside GRAPH_BASE_URL/v1.0/', () => {
   const prefix = 'https://graph.microsoft.com/v1.0/';
 
   it('accepts Graph’s own links and refuses every other place', () => {
-    expect(isTrustedGraphLink('https://graph.microsoft.com/v1.0/groups/x/transitiveMembers?$skiptoken=abc', prefix)).toBe(true);
+    expect(
+      isTrustedGraphLink('https://graph.microsoft.com/v1.0/groups/x/transitiveMembers?$skiptoken=abc', prefix),
+    ).toBe(true);
     expect(isTrustedGraphLink('https://graph.microsoft.com/v1.0/users/delta?$deltatoken=abc', prefix)).toBe(true);
     for (const link of [
       'https://graph.microsoft.com.attacker.example/v1.0/users',
@@ -25,9 +27,17 @@ describe('paging links are trusted only inside GRAPH_BASE_URL/v1.0/', () => {
   });
 
   it('checks links against the client’s own base URL, and fails closed for a client it does not know', () => {
-    const { client } = createGraphClient({ tenantId: 't', clientId: 'c', clientSecret: 's', authorityHost: 'https://login.example', graphBaseUrl: 'https://sim.example:8443/' });
+    const { client } = createGraphClient({
+      tenantId: 't',
+      clientId: 'c',
+      clientSecret: 's',
+      authorityHost: 'https://login.example',
+      graphBaseUrl: 'https://sim.example:8443/',
+    });
     expect(checkedLink(client, undefined)).toBeNull();
-    expect(checkedLink(client, 'https://sim.example:8443/v1.0/users?$skiptoken=1')).toBe('https://sim.example:8443/v1.0/users?$skiptoken=1');
+    expect(checkedLink(client, 'https://sim.example:8443/v1.0/users?$skiptoken=1')).toBe(
+      'https://sim.example:8443/v1.0/users?$skiptoken=1',
+    );
     const error = (() => {
       try {
         checkedLink(client, 'https://graph.microsoft.com/v1.0/users?$skiptoken=secret');

@@ -1,7 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { adoptionRefusal, domainOf, isGuest } from '../../src/sync/adoption.js';
-import { directoryEmail, indexCandidates, planMembers, reasons, type DirectoryUser, type ProductUser, type SetupPolicy } from '../../src/sync/index.js';
+import {
+  directoryEmail,
+  indexCandidates,
+  planMembers,
+  reasons,
+  type DirectoryUser,
+  type ProductUser,
+  type SetupPolicy,
+} from '../../src/sync/index.js';
 import { directoryUser, productUser, setupPolicy } from './builders.js';
 
 /** An unlinked product user no setup manages, matching alice@example.com / AEX: what an adoption would take over. */
@@ -15,7 +23,9 @@ function planOne(member: DirectoryUser, policy: Partial<SetupPolicy> = {}, users
 describe('adoption needs a verified domain and a member that is not a guest', () => {
   it('adopts a member whose address is in a verified domain (case does not matter)', () => {
     expect(planOne(directoryUser({ id: 'e1' })).action).toBe('adopt');
-    expect(planOne(directoryUser({ id: 'e1', mail: 'Alice@EXAMPLE.com' }), { verifiedDomains: ['Example.COM'] }).action).toBe('adopt');
+    expect(
+      planOne(directoryUser({ id: 'e1', mail: 'Alice@EXAMPLE.com' }), { verifiedDomains: ['Example.COM'] }).action,
+    ).toBe('adopt');
   });
 
   it('skips a guest (userType Guest) with its reason, however well its typed address matches', () => {
@@ -33,7 +43,11 @@ describe('adoption needs a verified domain and a member that is not a guest', ()
   });
 
   it('skips a guest recognised by its #EXT# userPrincipalName even when userType was not read', () => {
-    const guest = directoryUser({ id: 'e1', userType: null, userPrincipalName: 'alice_example.com#EXT#@contoso.onmicrosoft.com' });
+    const guest = directoryUser({
+      id: 'e1',
+      userType: null,
+      userPrincipalName: 'alice_example.com#EXT#@contoso.onmicrosoft.com',
+    });
     expect(planOne(guest).reason).toBe(reasons.notAdoptedGuest('email', 'alice@example.com', 'p1'));
     expect(planOne(guest, { matchOn: 'initials' }).reason).toBe(reasons.notAdoptedGuest('initials', 'AEX', 'p1'));
   });
@@ -51,9 +65,9 @@ describe('adoption needs a verified domain and a member that is not a guest', ()
       reasons.notAdoptedUnverifiedDomain('initials', 'AEX', 'p1', 'mail.example.com'),
     );
     // Initials matching: a member without any address cannot prove its domain.
-    expect(planOne(directoryUser({ id: 'e1', mail: null, userPrincipalName: null }), { matchOn: 'initials' }).reason).toBe(
-      reasons.notAdoptedUnverifiedDomain('initials', 'AEX', 'p1', null),
-    );
+    expect(
+      planOne(directoryUser({ id: 'e1', mail: null, userPrincipalName: null }), { matchOn: 'initials' }).reason,
+    ).toBe(reasons.notAdoptedUnverifiedDomain('initials', 'AEX', 'p1', null));
   });
 
   it('still creates a guest no product user matches (nothing existing is taken over)', () => {
@@ -63,7 +77,9 @@ describe('adoption needs a verified domain and a member that is not a guest', ()
 
   it('keeps the link rule: a member linked by object id is not a match and is not affected', () => {
     const linked = productUser({ id: 'p1', externalId: 'e1' });
-    expect(planOne(directoryUser({ id: 'e1', userType: 'Guest' }), { verifiedDomains: [] }, [linked]).action).toBe('adopt');
+    expect(planOne(directoryUser({ id: 'e1', userType: 'Guest' }), { verifiedDomains: [] }, [linked]).action).toBe(
+      'adopt',
+    );
   });
 
   it('isGuest and domainOf', () => {
@@ -84,7 +100,13 @@ const memberArb: fc.Arbitrary<DirectoryUser> = fc
   .record({
     id: value('e1', 'e2', 'e3', 'e4'),
     mail: value<string | null>('a@x.com', 'A@X.COM', 'b@y.com', 'c@sub.x.com', 'nomail', null),
-    userPrincipalName: value<string | null>('a@x.com', 'b@y.com', 'a_x.com#EXT#@t.onmicrosoft.com', 'z@t.onmicrosoft.com', null),
+    userPrincipalName: value<string | null>(
+      'a@x.com',
+      'b@y.com',
+      'a_x.com#EXT#@t.onmicrosoft.com',
+      'z@t.onmicrosoft.com',
+      null,
+    ),
     userType: value<string | null>('Member', 'Member', 'Guest', null),
     onPremisesSamAccountName: value<string | null>('AB', 'CD', null),
     accountEnabled: value<boolean | null>(true, true, false),
@@ -99,7 +121,9 @@ const usersArb: fc.Arbitrary<ProductUser[]> = fc
     }),
     { maxLength: 5 },
   )
-  .map((rows) => rows.map((row, i) => productUser({ id: `p${i}`, ...row, externalId: i === 0 ? row.externalId : null })));
+  .map((rows) =>
+    rows.map((row, i) => productUser({ id: `p${i}`, ...row, externalId: i === 0 ? row.externalId : null })),
+  );
 const policyArb = fc.record({
   matchOn: value<'email' | 'initials'>('email', 'initials'),
   verifiedDomains: value<string[]>(['x.com'], ['Y.com', 'x.com'], [], ['t.onmicrosoft.com'], ['sub.x.com']),
@@ -145,7 +169,8 @@ describe('adoption properties (fast-check)', () => {
         const policy = setupPolicy(overrides);
         const refusal = adoptionRefusal(member, policy, { key: 'k', userId: 'p0' });
         const domain = domainOf(directoryEmail(member) ?? '');
-        const allowed = !isGuest(member) && domain !== null && policy.verifiedDomains.some((d) => d.toLowerCase() === domain);
+        const allowed =
+          !isGuest(member) && domain !== null && policy.verifiedDomains.some((d) => d.toLowerCase() === domain);
         expect(refusal === null).toBe(allowed);
       }),
       { numRuns: 1000 },

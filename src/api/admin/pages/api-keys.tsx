@@ -13,7 +13,17 @@ export interface ApiKeyRow {
 }
 
 /** The company's active API keys (never the keys: name, prefix, dates), each with Revoke. */
-export function ApiKeysPage({ page, keys, currentKeyId, notice }: { page: PageContext; keys: ApiKeyRow[]; currentKeyId: string | null; notice?: string }) {
+export function ApiKeysPage({
+  page,
+  keys,
+  currentKeyId,
+  notice,
+}: {
+  page: PageContext;
+  keys: ApiKeyRow[];
+  currentKeyId: string | null;
+  notice?: string;
+}) {
   const { t } = page;
   return (
     <Layout page={page} title={t.apiKeys.title} tab="system">
@@ -34,7 +44,12 @@ export function ApiKeysPage({ page, keys, currentKeyId, notice }: { page: PageCo
             <td>{formatDateTime(t, key.created_at)}</td>
             <td class="last-used">{key.last_used_at ? formatDateTime(t, key.last_used_at) : t.apiKeys.never}</td>
             <td class="actions">
-              <PostButton page={page} action={`/admin/system/api-keys/${key.id}/revoke`} label={t.apiKeys.revoke} kind="danger" />
+              <PostButton
+                page={page}
+                action={`/admin/system/api-keys/${key.id}/revoke`}
+                label={t.apiKeys.revoke}
+                kind="danger"
+              />
             </td>
           </tr>
         ))}

@@ -16,7 +16,10 @@ export function registerApiKeys(admin: Hono<AdminEnv>): void {
     const t = c.get('t');
     const keys = await listCompanyApiKeys(c.get('deps').db, c.get('company').id);
     const notice = c.req.query('notice') === 'api_key_revoked' ? t.apiKeys.revoked : undefined;
-    return render(c, <ApiKeysPage page={pageContext(c)} keys={keys} currentKeyId={c.get('session').keyId} notice={notice} />);
+    return render(
+      c,
+      <ApiKeysPage page={pageContext(c)} keys={keys} currentKeyId={c.get('session').keyId} notice={notice} />,
+    );
   });
 
   admin.post('/system/api-keys/:id/revoke', async (c) => {

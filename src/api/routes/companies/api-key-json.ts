@@ -12,7 +12,14 @@ export const ApiKeySchema = z
   })
   .openapi('ApiKey');
 
-export function apiKeyJson(row: { id: string; name: string; prefix: string; created_at: Date; last_used_at: Date | null; revoked_at: Date | null }) {
+export function apiKeyJson(row: {
+  id: string;
+  name: string;
+  prefix: string;
+  created_at: Date;
+  last_used_at: Date | null;
+  revoked_at: Date | null;
+}) {
   return {
     id: row.id,
     name: row.name,

@@ -22,7 +22,10 @@ const route = createRoute({
   security: [{ bearer: [] }],
   middleware: [authenticate] as const,
   request: { params: IdParams, query: Query },
-  responses: { 200: { description: 'the keys, newest first', ...jsonContent(z.object({ items: z.array(ApiKeySchema) })) }, ...errorResponses(400, 401, 403, 404) },
+  responses: {
+    200: { description: 'the keys, newest first', ...jsonContent(z.object({ items: z.array(ApiKeySchema) })) },
+    ...errorResponses(400, 401, 403, 404),
+  },
 });
 
 export function registerListApiKeys(app: App): void {
