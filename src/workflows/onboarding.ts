@@ -40,16 +40,16 @@ export async function onboardingWorkflow(input: OnboardingInput): Promise<Connec
       reason: 'no admin consent arrived in time; start a new consent attempt',
     });
   } else if (!decision.granted) {
-    outcome = await recordConsentOutcome({
-      connectionId: input.connectionId,
-      status: 'consent_denied',
-      reason: `consent was not granted: ${decision.description || decision.error}`,
-    });
+    outcome = await recordConsentOutcome(
+      decision.status === 'failed'
+        ? { connectionId: input.connectionId, status: 'failed', reason: `the sign-in was refused: ${decision.description}` }
+        : { connectionId: input.connectionId, status: 'consent_denied', reason: `consent was not granted: ${decision.description || decision.error}` },
+    );
   } else {
     phase = 'verifying';
     publish('verifying');
     await markVerifying(input.connectionId);
-    outcome = await verifyConnection({ connectionId: input.connectionId, consentedTenant: decision.tenant });
+    outcome = await verifyConnection({ connectionId: input.connectionId, consentedTenant: decision.tenant, admin: decision.admin });
   }
   phase = 'done';
   publish(outcome.status);

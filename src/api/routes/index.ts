@@ -4,6 +4,7 @@ import { registerCreateApiKey } from './companies/create-api-key.js';
 import { registerCreateCompany } from './companies/create-company.js';
 import { registerUpdateCompany } from './companies/update-company.js';
 import { registerConsentCallback } from './consent-callback.js';
+import { registerConsentStart } from './consent-start.js';
 import { registerCheckConnection } from './connections/check-connection.js';
 import { registerCreateConnection } from './connections/create-connection.js';
 import { registerDeleteConnection } from './connections/delete-connection.js';
@@ -27,6 +28,9 @@ import { registerStartRun } from './setups/start-run.js';
 import { registerUpdateSetup } from './setups/update-setup.js';
 import { registerListUsers } from './users/list-users.js';
 import { registerMeRoute } from './me.js';
+import { registerDeleteTenantShare } from './tenant-shares/delete-tenant-share.js';
+import { registerGetTenantShare } from './tenant-shares/get-tenant-share.js';
+import { registerPutTenantShare } from './tenant-shares/put-tenant-share.js';
 
 /** Every route module, in the order they appear in the OpenAPI document. */
 export function registerRoutes(app: App): void {
@@ -35,6 +39,9 @@ export function registerRoutes(app: App): void {
   registerCreateCompany(app);
   registerUpdateCompany(app);
   registerCreateApiKey(app);
+  registerGetTenantShare(app);
+  registerPutTenantShare(app);
+  registerDeleteTenantShare(app);
   registerListCustomerTypes(app);
   registerCreateCustomerType(app);
   registerCreateConnection(app);
@@ -44,6 +51,7 @@ export function registerRoutes(app: App): void {
   registerRestartConsent(app);
   registerCheckConnection(app);
   registerSearchGroups(app);
+  registerConsentStart(app);
   registerConsentCallback(app);
   registerCreateSetup(app);
   registerListSetups(app);

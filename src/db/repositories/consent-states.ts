@@ -1,10 +1,30 @@
 import { sql } from 'kysely';
 import type { Db } from '../database.js';
 
-export async function insertConsentState(db: Db, input: { stateHash: string; connectionId: string; expiresAt: Date }) {
+export async function insertConsentState(
+  db: Db,
+  input: {
+    stateHash: string;
+    connectionId: string;
+    companyId: string;
+    expiresAt: Date;
+    purpose?: 'consent' | 'sign_in';
+    nonceHash?: string;
+    codeVerifier?: string;
+  },
+) {
   await db
     .insertInto('consent_states')
-    .values({ state_hash: input.stateHash, connection_id: input.connectionId, expires_at: input.expiresAt, used_at: null })
+    .values({
+      state_hash: input.stateHash,
+      connection_id: input.connectionId,
+      company_id: input.companyId,
+      expires_at: input.expiresAt,
+      used_at: null,
+      purpose: input.purpose ?? 'consent',
+      nonce_hash: input.nonceHash ?? null,
+      code_verifier: input.codeVerifier ?? null,
+    })
     .execute();
 }
 
