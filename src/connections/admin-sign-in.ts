@@ -118,7 +118,10 @@ export async function redeemSignInCode(
   } catch (err) {
     if (err instanceof SignInRefused) throw err;
     const e = err as { errorCode?: string; errorMessage?: string; message?: string };
-    const detail = (e.errorMessage || e.message || String(err)).split(/\r?\n/)[0];
+    const text = (e.errorMessage || e.message || String(err)).split(/\r?\n/)[0] ?? '';
+    // MSAL wraps Entra's answer ("Error(s): 9002313 - Timestamp: … - Description: AADSTS9002313: … - Trace ID: …")
+    const aadsts = /AADSTS\d+:.*?(?=\s+-\s+(?:Trace ID|Correlation ID|Timestamp)|$)/.exec(text)?.[0];
+    const detail = (aadsts ?? text).replace(/\.+$/, '');
     throw new SignInRefused(`Microsoft refused the sign-in code: ${detail}. Start the connection again.`, 'microsoft_error');
   }
 }

@@ -247,6 +247,8 @@ export function redeemAuthorizationCode(
     ext_expires_in: lifetime,
     access_token: accessToken,
     id_token: idToken,
+    // "refresh_token … Only provided if offline_access scope was requested" (v2-oauth2-auth-code-flow.md)
+    ...(grant.scopes.includes('offline_access') ? { refresh_token: `1.A${randomBytes(64).toString('base64url')}` } : {}),
     client_info: Buffer.from(JSON.stringify({ uid: user.id, utid: tenant.id })).toString('base64url'),
   };
 }
