@@ -6,7 +6,15 @@ import type { Lang } from '../admin/i18n/language.js';
  * Our own page before Microsoft's (public: the tenant admin may not be the person with the company's API key):
  * which tenant is about to be connected to which company, in English or Danish.
  */
-export function consentConfirmPage(input: { t: Messages; lang: Lang; tenant: string; company: string; microsoftUrl: string; cancelUrl: string }) {
+export function consentConfirmPage(input: {
+  t: Messages;
+  lang: Lang;
+  tenant: string;
+  company: string;
+  microsoftUrl: string;
+  cancelUrl: string;
+  state: string;
+}) {
   const { t } = input;
   const other = input.lang === 'da' ? { lang: 'en', label: 'English' } : { lang: 'da', label: 'Dansk' };
   return html`<!doctype html>
@@ -17,7 +25,7 @@ export function consentConfirmPage(input: { t: Messages; lang: Lang; tenant: str
     .primary{background:#1f4f8a;color:#fff}.lang{float:right}</style>
   </head>
   <body>
-    <p class="lang"><a id="switch-language" href="?lang=${other.lang}">${other.label}</a></p>
+    <p class="lang"><a id="switch-language" href="?state=${input.state}&lang=${other.lang}">${other.label}</a></p>
     <h1 id="confirm-question">${t.consentFlow.question(input.tenant, input.company)}</h1>
     <p id="confirm-explain">${t.consentFlow.explain}</p>
     <p>
