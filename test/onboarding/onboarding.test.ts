@@ -169,6 +169,23 @@ describe('onboarding: connect an Entra tenant by tenant ID, admin consent and th
     expect(connection.adminUpn).toBeNull();
   });
 
+  it('PKCE is enforced: with another verifier than the attempt’s, Microsoft refuses the code and nothing is connected', async () => {
+    const tenant = newTenant('Fabrikam Pkce');
+    const { body } = await connect(tenant.id);
+    const { callbackPath } = await followConsent(stack, body.consentUrl);
+    const signIn = (await stack.call('GET', callbackPath)).headers.get('location')!;
+    const signedIn = await signInAs(signIn, tenant.admin.id);
+    // what an attacker injecting a code of their own would amount to: the code and the kept verifier do not match
+    await stack.db.updateTable('consent_states').set({ code_verifier: 'x'.repeat(64) }).where('connection_id', '=', body.id).where('purpose', '=', 'sign_in').execute();
+    await stack.call('GET', signedIn.callbackPath);
+    const connection = await connectionOf(body.id);
+    expect(connection.status).toBe('failed');
+    expect(connection.statusReason).toMatch(/AADSTS501481: The Code_Verifier does not match/);
+    // the verifier does not outlive its one use
+    const kept = await stack.db.selectFrom('consent_states').select(['code_verifier', 'nonce_hash', 'used_at']).where('connection_id', '=', body.id).where('purpose', '=', 'sign_in').execute();
+    expect(kept).toEqual([{ code_verifier: null, nonce_hash: expect.stringMatching(/^[0-9a-f]{64}$/), used_at: expect.any(Date) }]);
+  });
+
   it('timeout → consent_expired, and the old state is refused afterwards', async () => {
     const quick = stack.appWith({ CONSENT_TIMEOUT: '2s' });
     const tenant = newTenant('Fabrikam Slow');
@@ -390,6 +407,30 @@ describe('tenant ownership: one company cannot connect another company’s tenan
     expect((await stack.call('GET', `/api/v1/connections/${created.id}/groups?search=All`, { key: companyB.key })).status).toBe(409);
     expect((await stack.call('POST', `/api/v1/connections/${created.id}/check`, { key: companyB.key })).status).toBe(409);
     expect((await connectionOf(connectionA, companyA.key)).status).toBe('connected');
+  });
+
+  it('two companies whose sign-ins complete at the same moment: exactly one gets the tenant', async () => {
+    const [c, d] = [await onboardCompany(stack, { name: 'Gamma' }), await onboardCompany(stack, { name: 'Delta' })];
+    const contested = stack.sim.control.addTenant({ displayName: 'Contested' });
+    const contestedAdmin = addTenantAdmin(stack, contested.id);
+    const signIns: { key: string; id: string; path: string }[] = [];
+    for (const company of [c, d]) {
+      const created = await (await stack.call('POST', '/api/v1/connections', { key: company.key, body: { provider: 'azure', tenantId: contested.domains[0] } })).json();
+      const { callbackPath } = await followConsent(stack, created.consentUrl);
+      const signedIn = await signInAs((await stack.call('GET', callbackPath)).headers.get('location')!, contestedAdmin.id);
+      signIns.push({ key: company.key, id: created.id, path: signedIn.callbackPath });
+    }
+    await Promise.all(signIns.map((s) => stack.call('GET', s.path)));
+    const outcomes = await Promise.all(
+      signIns.map((s) =>
+        waitFor(async () => {
+          const conn = await connectionOf(s.id, s.key);
+          return conn.status === 'connected' || conn.status === 'failed' ? conn : undefined;
+        }),
+      ),
+    );
+    expect(outcomes.map((o) => o.status).sort()).toEqual(['connected', 'failed']);
+    expect(outcomes.find((o) => o.status === 'failed')!.statusReason).toMatch(/already connected to another company in this product/);
   });
 
   it('the database refuses a second company’s connected row for the same tenant (not only the service)', async () => {

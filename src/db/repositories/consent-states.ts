@@ -39,7 +39,8 @@ export async function findConsentState(db: Db, stateHash: string) {
 export async function consumeConsentState(db: Db, stateHash: string): Promise<boolean> {
   const row = await db
     .updateTable('consent_states')
-    .set({ used_at: sql`now()` })
+    // the PKCE verifier is needed exactly once, read before this: it does not outlive its use
+    .set({ used_at: sql`now()`, code_verifier: null })
     .where('state_hash', '=', stateHash)
     .where('used_at', 'is', null)
     .where('expires_at', '>', sql<Date>`now()`)
