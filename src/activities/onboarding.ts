@@ -17,20 +17,32 @@ export interface ConnectionOutcome {
 }
 
 export function createOnboardingActivities({ db, config, logger }: ActivityDeps) {
-  async function verify(connectionId: string, consentedTenant?: string): Promise<{ connection: NonNullable<Awaited<ReturnType<typeof findConnection>>>; result: VerificationResult }> {
+  async function verify(
+    connectionId: string,
+    consentedTenant?: string,
+  ): Promise<{ connection: NonNullable<Awaited<ReturnType<typeof findConnection>>>; result: VerificationResult }> {
     const connection = await findConnection(db, connectionId);
-    if (!connection) throw ApplicationFailure.nonRetryable(`connection ${connectionId} no longer exists`, 'ConnectionGone');
+    if (!connection)
+      throw ApplicationFailure.nonRetryable(`connection ${connectionId} no longer exists`, 'ConnectionGone');
     try {
       const { client, credential } = directoryClientFor(config, connection.tenant_id, logger);
-      return { connection, result: await verifyTenant({ client, credential, requestedTenant: connection.tenant_id, consentedTenant }) };
+      return {
+        connection,
+        result: await verifyTenant({ client, credential, requestedTenant: connection.tenant_id, consentedTenant }),
+      };
     } catch (err) {
-      if (err instanceof AppIdentityMissingError) return { connection, result: { ok: false, kind: 'not_configured', reason: err.message } };
+      if (err instanceof AppIdentityMissingError)
+        return { connection, result: { ok: false, kind: 'not_configured', reason: err.message } };
       throw err;
     }
   }
 
   /** Marks it connected unless the tenant is another company's (the database refuses that too, race-safe). */
-  async function connect(connectionId: string, tenant: VerifiedTenant, admin?: ConsentingAdmin): Promise<ConnectionOutcome> {
+  async function connect(
+    connectionId: string,
+    tenant: VerifiedTenant,
+    admin?: ConsentingAdmin,
+  ): Promise<ConnectionOutcome> {
     try {
       const row = await markConnectionConnected(db, connectionId, tenant, admin);
       if (!row) return { status: 'failed', reason: neverConnected };
@@ -52,9 +64,15 @@ export function createOnboardingActivities({ db, config, logger }: ActivityDeps)
 
   return {
     /** Moves a connection waiting for consent to a final consent state (denied or expired). */
-    async recordConsentOutcome(input: { connectionId: string; status: 'consent_denied' | 'consent_expired' | 'failed'; reason: string }): Promise<ConnectionOutcome> {
+    async recordConsentOutcome(input: {
+      connectionId: string;
+      status: 'consent_denied' | 'consent_expired' | 'failed';
+      reason: string;
+    }): Promise<ConnectionOutcome> {
       await expireConsentStates(db, input.connectionId);
-      const row = await setConnectionStatus(db, input.connectionId, input.status, input.reason, { onlyFrom: ['pending_consent'] });
+      const row = await setConnectionStatus(db, input.connectionId, input.status, input.reason, {
+        onlyFrom: ['pending_consent'],
+      });
       logger.info({ connectionId: input.connectionId, status: input.status }, 'connection consent outcome');
       return { status: row?.status ?? input.status, reason: input.reason };
     },
@@ -67,9 +85,14 @@ export function createOnboardingActivities({ db, config, logger }: ActivityDeps)
      * After consent and the admin's sign-in: proves the tenant (the one the admin signed in to) and the grants,
      * then marks the connection connected or failed. Without a proven admin nothing is connected.
      */
-    async verifyConnection(input: { connectionId: string; consentedTenant?: string; admin?: ConsentingAdmin }): Promise<ConnectionOutcome> {
+    async verifyConnection(input: {
+      connectionId: string;
+      consentedTenant?: string;
+      admin?: ConsentingAdmin;
+    }): Promise<ConnectionOutcome> {
       if (!input.admin) {
-        const reason = 'no tenant admin signed in for this consent; start a new consent attempt and sign in as an admin of the tenant';
+        const reason =
+          'no tenant admin signed in for this consent; start a new consent attempt and sign in as an admin of the tenant';
         await setConnectionStatus(db, input.connectionId, 'failed', reason);
         return { status: 'failed', reason };
       }
@@ -97,7 +120,10 @@ export function createOnboardingActivities({ db, config, logger }: ActivityDeps)
       // Revoked consent shows either at the token endpoint (app removed from the tenant) or as 403 on reads that
       // worked before (the app is still there, its permissions are not): both mean the consent is gone.
       if (result.kind === 'consent_missing_or_revoked' || result.kind === 'forbidden') {
-        const reason = result.kind === 'forbidden' ? `admin consent was revoked or the app's permissions were removed: ${result.reason}` : result.reason;
+        const reason =
+          result.kind === 'forbidden'
+            ? `admin consent was revoked or the app's permissions were removed: ${result.reason}`
+            : result.reason;
         await recordAccessLost({ db, logger }, connection.id, reason);
         return { status: 'consent_revoked', reason };
       }
@@ -108,7 +134,11 @@ export function createOnboardingActivities({ db, config, logger }: ActivityDeps)
 }
 
 /** Lost access: the connection says why, and its setups pause until someone fixes the consent. */
-export async function recordAccessLost(deps: Pick<ActivityDeps, 'db' | 'logger'>, connectionId: string, reason: string): Promise<void> {
+export async function recordAccessLost(
+  deps: Pick<ActivityDeps, 'db' | 'logger'>,
+  connectionId: string,
+  reason: string,
+): Promise<void> {
   // one transaction: nobody sees a revoked connection whose setups still look active
   const paused = await deps.db.transaction().execute(async (tx) => {
     await setConnectionStatus(tx, connectionId, 'consent_revoked', reason);

@@ -62,7 +62,11 @@ export interface ProvenAdmin {
 
 function msalConfiguration(config: Config, tenantRef: string): Configuration {
   const identity = config.azure.identity;
-  if (!identity) throw new SignInRefused('the Azure app identity is not configured on this service (AZURE_CLIENT_ID)', 'not_configured');
+  if (!identity)
+    throw new SignInRefused(
+      'the Azure app identity is not configured on this service (AZURE_CLIENT_ID)',
+      'not_configured',
+    );
   const authorityHost = config.azure.authorityHost.replace(/\/+$/, '');
   const auth: Configuration['auth'] = {
     clientId: identity.clientId,
@@ -76,7 +80,11 @@ function msalConfiguration(config: Config, tenantRef: string): Configuration {
     const pem = readFileSync(identity.certificatePath, 'utf8');
     const certPem = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.exec(pem)?.[0];
     const keyPem = /-----BEGIN (?:RSA )?PRIVATE KEY-----[\s\S]+?-----END (?:RSA )?PRIVATE KEY-----/.exec(pem)?.[0];
-    if (!certPem || !keyPem) throw new SignInRefused('AZURE_CLIENT_CERTIFICATE_PATH must hold the certificate and its private key (PEM)', 'not_configured');
+    if (!certPem || !keyPem)
+      throw new SignInRefused(
+        'AZURE_CLIENT_CERTIFICATE_PATH must hold the certificate and its private key (PEM)',
+        'not_configured',
+      );
     const thumbprintSha256 = createHash('sha256').update(new X509Certificate(certPem).raw).digest('hex');
     auth.clientCertificate = { thumbprintSha256, privateKey: keyPem, x5c: certPem };
   }
@@ -110,7 +118,12 @@ export async function redeemSignInCode(
   const client = new ConfidentialClientApplication(msalConfiguration(config, input.tenantRef));
   try {
     const result = await client.acquireTokenByCode(
-      { code: input.code, scopes: signInScopes, redirectUri: signInRedirectUri(config.publicBaseUrl), codeVerifier: input.codeVerifier },
+      {
+        code: input.code,
+        scopes: signInScopes,
+        redirectUri: signInRedirectUri(config.publicBaseUrl),
+        codeVerifier: input.codeVerifier,
+      },
       { code: input.code, nonce: input.nonce },
     );
     if (!result.idToken) throw new SignInRefused('Microsoft returned no ID token for the sign-in', 'invalid_token');
@@ -122,7 +135,10 @@ export async function redeemSignInCode(
     // MSAL wraps Entra's answer ("Error(s): 9002313 - Timestamp: … - Description: AADSTS9002313: … - Trace ID: …")
     const aadsts = /AADSTS\d+:.*?(?=\s+-\s+(?:Trace ID|Correlation ID|Timestamp)|$)/.exec(text)?.[0];
     const detail = (aadsts ?? text).replace(/\.+$/, '');
-    throw new SignInRefused(`Microsoft refused the sign-in code: ${detail}. Start the connection again.`, 'microsoft_error');
+    throw new SignInRefused(
+      `Microsoft refused the sign-in code: ${detail}. Start the connection again.`,
+      'microsoft_error',
+    );
   }
 }
 
@@ -134,7 +150,11 @@ interface Discovery {
 async function discover(config: Config, tenantRef: string): Promise<Discovery> {
   const url = `${config.azure.authorityHost.replace(/\/+$/, '')}/${encodeURIComponent(tenantRef)}/v2.0/.well-known/openid-configuration`;
   const response = await fetch(url);
-  if (!response.ok) throw new SignInRefused(`the tenant's OpenID configuration could not be read (HTTP ${response.status})`, 'invalid_token');
+  if (!response.ok)
+    throw new SignInRefused(
+      `the tenant's OpenID configuration could not be read (HTTP ${response.status})`,
+      'invalid_token',
+    );
   const body = (await response.json()) as Partial<Discovery>;
   if (typeof body.issuer !== 'string' || typeof body.jwks_uri !== 'string') {
     throw new SignInRefused("the tenant's OpenID configuration names no issuer or jwks_uri", 'invalid_token');
@@ -155,7 +175,11 @@ export async function validateIdToken(
   input: { idToken: string; tenantRef: string; nonceHash: string },
 ): Promise<JWTPayload & { tid: string; oid: string }> {
   const clientId = config.azure.identity?.clientId;
-  if (!clientId) throw new SignInRefused('the Azure app identity is not configured on this service (AZURE_CLIENT_ID)', 'not_configured');
+  if (!clientId)
+    throw new SignInRefused(
+      'the Azure app identity is not configured on this service (AZURE_CLIENT_ID)',
+      'not_configured',
+    );
   const discovery = await discover(config, input.tenantRef);
   let payload: JWTPayload;
   try {
@@ -168,7 +192,9 @@ export async function validateIdToken(
     throw new SignInRefused(`the ID token of the sign-in is not valid (${(err as Error).message})`, 'invalid_token');
   }
   const tid = typeof payload.tid === 'string' ? payload.tid.toLowerCase() : '';
-  const expectedTenant = isGuid(input.tenantRef) ? input.tenantRef.toLowerCase() : /\/([0-9a-f-]{36})\//i.exec(discovery.issuer)?.[1]?.toLowerCase();
+  const expectedTenant = isGuid(input.tenantRef)
+    ? input.tenantRef.toLowerCase()
+    : /\/([0-9a-f-]{36})\//i.exec(discovery.issuer)?.[1]?.toLowerCase();
   if (!tid || tid !== expectedTenant) {
     throw new SignInRefused(
       `you signed in to tenant ${tid || '(none)'}, but this connection is for tenant ${input.tenantRef}: sign in with an admin account of that tenant`,
@@ -176,10 +202,16 @@ export async function validateIdToken(
     );
   }
   if (payload.iss !== discovery.issuer) {
-    throw new SignInRefused(`the ID token was issued by ${String(payload.iss)}, not by tenant ${input.tenantRef} (${discovery.issuer})`, 'wrong_tenant');
+    throw new SignInRefused(
+      `the ID token was issued by ${String(payload.iss)}, not by tenant ${input.tenantRef} (${discovery.issuer})`,
+      'wrong_tenant',
+    );
   }
   if (typeof payload.nonce !== 'string' || hashSecret(payload.nonce) !== input.nonceHash) {
-    throw new SignInRefused('the ID token does not belong to this sign-in (nonce mismatch); start the connection again', 'invalid_token');
+    throw new SignInRefused(
+      'the ID token does not belong to this sign-in (nonce mismatch); start the connection again',
+      'invalid_token',
+    );
   }
   if (typeof payload.oid !== 'string') throw new SignInRefused('the ID token names no user (oid)', 'invalid_token');
   return payload as JWTPayload & { tid: string; oid: string };
@@ -230,5 +262,11 @@ export async function proveTenantAdmin(
       'not_admin',
     );
   }
-  return { upn, objectId: claims.oid.toLowerCase(), tenantGuid: claims.tid.toLowerCase(), name: typeof claims.name === 'string' ? claims.name : null, role };
+  return {
+    upn,
+    objectId: claims.oid.toLowerCase(),
+    tenantGuid: claims.tid.toLowerCase(),
+    name: typeof claims.name === 'string' ? claims.name : null,
+    role,
+  };
 }

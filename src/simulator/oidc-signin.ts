@@ -82,7 +82,9 @@ interface AuthorizeRequest {
 function signInChoices(runtime: SimulatorRuntime, tenant: Tenant): { user: SimUser; roles: string[] }[] {
   const users = [...tenant.users.values()].filter((u) => !u.deletedDateTime && u.accountEnabled);
   const withRoles = users.map((user) => ({ user, roles: runtime.world.roles.of(tenant.id, user.id) }));
-  withRoles.sort((a, b) => b.roles.length - a.roles.length || a.user.userPrincipalName.localeCompare(b.user.userPrincipalName));
+  withRoles.sort(
+    (a, b) => b.roles.length - a.roles.length || a.user.userPrincipalName.localeCompare(b.user.userPrincipalName),
+  );
   return withRoles.slice(0, 50);
 }
 
@@ -117,7 +119,9 @@ button{font-size:1rem;padding:.4rem 1rem}.roles{margin-left:.5rem;color:#555}</s
 export function registerAuthorize(app: Hono<GraphEnv>, runtime: SimulatorRuntime): void {
   const read = (c: Context<GraphEnv>, fields: Record<string, string>): AuthorizeRequest | Response => {
     const tenantRef = c.req.param('tenant') as string;
-    const chosen = multiTenantAliases.has(tenantRef.toLowerCase()) ? (fields.tenant ?? runtime.demo.tenantId) : tenantRef;
+    const chosen = multiTenantAliases.has(tenantRef.toLowerCase())
+      ? (fields.tenant ?? runtime.demo.tenantId)
+      : tenantRef;
     const tenant = runtime.world.directory.resolve(chosen);
     if (!tenant) return errorPage(c, aadsts.tenantNotFound(chosen));
     if (!fields.client_id) return errorPage(c, aadsts.missingParameter('client_id'));
@@ -126,9 +130,14 @@ export function registerAuthorize(app: Hono<GraphEnv>, runtime: SimulatorRuntime
     if (!fields.redirect_uri || !redirectUriAllowed(registered, fields.redirect_uri)) {
       return errorPage(c, aadsts.redirectMismatch(fields.redirect_uri ?? '', registered.clientId));
     }
-    if (fields.response_type !== 'code') return errorPage(c, aadsts.unsupportedResponseType(fields.response_type ?? ''));
+    if (fields.response_type !== 'code')
+      return errorPage(c, aadsts.unsupportedResponseType(fields.response_type ?? ''));
     if (!(fields.scope ?? '').split(/\s+/).includes('openid')) return errorPage(c, aadsts.missingParameter('scope'));
-    if (fields.code_challenge_method && fields.code_challenge_method !== 'S256' && fields.code_challenge_method !== 'plain') {
+    if (
+      fields.code_challenge_method &&
+      fields.code_challenge_method !== 'S256' &&
+      fields.code_challenge_method !== 'plain'
+    ) {
       return errorPage(c, aadsts.invalidCodeChallengeMethod());
     }
     return { tenant, app: registered, fields };
@@ -142,7 +151,9 @@ export function registerAuthorize(app: Hono<GraphEnv>, runtime: SimulatorRuntime
       clientId: request.app.clientId,
       redirectUri: request.fields.redirect_uri as string,
       codeChallenge: request.fields.code_challenge,
-      codeChallengeMethod: request.fields.code_challenge ? (request.fields.code_challenge_method ?? 'plain') : undefined,
+      codeChallengeMethod: request.fields.code_challenge
+        ? (request.fields.code_challenge_method ?? 'plain')
+        : undefined,
       nonce: request.fields.nonce,
       userId: user.id,
       scopes: (request.fields.scope ?? '').split(/\s+/).filter(Boolean),
@@ -248,7 +259,9 @@ export function redeemAuthorizationCode(
     access_token: accessToken,
     id_token: idToken,
     // "refresh_token … Only provided if offline_access scope was requested" (v2-oauth2-auth-code-flow.md)
-    ...(grant.scopes.includes('offline_access') ? { refresh_token: `1.A${randomBytes(64).toString('base64url')}` } : {}),
+    ...(grant.scopes.includes('offline_access')
+      ? { refresh_token: `1.A${randomBytes(64).toString('base64url')}` }
+      : {}),
     client_info: Buffer.from(JSON.stringify({ uid: user.id, utid: tenant.id })).toString('base64url'),
   };
 }
@@ -262,23 +275,41 @@ export function registerDelegatedMe(app: Hono<GraphEnv>, runtime: SimulatorRunti
   app.get('/v1.0/me/:relation/:cast', (c, next) => {
     const relation = c.req.param('relation').toLowerCase();
     const cast = c.req.param('cast').toLowerCase();
-    if (!['memberof', 'transitivememberof'].includes(relation) || cast !== 'microsoft.graph.directoryrole') return next();
+    if (!['memberof', 'transitivememberof'].includes(relation) || cast !== 'microsoft.graph.directoryrole')
+      return next();
     const token = /^Bearer\s+(.+)$/i.exec(c.req.header('authorization') ?? '')?.[1]?.trim();
     const claims = token ? runtime.tokens.verified(token) : null;
     const unauthorized = (message: string) =>
-      c.json({ error: { code: 'InvalidAuthenticationToken', message, innerError: { date: new Date().toISOString(), 'request-id': randomUUID() } } }, 401);
+      c.json(
+        {
+          error: {
+            code: 'InvalidAuthenticationToken',
+            message,
+            innerError: { date: new Date().toISOString(), 'request-id': randomUUID() },
+          },
+        },
+        401,
+      );
     if (!claims || claims.idtyp !== 'user' || typeof claims.oid !== 'string' || typeof claims.tid !== 'string') {
       return unauthorized('Access token validation failure. /me needs a delegated token.');
     }
     const scopes = String(claims.scp ?? '').split(' ');
     if (!scopes.includes('User.Read') && !scopes.includes('Directory.Read.All')) {
-      return c.json({ error: { code: 'Authorization_RequestDenied', message: 'Insufficient privileges to complete the operation.' } }, 403);
+      return c.json(
+        {
+          error: { code: 'Authorization_RequestDenied', message: 'Insufficient privileges to complete the operation.' },
+        },
+        403,
+      );
     }
     const tenant = runtime.world.directory.resolve(claims.tid);
     if (!tenant?.activeUser(claims.oid)) return unauthorized('The user in the token does not exist.');
     const value = runtime.world.roles.of(tenant.id, claims.oid).map((templateId) => ({
       '@odata.type': '#microsoft.graph.directoryRole',
-      id: createHash('sha256').update(`${tenant.id}/${templateId}`).digest('hex').replace(/^(.{8})(.{4})(.{4})(.{4})(.{12}).*$/, '$1-$2-$3-$4-$5'),
+      id: createHash('sha256')
+        .update(`${tenant.id}/${templateId}`)
+        .digest('hex')
+        .replace(/^(.{8})(.{4})(.{4})(.{4})(.{12}).*$/, '$1-$2-$3-$4-$5'),
       deletedDateTime: null,
       description: null,
       displayName: roleDisplayName(templateId),

@@ -1,7 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findConnection, setConnectionStatus } from '../../src/db/repositories/connections.js';
-import { addTenantAdmin, confirmPage, connectAs, followConsent, onboardCompany, signInAs, startTestStack, waitFor, type TestStack } from '../support/stack.js';
+import {
+  addTenantAdmin,
+  confirmPage,
+  connectAs,
+  followConsent,
+  onboardCompany,
+  signInAs,
+  startTestStack,
+  waitFor,
+  type TestStack,
+} from '../support/stack.js';
 
 describe('onboarding: connect an Entra tenant by tenant ID, admin consent and the admin’s sign-in', () => {
   let stack: TestStack;
@@ -20,7 +30,10 @@ describe('onboarding: connect an Entra tenant by tenant ID, admin consent and th
   }
 
   async function connect(tenantId: string, key = company.key, designation?: string) {
-    const res = await stack.call('POST', '/api/v1/connections', { key, body: { provider: 'azure', tenantId, designation } });
+    const res = await stack.call('POST', '/api/v1/connections', {
+      key,
+      body: { provider: 'azure', tenantId, designation },
+    });
     return { res, body: await res.json() };
   }
 
@@ -88,8 +101,12 @@ describe('onboarding: connect an Entra tenant by tenant ID, admin consent and th
 
     // Status is also visible on the workflow in Temporal (search attributes for the Web UI).
     const description = await stack.temporal.workflow.getHandle(`onboarding-${body.id}`).describe();
-    expect(description.typedSearchAttributes.get({ name: 'DsConnectionStatus', type: 'KEYWORD' } as never)).toBe('connected');
-    expect(description.typedSearchAttributes.get({ name: 'DsCompanyId', type: 'KEYWORD' } as never)).toBe(company.companyId);
+    expect(description.typedSearchAttributes.get({ name: 'DsConnectionStatus', type: 'KEYWORD' } as never)).toBe(
+      'connected',
+    );
+    expect(description.typedSearchAttributes.get({ name: 'DsCompanyId', type: 'KEYWORD' } as never)).toBe(
+      company.companyId,
+    );
   });
 
   it('deny → consent_denied with Microsoft’s error description', async () => {
@@ -120,7 +137,9 @@ describe('onboarding: connect an Entra tenant by tenant ID, admin consent and th
       `the sign-in was refused: ${clerk.userPrincipalName} holds no directory role that can grant tenant-wide admin consent (Global Administrator, ` +
         'Privileged Role Administrator, Cloud Application Administrator or Application Administrator); ask an admin of the tenant to connect it',
     );
-    expect((await stack.call('GET', `/api/v1/connections/${body.id}/groups?search=`, { key: company.key })).status).toBe(409);
+    expect(
+      (await stack.call('GET', `/api/v1/connections/${body.id}/groups?search=`, { key: company.key })).status,
+    ).toBe(409);
     // the check never turns it into a connected one
     const checked = await stack.call('POST', `/api/v1/connections/${body.id}/check`, { key: company.key });
     expect(checked.status).toBe(409);
@@ -128,7 +147,9 @@ describe('onboarding: connect an Entra tenant by tenant ID, admin consent and th
 
     // a new attempt by an Application Administrator of the tenant works
     const appAdmin = addTenantAdmin(stack, tenant.id, ['Application Administrator']);
-    const retry = await (await stack.call('POST', `/api/v1/connections/${body.id}/consent`, { key: company.key })).json();
+    const retry = await (
+      await stack.call('POST', `/api/v1/connections/${body.id}/consent`, { key: company.key })
+    ).json();
     expect((await connectAs(stack, retry.consentUrl, appAdmin.id)).notice).toBe('connection_established');
     expect(await connectionOf(body.id)).toMatchObject({ status: 'connected', adminUpn: appAdmin.userPrincipalName });
   });
@@ -165,7 +186,9 @@ describe('onboarding: connect an Entra tenant by tenant ID, admin consent and th
     expect(new URL(callback.headers.get('location')!).searchParams.get('notice')).toBe('connection_failed');
     const connection = await connectionOf(body.id);
     expect(connection.status).toBe('failed');
-    expect(connection.statusReason).toMatch(/^the sign-in was refused: Microsoft refused the sign-in code: AADSTS9002313/);
+    expect(connection.statusReason).toMatch(
+      /^the sign-in was refused: Microsoft refused the sign-in code: AADSTS9002313/,
+    );
     expect(connection.adminUpn).toBeNull();
   });
 
@@ -176,14 +199,26 @@ describe('onboarding: connect an Entra tenant by tenant ID, admin consent and th
     const signIn = (await stack.call('GET', callbackPath)).headers.get('location')!;
     const signedIn = await signInAs(signIn, tenant.admin.id);
     // what an attacker injecting a code of their own would amount to: the code and the kept verifier do not match
-    await stack.db.updateTable('consent_states').set({ code_verifier: 'x'.repeat(64) }).where('connection_id', '=', body.id).where('purpose', '=', 'sign_in').execute();
+    await stack.db
+      .updateTable('consent_states')
+      .set({ code_verifier: 'x'.repeat(64) })
+      .where('connection_id', '=', body.id)
+      .where('purpose', '=', 'sign_in')
+      .execute();
     await stack.call('GET', signedIn.callbackPath);
     const connection = await connectionOf(body.id);
     expect(connection.status).toBe('failed');
     expect(connection.statusReason).toMatch(/AADSTS501481: The Code_Verifier does not match/);
     // the verifier does not outlive its one use
-    const kept = await stack.db.selectFrom('consent_states').select(['code_verifier', 'nonce_hash', 'used_at']).where('connection_id', '=', body.id).where('purpose', '=', 'sign_in').execute();
-    expect(kept).toEqual([{ code_verifier: null, nonce_hash: expect.stringMatching(/^[0-9a-f]{64}$/), used_at: expect.any(Date) }]);
+    const kept = await stack.db
+      .selectFrom('consent_states')
+      .select(['code_verifier', 'nonce_hash', 'used_at'])
+      .where('connection_id', '=', body.id)
+      .where('purpose', '=', 'sign_in')
+      .execute();
+    expect(kept).toEqual([
+      { code_verifier: null, nonce_hash: expect.stringMatching(/^[0-9a-f]{64}$/), used_at: expect.any(Date) },
+    ]);
   });
 
   it('timeout → consent_expired, and the old state is refused afterwards', async () => {
@@ -201,7 +236,9 @@ describe('onboarding: connect an Entra tenant by tenant ID, admin consent and th
       return c.status === 'consent_expired' ? c : undefined;
     });
     expect(connection.statusReason).toMatch(/in time/);
-    expect((await stack.call('GET', new URL(body.consentUrl).pathname + new URL(body.consentUrl).search)).status).toBe(400);
+    expect((await stack.call('GET', new URL(body.consentUrl).pathname + new URL(body.consentUrl).search)).status).toBe(
+      400,
+    );
     const location = new URL((await fetch(microsoftUrl, { redirect: 'manual' })).headers.get('location')!);
     const late = await stack.call('GET', `${location.pathname}${location.search}`);
     expect(late.status).toBe(400);
@@ -223,7 +260,12 @@ describe('onboarding: connect an Entra tenant by tenant ID, admin consent and th
     const workflowId = `onboarding-${body.id}`;
     const old = await stack.temporal.workflow.getHandle(workflowId).describe();
     // The old run has recorded its final status but not closed yet: the window a quick retry can fall into.
-    await setConnectionStatus(stack.db, body.id, 'consent_expired', 'no admin consent arrived in time; start a new consent attempt');
+    await setConnectionStatus(
+      stack.db,
+      body.id,
+      'consent_expired',
+      'no admin consent arrived in time; start a new consent attempt',
+    );
 
     const retry = await stack.call('POST', `/api/v1/connections/${body.id}/consent`, { key: company.key });
     expect(retry.status).toBe(200);
@@ -238,7 +280,10 @@ describe('onboarding: connect an Entra tenant by tenant ID, admin consent and th
   it('refuses forged, missing and replayed state with a 400 page, changing nothing', async () => {
     const tenant = newTenant('Fabrikam State');
     const { body } = await connect(tenant.id);
-    const forged = await stack.call('GET', `/consent/callback?admin_consent=True&tenant=${tenant.id}&state=forged-${randomUUID()}`);
+    const forged = await stack.call(
+      'GET',
+      `/consent/callback?admin_consent=True&tenant=${tenant.id}&state=forged-${randomUUID()}`,
+    );
     expect(forged.status).toBe(400);
     expect(forged.headers.get('content-type')).toMatch(/text\/html/);
     expect(await forged.text()).toMatch(/unknown state/);
@@ -256,7 +301,10 @@ describe('onboarding: connect an Entra tenant by tenant ID, admin consent and th
     expect(await replay.text()).toMatch(/already used/);
     expect((await connectionOf(body.id)).status).toBe('pending_consent');
     // the consent state is not a sign-in state: it cannot be passed off as one
-    const swapped = await stack.call('GET', `/consent/signin?code=x&state=${new URLSearchParams(callbackPath.split('?')[1]).get('state')}`);
+    const swapped = await stack.call(
+      'GET',
+      `/consent/signin?code=x&state=${new URLSearchParams(callbackPath.split('?')[1]).get('state')}`,
+    );
     expect(swapped.status).toBe(400);
 
     const signedIn = await signInAs(first.headers.get('location')!, tenant.admin.id);
@@ -321,13 +369,22 @@ describe('onboarding: connect an Entra tenant by tenant ID, admin consent and th
     const group = stack.sim.control.addGroup(tenant.id, { displayName: 'Staff' });
     const setup = await stack.call('POST', '/api/v1/setups', {
       key: company.key,
-      body: { connectionId: body.id, customerTypeId: company.customerTypeId, groupId: group.id, updateExisting: true, deleteRemoved: false, matchOn: 'email' },
+      body: {
+        connectionId: body.id,
+        customerTypeId: company.customerTypeId,
+        groupId: group.id,
+        updateExisting: true,
+        deleteRemoved: false,
+        matchOn: 'email',
+      },
     });
     expect(setup.status).toBe(201);
     const setupId = (await setup.json()).id;
 
     stack.sim.control.revokeConsent(tenant.id, stack.sim.demo.clientId);
-    const checked = await (await stack.call('POST', `/api/v1/connections/${body.id}/check`, { key: company.key })).json();
+    const checked = await (
+      await stack.call('POST', `/api/v1/connections/${body.id}/check`, { key: company.key })
+    ).json();
     expect(checked.status).toBe('consent_revoked');
     expect(checked.statusReason).toMatch(/consent was revoked/);
     const paused = await (await stack.call('GET', `/api/v1/setups/${setupId}`, { key: company.key })).json();
@@ -366,17 +423,26 @@ describe('tenant ownership: one company cannot connect another company’s tenan
     tenant = stack.sim.control.addTenant({ displayName: 'Alpha Directory' });
     admin = addTenantAdmin(stack, tenant.id);
     stack.sim.control.addGroup(tenant.id, { displayName: 'All Alpha', members: [] });
-    const created = await (await stack.call('POST', '/api/v1/connections', { key: companyA.key, body: { provider: 'azure', tenantId: tenant.id } })).json();
+    const created = await (
+      await stack.call('POST', '/api/v1/connections', {
+        key: companyA.key,
+        body: { provider: 'azure', tenantId: tenant.id },
+      })
+    ).json();
     expect((await connectAs(stack, created.consentUrl, admin.id)).notice).toBe('connection_established');
     connectionA = created.id;
   });
   afterAll(() => stack?.close());
 
-  const connectionOf = async (id: string, key: string) => (await stack.call('GET', `/api/v1/connections/${id}`, { key })).json();
+  const connectionOf = async (id: string, key: string) =>
+    (await stack.call('GET', `/api/v1/connections/${id}`, { key })).json();
 
   it('a forged callback with company B’s own state leaves its connection unconnected, with nothing readable', async () => {
     // by GUID: refused at once, naming nothing of company A
-    const byGuid = await stack.call('POST', '/api/v1/connections', { key: companyB.key, body: { provider: 'azure', tenantId: tenant.id } });
+    const byGuid = await stack.call('POST', '/api/v1/connections', {
+      key: companyB.key,
+      body: { provider: 'azure', tenantId: tenant.id },
+    });
     expect(byGuid.status).toBe(409);
     const refusal = await byGuid.json();
     expect(refusal.error.message).toMatch(/already connected to another company in this product/);
@@ -384,17 +450,33 @@ describe('tenant ownership: one company cannot connect another company’s tenan
     expect(JSON.stringify(refusal)).not.toContain(companyA.companyId);
 
     // by a verified domain (the GUID is not known yet): the connection is made, the forged callback proves nothing
-    const created = await (await stack.call('POST', '/api/v1/connections', { key: companyB.key, body: { provider: 'azure', tenantId: tenant.domains[0] } })).json();
+    const created = await (
+      await stack.call('POST', '/api/v1/connections', {
+        key: companyB.key,
+        body: { provider: 'azure', tenantId: tenant.domains[0] },
+      })
+    ).json();
     const state = new URL(created.consentUrl).searchParams.get('state')!;
-    const forged = await stack.call('GET', `/consent/callback?admin_consent=True&tenant=${tenant.id}&state=${encodeURIComponent(state)}`);
+    const forged = await stack.call(
+      'GET',
+      `/consent/callback?admin_consent=True&tenant=${tenant.id}&state=${encodeURIComponent(state)}`,
+    );
     expect(forged.status).toBe(302);
     expect(forged.headers.get('location')).toContain(`${stack.sim.url}/${tenant.domains[0]}/oauth2/v2.0/authorize`);
     await new Promise((r) => setTimeout(r, 1500)); // nothing is verifying in the background either
-    expect(await connectionOf(created.id, companyB.key)).toMatchObject({ status: 'pending_consent', organizationName: null, adminUpn: null });
-    const groups = await stack.call('GET', `/api/v1/connections/${created.id}/groups?search=All`, { key: companyB.key });
+    expect(await connectionOf(created.id, companyB.key)).toMatchObject({
+      status: 'pending_consent',
+      organizationName: null,
+      adminUpn: null,
+    });
+    const groups = await stack.call('GET', `/api/v1/connections/${created.id}/groups?search=All`, {
+      key: companyB.key,
+    });
     expect(groups.status).toBe(409);
     expect(JSON.stringify(await groups.json())).not.toContain('All Alpha');
-    expect((await stack.call('POST', `/api/v1/connections/${created.id}/check`, { key: companyB.key })).status).toBe(409);
+    expect((await stack.call('POST', `/api/v1/connections/${created.id}/check`, { key: companyB.key })).status).toBe(
+      409,
+    );
 
     // even a real admin sign-in does not hand A's tenant to B: the tenant belongs to A
     const signedIn = await signInAs(forged.headers.get('location')!, admin.id);
@@ -404,8 +486,12 @@ describe('tenant ownership: one company cannot connect another company’s tenan
     expect(connection.status).toBe('failed');
     expect(connection.statusReason).toMatch(/already connected to another company in this product/);
     expect(connection.statusReason).not.toContain('Alpha');
-    expect((await stack.call('GET', `/api/v1/connections/${created.id}/groups?search=All`, { key: companyB.key })).status).toBe(409);
-    expect((await stack.call('POST', `/api/v1/connections/${created.id}/check`, { key: companyB.key })).status).toBe(409);
+    expect(
+      (await stack.call('GET', `/api/v1/connections/${created.id}/groups?search=All`, { key: companyB.key })).status,
+    ).toBe(409);
+    expect((await stack.call('POST', `/api/v1/connections/${created.id}/check`, { key: companyB.key })).status).toBe(
+      409,
+    );
     expect((await connectionOf(connectionA, companyA.key)).status).toBe('connected');
   });
 
@@ -415,9 +501,17 @@ describe('tenant ownership: one company cannot connect another company’s tenan
     const contestedAdmin = addTenantAdmin(stack, contested.id);
     const signIns: { key: string; id: string; path: string }[] = [];
     for (const company of [c, d]) {
-      const created = await (await stack.call('POST', '/api/v1/connections', { key: company.key, body: { provider: 'azure', tenantId: contested.domains[0] } })).json();
+      const created = await (
+        await stack.call('POST', '/api/v1/connections', {
+          key: company.key,
+          body: { provider: 'azure', tenantId: contested.domains[0] },
+        })
+      ).json();
       const { callbackPath } = await followConsent(stack, created.consentUrl);
-      const signedIn = await signInAs((await stack.call('GET', callbackPath)).headers.get('location')!, contestedAdmin.id);
+      const signedIn = await signInAs(
+        (await stack.call('GET', callbackPath)).headers.get('location')!,
+        contestedAdmin.id,
+      );
       signIns.push({ key: company.key, id: created.id, path: signedIn.callbackPath });
     }
     await Promise.all(signIns.map((s) => stack.call('GET', s.path)));
@@ -430,21 +524,38 @@ describe('tenant ownership: one company cannot connect another company’s tenan
       ),
     );
     expect(outcomes.map((o) => o.status).sort()).toEqual(['connected', 'failed']);
-    expect(outcomes.find((o) => o.status === 'failed')!.statusReason).toMatch(/already connected to another company in this product/);
+    expect(outcomes.find((o) => o.status === 'failed')!.statusReason).toMatch(
+      /already connected to another company in this product/,
+    );
   });
 
   it('the database refuses a second company’s connected row for the same tenant (not only the service)', async () => {
-    const other = await (await stack.call('POST', '/api/v1/connections', { key: companyB.key, body: { provider: 'azure', tenantId: `x-${randomUUID().slice(0, 8)}.example.com` } })).json();
+    const other = await (
+      await stack.call('POST', '/api/v1/connections', {
+        key: companyB.key,
+        body: { provider: 'azure', tenantId: `x-${randomUUID().slice(0, 8)}.example.com` },
+      })
+    ).json();
     await expect(
-      stack.db.updateTable('directory_connections').set({ status: 'connected', tenant_guid: tenant.id }).where('id', '=', other.id).execute(),
+      stack.db
+        .updateTable('directory_connections')
+        .set({ status: 'connected', tenant_guid: tenant.id })
+        .where('id', '=', other.id)
+        .execute(),
     ).rejects.toMatchObject({ code: '23505', constraint: 'directory_connections_one_company_per_tenant' });
     expect((await findConnection(stack.db, other.id))!.status).toBe('pending_consent');
   });
 
   it('the operator can share a tenant between companies (audited); then B’s own admin sign-in connects it', async () => {
-    const forbidden = await stack.call('PUT', `/api/v1/tenant-shares/${tenant.id}`, { key: companyB.key, body: { companyIds: [companyA.companyId, companyB.companyId] } });
+    const forbidden = await stack.call('PUT', `/api/v1/tenant-shares/${tenant.id}`, {
+      key: companyB.key,
+      body: { companyIds: [companyA.companyId, companyB.companyId] },
+    });
     expect(forbidden.status).toBe(403);
-    const bad = await stack.call('PUT', `/api/v1/tenant-shares/${tenant.id}`, { key: stack.operatorKey, body: { companyIds: [companyA.companyId, randomUUID()] } });
+    const bad = await stack.call('PUT', `/api/v1/tenant-shares/${tenant.id}`, {
+      key: stack.operatorKey,
+      body: { companyIds: [companyA.companyId, randomUUID()] },
+    });
     expect(bad.status).toBe(400);
     expect((await bad.json()).error.details[0].field).toBe('companyIds');
 
@@ -455,21 +566,35 @@ describe('tenant ownership: one company cannot connect another company’s tenan
     expect(shared.status).toBe(200);
     expect((await shared.json()).companyIds).toEqual([companyA.companyId, companyB.companyId].sort());
 
-    const created = await stack.call('POST', '/api/v1/connections', { key: companyB.key, body: { provider: 'azure', tenantId: tenant.id } });
+    const created = await stack.call('POST', '/api/v1/connections', {
+      key: companyB.key,
+      body: { provider: 'azure', tenantId: tenant.id },
+    });
     expect(created.status).toBe(201);
     const body = await created.json();
     expect((await connectAs(stack, body.consentUrl, admin.id)).notice).toBe('connection_established');
     expect((await connectionOf(body.id, companyB.key)).status).toBe('connected');
-    const groups = await (await stack.call('GET', `/api/v1/connections/${body.id}/groups?search=All`, { key: companyB.key })).json();
+    const groups = await (
+      await stack.call('GET', `/api/v1/connections/${body.id}/groups?search=All`, { key: companyB.key })
+    ).json();
     expect(groups.items.map((g: { displayName: string }) => g.displayName)).toEqual(['All Alpha']);
 
-    expect((await stack.call('DELETE', `/api/v1/tenant-shares/${tenant.id}`, { key: stack.operatorKey })).status).toBe(204);
-    const after = await (await stack.call('GET', `/api/v1/tenant-shares/${tenant.id}`, { key: stack.operatorKey })).json();
+    expect((await stack.call('DELETE', `/api/v1/tenant-shares/${tenant.id}`, { key: stack.operatorKey })).status).toBe(
+      204,
+    );
+    const after = await (
+      await stack.call('GET', `/api/v1/tenant-shares/${tenant.id}`, { key: stack.operatorKey })
+    ).json();
     expect(after.companyIds).toEqual([]);
     expect(after.audit.map((a: { action: string }) => a.action)).toEqual(['set', 'delete']);
-    expect(after.audit[0]).toMatchObject({ actor: 'operator', companyIds: [companyA.companyId, companyB.companyId].sort() });
+    expect(after.audit[0]).toMatchObject({
+      actor: 'operator',
+      companyIds: [companyA.companyId, companyB.companyId].sort(),
+    });
     // the audit is append-only
-    await expect(stack.db.deleteFrom('tenant_share_audit').where('tenant_guid', '=', tenant.id).execute()).rejects.toThrow(/append-only/);
+    await expect(
+      stack.db.deleteFrom('tenant_share_audit').where('tenant_guid', '=', tenant.id).execute(),
+    ).rejects.toThrow(/append-only/);
   });
 });
 
@@ -486,7 +611,15 @@ describe('connections API: bad input gets a clear 4xx and changes nothing', () =
   afterAll(() => stack?.close());
 
   const count = async (companyId: string) =>
-    Number((await stack.db.selectFrom('directory_connections').select((eb) => eb.fn.countAll().as('n')).where('company_id', '=', companyId).executeTakeFirstOrThrow()).n);
+    Number(
+      (
+        await stack.db
+          .selectFrom('directory_connections')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .where('company_id', '=', companyId)
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
 
   it.each([
     ['a malformed tenant id', { provider: 'azure', tenantId: 'not a tenant' }, 'tenantId'],
@@ -508,16 +641,38 @@ describe('connections API: bad input gets a clear 4xx and changes nothing', () =
 
   it('409 for a second connection to the same tenant in one company; another company may connect it', async () => {
     const tenant = stack.sim.control.addTenant({ displayName: 'Dup' });
-    expect((await stack.call('POST', '/api/v1/connections', { key: company.key, body: { provider: 'azure', tenantId: tenant.id } })).status).toBe(201);
-    const duplicate = await stack.call('POST', '/api/v1/connections', { key: company.key, body: { provider: 'azure', tenantId: tenant.id.toUpperCase() } });
+    expect(
+      (
+        await stack.call('POST', '/api/v1/connections', {
+          key: company.key,
+          body: { provider: 'azure', tenantId: tenant.id },
+        })
+      ).status,
+    ).toBe(201);
+    const duplicate = await stack.call('POST', '/api/v1/connections', {
+      key: company.key,
+      body: { provider: 'azure', tenantId: tenant.id.toUpperCase() },
+    });
     expect(duplicate.status).toBe(409);
     expect((await duplicate.json()).error.details[0].field).toBe('tenantId');
-    expect((await stack.call('POST', '/api/v1/connections', { key: other.key, body: { provider: 'azure', tenantId: tenant.id } })).status).toBe(201);
+    expect(
+      (
+        await stack.call('POST', '/api/v1/connections', {
+          key: other.key,
+          body: { provider: 'azure', tenantId: tenant.id },
+        })
+      ).status,
+    ).toBe(201);
   });
 
   it("404 (never 403) for another company's connection, on every route", async () => {
     const tenant = stack.sim.control.addTenant({ displayName: 'Private' });
-    const theirs = await (await stack.call('POST', '/api/v1/connections', { key: other.key, body: { provider: 'azure', tenantId: tenant.id } })).json();
+    const theirs = await (
+      await stack.call('POST', '/api/v1/connections', {
+        key: other.key,
+        body: { provider: 'azure', tenantId: tenant.id },
+      })
+    ).json();
     for (const [method, path] of [
       ['GET', `/api/v1/connections/${theirs.id}`],
       ['DELETE', `/api/v1/connections/${theirs.id}`],
@@ -533,21 +688,41 @@ describe('connections API: bad input gets a clear 4xx and changes nothing', () =
 
   it('403 module_not_enabled for a company without the add-on; the operator switches it on', async () => {
     const without = await onboardCompany(stack, { directorySync: false, name: 'No module' });
-    const res = await stack.call('POST', '/api/v1/connections', { key: without.key, body: { provider: 'azure', tenantId: 'x.onmicrosoft.com' } });
+    const res = await stack.call('POST', '/api/v1/connections', {
+      key: without.key,
+      body: { provider: 'azure', tenantId: 'x.onmicrosoft.com' },
+    });
     expect(res.status).toBe(403);
     expect((await res.json()).error.code).toBe('module_not_enabled');
     expect((await stack.call('GET', '/api/v1/setups', { key: without.key })).status).toBe(403);
-    const patched = await stack.call('PATCH', `/api/v1/companies/${without.companyId}`, { key: stack.operatorKey, body: { directorySync: true } });
+    const patched = await stack.call('PATCH', `/api/v1/companies/${without.companyId}`, {
+      key: stack.operatorKey,
+      body: { directorySync: true },
+    });
     expect((await patched.json()).directorySync).toBe(true);
     expect((await stack.call('GET', '/api/v1/connections', { key: without.key })).status).toBe(200);
     // only the operator manages companies
-    expect((await stack.call('PATCH', `/api/v1/companies/${without.companyId}`, { key: without.key, body: { directorySync: false } })).status).toBe(403);
+    expect(
+      (
+        await stack.call('PATCH', `/api/v1/companies/${without.companyId}`, {
+          key: without.key,
+          body: { directorySync: false },
+        })
+      ).status,
+    ).toBe(403);
   });
 
   it('a new consent attempt is refused while the connection is pending (409), and deleting works', async () => {
     const tenant = stack.sim.control.addTenant({ displayName: 'Pending' });
-    const created = await (await stack.call('POST', '/api/v1/connections', { key: company.key, body: { provider: 'azure', tenantId: tenant.id } })).json();
-    expect((await stack.call('POST', `/api/v1/connections/${created.id}/consent`, { key: company.key })).status).toBe(409);
+    const created = await (
+      await stack.call('POST', '/api/v1/connections', {
+        key: company.key,
+        body: { provider: 'azure', tenantId: tenant.id },
+      })
+    ).json();
+    expect((await stack.call('POST', `/api/v1/connections/${created.id}/consent`, { key: company.key })).status).toBe(
+      409,
+    );
     expect((await stack.call('DELETE', `/api/v1/connections/${created.id}`, { key: company.key })).status).toBe(204);
     expect((await stack.call('GET', `/api/v1/connections/${created.id}`, { key: company.key })).status).toBe(404);
   });

@@ -9,7 +9,9 @@ import { postForm, startTestSimulator } from './helpers.js';
  * The OpenID Connect sign-in (authorization code + PKCE) as Microsoft's identity platform documents it; the
  * doc's examples and sentences are kept in test/fixtures/graph-docs/entra.auth-code.flow.json.
  */
-const doc = JSON.parse(readFileSync(new URL('../fixtures/graph-docs/entra.auth-code.flow.json', import.meta.url), 'utf8'));
+const doc = JSON.parse(
+  readFileSync(new URL('../fixtures/graph-docs/entra.auth-code.flow.json', import.meta.url), 'utf8'),
+);
 
 let sim: Simulator;
 beforeAll(async () => {
@@ -25,13 +27,25 @@ const pkce = () => {
 
 function authorizeUrl(tenant: string, fields: Record<string, string> = {}): string {
   const url = new URL(`${sim.url}/${tenant}/oauth2/v2.0/authorize`);
-  const params = { client_id: sim.demo.clientId, response_type: 'code', redirect_uri: redirectUri, scope: 'openid profile offline_access', state: 's-1', nonce: 'n-1', ...fields };
+  const params = {
+    client_id: sim.demo.clientId,
+    response_type: 'code',
+    redirect_uri: redirectUri,
+    scope: 'openid profile offline_access',
+    state: 's-1',
+    nonce: 'n-1',
+    ...fields,
+  };
   for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
   return url.toString();
 }
 
 /** Picks the user on the sign-in page; returns the code the redirect carries. */
-async function signIn(tenant: string, userId: string, fields: Record<string, string> = {}): Promise<{ code: string; location: URL }> {
+async function signIn(
+  tenant: string,
+  userId: string,
+  fields: Record<string, string> = {},
+): Promise<{ code: string; location: URL }> {
   const url = authorizeUrl(tenant, fields);
   const form = Object.fromEntries(new URL(url).searchParams);
   const answer = await postForm(url, { ...form, user: userId });
@@ -60,14 +74,20 @@ describe('OpenID Connect sign-in: authorization code with PKCE', () => {
     expect(page.status).toBe(200);
     const html = await page.text();
     expect(html).toContain('Pick an account');
-    const first = /<li><button type="submit" name="user" value="([^"]+)" data-upn="([^"]+)">[\s\S]*?<span class="roles">([^<]*)<\/span>/.exec(html)!;
+    const first =
+      /<li><button type="submit" name="user" value="([^"]+)" data-upn="([^"]+)">[\s\S]*?<span class="roles">([^<]*)<\/span>/.exec(
+        html,
+      )!;
     expect(first[2]).toBe(sim.demo.adminUpn);
     expect(first[3]).toBe('Global Administrator');
   });
 
   it('redirects back with code, state and session_state, as the doc’s successful response', async () => {
     const { challenge } = pkce();
-    const { location } = await signIn(sim.demo.tenantId, adminId(), { code_challenge: challenge, code_challenge_method: 'S256' });
+    const { location } = await signIn(sim.demo.tenantId, adminId(), {
+      code_challenge: challenge,
+      code_challenge_method: 'S256',
+    });
     const documented = new URL(doc.authorizeRedirect);
     expect(`${location.origin}${location.pathname}`).toBe(redirectUri);
     for (const key of documented.searchParams.keys()) expect(location.searchParams.has(key)).toBe(true);
@@ -77,19 +97,32 @@ describe('OpenID Connect sign-in: authorization code with PKCE', () => {
 
   it('redeems the code once for an RS256 ID token verifiable with the discovery document’s jwks_uri', async () => {
     const { verifier, challenge } = pkce();
-    const { code } = await signIn(sim.demo.domain, adminId(), { code_challenge: challenge, code_challenge_method: 'S256' });
+    const { code } = await signIn(sim.demo.domain, adminId(), {
+      code_challenge: challenge,
+      code_challenge_method: 'S256',
+    });
     const answer = await redeem(sim.demo.domain, { code, code_verifier: verifier });
     expect(answer.status, answer.text).toBe(200);
     for (const key of Object.keys(doc.tokenResponse)) expect(answer.body).toHaveProperty(key);
     expect(answer.body.token_type).toBe('Bearer');
 
     const discovery = await (await fetch(`${sim.url}/${sim.demo.domain}/v2.0/.well-known/openid-configuration`)).json();
-    const { payload, protectedHeader } = await jwtVerify(answer.body.id_token, createRemoteJWKSet(new URL(discovery.jwks_uri)), {
-      issuer: discovery.issuer,
-      audience: sim.demo.clientId,
-    });
+    const { payload, protectedHeader } = await jwtVerify(
+      answer.body.id_token,
+      createRemoteJWKSet(new URL(discovery.jwks_uri)),
+      {
+        issuer: discovery.issuer,
+        audience: sim.demo.clientId,
+      },
+    );
     expect(protectedHeader.alg).toBe('RS256');
-    expect(payload).toMatchObject({ ver: '2.0', tid: sim.demo.tenantId, oid: adminId(), nonce: 'n-1', preferred_username: sim.demo.adminUpn });
+    expect(payload).toMatchObject({
+      ver: '2.0',
+      tid: sim.demo.tenantId,
+      oid: adminId(),
+      nonce: 'n-1',
+      preferred_username: sim.demo.adminUpn,
+    });
     // groupMembershipClaims includes directory roles: wids names Global Administrator (and the member "User" role)
     expect(payload.wids).toContain('62e90394-69f5-4237-9190-012177145e10');
 
@@ -97,7 +130,9 @@ describe('OpenID Connect sign-in: authorization code with PKCE', () => {
     const again = await redeem(sim.demo.domain, { code, code_verifier: verifier });
     expect(again.status).toBe(400);
     expect(again.body).toMatchObject({ error: 'invalid_grant', error_codes: [54005] });
-    expect(again.body.error_description).toMatch(new RegExp(`^AADSTS54005: ${doc.quotes.AADSTS54005.replace(/[.?*+()]/g, '\\$&')}`));
+    expect(again.body.error_description).toMatch(
+      new RegExp(`^AADSTS54005: ${doc.quotes.AADSTS54005.replace(/[.?*+()]/g, '\\$&')}`),
+    );
     for (const key of Object.keys(doc.tokenErrorResponse)) expect(again.body).toHaveProperty(key);
   });
 
@@ -108,12 +143,23 @@ describe('OpenID Connect sign-in: authorization code with PKCE', () => {
 
     sim.control.setUserRoles(sim.demo.tenantId, userId(), ['Cloud Application Administrator']);
     try {
-      const roles = await fetch(`${sim.url}/v1.0/me/transitiveMemberOf/microsoft.graph.directoryRole`, { headers: { authorization: `Bearer ${answer.body.access_token}` } });
+      const roles = await fetch(`${sim.url}/v1.0/me/transitiveMemberOf/microsoft.graph.directoryRole`, {
+        headers: { authorization: `Bearer ${answer.body.access_token}` },
+      });
       expect(roles.status).toBe(200);
       const body = await roles.json();
-      expect(body.value).toEqual([expect.objectContaining({ '@odata.type': '#microsoft.graph.directoryRole', roleTemplateId: '158c047a-c907-4556-b7ef-446551a6b5f7', displayName: 'Cloud Application Administrator' })]);
+      expect(body.value).toEqual([
+        expect.objectContaining({
+          '@odata.type': '#microsoft.graph.directoryRole',
+          roleTemplateId: '158c047a-c907-4556-b7ef-446551a6b5f7',
+          displayName: 'Cloud Application Administrator',
+        }),
+      ]);
       // a delegated token is no app-only token: Graph's application endpoints refuse it
-      expect((await fetch(`${sim.url}/v1.0/groups`, { headers: { authorization: `Bearer ${answer.body.access_token}` } })).status).toBe(401);
+      expect(
+        (await fetch(`${sim.url}/v1.0/groups`, { headers: { authorization: `Bearer ${answer.body.access_token}` } }))
+          .status,
+      ).toBe(401);
     } finally {
       sim.control.setUserRoles(sim.demo.tenantId, userId(), []);
     }
@@ -133,8 +179,19 @@ describe('OpenID Connect sign-in: authorization code with PKCE', () => {
     ['a wrong PKCE verifier', 501481, async () => ({ ...(await pkceCode()), code_verifier: pkce().verifier })],
     ['no verifier for a PKCE code', 900144, async () => ({ code: (await pkceCode()).code })],
     ['a code we never issued', 9002313, async () => ({ code: '1.Anot-a-code' })],
-    ['another redirect URI than the code’s', 50011, async () => ({ ...(await pkceCode()), redirect_uri: 'https://app.example.test/elsewhere' })],
-    ['a code of another tenant', 9002313, async () => ({ ...(await pkceCode(sim.control.addTenant({ displayName: 'Other' }).id)), tenant: sim.demo.tenantId })],
+    [
+      'another redirect URI than the code’s',
+      50011,
+      async () => ({ ...(await pkceCode()), redirect_uri: 'https://app.example.test/elsewhere' }),
+    ],
+    [
+      'a code of another tenant',
+      9002313,
+      async () => ({
+        ...(await pkceCode(sim.control.addTenant({ displayName: 'Other' }).id)),
+        tenant: sim.demo.tenantId,
+      }),
+    ],
   ])('answers AADSTS errors in Entra’s shape for %s', async (_what, code, fields) => {
     const { tenant = sim.demo.tenantId, ...rest } = (await fields()) as Record<string, string>;
     const answer = await redeem(tenant, rest);
@@ -163,7 +220,10 @@ describe('OpenID Connect sign-in: authorization code with PKCE', () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ roles: ['Privileged Role Administrator'] }),
     });
-    expect(await res.json()).toEqual({ roles: ['Privileged Role Administrator'], roleTemplateIds: ['e8611ab8-c189-46e8-94e1-60213ab1f814'] });
+    expect(await res.json()).toEqual({
+      roles: ['Privileged Role Administrator'],
+      roleTemplateIds: ['e8611ab8-c189-46e8-94e1-60213ab1f814'],
+    });
     expect(sim.control.userRoles(sim.demo.tenantId, userId())).toEqual(['Privileged Role Administrator']);
     sim.control.setUserRoles(sim.demo.tenantId, userId(), []);
   });

@@ -1,6 +1,11 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { acceptConsentCallback, acceptSignInCallback, awaitOnboardingOutcome, type CallbackResult } from '../../connections/service.js';
+import {
+  acceptConsentCallback,
+  acceptSignInCallback,
+  awaitOnboardingOutcome,
+  type CallbackResult,
+} from '../../connections/service.js';
 import { messagesFor } from '../admin/i18n/language.js';
 import type { App, AppEnv } from '../context.js';
 import { messagePage } from '../pages/message-page.js';
@@ -27,7 +32,10 @@ const SignInQuery = z.object({
   error_uri: z.string().optional(),
 });
 
-const refusedPage = { description: 'a page saying why the response was refused', content: { 'text/html': { schema: z.string() } } };
+const refusedPage = {
+  description: 'a page saying why the response was refused',
+  content: { 'text/html': { schema: z.string() } },
+};
 
 const consentRoute = createRoute({
   method: 'get',
@@ -52,7 +60,10 @@ const signInRoute = createRoute({
     'Redeems the authorization code (PKCE), validates the ID token (signature by the tenant’s JWKS, issuer, audience, nonce, expiry, tenant) and the signed-in user’s admin role, then lets the onboarding verify the tenant. A non-admin or another tenant is refused with the reason.',
   request: { query: SignInQuery },
   responses: {
-    302: { description: 'to the admin page, with `notice` (connection_established, connection_failed, consent_denied, connection_verifying)' },
+    302: {
+      description:
+        'to the admin page, with `notice` (connection_established, connection_failed, consent_denied, connection_verifying)',
+    },
     400: refusedPage,
   },
 });
@@ -68,11 +79,17 @@ async function answer(c: Context<AppEnv>, result: CallbackResult): Promise<Respo
   if (!result.ok) {
     deps.logger.warn({ requestId: c.get('requestId'), reason: result.reason }, 'consent callback refused');
     const t = messagesFor(consentLanguage(c));
-    return c.html(messagePage(t.consentFlow.refusedTitle, t.reason(result.reason), { href: adminPage, text: t.consentFlow.back }), 400);
+    return c.html(
+      messagePage(t.consentFlow.refusedTitle, t.reason(result.reason), { href: adminPage, text: t.consentFlow.back }),
+      400,
+    );
   }
   if ('signInUrl' in result) return c.redirect(result.signInUrl, 302);
   const { decision } = result;
-  const outcome = decision.granted || decision.status === 'failed' ? await awaitOnboardingOutcome(deps, result.connectionId, outcomeWaitMs) : undefined;
+  const outcome =
+    decision.granted || decision.status === 'failed'
+      ? await awaitOnboardingOutcome(deps, result.connectionId, outcomeWaitMs)
+      : undefined;
   const notice = !decision.granted
     ? decision.status === 'failed'
       ? 'connection_failed'
@@ -89,6 +106,12 @@ async function answer(c: Context<AppEnv>, result: CallbackResult): Promise<Respo
 }
 
 export function registerConsentCallback(app: App): void {
-  app.openapi(consentRoute, async (c) => answer(c, await acceptConsentCallback(c.get('deps'), c.req.valid('query'))) as never);
-  app.openapi(signInRoute, async (c) => answer(c, await acceptSignInCallback(c.get('deps'), c.req.valid('query'))) as never);
+  app.openapi(
+    consentRoute,
+    async (c) => answer(c, await acceptConsentCallback(c.get('deps'), c.req.valid('query'))) as never,
+  );
+  app.openapi(
+    signInRoute,
+    async (c) => answer(c, await acceptSignInCallback(c.get('deps'), c.req.valid('query'))) as never,
+  );
 }

@@ -36,15 +36,35 @@ export function registerConsentStart(app: App): void {
     c.header('Cache-Control', 'no-store');
     c.header('Referrer-Policy', 'no-referrer');
     // a page that leads to granting access must not be framed (clickjacking)
-    c.header('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; form-action 'none'; base-uri 'none'");
+    c.header(
+      'Content-Security-Policy',
+      "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; form-action 'none'; base-uri 'none'",
+    );
     c.header('X-Frame-Options', 'DENY');
     if (!attempt.ok) {
-      return c.html(messagePage(t.consentFlow.refusedTitle, t.reason(attempt.reason), { href: adminPage, text: t.consentFlow.back }), 400);
+      return c.html(
+        messagePage(t.consentFlow.refusedTitle, t.reason(attempt.reason), {
+          href: adminPage,
+          text: t.consentFlow.back,
+        }),
+        400,
+      );
     }
     const tenant = attempt.connection.organization_name
       ? `${attempt.connection.organization_name} (${attempt.connection.tenant_id})`
       : attempt.connection.tenant_id;
     const state = c.req.valid('query').state ?? '';
-    return c.html(consentConfirmPage({ t, lang, tenant, company: attempt.companyName, microsoftUrl: attempt.microsoftUrl, cancelUrl: adminPage, state }), 200);
+    return c.html(
+      consentConfirmPage({
+        t,
+        lang,
+        tenant,
+        company: attempt.companyName,
+        microsoftUrl: attempt.microsoftUrl,
+        cancelUrl: adminPage,
+        state,
+      }),
+      200,
+    );
   });
 }

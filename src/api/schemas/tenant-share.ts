@@ -10,8 +10,17 @@ export const TenantParams = z.object({
 export const TenantShareSchema = z
   .object({
     tenantId: z.string(),
-    companyIds: z.array(z.string()).openapi({ description: 'the companies allowed to connect this tenant at the same time' }),
-    audit: z.array(z.object({ action: z.enum(['set', 'delete']), companyIds: z.array(z.string()), actor: z.string(), at: z.string() })),
+    companyIds: z
+      .array(z.string())
+      .openapi({ description: 'the companies allowed to connect this tenant at the same time' }),
+    audit: z.array(
+      z.object({
+        action: z.enum(['set', 'delete']),
+        companyIds: z.array(z.string()),
+        actor: z.string(),
+        at: z.string(),
+      }),
+    ),
   })
   .openapi('TenantShare');
 
@@ -20,5 +29,9 @@ export function tenantShareJson(
   companyIds: string[],
   audit: { action: 'set' | 'delete'; company_ids: string[]; actor: string; at: Date }[],
 ) {
-  return { tenantId, companyIds, audit: audit.map((a) => ({ action: a.action, companyIds: a.company_ids, actor: a.actor, at: a.at.toISOString() })) };
+  return {
+    tenantId,
+    companyIds,
+    audit: audit.map((a) => ({ action: a.action, companyIds: a.company_ids, actor: a.actor, at: a.at.toISOString() })),
+  };
 }

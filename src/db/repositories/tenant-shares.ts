@@ -5,12 +5,20 @@ import type { Db } from '../database.js';
  * share, a connected tenant belongs to one company (enforced by a trigger on directory_connections).
  */
 export async function listTenantShare(db: Db, tenantGuid: string): Promise<string[]> {
-  const rows = await db.selectFrom('tenant_shares').select('company_id').where('tenant_guid', '=', tenantGuid).orderBy('company_id').execute();
+  const rows = await db
+    .selectFrom('tenant_shares')
+    .select('company_id')
+    .where('tenant_guid', '=', tenantGuid)
+    .orderBy('company_id')
+    .execute();
   return rows.map((r) => r.company_id);
 }
 
 /** Replaces the tenant's set of companies, with its audit row, in one transaction. */
-export async function setTenantShare(db: Db, input: { tenantGuid: string; companyIds: string[]; actor: string }): Promise<string[]> {
+export async function setTenantShare(
+  db: Db,
+  input: { tenantGuid: string; companyIds: string[]; actor: string },
+): Promise<string[]> {
   return db.transaction().execute(async (trx) => {
     await trx.deleteFrom('tenant_shares').where('tenant_guid', '=', input.tenantGuid).execute();
     const companyIds = [...new Set(input.companyIds.map((id) => id.toLowerCase()))].sort();
@@ -22,7 +30,12 @@ export async function setTenantShare(db: Db, input: { tenantGuid: string; compan
     }
     await trx
       .insertInto('tenant_share_audit')
-      .values({ tenant_guid: input.tenantGuid, action: companyIds.length > 0 ? 'set' : 'delete', company_ids: companyIds, actor: input.actor })
+      .values({
+        tenant_guid: input.tenantGuid,
+        action: companyIds.length > 0 ? 'set' : 'delete',
+        company_ids: companyIds,
+        actor: input.actor,
+      })
       .execute();
     return companyIds;
   });

@@ -19,7 +19,11 @@ const route = createRoute({
 export function registerDeleteTenantShare(app: App): void {
   app.openapi(route, async (c) => {
     requireOperator(c.get('principal'));
-    await setTenantShare(c.get('deps').db, { tenantGuid: c.req.valid('param').tenantId, companyIds: [], actor: 'operator' });
+    await setTenantShare(c.get('deps').db, {
+      tenantGuid: c.req.valid('param').tenantId,
+      companyIds: [],
+      actor: 'operator',
+    });
     return c.body(null, 204);
   });
 }

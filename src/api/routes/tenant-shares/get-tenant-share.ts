@@ -14,7 +14,10 @@ const route = createRoute({
   security: [{ bearer: [] }],
   middleware: [authenticate] as const,
   request: { params: TenantParams },
-  responses: { 200: { description: 'the share (no companies: not shared)', ...jsonContent(TenantShareSchema) }, ...errorResponses(400, 401, 403) },
+  responses: {
+    200: { description: 'the share (no companies: not shared)', ...jsonContent(TenantShareSchema) },
+    ...errorResponses(400, 401, 403),
+  },
 });
 
 export function registerGetTenantShare(app: App): void {
@@ -22,6 +25,9 @@ export function registerGetTenantShare(app: App): void {
     requireOperator(c.get('principal'));
     const { tenantId } = c.req.valid('param');
     const db = c.get('deps').db;
-    return c.json(tenantShareJson(tenantId, await listTenantShare(db, tenantId), await tenantShareAudit(db, tenantId)), 200);
+    return c.json(
+      tenantShareJson(tenantId, await listTenantShare(db, tenantId), await tenantShareAudit(db, tenantId)),
+      200,
+    );
   });
 }

@@ -38,7 +38,12 @@ export function registerPutTenantShare(app: App): void {
     const known = new Set((await listCompanies(db)).map((co) => co.id));
     const unknown = companyIds.filter((id) => !known.has(id.toLowerCase()));
     if (unknown.length > 0) {
-      throw new ApiError(400, 'validation_failed', 'unknown company ids', unknown.map(() => ({ field: 'companyIds', reason: 'no such company' })));
+      throw new ApiError(
+        400,
+        'validation_failed',
+        'unknown company ids',
+        unknown.map(() => ({ field: 'companyIds', reason: 'no such company' })),
+      );
     }
     const saved = await setTenantShare(db, { tenantGuid: tenantId, companyIds, actor: 'operator' });
     return c.json(tenantShareJson(tenantId, saved, await tenantShareAudit(db, tenantId)), 200);
