@@ -335,9 +335,13 @@ export async function acceptSignInCallback(
         admin: { upn: admin.upn, objectId: admin.objectId, tenantGuid: admin.tenantGuid },
       };
     } catch (err) {
-      if (!(err instanceof SignInRefused)) throw err;
-      deps.logger?.warn({ connectionId: connection.id, kind: err.kind }, 'admin sign-in refused');
-      decision = { granted: false, error: err.kind, description: err.message, status: 'failed' };
+      // the state is spent: whatever went wrong ends this attempt with a reason instead of leaving it pending
+      const refused =
+        err instanceof SignInRefused
+          ? err
+          : new SignInRefused(`the sign-in could not be verified (${(err as Error).message}); start a new consent attempt`, 'unavailable');
+      deps.logger?.warn({ connectionId: connection.id, kind: refused.kind }, 'admin sign-in refused');
+      decision = { granted: false, error: refused.kind, description: refused.message, status: 'failed' };
     }
   }
   await signal(deps, connection, decision);
