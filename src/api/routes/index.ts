@@ -39,9 +39,6 @@ export function registerRoutes(app: App): void {
   registerCreateCompany(app);
   registerUpdateCompany(app);
   registerCreateApiKey(app);
-  registerGetTenantShare(app);
-  registerPutTenantShare(app);
-  registerDeleteTenantShare(app);
   registerListCustomerTypes(app);
   registerCreateCustomerType(app);
   registerCreateConnection(app);
@@ -53,6 +50,9 @@ export function registerRoutes(app: App): void {
   registerSearchGroups(app);
   registerConsentStart(app);
   registerConsentCallback(app);
+  registerGetTenantShare(app);
+  registerPutTenantShare(app);
+  registerDeleteTenantShare(app);
   registerCreateSetup(app);
   registerListSetups(app);
   registerGetSetup(app);
