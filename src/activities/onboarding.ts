@@ -1,11 +1,13 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { AppIdentityMissingError, directoryClientFor } from '../connections/directory-client.js';
-import { verifyTenant, type VerificationResult } from '../connections/verify.js';
+import { neverConnected, tenantTakenReason } from '../connections/ownership.js';
+import { verifyTenant, type VerificationResult, type VerifiedTenant } from '../connections/verify.js';
 import { expireConsentStates } from '../db/repositories/consent-states.js';
 import { findConnection, markConnectionConnected, setConnectionStatus } from '../db/repositories/connections.js';
 import { pauseSetupsOfConnection } from '../db/repositories/setup-status.js';
 import { isUniqueViolation } from '../db/errors.js';
 import type { ConnectionStatus } from '../db/schema.js';
+import type { ConsentingAdmin } from '../workflows/onboarding-messages.js';
 import type { ActivityDeps } from './deps.js';
 
 export interface ConnectionOutcome {
@@ -15,23 +17,62 @@ export interface ConnectionOutcome {
 }
 
 export function createOnboardingActivities({ db, config, logger }: ActivityDeps) {
-  async function verify(connectionId: string, consentedTenant?: string): Promise<{ connection: NonNullable<Awaited<ReturnType<typeof findConnection>>>; result: VerificationResult }> {
+  async function verify(
+    connectionId: string,
+    consentedTenant?: string,
+  ): Promise<{ connection: NonNullable<Awaited<ReturnType<typeof findConnection>>>; result: VerificationResult }> {
     const connection = await findConnection(db, connectionId);
-    if (!connection) throw ApplicationFailure.nonRetryable(`connection ${connectionId} no longer exists`, 'ConnectionGone');
+    if (!connection)
+      throw ApplicationFailure.nonRetryable(`connection ${connectionId} no longer exists`, 'ConnectionGone');
     try {
       const { client, credential } = directoryClientFor(config, connection.tenant_id, logger);
-      return { connection, result: await verifyTenant({ client, credential, requestedTenant: connection.tenant_id, consentedTenant }) };
+      return {
+        connection,
+        result: await verifyTenant({ client, credential, requestedTenant: connection.tenant_id, consentedTenant }),
+      };
     } catch (err) {
-      if (err instanceof AppIdentityMissingError) return { connection, result: { ok: false, kind: 'not_configured', reason: err.message } };
+      if (err instanceof AppIdentityMissingError)
+        return { connection, result: { ok: false, kind: 'not_configured', reason: err.message } };
       throw err;
+    }
+  }
+
+  /** Marks it connected unless the tenant is another company's (the database refuses that too, race-safe). */
+  async function connect(
+    connectionId: string,
+    tenant: VerifiedTenant,
+    admin?: ConsentingAdmin,
+  ): Promise<ConnectionOutcome> {
+    try {
+      const row = await markConnectionConnected(db, connectionId, tenant, admin);
+      if (!row) return { status: 'failed', reason: neverConnected };
+      logger.info({ connectionId, tenant: tenant.tenantGuid, admin: admin?.upn }, 'connection established');
+      return { status: 'connected', reason: null, organizationName: row.organization_name ?? undefined };
+    } catch (err) {
+      let reason: string;
+      if (isUniqueViolation(err, 'directory_connections_one_per_verified_tenant')) {
+        reason = `tenant ${tenant.tenantGuid} (${tenant.organizationName}) is already connected in another connection of this company`;
+      } else if (isUniqueViolation(err, 'directory_connections_one_company_per_tenant')) {
+        reason = tenantTakenReason(tenant.tenantGuid);
+      } else {
+        throw err;
+      }
+      await setConnectionStatus(db, connectionId, 'failed', reason);
+      return { status: 'failed', reason };
     }
   }
 
   return {
     /** Moves a connection waiting for consent to a final consent state (denied or expired). */
-    async recordConsentOutcome(input: { connectionId: string; status: 'consent_denied' | 'consent_expired'; reason: string }): Promise<ConnectionOutcome> {
-      if (input.status === 'consent_expired') await expireConsentStates(db, input.connectionId);
-      const row = await setConnectionStatus(db, input.connectionId, input.status, input.reason, { onlyFrom: ['pending_consent'] });
+    async recordConsentOutcome(input: {
+      connectionId: string;
+      status: 'consent_denied' | 'consent_expired' | 'failed';
+      reason: string;
+    }): Promise<ConnectionOutcome> {
+      await expireConsentStates(db, input.connectionId);
+      const row = await setConnectionStatus(db, input.connectionId, input.status, input.reason, {
+        onlyFrom: ['pending_consent'],
+      });
       logger.info({ connectionId: input.connectionId, status: input.status }, 'connection consent outcome');
       return { status: row?.status ?? input.status, reason: input.reason };
     },
@@ -40,24 +81,28 @@ export function createOnboardingActivities({ db, config, logger }: ActivityDeps)
       await setConnectionStatus(db, connectionId, 'verifying', null, { onlyFrom: ['pending_consent', 'verifying'] });
     },
 
-    /** After consent: proves the tenant and the grants, then marks the connection connected or failed. */
-    async verifyConnection(input: { connectionId: string; consentedTenant?: string }): Promise<ConnectionOutcome> {
-      const { result } = await verify(input.connectionId, input.consentedTenant);
+    /**
+     * After consent and the admin's sign-in: proves the tenant (the one the admin signed in to) and the grants,
+     * then marks the connection connected or failed. Without a proven admin nothing is connected.
+     */
+    async verifyConnection(input: {
+      connectionId: string;
+      consentedTenant?: string;
+      admin?: ConsentingAdmin;
+    }): Promise<ConnectionOutcome> {
+      if (!input.admin) {
+        const reason =
+          'no tenant admin signed in for this consent; start a new consent attempt and sign in as an admin of the tenant';
+        await setConnectionStatus(db, input.connectionId, 'failed', reason);
+        return { status: 'failed', reason };
+      }
+      const { result } = await verify(input.connectionId, input.admin.tenantGuid);
       if (!result.ok) {
         await setConnectionStatus(db, input.connectionId, 'failed', result.reason);
         logger.warn({ connectionId: input.connectionId, kind: result.kind }, 'connection verification failed');
         return { status: 'failed', reason: result.reason };
       }
-      try {
-        const row = await markConnectionConnected(db, input.connectionId, result.tenant);
-        logger.info({ connectionId: input.connectionId, tenant: result.tenant.tenantGuid }, 'connection established');
-        return { status: 'connected', reason: null, organizationName: row.organization_name ?? undefined };
-      } catch (err) {
-        if (!isUniqueViolation(err, 'directory_connections_one_per_verified_tenant')) throw err;
-        const reason = `tenant ${result.tenant.tenantGuid} (${result.tenant.organizationName}) is already connected in another connection of this company`;
-        await setConnectionStatus(db, input.connectionId, 'failed', reason);
-        return { status: 'failed', reason };
-      }
+      return connect(input.connectionId, result.tenant, input.admin);
     },
 
     /**
@@ -65,15 +110,20 @@ export function createOnboardingActivities({ db, config, logger }: ActivityDeps)
      * to consent_revoked and pauses its setups, with the reason, instead of letting syncs fail silently.
      */
     async checkConnection(input: { connectionId: string }): Promise<ConnectionOutcome> {
-      const { connection, result } = await verify(input.connectionId);
-      if (result.ok) {
-        const row = await markConnectionConnected(db, input.connectionId, result.tenant);
-        return { status: 'connected', reason: null, organizationName: row.organization_name ?? undefined };
+      const current = await findConnection(db, input.connectionId);
+      if (current && !current.admin_verified_at) {
+        // only a completed admin sign-in connects; a re-check never turns a never-connected connection into one
+        return { status: current.status, reason: current.status_reason ?? neverConnected };
       }
+      const { connection, result } = await verify(input.connectionId);
+      if (result.ok) return connect(input.connectionId, result.tenant);
       // Revoked consent shows either at the token endpoint (app removed from the tenant) or as 403 on reads that
       // worked before (the app is still there, its permissions are not): both mean the consent is gone.
       if (result.kind === 'consent_missing_or_revoked' || result.kind === 'forbidden') {
-        const reason = result.kind === 'forbidden' ? `admin consent was revoked or the app's permissions were removed: ${result.reason}` : result.reason;
+        const reason =
+          result.kind === 'forbidden'
+            ? `admin consent was revoked or the app's permissions were removed: ${result.reason}`
+            : result.reason;
         await recordAccessLost({ db, logger }, connection.id, reason);
         return { status: 'consent_revoked', reason };
       }
@@ -84,7 +134,11 @@ export function createOnboardingActivities({ db, config, logger }: ActivityDeps)
 }
 
 /** Lost access: the connection says why, and its setups pause until someone fixes the consent. */
-export async function recordAccessLost(deps: Pick<ActivityDeps, 'db' | 'logger'>, connectionId: string, reason: string): Promise<void> {
+export async function recordAccessLost(
+  deps: Pick<ActivityDeps, 'db' | 'logger'>,
+  connectionId: string,
+  reason: string,
+): Promise<void> {
   // one transaction: nobody sees a revoked connection whose setups still look active
   const paused = await deps.db.transaction().execute(async (tx) => {
     await setConnectionStatus(tx, connectionId, 'consent_revoked', reason);

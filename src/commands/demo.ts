@@ -10,8 +10,9 @@ import { startLocalStack } from '../runtime/local-stack.js';
 import { onShutdownSignal } from '../runtime/services.js';
 import { runTrustingSimulatorCa } from '../runtime/simulator-trust.js';
 import { startSimulator } from '../simulator/server.js';
+import { connectDemoTenant } from './demo-connect.js';
 
-const usage = 'usage: directory-sync demo [--users N] [--simulator-port N] [--json]';
+const usage = 'usage: directory-sync demo [--users N] [--simulator-port N] [--json] [--connected]';
 const demoCompanyName = 'Demo Company';
 
 /**
@@ -24,7 +25,12 @@ export async function run(argv: string[]): Promise<void> {
   try {
     ({ values } = parseArgs({
       args: argv,
-      options: { users: { type: 'string', default: '250' }, 'simulator-port': { type: 'string', default: '8443' }, json: { type: 'boolean', default: false } },
+      options: {
+        users: { type: 'string', default: '250' },
+        'simulator-port': { type: 'string', default: '8443' },
+        json: { type: 'boolean', default: false },
+        connected: { type: 'boolean', default: false },
+      },
       strict: true,
     }));
   } catch (err) {
@@ -62,6 +68,11 @@ export async function run(argv: string[]): Promise<void> {
   const key = generateApiKey();
   await insertApiKey(stack.db, { companyId: company.id, name: `demo ${new Date().toISOString()}`, prefix: key.prefix, hash: key.hash });
 
+  // --connected: the connection made through the real flow (consent + the tenant admin's sign-in), ready for a setup
+  const connectionId = values.connected
+    ? await connectDemoTenant({ apiUrl: stack.api.url, publicBaseUrl: config.publicBaseUrl, companyKey: key.key, sim })
+    : null;
+
   const facts = {
     apiUrl: stack.api.url,
     adminUrl: `${config.publicBaseUrl}/admin`,
@@ -69,6 +80,8 @@ export async function run(argv: string[]): Promise<void> {
     companyApiKey: key.key,
     tenantId: sim.demo.tenantId,
     tenantDomain: sim.demo.domain,
+    tenantAdmin: sim.demo.adminUpn,
+    connectionId,
     groups: sim.demo.groups.map((g) => ({ id: g.id, name: g.displayName, userCount: g.userCount })),
     simulatorUrl: sim.url,
     caFile: sim.caFile,
@@ -87,7 +100,8 @@ export async function run(argv: string[]): Promise<void> {
         `  Simulator        ${facts.simulatorUrl}   CA: ${facts.caFile}`,
         `  Operator key     ${facts.operatorKey}`,
         `  Company API key  ${facts.companyApiKey}   (${demoCompanyName})`,
-        `  Demo tenant      ${facts.tenantId}   (${facts.tenantDomain})`,
+        `  Demo tenant      ${facts.tenantId}   (${facts.tenantDomain}; admin to sign in as: ${facts.tenantAdmin})`,
+        ...(connectionId ? [`  Connection       ${connectionId}   (connected: start at the setup step)`] : []),
         '  Groups:',
         ...facts.groups.map((g) => `    ${g.id}  ${g.name} (${g.userCount} users)`),
         '',

@@ -60,6 +60,10 @@ export interface DirectoryConnectionsTable {
   connected_at: NullableTimestamp;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
+  /** Who proved to be an admin of the tenant (OpenID Connect sign-in) when it was connected; null = never. */
+  admin_upn: Generated<string | null>;
+  admin_object_id: Generated<string | null>;
+  admin_verified_at: Generated<Date | null>;
 }
 
 export interface ConsentStatesTable {
@@ -68,6 +72,26 @@ export interface ConsentStatesTable {
   expires_at: Timestamp;
   used_at: NullableTimestamp;
   created_at: Generated<Date>;
+  /** 'consent': the admin-consent round trip; 'sign_in': the OpenID Connect sign-in that proves the admin. */
+  purpose: Generated<'consent' | 'sign_in'>;
+  company_id: string | null;
+  nonce_hash: string | null;
+  code_verifier: string | null;
+}
+
+export interface TenantSharesTable {
+  tenant_guid: string;
+  company_id: string;
+  created_at: Generated<Date>;
+}
+
+export interface TenantShareAuditTable {
+  id: Generated<string>;
+  tenant_guid: string;
+  action: 'set' | 'delete';
+  company_ids: string[];
+  actor: string;
+  at: Generated<Date>;
 }
 
 export interface SyncSetupsTable {
@@ -221,6 +245,8 @@ export interface Database {
   customer_types: CustomerTypesTable;
   directory_connections: DirectoryConnectionsTable;
   consent_states: ConsentStatesTable;
+  tenant_shares: TenantSharesTable;
+  tenant_share_audit: TenantShareAuditTable;
   sync_setups: SyncSetupsTable;
   users: UsersTable;
   sync_runs: SyncRunsTable;

@@ -58,6 +58,19 @@ export class AccessTokenIssuer {
     );
   }
 
+  /** Signs any token payload with the key the JWKS publishes (ID tokens, delegated access tokens). */
+  sign(payload: Record<string, unknown>): string {
+    return signJwt({ kid: this.keyId }, payload, this.privateKey);
+  }
+
+  /** A token this issuer signed, unexpired: its claims (for delegated Graph calls), or null. */
+  verified(token: string): Record<string, unknown> | null {
+    const jwt = decodeJwt(token);
+    if (!jwt || !verifyJwtSignature(jwt, this.publicKey)) return null;
+    const exp = jwt.payload.exp;
+    return typeof exp === 'number' && exp * 1000 > Date.now() ? jwt.payload : null;
+  }
+
   check(token: string): TokenCheck {
     const jwt = decodeJwt(token);
     if (!jwt) return { ok: false, reason: 'malformed' };

@@ -4,6 +4,7 @@ import type { SimulatorControl } from './control.js';
 import { registerControlRoutes } from './control-routes.js';
 import { registerTokenEndpoints } from './entra-token.js';
 import { graphHandler, type GraphEnv } from './graph-api.js';
+import { registerAuthorize, registerDelegatedMe } from './oidc-signin.js';
 import type { SimulatorRuntime } from './runtime.js';
 import { SimulatorError } from './simulator-error.js';
 
@@ -38,9 +39,11 @@ export function createSimulatorApp(runtime: SimulatorRuntime, control: Simulator
 
   app.get('/', (c) => c.text('directory-sync simulator of Microsoft Entra ID and Microsoft Graph. Control API under /_sim.\n'));
   registerControlRoutes(app, control);
+  registerDelegatedMe(app, runtime);
   app.all('/v1.0/*', graphHandler(runtime));
   registerTokenEndpoints(app, runtime);
   registerAdminConsent(app, runtime);
+  registerAuthorize(app, runtime);
   app.notFound((c) => c.json({ error: `no simulator endpoint for ${c.req.method} ${new URL(c.req.url).pathname}` }, 404));
   return app;
 }

@@ -27,6 +27,11 @@ export interface AppRegistration {
   permissions: GraphPermission[];
   /** Redirect URIs admin consent may send the browser back to; `any` accepts every https/http URI (the default app, for demos on random ports). */
   redirectUris: string[] | 'any';
+  /**
+   * The manifest's `groupMembershipClaims`: Entra puts the user's directory roles into ID tokens as `wids` only
+   * when it includes directory roles ('DirectoryRole' or 'All'); 'None' (Entra's default) leaves `wids` out.
+   */
+  groupMembershipClaims: 'None' | 'SecurityGroup' | 'DirectoryRole' | 'All';
 }
 
 export interface AppInput {
@@ -36,6 +41,7 @@ export interface AppInput {
   certificatePem?: string;
   permissions?: GraphPermission[];
   redirectUris?: string[] | 'any';
+  groupMembershipClaims?: AppRegistration['groupMembershipClaims'];
 }
 
 /**
@@ -67,6 +73,7 @@ export class AppRegistry {
       certificates: input.certificatePem ? [appCertificate(input.certificatePem)] : [],
       permissions: [...(input.permissions ?? defaultAppPermissions)],
       redirectUris: input.redirectUris ?? 'any',
+      groupMembershipClaims: input.groupMembershipClaims ?? 'DirectoryRole',
     };
     this.apps.set(clientId, app);
     return { ...app, clientSecret };

@@ -141,6 +141,16 @@ export function registerControlRoutes(app: Hono<GraphEnv>, control: SimulatorCon
     return c.body(null, 204);
   });
 
+  app.get(`${tenant}/users/:user/roles`, (c) => c.json({ roles: control.userRoles(p(c, 'tenant'), p(c, 'user')) }));
+  app.put(`${tenant}/users/:user/roles`, async (c) => {
+    const input = await body(c, z.strictObject({ roles: z.array(z.string()) }));
+    return c.json(control.setUserRoles(p(c, 'tenant'), p(c, 'user'), input.roles));
+  });
+  app.put(`${sim}/apps/:client/group-membership-claims`, async (c) => {
+    const input = await body(c, z.strictObject({ value: z.enum(['None', 'SecurityGroup', 'DirectoryRole', 'All']) }));
+    control.setGroupMembershipClaims(p(c, 'client'), input.value);
+    return c.body(null, 204);
+  });
   app.get(`${tenant}/faults`, (c) => c.json(control.faults(p(c, 'tenant'))));
   app.put(`${tenant}/faults`, async (c) => {
     control.setFaults(p(c, 'tenant'), (await body(c, faultSettings)) as FaultSettings);

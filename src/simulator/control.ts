@@ -1,5 +1,6 @@
 import type { AppInput, ConsentMode, ConsentState, GraphPermission } from './apps.js';
 import type { DemoTenant } from './demo.js';
+import { roleDisplayName } from './directory-roles.js';
 import type { TenantInput } from './directory.js';
 import type { FaultSettings } from './faults.js';
 import { seedOrganization } from './generator.js';
@@ -60,6 +61,31 @@ export class SimulatorControl {
   }
 
   // ---- users ----------------------------------------------------------------------------------
+
+  /** Replaces a user's directory roles (display names such as 'Global Administrator', or role template ids). */
+  setUserRoles(tenant: string, userId: string, roles: string[]): { roles: string[]; roleTemplateIds: string[] } {
+    const t = this.tenant(tenant);
+    const user = t.requireUser(userId);
+    const ids = this.world.roles.set(t.id, user.id, roles);
+    return { roles: ids.map(roleDisplayName), roleTemplateIds: ids };
+  }
+
+  userRoles(tenant: string, userId: string): string[] {
+    const t = this.tenant(tenant);
+    return this.world.roles.of(t.id, t.requireUser(userId).id).map(roleDisplayName);
+  }
+
+  /** A user holding the given directory roles (Global Administrator unless told), e.g. to sign in as a tenant admin. */
+  addAdmin(tenant: string, input: Partial<UserInput> = {}, roles: string[] = ['Global Administrator']): SimUser {
+    const user = this.addUser(tenant, { displayName: 'Tenant Admin', ...input });
+    this.setUserRoles(tenant, user.id, roles);
+    return user;
+  }
+
+  /** The app manifest's groupMembershipClaims: with 'None', ID tokens carry no `wids`. */
+  setGroupMembershipClaims(clientId: string, value: 'None' | 'SecurityGroup' | 'DirectoryRole' | 'All'): void {
+    this.world.apps.require(clientId).groupMembershipClaims = value;
+  }
 
   addUser(tenant: string, input: UserInput): SimUser {
     return this.tenant(tenant).addUser(input);

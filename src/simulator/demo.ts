@@ -18,6 +18,10 @@ export interface DemoTenant {
   clientId: string;
   clientSecret: string;
   groups: DemoGroup[];
+  /** A Global Administrator of the demo tenant (to sign in as when connecting), unless the tenant has no users. */
+  adminUpn: string | null;
+  /** A user without directory roles: signing in as them is refused. */
+  userUpn: string | null;
 }
 
 export interface WorldOptions {
@@ -56,6 +60,9 @@ export function buildWorld(options: WorldOptions): { world: SimulatorWorld; demo
     displayName: 'Directory Sync',
   });
   world.apps.grantConsent(tenant.id, app.clientId);
+  // The first seeded person administers the tenant (Global Administrator); everybody else holds no role.
+  const [admin, user] = [...tenant.users.values()];
+  if (admin) world.roles.set(tenant.id, admin.id, ['Global Administrator']);
 
   const describe = (group: { id: string; displayName: string }): DemoGroup => ({
     id: group.id,
@@ -70,6 +77,8 @@ export function buildWorld(options: WorldOptions): { world: SimulatorWorld; demo
       domain: 'contoso.onmicrosoft.com',
       clientId: app.clientId,
       clientSecret: app.clientSecret as string,
+      adminUpn: admin?.userPrincipalName ?? null,
+      userUpn: user?.userPrincipalName ?? null,
       groups: [seeded.allStaff, seeded.departments[0]!, seeded.projectFalcon, seeded.bookClub].map(describe),
     },
   };

@@ -79,4 +79,43 @@ export const aadsts = {
     description: `The redirect URI '${uri}' specified in the request does not match the redirect URIs configured for the application '${clientId}'.`,
   }),
   consentDeclined: (): AadstsError => ({ status: 400, error: 'access_denied', code: 65004, description: 'User declined to consent to access the app.' }),
+  // ---- authorization-code flow (v2-oauth2-auth-code-flow.md, reference-error-codes.md) ----
+  unsupportedResponseType: (type: string): AadstsError => ({
+    status: 400,
+    error: 'unsupported_response_type',
+    code: 700054,
+    description: `response_type '${type}' is not enabled for the application.`,
+  }),
+  invalidCodeChallengeMethod: (): AadstsError => ({
+    status: 400,
+    error: 'invalid_request',
+    code: 501491,
+    description: "Invalid size of Code_Challenge parameter, or the code_challenge_method is not 'S256' or 'plain'.",
+  }),
+  userNotFound: (user: string, directory: string): AadstsError => ({
+    status: 400,
+    error: 'invalid_grant',
+    code: 50034,
+    description: `The user account ${user} does not exist in the ${directory} directory. To sign into this application, the account must be added to the directory.`,
+  }),
+  /** A code we never issued (or for another client or tenant): "AADSTS9002313: Invalid request. Request is malformed or invalid." */
+  malformedCode: (): AadstsError => ({ status: 400, error: 'invalid_grant', code: 9002313, description: 'Invalid request. Request is malformed or invalid.' }),
+  codeRedeemed: (): AadstsError => ({
+    status: 400,
+    error: 'invalid_grant',
+    code: 54005,
+    description: 'OAuth2 Authorization code was already redeemed, please retry with a new valid code or use an existing refresh token.',
+  }),
+  codeExpired: (): AadstsError => ({
+    status: 400,
+    error: 'invalid_grant',
+    code: 70008,
+    description: 'The provided authorization code or refresh token has expired due to inactivity. Send a new interactive authorization request for this user and resource.',
+  }),
+  codeVerifierMismatch: (): AadstsError => ({
+    status: 400,
+    error: 'invalid_grant',
+    code: 501481,
+    description: 'The Code_Verifier does not match the code_challenge supplied in the authorization request.',
+  }),
 };

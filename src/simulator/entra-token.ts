@@ -4,6 +4,7 @@ import type { AppRegistration } from './apps.js';
 import { aadsts, aadstsBody, type AadstsError } from './entra-errors.js';
 import type { GraphEnv } from './graph-api.js';
 import { decodeJwt, verifyJwtSignature } from './jwt.js';
+import { OAuthError, redeemAuthorizationCode } from './oidc-signin.js';
 import type { SimulatorRuntime } from './runtime.js';
 import type { Tenant } from './tenant.js';
 
@@ -78,16 +79,20 @@ export function registerTokenEndpoints(app: Hono<GraphEnv>, runtime: SimulatorRu
     try {
       const tenant = runtime.world.directory.resolve(c.req.param('tenant')) ?? fail(aadsts.tenantNotFound(c.req.param('tenant')));
       const grantType = field('grant_type') ?? fail(aadsts.missingParameter('grant_type'));
-      if (grantType !== 'client_credentials') fail(aadsts.unsupportedGrant(grantType));
+      if (grantType !== 'client_credentials' && grantType !== 'authorization_code') fail(aadsts.unsupportedGrant(grantType));
       const clientId = field('client_id') ?? fail(aadsts.missingParameter('client_id'));
       const app = runtime.world.apps.find(clientId) ?? fail(aadsts.appNotFound(clientId, tenant.displayName));
       authenticateClient(app, field, `${url.origin}${url.pathname}`);
+      if (grantType === 'authorization_code') {
+        c.set('record', Object.assign(c.get('record'), { tenantId: tenant.id, clientId: app.clientId }));
+        return c.json(redeemAuthorizationCode(runtime, { tenant, app, origin: url.origin, field }));
+      }
       checkScope(field('scope') ?? fail(aadsts.missingParameter('scope')));
       if (runtime.world.apps.consentState(tenant.id, app.clientId) === 'none') fail(aadsts.noServicePrincipal(app.clientId, tenant.id));
       c.set('record', Object.assign(c.get('record'), { tenantId: tenant.id, clientId: app.clientId }));
       return c.json(issueToken(runtime, tenant, app));
     } catch (error) {
-      if (error instanceof TokenRequestError) return answer(error.failure, url.origin, correlationId);
+      if (error instanceof TokenRequestError || error instanceof OAuthError) return answer(error.failure, url.origin, correlationId);
       throw error;
     }
   });

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { AccessTokenIssuer } from './access-tokens.js';
 import { buildWorld, type DemoTenant, type WorldOptions } from './demo.js';
+import { AuthorizationCodes } from './oidc-signin.js';
 import { OpaqueTokenCodec } from './opaque-token.js';
 import { RequestLog } from './request-log.js';
 import type { SimulatorWorld } from './world.js';
@@ -14,6 +15,8 @@ export class SimulatorRuntime {
   demo: DemoTenant;
   readonly links = new OpaqueTokenCodec();
   readonly requests = new RequestLog();
+  /** One-time authorization codes of the OpenID Connect sign-in. */
+  readonly codes = new AuthorizationCodes();
   /** Runs a request through the server's app in-process; set once the app exists. */
   dispatch: (request: Request, env?: unknown) => Promise<Response> = () => Promise.reject(new Error('simulator app not ready'));
 

@@ -1,6 +1,7 @@
 import { AppRegistry } from './apps.js';
 import { SimulatedClock, dayMs } from './clock.js';
 import { Directory } from './directory.js';
+import { DirectoryRoleAssignments } from './directory-roles.js';
 import { FaultInjector } from './faults.js';
 
 export interface SimulatorSettings {
@@ -23,6 +24,7 @@ export class SimulatorWorld {
   readonly clock = new SimulatedClock();
   readonly directory = new Directory(this.clock);
   readonly apps = new AppRegistry();
+  readonly roles = new DirectoryRoleAssignments();
   readonly faults = new FaultInjector();
   readonly settings: SimulatorSettings = { ...defaultSettings };
 }

@@ -2,8 +2,16 @@ import { defineQuery, defineSignal } from '@temporalio/workflow';
 
 /** What the consent callback learned from Microsoft's redirect (already checked against our one-time state). */
 export type ConsentDecision =
-  | { granted: true; tenant: string }
-  | { granted: false; error: string; description: string };
+  | { granted: true; tenant: string; admin?: ConsentingAdmin }
+  /** `status: 'failed'`: not a decision of the admin but a refusal of ours (not an admin, wrong tenant, bad token). */
+  | { granted: false; error: string; description: string; status?: 'failed' };
+
+/** The tenant admin who signed in (ID token validated, admin role checked) before the decision was signalled. */
+export interface ConsentingAdmin {
+  upn: string;
+  objectId: string;
+  tenantGuid: string;
+}
 
 export const consentDecisionSignal = defineSignal<[ConsentDecision]>('consentDecision');
 

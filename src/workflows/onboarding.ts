@@ -2,7 +2,13 @@ import { condition, proxyActivities, setHandler, upsertSearchAttributes } from '
 import type { Activities } from '../activities/index.js';
 import type { ConnectionOutcome } from '../activities/onboarding.js';
 import { ConnectionStatusAttribute } from '../temporal/search-attributes.js';
-import { consentDecisionSignal, onboardingPhaseQuery, type ConsentDecision, type OnboardingInput, type OnboardingPhase } from './onboarding-messages.js';
+import {
+  consentDecisionSignal,
+  onboardingPhaseQuery,
+  type ConsentDecision,
+  type OnboardingInput,
+  type OnboardingPhase,
+} from './onboarding-messages.js';
 
 const { recordConsentOutcome, markVerifying } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
@@ -40,16 +46,28 @@ export async function onboardingWorkflow(input: OnboardingInput): Promise<Connec
       reason: 'no admin consent arrived in time; start a new consent attempt',
     });
   } else if (!decision.granted) {
-    outcome = await recordConsentOutcome({
-      connectionId: input.connectionId,
-      status: 'consent_denied',
-      reason: `consent was not granted: ${decision.description || decision.error}`,
-    });
+    outcome = await recordConsentOutcome(
+      decision.status === 'failed'
+        ? {
+            connectionId: input.connectionId,
+            status: 'failed',
+            reason: `the sign-in was refused: ${decision.description}`,
+          }
+        : {
+            connectionId: input.connectionId,
+            status: 'consent_denied',
+            reason: `consent was not granted: ${decision.description || decision.error}`,
+          },
+    );
   } else {
     phase = 'verifying';
     publish('verifying');
     await markVerifying(input.connectionId);
-    outcome = await verifyConnection({ connectionId: input.connectionId, consentedTenant: decision.tenant });
+    outcome = await verifyConnection({
+      connectionId: input.connectionId,
+      consentedTenant: decision.tenant,
+      admin: decision.admin,
+    });
   }
   phase = 'done';
   publish(outcome.status);

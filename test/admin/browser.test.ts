@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { onboardCompany, startTestStack, type TestStack } from '../support/stack.js';
+import { addTenantAdmin, onboardCompany, startTestStack, type TestStack } from '../support/stack.js';
 import { addPerson, usersOf } from '../support/sync-fixtures.js';
 import { launchChromium, screenshot } from './support/browser.js';
 
@@ -16,6 +16,7 @@ describe('admin pages in a browser', () => {
   let context: BrowserContext;
   let page: Page;
   let tenantId: string;
+  let tenantAdmin: { id: string; userPrincipalName: string };
   let groupId: string;
   let people: { id: string; displayName?: string; mail?: string | null }[];
 
@@ -29,6 +30,8 @@ describe('admin pages in a browser', () => {
     company = await onboardCompany(stack, { name: 'Nordlys A/S' });
     const tenant = stack.sim.control.addTenant({ displayName: 'Nordlys Directory' });
     tenantId = tenant.id;
+    tenantAdmin = addTenantAdmin(stack, tenantId);
+    stack.sim.control.addUser(tenantId, { displayName: 'Plain Clerk', mailNickname: 'clerk', mail: null });
     people = Array.from({ length: 6 }, () => addPerson(stack, tenantId));
     groupId = stack.sim.control.addGroup(tenantId, { displayName: 'All Staff', members: people.map((p) => p.id) }).id;
     stack.sim.control.addGroup(tenantId, { displayName: 'Alliance Partners', members: [] });
@@ -53,16 +56,28 @@ describe('admin pages in a browser', () => {
     expect(await text('.who')).toBe('Signed in for Nordlys A/S');
   });
 
-  it('creates a connection, consents on the simulator’s page and comes back to “connection established”', async () => {
+  it('creates a connection: our confirm page, consent and the admin’s sign-in on the simulator, then “connection established”', async () => {
     await page.click('#create-connection');
     await page.fill('#designation', 'Head office');
     await page.fill('#tenantId', tenantId);
     await page.click('#submit-connection');
+    await page.waitForURL('**/consent/start?**');
+    expect(await text('#confirm-question')).toBe(`Connect Microsoft Entra tenant ${tenantId} to Nordlys A/S in this product?`);
+    await page.click('#switch-language');
+    expect(await text('#confirm-question')).toBe(`Forbind Microsoft Entra-lejeren ${tenantId} med Nordlys A/S i dette produkt?`);
+    await page.click('#continue-to-microsoft');
     await page.waitForURL(`${stack.sim.url}/**`);
     expect(await text('h1')).toBe('Permissions requested');
     await page.click('#accept');
+    // consent alone proves nothing: Microsoft's sign-in follows, where the tenant's admin picks their account
+    await page.waitForURL(`${stack.sim.url}/${tenantId}/oauth2/v2.0/authorize?**`);
+    expect(await text('h1')).toBe('Pick an account');
+    await screenshot(page, 'sign-in');
+    await page.click(`#accounts button[data-upn="${tenantAdmin.userPrincipalName}"]`);
     await page.waitForURL('**/admin/system?**');
-    expect(await text('#notice')).toBe('Connection established: Nordlys Directory.');
+    expect(await text('#notice')).toBe(
+      `Connection established: Nordlys Directory. Approved by ${tenantAdmin.userPrincipalName}, signed in at Microsoft as an admin of the tenant.`,
+    );
     const row = page.locator('#connections tbody tr').first();
     expect(await row.getAttribute('data-status')).toBe('connected');
     expect((await row.locator('.organisation').textContent())?.trim()).toBe('Nordlys Directory');
@@ -203,13 +218,17 @@ describe('admin pages in a browser', () => {
     expect(await row().getAttribute('data-status')).toBe('active');
   });
 
-  it('shows consent denied with its reason, retries consent, and deletes a connection', async () => {
+  it('shows consent denied with its reason, refuses a non-admin’s sign-in, retries consent, and deletes a connection', async () => {
     const fjord = stack.sim.control.addTenant({ displayName: 'Fjord Denied' });
+    const fjordAdmin = addTenantAdmin(stack, fjord.id);
+    const clerk = stack.sim.control.addUser(fjord.id, { displayName: 'Fjord Clerk', mailNickname: 'fjord.clerk' });
     stack.sim.control.setConsentMode(fjord.id, 'interactive');
     await page.click('#tab-system');
     await page.click('#create-connection');
     await page.fill('#tenantId', fjord.id);
     await page.click('#submit-connection');
+    await page.waitForURL('**/consent/start?**');
+    await page.click('#continue-to-microsoft');
     await page.waitForURL(`${stack.sim.url}/**`);
     await page.click('#cancel');
     await page.waitForURL('**/admin/system?**');
@@ -218,11 +237,26 @@ describe('admin pages in a browser', () => {
     expect((await row.locator('.status').textContent())?.trim()).toBe('Consent denied');
     expect(await row.locator('.reason').textContent()).toContain('AADSTS65004');
 
+    // a person without an admin role consents and signs in: refused, with the reason
     await row.locator('button', { hasText: 'Retry consent' }).click();
-    await page.waitForURL(`${stack.sim.url}/**`);
+    await page.waitForURL('**/consent/start?**');
+    await page.click('#continue-to-microsoft');
     await page.click('#accept');
+    await page.click(`#accounts button[data-upn="${clerk.userPrincipalName}"]`);
     await page.waitForURL('**/admin/system?**');
-    expect(await text('#notice')).toBe('Connection established: Fjord Denied.');
+    expect(await text('#notice')).toMatch(/^The connection could not be established — the sign-in was refused: .+ holds no directory role that can grant/);
+    const failed = page.locator('#connections tbody tr[data-status="failed"]');
+    expect(await failed.locator('.reason').textContent()).toContain(clerk.userPrincipalName);
+
+    await failed.locator('button', { hasText: 'Retry consent' }).click();
+    await page.waitForURL('**/consent/start?**');
+    await page.click('#continue-to-microsoft');
+    await page.click('#accept');
+    await page.click(`#accounts button[data-upn="${fjordAdmin.userPrincipalName}"]`);
+    await page.waitForURL('**/admin/system?**');
+    expect(await text('#notice')).toBe(
+      `Connection established: Fjord Denied. Approved by ${fjordAdmin.userPrincipalName}, signed in at Microsoft as an admin of the tenant.`,
+    );
 
     await page.locator('#connections tbody tr', { hasText: 'Fjord Denied' }).locator('button', { hasText: 'Delete' }).click();
     expect(await text('h1')).toBe('Delete the connection “Fjord Denied”?');

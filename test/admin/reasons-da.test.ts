@@ -1,3 +1,4 @@
+import { neverConnected, tenantTakenReason } from '../../src/connections/ownership.js';
 import { describe, expect, it } from 'vitest';
 import { da } from '../../src/api/admin/i18n/da.js';
 import { en } from '../../src/api/admin/i18n/en.js';
@@ -51,6 +52,11 @@ const wrapped = [
   'consent was not granted: AADSTS65004: User declined to consent to access the app.',
   "tenant 'ghost.example' was not found in Microsoft Entra ID: check the tenant ID (AADSTS90002)",
   'paused by an administrator',
+  // issue 10: the admin sign-in and tenant ownership
+  'the sign-in was refused: clerk@fabrikam.example holds no directory role that can grant tenant-wide admin consent (Global Administrator, Privileged Role Administrator, Cloud Application Administrator or Application Administrator); ask an admin of the tenant to connect it',
+  'the sign-in was refused: you signed in to tenant 0c1d2e3f-0000-4000-8000-000000000001, but this connection is for tenant 0c1d2e3f-0000-4000-8000-000000000002: sign in with an admin account of that tenant',
+  `${tenantTakenReason('0c1d2e3f-0000-4000-8000-000000000001')}`,
+  neverConnected,
 ];
 
 // Words that give away an untranslated English sentence (values in the samples avoid them).

@@ -5,7 +5,7 @@ import { testEnvironment } from '../support/context.js';
 import { createScratchDatabase } from '../../src/runtime/scratch-database.js';
 import { freePort } from '../../src/runtime/ports.js';
 
-/** `npm run demo -- --json`: the whole service wired to the simulator, described on one JSON line. */
+/** `npm run demo -- --json --connected`: the whole service wired to the simulator, described on one JSON line. */
 describe('directory-sync demo', () => {
   let child: ChildProcess | undefined;
   let scratch: Awaited<ReturnType<typeof createScratchDatabase>> | undefined;
@@ -14,11 +14,11 @@ describe('directory-sync demo', () => {
     await scratch?.drop();
   });
 
-  it('prints its facts as JSON and serves the API with a working company key', async () => {
+  it('prints its facts as JSON, serves the API with a working company key, and (--connected) has the demo tenant connected', async () => {
     const env = testEnvironment();
     scratch = await createScratchDatabase(env.adminDatabaseUrl, 'ds_demo');
     const port = await freePort();
-    child = spawn(process.execPath, ['bin/directory-sync.js', 'demo', '--json', '--users', '30', '--simulator-port', '0'], {
+    child = spawn(process.execPath, ['bin/directory-sync.js', 'demo', '--json', '--connected', '--users', '30', '--simulator-port', '0'], {
       env: { ...process.env, DATABASE_URL: scratch.url, TEMPORAL_ADDRESS: env.temporalAddress, TEMPORAL_TASK_QUEUE: `demo-${port}`, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'silent' },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
@@ -34,13 +34,21 @@ describe('directory-sync demo', () => {
     expect((await fetch(`${facts.apiUrl}/readyz`)).status).toBe(200);
     const me = await (await fetch(`${facts.apiUrl}/api/v1/me`, { headers: { authorization: `Bearer ${facts.companyApiKey}` } })).json();
     expect(me.kind).toBe('company');
+    const auth = { authorization: `Bearer ${facts.companyApiKey}` };
+    // --connected: made through the real flow (consent and the tenant admin's sign-in), so a setup can start now
+    expect(facts.connectionId).toEqual(expect.any(String));
+    const connection = await (await fetch(`${facts.apiUrl}/api/v1/connections/${facts.connectionId}`, { headers: auth })).json();
+    expect(connection).toMatchObject({ status: 'connected', tenantId: facts.tenantId, organizationName: 'Contoso', adminUpn: facts.tenantAdmin });
+    const groups = await (await fetch(`${facts.apiUrl}/api/v1/connections/${facts.connectionId}/groups?search=All`, { headers: auth })).json();
+    expect(groups.items.map((g: { id: string }) => g.id)).toContain(facts.groups[0].id);
+
     const created = await fetch(`${facts.apiUrl}/api/v1/connections`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${facts.companyApiKey}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ provider: 'azure', tenantId: facts.tenantId }),
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ provider: 'azure', tenantId: facts.tenantDomain }),
     });
     expect(created.status).toBe(201);
-    expect((await created.json()).consentUrl).toContain(`${facts.simulatorUrl}/${facts.tenantId}/adminconsent`);
+    expect((await created.json()).consentUrl).toMatch(/^http:\/\/localhost:\d+\/consent\/start\?state=/);
 
     child.kill('SIGINT');
     const code = await new Promise<number | null>((resolve) => child!.once('exit', (c) => resolve(c)));

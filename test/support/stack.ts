@@ -116,13 +116,72 @@ export async function onboardCompany(stack: TestStack, options: { directorySync?
   return { companyId: company.id as string, key, customerTypeId: customerType.id as string };
 }
 
-/** Follows the consent URL on the simulator the way a browser would, and returns our callback's path and query. */
-export async function followConsent(consentUrl: string): Promise<{ callbackPath: string; params: URLSearchParams }> {
-  const response = await fetch(consentUrl, { redirect: 'manual' });
+const unescapeHtml = (text: string) => text.replace(/&amp;/g, '&').replace(/&#(\d+);/g, (_, n) => String.fromCharCode(Number(n))).replace(/&quot;/g, '"');
+
+/** Our path and query of a URL on this stack's API (PUBLIC_BASE_URL), for `stack.call`. */
+function ownPath(url: string): string {
+  const parsed = new URL(url);
+  return `${parsed.pathname}${parsed.search}`;
+}
+
+/** Opens our confirm page (the connection's consentUrl) and returns its question and Microsoft's admin-consent URL. */
+export async function confirmPage(stack: TestStack, consentUrl: string, headers: Record<string, string> = {}) {
+  const response = await stack.call('GET', ownPath(consentUrl), { headers });
+  const html = await response.text();
+  if (response.status !== 200) throw new Error(`confirm page answered ${response.status}: ${html}`);
+  const href = /id="continue-to-microsoft" href="([^"]+)"/.exec(html)?.[1];
+  const question = /<h1 id="confirm-question">([^<]+)<\/h1>/.exec(html)?.[1];
+  if (!href || !question) throw new Error(`no confirm question or Microsoft link on the page: ${html}`);
+  return { microsoftUrl: unescapeHtml(href), question: unescapeHtml(question), html };
+}
+
+/**
+ * Our confirm page → Microsoft's admin consent on the simulator (as a browser would follow it) → the path and query
+ * of our consent callback.
+ */
+export async function followConsent(stack: TestStack, consentUrl: string): Promise<{ callbackPath: string; params: URLSearchParams }> {
+  const { microsoftUrl } = await confirmPage(stack, consentUrl);
+  const response = await fetch(microsoftUrl, { redirect: 'manual' });
   const location = response.headers.get('location');
   if (response.status !== 302 || !location) throw new Error(`consent page answered ${response.status}: ${await response.text()}`);
   const url = new URL(location);
   return { callbackPath: `${url.pathname}${url.search}`, params: url.searchParams };
+}
+
+/** Picks `userId` on the simulator's sign-in page of `signInUrl`; returns the path and query of our sign-in callback. */
+export async function signInAs(signInUrl: string, userId: string): Promise<{ callbackPath: string; params: URLSearchParams }> {
+  const page = await fetch(signInUrl);
+  if (page.status !== 200) throw new Error(`sign-in page answered ${page.status}: ${await page.text()}`);
+  const form = new URLSearchParams(new URL(signInUrl).searchParams);
+  form.set('user', userId);
+  const response = await fetch(signInUrl, { method: 'POST', body: form, redirect: 'manual' });
+  const location = response.headers.get('location');
+  if (response.status !== 302 || !location) throw new Error(`sign-in answered ${response.status}: ${await response.text()}`);
+  const url = new URL(location);
+  return { callbackPath: `${url.pathname}${url.search}`, params: url.searchParams };
+}
+
+/**
+ * The whole connection as its tenant admin does it: confirm page, admin consent, the consent callback (which sends
+ * the browser to Microsoft's sign-in), the sign-in as `userId`, and our sign-in callback. Returns that last answer
+ * (a 302 to the admin page with its notice) and the notice.
+ */
+export async function connectAs(stack: TestStack, consentUrl: string, userId: string) {
+  const { callbackPath } = await followConsent(stack, consentUrl);
+  const consented = await stack.call('GET', callbackPath);
+  const signInUrl = consented.headers.get('location');
+  if (consented.status !== 302 || !signInUrl) throw new Error(`consent callback answered ${consented.status}: ${await consented.text()}`);
+  if (!signInUrl.startsWith(stack.sim.url)) return { response: consented, notice: new URL(signInUrl).searchParams.get('notice') };
+  const signedIn = await signInAs(signInUrl, userId);
+  const response = await stack.call('GET', signedIn.callbackPath);
+  const location = response.headers.get('location');
+  return { response, notice: location ? new URL(location).searchParams.get('notice') : null, signInPath: signedIn.callbackPath };
+}
+
+/** A Global Administrator (unless other roles are given) in the tenant, to sign in as. */
+export function addTenantAdmin(stack: TestStack, tenantId: string, roles: string[] = ['Global Administrator']) {
+  const n = Math.random().toString(36).slice(2, 8);
+  return stack.sim.control.addAdmin(tenantId, { displayName: `Admin ${n}`, mailNickname: `admin.${n}`, mail: null }, roles);
 }
 
 export async function waitFor<T>(probe: () => Promise<T | undefined>, options: { timeoutMs?: number; what?: string } = {}): Promise<T> {

@@ -1,13 +1,14 @@
 import { expect } from 'vitest';
-import { followConsent, waitFor, type onboardCompany, type TestStack } from './stack.js';
+import { addTenantAdmin, connectAs, waitFor, type onboardCompany, type TestStack } from './stack.js';
 
 type Company = Awaited<ReturnType<typeof onboardCompany>>;
 
 /** A new simulated tenant, connected to the company through the real consent flow. */
 export async function connectNewTenant(stack: TestStack, company: Company, name: string) {
   const tenant = stack.sim.control.addTenant({ displayName: name });
+  const admin = addTenantAdmin(stack, tenant.id);
   const created = await (await stack.call('POST', '/api/v1/connections', { key: company.key, body: { provider: 'azure', tenantId: tenant.id } })).json();
-  await stack.call('GET', (await followConsent(created.consentUrl)).callbackPath);
+  await connectAs(stack, created.consentUrl, admin.id);
   const connection = await (await stack.call('GET', `/api/v1/connections/${created.id}`, { key: company.key })).json();
   expect(connection.status).toBe('connected');
   return { tenantId: tenant.id as string, connectionId: created.id as string };

@@ -6,6 +6,7 @@ import { registerListApiKeys } from './companies/list-api-keys.js';
 import { registerRevokeApiKey } from './companies/revoke-api-key.js';
 import { registerUpdateCompany } from './companies/update-company.js';
 import { registerConsentCallback } from './consent-callback.js';
+import { registerConsentStart } from './consent-start.js';
 import { registerCheckConnection } from './connections/check-connection.js';
 import { registerCreateConnection } from './connections/create-connection.js';
 import { registerDeleteConnection } from './connections/delete-connection.js';
@@ -29,6 +30,9 @@ import { registerStartRun } from './setups/start-run.js';
 import { registerUpdateSetup } from './setups/update-setup.js';
 import { registerListUsers } from './users/list-users.js';
 import { registerMeRoute } from './me.js';
+import { registerDeleteTenantShare } from './tenant-shares/delete-tenant-share.js';
+import { registerGetTenantShare } from './tenant-shares/get-tenant-share.js';
+import { registerPutTenantShare } from './tenant-shares/put-tenant-share.js';
 
 /** Every route module, in the order they appear in the OpenAPI document. */
 export function registerRoutes(app: App): void {
@@ -48,7 +52,11 @@ export function registerRoutes(app: App): void {
   registerRestartConsent(app);
   registerCheckConnection(app);
   registerSearchGroups(app);
+  registerConsentStart(app);
   registerConsentCallback(app);
+  registerGetTenantShare(app);
+  registerPutTenantShare(app);
+  registerDeleteTenantShare(app);
   registerCreateSetup(app);
   registerListSetups(app);
   registerGetSetup(app);

@@ -12,6 +12,7 @@ export const ConnectionSchema = z
     status: z.enum(connectionStatuses),
     statusReason: z.string().nullable().openapi({ description: 'why the connection is not connected, in words a person can act on' }),
     organizationName: z.string().nullable(),
+    adminUpn: z.string().nullable().openapi({ description: 'the tenant admin who signed in when it was connected' }),
     verifiedDomains: z.array(z.string()),
     connectedAt: z.string().nullable(),
     createdAt: z.string(),
@@ -20,7 +21,7 @@ export const ConnectionSchema = z
   .openapi('Connection');
 
 export const ConnectionWithConsentSchema = ConnectionSchema.extend({
-  consentUrl: z.url().openapi({ description: "Microsoft's admin consent page: send the tenant's admin there" }),
+  consentUrl: z.url().openapi({ description: "our confirm page (then Microsoft's admin consent and sign-in): send the tenant's admin there" }),
 }).openapi('ConnectionWithConsentUrl');
 
 export function connectionJson(c: DirectoryConnection) {
@@ -32,6 +33,7 @@ export function connectionJson(c: DirectoryConnection) {
     status: c.status,
     statusReason: c.status_reason,
     organizationName: c.organization_name,
+    adminUpn: c.admin_upn ?? null,
     verifiedDomains: c.verified_domains,
     connectedAt: c.connected_at?.toISOString() ?? null,
     createdAt: c.created_at.toISOString(),

@@ -52,14 +52,21 @@ export async function setConnectionStatus(
   return query.returningAll().executeTakeFirst();
 }
 
+/**
+ * Marks a connection connected. `admin` is the tenant admin who proved it by signing in (a new connection); a
+ * re-check passes none and only succeeds for a connection that has such a proof (`undefined` = no such row).
+ * A tenant held by another company fails with the unique violation `directory_connections_one_company_per_tenant`.
+ */
 export async function markConnectionConnected(
   db: Db,
   connectionId: string,
   input: { tenantGuid: string; organizationName: string; verifiedDomains: string[] },
+  admin?: { upn: string; objectId: string },
 ) {
-  return db
+  let query = db
     .updateTable('directory_connections')
     .set({
+      ...(admin ? { admin_upn: admin.upn, admin_object_id: admin.objectId, admin_verified_at: sql`now()` } : {}),
       status: 'connected',
       status_reason: null,
       tenant_guid: input.tenantGuid,
@@ -70,9 +77,9 @@ export async function markConnectionConnected(
       connected_at: sql`coalesce(connected_at, now())`,
       updated_at: sql`now()`,
     })
-    .where('id', '=', connectionId)
-    .returningAll()
-    .executeTakeFirstOrThrow();
+    .where('id', '=', connectionId);
+  if (!admin) query = query.where('admin_verified_at', 'is not', null);
+  return query.returningAll().executeTakeFirst();
 }
 
 export async function countSetupsUsingConnection(db: Db, connectionId: string): Promise<number> {

@@ -1,10 +1,30 @@
 import { sql } from 'kysely';
 import type { Db } from '../database.js';
 
-export async function insertConsentState(db: Db, input: { stateHash: string; connectionId: string; expiresAt: Date }) {
+export async function insertConsentState(
+  db: Db,
+  input: {
+    stateHash: string;
+    connectionId: string;
+    companyId: string;
+    expiresAt: Date;
+    purpose?: 'consent' | 'sign_in';
+    nonceHash?: string;
+    codeVerifier?: string;
+  },
+) {
   await db
     .insertInto('consent_states')
-    .values({ state_hash: input.stateHash, connection_id: input.connectionId, expires_at: input.expiresAt, used_at: null })
+    .values({
+      state_hash: input.stateHash,
+      connection_id: input.connectionId,
+      company_id: input.companyId,
+      expires_at: input.expiresAt,
+      used_at: null,
+      purpose: input.purpose ?? 'consent',
+      nonce_hash: input.nonceHash ?? null,
+      code_verifier: input.codeVerifier ?? null,
+    })
     .execute();
 }
 
@@ -19,7 +39,8 @@ export async function findConsentState(db: Db, stateHash: string) {
 export async function consumeConsentState(db: Db, stateHash: string): Promise<boolean> {
   const row = await db
     .updateTable('consent_states')
-    .set({ used_at: sql`now()` })
+    // the PKCE verifier is needed exactly once, read before this: it does not outlive its use
+    .set({ used_at: sql`now()`, code_verifier: null })
     .where('state_hash', '=', stateHash)
     .where('used_at', 'is', null)
     .where('expires_at', '>', sql<Date>`now()`)

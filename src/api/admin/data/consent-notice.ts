@@ -31,7 +31,12 @@ export async function consentNotice(c: Context<AdminEnv>): Promise<SystemNotice 
   const reason = connection.status_reason ? t.reason(connection.status_reason) : t.system.status[connection.status];
   switch (notice) {
     case 'connection_established':
-      return { kind: 'success', text: t.system.notices.connection_established(connection.organization_name ?? connection.tenant_id) };
+      return {
+        kind: 'success',
+        text:
+          t.system.notices.connection_established(connection.organization_name ?? connection.tenant_id) +
+          (connection.admin_upn ? ` ${t.system.notices.signed_in_as(connection.admin_upn)}` : ''),
+      };
     case 'connection_failed':
       return { kind: 'error', text: t.system.notices.connection_failed(reason) };
     case 'consent_denied':

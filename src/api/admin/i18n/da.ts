@@ -93,6 +93,7 @@ export const da: Messages = {
     },
     notices: {
       connection_established: (org) => `Forbindelsen er oprettet: ${org}.`,
+      signed_in_as: (upn) => `Godkendt af ${upn}, logget ind hos Microsoft som administrator for lejeren.`,
       connection_failed: (reason) => `Forbindelsen kunne ikke oprettes — ${reason}`,
       consent_denied: (reason) => `Der blev ikke givet samtykke — ${reason}`,
       connection_verifying: 'Samtykke modtaget; forbindelsen verificeres stadig. Genindlæs siden om et øjeblik.',
@@ -101,9 +102,21 @@ export const da: Messages = {
     deleteBlocked: (setups) => `${setups} opsætning(er) bruger denne forbindelse; slet dem først.`,
     retryNotPossible: 'Kun en mislykket, afvist, udløbet eller tilbagekaldt forbindelse kan give samtykke igen.',
   },
+  consentFlow: {
+    title: 'Forbind en Microsoft Entra-lejer',
+    question: (tenant, company) => `Forbind Microsoft Entra-lejeren ${tenant} med ${company} i dette produkt?`,
+    explain:
+      'Fortsæt kun, hvis du er administrator for lejeren (global administrator, administrator for privilegerede roller, ' +
+      'cloudprogramadministrator eller programadministrator). Hos Microsoft giver du appen læseadgang til brugere og grupper og ' +
+      'logger derefter ind, så vi kan kontrollere, at en administrator for lejeren har godkendt denne virksomhed.',
+    continue: 'Fortsæt til Microsoft',
+    cancel: 'Annuller',
+    refusedTitle: 'Forbindelsen kunne ikke gennemføres',
+    back: 'Tilbage til Active Directory-indstillinger',
+  },
   connectionForm: {
     title: 'Opret forbindelse',
-    intro: 'Du sendes til Microsoft for at give administratorsamtykke som global administrator for lejeren og kommer derefter tilbage hertil.',
+    intro: 'Efter en side, der viser, hvad der forbindes, sendes du til Microsoft for at give administratorsamtykke og logge ind som administrator for lejeren og kommer derefter tilbage hertil.',
     provider: 'Katalog',
     azure: 'Microsoft Azure (Entra ID)',
     designationHint: "Et navn til jeres eget brug, fx 'Hovedkontor'.",
@@ -112,6 +125,7 @@ export const da: Messages = {
     submit: 'Opret og giv samtykke',
     tenantIdInvalid: 'Indtast lejer-id’et (en GUID) eller et verificeret domæne som contoso.onmicrosoft.com.',
     alreadyConnected: 'Denne lejer er allerede forbundet.',
+    takenByAnotherCompany: 'Denne lejer er forbundet med en anden virksomhed i produktet. Spørg operatøren, hvis jeres virksomheder deler én lejer.',
   },
   setups: {
     title: 'Synkroniseringsopsætninger',

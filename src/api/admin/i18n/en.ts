@@ -96,6 +96,7 @@ export const en = {
     } satisfies Record<ConnectionStatus, string>,
     notices: {
       connection_established: (org: string) => `Connection established: ${org}.`,
+      signed_in_as: (upn: string) => `Approved by ${upn}, signed in at Microsoft as an admin of the tenant.`,
       connection_failed: (reason: string) => `The connection could not be established — ${reason}`,
       consent_denied: (reason: string) => `Consent was not given — ${reason}`,
       connection_verifying: 'Consent received; the connection is still being verified. Reload the page in a moment.',
@@ -104,9 +105,21 @@ export const en = {
     deleteBlocked: (setups: number) => `${setups} setup(s) use this connection; delete them first.`,
     retryNotPossible: 'Only a failed, denied, expired or revoked connection can start a new consent.',
   },
+  consentFlow: {
+    title: 'Connect a Microsoft Entra tenant',
+    question: (tenant: string, company: string) => `Connect Microsoft Entra tenant ${tenant} to ${company} in this product?`,
+    explain:
+      'Continue only if you are an admin of that tenant (Global Administrator, Privileged Role Administrator, Cloud Application ' +
+      'Administrator or Application Administrator). At Microsoft you grant the app read access to users and groups, then sign in, ' +
+      'so that we can check that an admin of this tenant approved this company.',
+    continue: 'Continue to Microsoft',
+    cancel: 'Cancel',
+    refusedTitle: 'The connection could not be completed',
+    back: 'Back to Active Directory settings',
+  },
   connectionForm: {
     title: 'Create connection',
-    intro: 'You will be sent to Microsoft to give admin consent as a Global Administrator of the tenant, then brought back here.',
+    intro: 'After a page that says what is being connected, you will be sent to Microsoft to give admin consent and sign in as an admin of the tenant, then brought back here.',
     provider: 'Directory',
     azure: 'Microsoft Azure (Entra ID)',
     designationHint: "A name for your own use, e.g. 'Head office'.",
@@ -115,6 +128,7 @@ export const en = {
     submit: 'Create and go to consent',
     tenantIdInvalid: 'Enter the tenant ID (a GUID) or a verified domain such as contoso.onmicrosoft.com.',
     alreadyConnected: 'This tenant is already connected.',
+    takenByAnotherCompany: 'This tenant is connected to another company in this product. Ask the operator if your companies share one tenant.',
   },
   setups: {
     title: 'Sync setups',

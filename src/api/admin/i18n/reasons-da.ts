@@ -103,6 +103,29 @@ const rules: Rule[] = [
   // connections and setups
   [/^no admin consent arrived in time; start a new consent attempt$/, () => 'intet administratorsamtykke nåede frem i tide; start et nyt samtykkeforsøg'],
   [/^consent was not granted: (.+)$/, (m) => `samtykke blev ikke givet: ${m[1]}`],
+  [/^the sign-in was refused: (.+)$/s, (m) => `login blev afvist: ${translateReasonToDanish(m[1] as string)}`],
+  [
+    /^(.+) holds no directory role that can grant tenant-wide admin consent \(.+\); ask an admin of the tenant to connect it$/,
+    (m) =>
+      `${m[1]} har ingen katalogrolle, der kan give administratorsamtykke for hele lejeren (global administrator, administrator for ` +
+      'privilegerede roller, cloudprogramadministrator eller programadministrator); bed en administrator for lejeren om at forbinde den',
+  ],
+  [
+    /^you signed in to tenant (.+?), but this connection is for tenant (.+?): sign in with an admin account of that tenant$/,
+    (m) => `du loggede ind i lejeren ${m[1]}, men denne forbindelse er til lejeren ${m[2]}: log ind med en administratorkonto i den lejer`,
+  ],
+  [
+    /^tenant (\S+) is already connected to another company in this product; .+$/,
+    (m) =>
+      `lejeren ${m[1]} er allerede forbundet med en anden virksomhed i produktet; en lejer tilhører én virksomhed, medmindre ` +
+      'operatøren deler den mellem virksomheder (spørg operatøren, hvis jeres virksomheder deler én lejer)',
+  ],
+  [
+    /^this connection was never connected through a tenant admin’s sign-in; .+$/,
+    () =>
+      'denne forbindelse er aldrig blevet forbundet gennem en administrators login; en kontrol kontrollerer kun etablerede ' +
+      'forbindelser igen — start et nyt samtykkeforsøg',
+  ],
   [/^tenant '(.+?)' was not found in Microsoft Entra ID: check the tenant ID \((.+)\)$/, (m) => `lejeren '${m[1]}' blev ikke fundet i Microsoft Entra ID: kontrollér lejer-id'et (${m[2]})`],
   [/^the app has no admin consent in tenant '(.+?)' \(it was not granted, was revoked, or the app was removed\): grant consent again \((.+)\)$/, (m) => `appen har intet administratorsamtykke i lejeren '${m[1]}' (det blev ikke givet, blev tilbagekaldt, eller appen blev fjernet): giv samtykke igen (${m[2]})`],
   [/^a permission is missing: (.+)$/, (m) => `en tilladelse mangler: ${m[1]}`],

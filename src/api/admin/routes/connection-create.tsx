@@ -1,6 +1,6 @@
 import type { Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { createConnection } from '../../../connections/service.js';
+import { createConnection, TenantTakenError } from '../../../connections/service.js';
 import { parseTenantId } from '../../../connections/tenant-id.js';
 import { isUniqueViolation } from '../../../db/errors.js';
 import type { FieldErrors } from '../components/fields.js';
@@ -36,6 +36,7 @@ export function registerConnectionCreate(admin: Hono<AdminEnv>): void {
       return c.redirect(consentUrl, 303);
     } catch (err) {
       if (isUniqueViolation(err, 'directory_connections_one_per_tenant')) return again(409, { tenantId: t.connectionForm.alreadyConnected });
+      if (err instanceof TenantTakenError) return again(409, { tenantId: t.connectionForm.takenByAnotherCompany });
       throw err;
     }
   });

@@ -1,4 +1,5 @@
 import { createRoute } from '@hono/zod-openapi';
+import { neverConnected } from '../../../connections/ownership.js';
 import { findConnection } from '../../../db/repositories/connections.js';
 import { reconcileCompanySchedules } from '../../../setups/schedules.js';
 import { connectionCheckWorkflow } from '../../../workflows/onboarding.js';
@@ -15,7 +16,8 @@ const route = createRoute({
   path: '/api/v1/connections/{id}/check',
   tags: ['connections'],
   summary: 'Test an established connection now (token, organisation, permissions)',
-  description: 'Lost consent moves the connection to `consent_revoked` and pauses its setups, with the reason.',
+  description:
+    'Lost consent moves the connection to `consent_revoked` and pauses its setups, with the reason. Only a connection once connected through a tenant admin’s sign-in is re-checked; any other answers 409 and stays as it is.',
   security: [{ bearer: [] }],
   middleware: [authenticate] as const,
   request: { params: IdParams },
@@ -28,6 +30,7 @@ export function registerCheckConnection(app: App): void {
     if (connection.status === 'pending_consent' || connection.status === 'verifying') {
       throw ApiError.conflict(`the connection is ${connection.status}; finish the consent first`);
     }
+    if (!connection.admin_verified_at) throw ApiError.conflict(neverConnected, { status: connection.status });
     const deps = c.get('deps');
     await deps.temporal.workflow.execute(connectionCheckWorkflow, {
       workflowId: connectionCheckWorkflowId(connection.id),

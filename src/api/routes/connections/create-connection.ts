@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { createConnection } from '../../../connections/service.js';
+import { createConnection, TenantTakenError } from '../../../connections/service.js';
 import { parseTenantId } from '../../../connections/tenant-id.js';
 import { isUniqueViolation } from '../../../db/errors.js';
 import type { App } from '../../context.js';
@@ -33,7 +33,7 @@ const route = createRoute({
   tags: ['connections'],
   summary: "Connect a company's Entra tenant: returns the admin consent URL",
   description:
-    'Creates the connection in `pending_consent` and starts its onboarding workflow. Send the tenant admin to `consentUrl`; after consent, Microsoft redirects to /consent/callback and the connection becomes `connected` (or says why not).',
+    'Creates the connection in `pending_consent` and starts its onboarding workflow. Send the tenant admin to `consentUrl` (our page saying which tenant is connected to which company, then Microsoft): after admin consent (/consent/callback) the admin signs in (OpenID Connect, /consent/signin), and only a validated sign-in of an admin of that tenant makes the connection `connected` (or it says why not). A tenant connected to another company is refused (409) unless the operator shares it.',
   security: [{ bearer: [] }],
   middleware: [authenticate] as const,
   request: { body: jsonBody(Body) },
@@ -50,6 +50,7 @@ export function registerCreateConnection(app: App): void {
       const { connection, consentUrl } = await createConnection(deps, { companyId, tenantId: body.tenantId, designation: body.designation });
       return c.json({ ...connectionJson(connection), consentUrl }, 201);
     } catch (err) {
+      if (err instanceof TenantTakenError) throw new ApiError(409, 'conflict', err.message, [{ field: 'tenantId', reason: 'connected to another company' }]);
       if (isUniqueViolation(err, 'directory_connections_one_per_tenant')) {
         throw new ApiError(409, 'conflict', `this company already has a connection for tenant '${body.tenantId}'`, [{ field: 'tenantId', reason: 'already connected' }]);
       }
