@@ -194,6 +194,15 @@ describe('readGroupMembers against Samba AD', () => {
     const error = await readGroupMembers(session, query({ searchBase: `OU=Nowhere,${root}` })).catch((e: unknown) => e);
     expect((error as LdapError).reason).toBe('base_dn_not_found');
   });
+
+  it("counts users whose primary group is the group (AD keeps it out of memberOf) when given the group's token", async () => {
+    const domainUsers = await getGroupByDn(session, `CN=Domain Users,CN=Users,${dc.baseDn}`);
+    expect(domainUsers?.primaryGroupToken).toBe(513);
+    // Without the token the in-chain rule finds nobody: every user's membership in Domain Users is its primaryGroupID.
+    expect(await readAllGroupMembers(session, query({ groupDn: domainUsers!.distinguishedName, filter: null }))).toEqual([]);
+    const members = await readAllGroupMembers(session, query({ groupDn: domainUsers!.distinguishedName, filter: null, primaryGroupToken: 513 }));
+    expect(names(members)).toEqual(['anne', 'bo', 'carl', 'erik', 'fay', 'gus']);
+  });
 });
 
 describe('groups for the admin form', () => {
@@ -203,6 +212,7 @@ describe('groups for the admin form', () => {
     expect(found[0]!.id).toMatch(/^[0-9a-f-]{36}$/);
     expect(await searchGroups(session, { searchBase: root, text: 'no such group' })).toEqual([]);
     expect((await searchGroups(session, { searchBase: root, text: '' })).length).toBe(3);
+    expect((await searchGroups(session, { searchBase: root, text: '', limit: 2 })).length).toBe(2);
     expect((await searchGroups(session, { searchBase: root, text: '*)(' })).length).toBe(0); // escaped, not injected
   });
 

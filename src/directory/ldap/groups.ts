@@ -12,6 +12,8 @@ export interface LdapGroup {
   name: string | null; // cn
   sAMAccountName: string | null;
   description: string | null;
+  /** The RID users carry as primaryGroupID when this is their primary group; AD gives it on base-scope reads only. */
+  primaryGroupToken: number | null;
 }
 
 const GROUP_ATTRIBUTES = ['objectGUID', 'distinguishedName', 'cn', 'sAMAccountName', 'description'];
@@ -23,6 +25,7 @@ function toGroup(entry: Entry): LdapGroup {
     name: textOf(entry, 'cn'),
     sAMAccountName: textOf(entry, 'sAMAccountName'),
     description: textOf(entry, 'description'),
+    primaryGroupToken: /^\d+$/.test(textOf(entry, 'primaryGroupToken') ?? '') ? Number(textOf(entry, 'primaryGroupToken')) : null,
   };
 }
 
@@ -59,7 +62,12 @@ export async function searchGroups(session: LdapSession, options: { searchBase: 
 export async function getGroupByDn(session: LdapSession, dn: string): Promise<LdapGroup | null> {
   const groupDn = checkedDn('group DN', dn);
   try {
-    const [entry] = await session.search(groupDn, { scope: 'base', filter: '(objectClass=group)', attributes: GROUP_ATTRIBUTES, binaryAttributes: ['objectGUID'] });
+    const [entry] = await session.search(groupDn, {
+      scope: 'base',
+      filter: '(objectClass=group)',
+      attributes: [...GROUP_ATTRIBUTES, 'primaryGroupToken'],
+      binaryAttributes: ['objectGUID'],
+    });
     return entry ? toGroup(entry) : null;
   } catch (error) {
     if (error instanceof LdapError && error.reason === 'base_dn_not_found') return null;

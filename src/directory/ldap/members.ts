@@ -50,6 +50,12 @@ export interface MemberQuery {
   groupDn: string;
   /** An RFC 4515 filter the users must also match (the setup's "Filter"). */
   filter?: string | null;
+  /**
+   * The group's primaryGroupToken (its RID, from getGroupByDn) when users may have it as their primary group:
+   * AD keeps a user's primary group (Domain Users, 513, for most) out of memberOf, so the in-chain rule alone
+   * would not find them; with the token, users whose primaryGroupID equals it are members too.
+   */
+  primaryGroupToken?: number | null;
   /** Only users with uSNChanged ≥ this (incremental reads). */
   usnChangedAtLeast?: string | number | bigint | null;
   pageSize?: number;
@@ -118,7 +124,12 @@ export function memberSearchFilter(query: MemberQuery): string {
     if (!/^\d+$/.test(text)) invalid(`The USN to read from must be a non-negative integer, not "${text}".`);
     usn = `(uSNChanged>=${text})`;
   }
-  return `(&(objectCategory=person)(objectClass=user)(memberOf:${IN_CHAIN_RULE}:=${escapeFilterValue(groupDn)})${userFilter}${usn})`;
+  let membership = `(memberOf:${IN_CHAIN_RULE}:=${escapeFilterValue(groupDn)})`;
+  if (query.primaryGroupToken !== null && query.primaryGroupToken !== undefined) {
+    if (!Number.isSafeInteger(query.primaryGroupToken) || query.primaryGroupToken <= 0) invalid('The primary group token must be a positive integer.');
+    membership = `(|${membership}(primaryGroupID=${query.primaryGroupToken}))`;
+  }
+  return `(&(objectCategory=person)(objectClass=user)${membership}${userFilter}${usn})`;
 }
 
 function queryKey(query: MemberQuery, filter: string, attributes: string[]): string {

@@ -50,7 +50,8 @@ interface ClientInternals {
 }
 
 export interface LdapSession {
-  readonly options: ResolvedLdapOptions;
+  /** The resolved options without the password (the session does not keep it after the bind). */
+  readonly options: Omit<ResolvedLdapOptions, 'bindPassword'>;
   /** One page of a paged search, from `cookie` (null: the first page). */
   searchPage(search: PagedSearch, cookie: Buffer | null): Promise<LdapPage>;
   /** A search expected to fit in one answer (base-scope reads, small lookups); sizeLimit caps it. */
@@ -90,8 +91,9 @@ export async function openLdapSession(connection: LdapConnectionOptions): Promis
     throw classifyLdapError(error, context(`binding as ${options.bindDn}`));
   }
 
+  const { bindPassword: _bindPassword, ...safeOptions } = options;
   return {
-    options,
+    options: safeOptions,
     async searchPage(search, cookie) {
       try {
         if (!internals.isConnected) throw new LdapError('host_unreachable', `The connection to ${options.host} closed; open a new session.`);
