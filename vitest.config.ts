@@ -17,7 +17,12 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'main', include: ['test/**/*.test.ts'], exclude: ['test/ldap/**', '**/node_modules/**'], globalSetup: ['test/global-setup.ts'] },
+        test: {
+          name: 'main',
+          include: ['test/**/*.test.ts'],
+          exclude: ['test/ldap/**', '**/node_modules/**'],
+          globalSetup: ['test/global-setup.ts'],
+        },
       },
       {
         extends: true,

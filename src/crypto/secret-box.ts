@@ -39,7 +39,9 @@ export class SecretsKeyError extends Error {
   override readonly name = 'SecretsKeyError';
 }
 
-const KEY_HINT = 'SECRETS_KEY must be 32 random bytes written as 64 hexadecimal characters or as base64 (e.g. `openssl rand -base64 32`)';
+const KEY_HINT =
+  'SECRETS_KEY must be 32 random bytes written as 64 hexadecimal characters or as base64 (e.g. `openssl rand ' +
+  '-base64 32`)';
 
 /** Reads a key: 64 hex characters, or base64/base64url of exactly 32 bytes. Throws SecretsKeyError otherwise. */
 export function parseSecretsKey(text: string | undefined): SecretsKey {
@@ -71,7 +73,9 @@ export function encryptSecret(plaintext: string, key: SecretsKey, context: strin
   cipher.setAAD(Buffer.from(`${VERSION}:${context}`, 'utf8'));
   const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
   const tag = cipher.getAuthTag();
-  return [VERSION, key.id, iv.toString('base64url'), ciphertext.toString('base64url'), tag.toString('base64url')].join('.');
+  return [VERSION, key.id, iv.toString('base64url'), ciphertext.toString('base64url'), tag.toString('base64url')].join(
+    '.',
+  );
 }
 
 /** Decrypts a value made by encryptSecret with one of `keys` and the same `context`. */
@@ -79,30 +83,49 @@ export function decryptSecret(stored: string, keys: SecretsKey | readonly Secret
   const parts = stored.split('.');
   if (parts[0] !== VERSION) {
     if (parts.length === 5 && /^dsx\d+$/.test(parts[0]!)) {
-      throw new SecretDecryptionError('unsupported_version', `The stored secret uses format ${parts[0]}, which this version cannot read; upgrade the service.`);
+      throw new SecretDecryptionError(
+        'unsupported_version',
+        `The stored secret uses format ${parts[0]}, which this version cannot read; upgrade the service.`,
+      );
     }
-    throw new SecretDecryptionError('malformed', 'The stored secret is not an encrypted value (expected dsx1.…); enter the secret again.');
+    throw new SecretDecryptionError(
+      'malformed',
+      'The stored secret is not an encrypted value (expected dsx1.…); enter the secret again.',
+    );
   }
-  if (parts.length !== 5) throw new SecretDecryptionError('malformed', 'The stored secret is truncated or malformed; enter the secret again.');
+  if (parts.length !== 5)
+    throw new SecretDecryptionError(
+      'malformed',
+      'The stored secret is truncated or malformed; enter the secret again.',
+    );
   const [, keyId, ivText, ciphertextText, tagText] = parts as [string, string, string, string, string];
   const key = (Array.isArray(keys) ? keys : [keys as SecretsKey]).find((k) => k.id === keyId);
   if (!key) {
     throw new SecretDecryptionError(
       'wrong_key',
-      `The stored secret was encrypted with another key (key id ${keyId}); set SECRETS_KEY (or SECRETS_KEY_PREVIOUS) to that key, or enter the secret again.`,
+      `The stored secret was encrypted with another key (key id ${keyId}); set SECRETS_KEY (or ` +
+        `SECRETS_KEY_PREVIOUS) to that key, or enter the secret again.`,
     );
   }
   const iv = Buffer.from(ivText, 'base64url');
   const tag = Buffer.from(tagText, 'base64url');
   if (iv.length !== IV_BYTES || tag.length !== TAG_BYTES) {
-    throw new SecretDecryptionError('malformed', 'The stored secret is truncated or malformed; enter the secret again.');
+    throw new SecretDecryptionError(
+      'malformed',
+      'The stored secret is truncated or malformed; enter the secret again.',
+    );
   }
   try {
     const decipher = createDecipheriv('aes-256-gcm', key.key, iv, { authTagLength: TAG_BYTES });
     decipher.setAAD(Buffer.from(`${VERSION}:${context}`, 'utf8'));
     decipher.setAuthTag(tag);
-    return Buffer.concat([decipher.update(Buffer.from(ciphertextText, 'base64url')), decipher.final()]).toString('utf8');
+    return Buffer.concat([decipher.update(Buffer.from(ciphertextText, 'base64url')), decipher.final()]).toString(
+      'utf8',
+    );
   } catch {
-    throw new SecretDecryptionError('tampered', 'The stored secret does not authenticate (changed, or stored for another record); enter the secret again.');
+    throw new SecretDecryptionError(
+      'tampered',
+      'The stored secret does not authenticate (changed, or stored for another record); enter the secret again.',
+    );
   }
 }

@@ -45,7 +45,8 @@ const encoder = new TextEncoder();
 
 /** Parses a DN; the empty string is the root DN (no RDNs). Throws DnSyntaxError with the position. */
 export function parseDn(text: string): Dn {
-  if (text.length > MAX_DN_LENGTH) throw new DnSyntaxError(text, MAX_DN_LENGTH, `it is longer than ${MAX_DN_LENGTH} characters`);
+  if (text.length > MAX_DN_LENGTH)
+    throw new DnSyntaxError(text, MAX_DN_LENGTH, `it is longer than ${MAX_DN_LENGTH} characters`);
   let pos = 0;
   const fail = (detail: string, at = pos): never => {
     throw new DnSyntaxError(text, at, detail);
@@ -91,7 +92,8 @@ export function parseDn(text: string): Dn {
       if (pos === start + 1) fail('expected hexadecimal digits after "#"');
       const value = text.slice(start, pos).toLowerCase();
       skipSpaces();
-      if (pos < text.length && text[pos] !== ',' && text[pos] !== '+') fail('a "#" value is hexadecimal digits only (escape a leading # as \\#)');
+      if (pos < text.length && text[pos] !== ',' && text[pos] !== '+')
+        fail('a "#" value is hexadecimal digits only (escape a leading # as \\#)');
       return { type, value, hex: true };
     }
     const bytes: number[] = [];
@@ -152,15 +154,23 @@ export function escapeDnValue(value: string): string {
 
 /** Prints a parsed DN with the types and values as they are. */
 export function printDn(dn: Dn): string {
-  return dn.map((rdn) => rdn.map((ava) => `${ava.type}=${ava.hex ? ava.value : escapeDnValue(ava.value)}`).join('+')).join(',');
+  return dn
+    .map((rdn) => rdn.map((ava) => `${ava.type}=${ava.hex ? ava.value : escapeDnValue(ava.value)}`).join('+'))
+    .join(',');
 }
 
 function normaliseAva(ava: AttributeTypeAndValue): AttributeTypeAndValue {
-  return { type: ava.type.toLowerCase(), value: ava.hex ? ava.value.toLowerCase() : ava.value.normalize('NFC').toLowerCase(), hex: ava.hex };
+  return {
+    type: ava.type.toLowerCase(),
+    value: ava.hex ? ava.value.toLowerCase() : ava.value.normalize('NFC').toLowerCase(),
+    hex: ava.hex,
+  };
 }
 
 function normaliseRdn(rdn: Rdn): Rdn {
-  return rdn.map(normaliseAva).sort((a, b) => (a.type < b.type ? -1 : a.type > b.type ? 1 : a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
+  return rdn
+    .map(normaliseAva)
+    .sort((a, b) => (a.type < b.type ? -1 : a.type > b.type ? 1 : a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
 }
 
 /** One string per DN for comparison: lowercase types and values, sorted multi-valued RDNs, minimal escaping. */
@@ -171,7 +181,10 @@ export function normaliseDn(text: string): string {
 function rdnEquals(a: Rdn, b: Rdn): boolean {
   const x = normaliseRdn(a);
   const y = normaliseRdn(b);
-  return x.length === y.length && x.every((ava, i) => ava.type === y[i]!.type && ava.value === y[i]!.value && ava.hex === y[i]!.hex);
+  return (
+    x.length === y.length &&
+    x.every((ava, i) => ava.type === y[i]!.type && ava.value === y[i]!.value && ava.hex === y[i]!.hex)
+  );
 }
 
 /** Whether two DNs name the same entry (types and values case-insensitive, spaces and escaping as RFC 4514). */

@@ -71,7 +71,12 @@ const encoder = new TextEncoder();
 /** Parses an RFC 4515 filter string. Throws LdapFilterSyntaxError naming the position where it is malformed. */
 export function parseLdapFilter(text: string): LdapFilter {
   if (text.length > MAX_FILTER_LENGTH) {
-    throw new LdapFilterSyntaxError(text, MAX_FILTER_LENGTH, 'a shorter filter', `it is longer than ${MAX_FILTER_LENGTH} characters`);
+    throw new LdapFilterSyntaxError(
+      text,
+      MAX_FILTER_LENGTH,
+      'a shorter filter',
+      `it is longer than ${MAX_FILTER_LENGTH} characters`,
+    );
   }
   let pos = 0;
 
@@ -112,12 +117,17 @@ export function parseLdapFilter(text: string): LdapFilter {
     while (pos < text.length) {
       const c = text[pos]!;
       if (c === ')' || (c === '*' && allowStar)) break;
-      if (c === '(' || c === '*') fail('a value', `"${c}" must be written as \\${c === '(' ? '28' : '2a'} inside a value`);
+      if (c === '(' || c === '*')
+        fail('a value', `"${c}" must be written as \\${c === '(' ? '28' : '2a'} inside a value`);
       if (c === '\u0000') fail('a value', 'a NUL character must be written as \\00');
       if (c === '\\') {
         const hex = text.slice(pos + 1, pos + 3);
         if (!/^[0-9A-Fa-f]{2}$/.test(hex)) {
-          fail('two hexadecimal digits after "\\"', 'a "\\" in a value must be followed by two hexadecimal digits (\\2a for *, \\28 for (, \\29 for ), \\5c for \\)');
+          fail(
+            'two hexadecimal digits after "\\"',
+            'a "\\" in a value must be followed by two hexadecimal digits (\\2a for *, \\28 for (, \\29 for ), ' +
+              '\\5c for \\)',
+          );
         }
         bytes.push(parseInt(hex, 16));
         pos += 3;
@@ -143,7 +153,8 @@ export function parseLdapFilter(text: string): LdapFilter {
     if (text[pos] === ':' || (lhs === '' && text[pos] === ':')) {
       // Extensible: attr[:dn][:rule]:=value  or  [:dn]:rule:=value
       let attribute: string | null = lhs === '' ? null : lhs;
-      if (attribute !== null && !isAttributeDescription(attribute)) fail('an attribute name', `"${attribute}" is not an attribute name`, start);
+      if (attribute !== null && !isAttributeDescription(attribute))
+        fail('an attribute name', `"${attribute}" is not an attribute name`, start);
       let dnAttributes = false;
       let matchingRule: string | null = null;
       while (text[pos] === ':' && text[pos + 1] !== '=') {
@@ -156,7 +167,8 @@ export function parseLdapFilter(text: string): LdapFilter {
         else fail('"dn" or a matching rule', `"${part}" is not "dn" or a matching rule (an OID or name)`, partStart);
       }
       if (text[pos] !== ':' || text[pos + 1] !== '=') fail('":="');
-      if (attribute === null && matchingRule === null) fail('a matching rule', 'an extensible match without an attribute needs a matching rule', start);
+      if (attribute === null && matchingRule === null)
+        fail('a matching rule', 'an extensible match without an attribute needs a matching rule', start);
       pos += 2;
       return { type: 'extensible', attribute, dnAttributes, matchingRule, value: value(false) };
     }
@@ -174,14 +186,20 @@ export function parseLdapFilter(text: string): LdapFilter {
     } else {
       return fail('"=" after "' + op + '"', `"${op}" must be followed by "=" (">=", "<=", "~=")`, pos + 1);
     }
-    if (!isAttributeDescription(lhs)) fail('an attribute name', `"${lhs}" is not an attribute name (letters, digits and "-", starting with a letter, or an OID)`, start);
+    if (!isAttributeDescription(lhs))
+      fail(
+        'an attribute name',
+        `"${lhs}" is not an attribute name (letters, digits and "-", starting with a letter, or an OID)`,
+        start,
+      );
     lhs = lhs.trim();
     if (type !== 'equality') return { type, attribute: lhs, value: value(false) };
     // Equality, presence or substrings.
     const pieces: string[] = [value(true)];
     let stars = 0;
     while (text[pos] === '*') {
-      if (stars > 0 && pieces[pieces.length - 1] === '') fail('a value between two "*"', '"**" is not allowed in a substring filter');
+      if (stars > 0 && pieces[pieces.length - 1] === '')
+        fail('a value between two "*"', '"**" is not allowed in a substring filter');
       pos++;
       stars++;
       pieces.push(value(true));
@@ -204,7 +222,8 @@ export function parseLdapFilter(text: string): LdapFilter {
   if (text[pos] !== '(') fail('"("', 'a filter starts with "(", e.g. (department=Sales)');
   const result = filter(1);
   while (pos < text.length && /\s/.test(text[pos]!)) pos++;
-  if (pos < text.length) fail('the end of the filter', 'there is more after the filter\'s closing ")" (combine filters with (&…) or (|…))');
+  if (pos < text.length)
+    fail('the end of the filter', 'there is more after the filter\'s closing ")" (combine filters with (&…) or (|…))');
   return result;
 }
 
@@ -337,11 +356,21 @@ function matchesSubstrings(value: string, initial: string | null, any: string[],
 }
 
 /** Matching rules the evaluator knows, by OID and name (RFC 4517). Anything else is Undefined. */
-const EQUALITY_RULES = new Set(['2.5.13.2', 'caseignorematch', '2.5.13.5', 'caseexactmatch', '2.5.13.0', 'objectidentifiermatch']);
+const EQUALITY_RULES = new Set([
+  '2.5.13.2',
+  'caseignorematch',
+  '2.5.13.5',
+  'caseexactmatch',
+  '2.5.13.0',
+  'objectidentifiermatch',
+]);
 const CASE_EXACT_RULES = new Set(['2.5.13.5', 'caseexactmatch']);
 
 /** RFC 4511 three-valued evaluation of a filter against one user's attributes. */
-export function evaluateLdapFilter3(filter: LdapFilter, attributes: AttributeMap | Map<string, string[]>): FilterResult {
+export function evaluateLdapFilter3(
+  filter: LdapFilter,
+  attributes: AttributeMap | Map<string, string[]>,
+): FilterResult {
   const index = attributes instanceof Map ? attributes : indexAttributes(attributes);
   const evaluate = (f: LdapFilter): FilterResult => {
     switch (f.type) {
@@ -379,7 +408,9 @@ export function evaluateLdapFilter3(filter: LdapFilter, attributes: AttributeMap
       case 'lessOrEqual':
         return (index.get(attributeKey(f.attribute)) ?? []).some((v) => compareValues(v, f.value) <= 0);
       case 'substrings':
-        return (index.get(attributeKey(f.attribute)) ?? []).some((v) => matchesSubstrings(v, f.initial, f.any, f.final));
+        return (index.get(attributeKey(f.attribute)) ?? []).some((v) =>
+          matchesSubstrings(v, f.initial, f.any, f.final),
+        );
       case 'extensible': {
         const rule = f.matchingRule?.toLowerCase() ?? null;
         if (f.dnAttributes || f.attribute === null || (rule !== null && !EQUALITY_RULES.has(rule))) return undefined;

@@ -27,7 +27,12 @@ describe('LDAP bind password in logs', () => {
   });
 
   it('describeLdapOptions gives a loggable view without it', () => {
-    const view = describeLdapOptions({ url: 'ldaps://dc01', bindDn: 'CN=svc,DC=x', bindPassword: 'S3cret-Bind-Pw', caCertificatePem: 'x' });
+    const view = describeLdapOptions({
+      url: 'ldaps://dc01',
+      bindDn: 'CN=svc,DC=x',
+      bindPassword: 'S3cret-Bind-Pw',
+      caCertificatePem: 'x',
+    });
     expect(JSON.stringify(view)).not.toContain('S3cret');
     expect(view).toMatchObject({ url: 'ldaps://dc01', bindDn: 'CN=svc,DC=x', caCertificate: 'given' });
   });

@@ -76,7 +76,10 @@ describe('secret box', () => {
     expect(() => parseSecretsKey(undefined)).toThrow(SecretsKeyError);
     expect(() => parseSecretsKey(randomBytes(16).toString('base64'))).toThrow(/32 bytes/);
     expect(() => parseSecretsKey('not a key!')).toThrow(/SECRETS_KEY must be/);
-    const keys = secretsKeysFromEnv({ SECRETS_KEY: raw.toString('hex'), SECRETS_KEY_PREVIOUS: `${other.key.toString('hex')},` });
+    const keys = secretsKeysFromEnv({
+      SECRETS_KEY: raw.toString('hex'),
+      SECRETS_KEY_PREVIOUS: `${other.key.toString('hex')},`,
+    });
     expect(keys.map((k) => k.id)).toEqual([parseSecretsKey(raw.toString('hex')).id, other.id]);
   });
 });

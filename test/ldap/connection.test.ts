@@ -3,7 +3,12 @@
  * count under the base DN, and each classified failure an administrator can meet.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openLdapSession, readDirectoryControllerState, verifyLdapConnection, type LdapVerification } from '../../src/directory/ldap/index.js';
+import {
+  openLdapSession,
+  readDirectoryControllerState,
+  verifyLdapConnection,
+  type LdapVerification,
+} from '../../src/directory/ldap/index.js';
 import { connectionTo, dcInfo, uniqueOu } from './fixtures.js';
 import { DirectoryAdmin, sambaPython } from './samba.js';
 
@@ -14,7 +19,11 @@ let admin: DirectoryAdmin;
 beforeAll(async () => {
   admin = await DirectoryAdmin.connect(dc);
   await admin.addOu(ou);
-  for (const name of ['ada', 'ben', 'cy']) await admin.addUser(`CN=${name},${ou}`, { sAMAccountName: `v-${name}-${ou.slice(10, 18)}`, disabled: name === 'cy' });
+  for (const name of ['ada', 'ben', 'cy'])
+    await admin.addUser(`CN=${name},${ou}`, {
+      sAMAccountName: `v-${name}-${ou.slice(10, 18)}`,
+      disabled: name === 'cy',
+    });
   await admin.addGroup(`CN=Group,${ou}`, `v-group-${ou.slice(10, 18)}`); // not a user: not counted
 });
 
@@ -29,7 +38,7 @@ function failureOf(result: LdapVerification) {
 }
 
 describe('verifyLdapConnection against Samba AD', () => {
-  it('reports the rootDSE facts, the DC invocationId and the users under the base DN over LDAPS with the DC CA', async () => {
+  it('reports rootDSE facts, the DC invocationId and the users under the base DN (LDAPS, DC CA)', async () => {
     const usnBefore = await admin.highestCommittedUsn();
     const result = await verifyLdapConnection(connectionTo(dc), { baseDn: ou });
     if (!result.ok) throw new Error(result.failure.message);
@@ -47,13 +56,17 @@ describe('verifyLdapConnection against Samba AD', () => {
   });
 
   it('binds with a UPN as well as a DN, and counts the whole domain from its root', async () => {
-    const result = await verifyLdapConnection(connectionTo(dc, { bindDn: 'administrator@contoso.test' }), { baseDn: dc.baseDn });
+    const result = await verifyLdapConnection(connectionTo(dc, { bindDn: 'administrator@contoso.test' }), {
+      baseDn: dc.baseDn,
+    });
     if (!result.ok) throw new Error(result.failure.message);
     expect(result.facts.usersUnderBase).toBeGreaterThanOrEqual(5); // Administrator, Guest, krbtgt and ours
   });
 
   it('names a wrong password as invalid credentials (49), without the password in the message', async () => {
-    const failure = failureOf(await verifyLdapConnection(connectionTo(dc, { bindPassword: 'Wr0ng-Secret-Value' }), { baseDn: dc.baseDn }));
+    const failure = failureOf(
+      await verifyLdapConnection(connectionTo(dc, { bindPassword: 'Wr0ng-Secret-Value' }), { baseDn: dc.baseDn }),
+    );
     expect(failure.reason).toBe('invalid_credentials');
     expect(failure.resultCode).toBe(49);
     expect(failure.message).toContain('the user name or password is wrong'); // AD's data 52e
@@ -61,7 +74,9 @@ describe('verifyLdapConnection against Samba AD', () => {
   });
 
   it('does not trust the DC certificate without its CA, and trusts it with the CA', async () => {
-    const failure = failureOf(await verifyLdapConnection(connectionTo(dc, { caCertificatePem: null }), { baseDn: dc.baseDn }));
+    const failure = failureOf(
+      await verifyLdapConnection(connectionTo(dc, { caCertificatePem: null }), { baseDn: dc.baseDn }),
+    );
     expect(failure.reason).toBe('certificate_not_trusted');
     expect(failure.message).toContain('CA certificate');
     expect((await verifyLdapConnection(connectionTo(dc), { baseDn: dc.baseDn })).ok).toBe(true);
@@ -75,7 +90,9 @@ describe('verifyLdapConnection against Samba AD', () => {
     const other = await ensureCertificateAuthority(path.join(os.tmpdir(), `directory-sync-other-ca-${process.pid}`));
     const otherCa = readFileSync(other.caFile, 'utf8');
     (await import('node:fs')).rmSync(path.dirname(other.caFile), { recursive: true, force: true });
-    const failure = failureOf(await verifyLdapConnection(connectionTo(dc, { caCertificatePem: otherCa }), { baseDn: dc.baseDn }));
+    const failure = failureOf(
+      await verifyLdapConnection(connectionTo(dc, { caCertificatePem: otherCa }), { baseDn: dc.baseDn }),
+    );
     expect(failure.reason).toBe('certificate_not_trusted');
   });
 
@@ -84,14 +101,21 @@ describe('verifyLdapConnection against Samba AD', () => {
     if (!ok.ok) throw new Error(ok.failure.message);
     expect(ok.facts.transport).toBe('starttls');
     expect(ok.facts.usersUnderBase).toBe(3);
-    const untrusted = failureOf(await verifyLdapConnection(connectionTo(dc, { url: dc.ldapUrl, caCertificatePem: null }), { baseDn: ou }));
+    const untrusted = failureOf(
+      await verifyLdapConnection(connectionTo(dc, { url: dc.ldapUrl, caCertificatePem: null }), { baseDn: ou }),
+    );
     expect(untrusted.reason).toBe('certificate_not_trusted');
   });
 
   it('refuses plain ldap:// without allowUnencrypted, and uses it when allowed', async () => {
-    const refused = failureOf(await verifyLdapConnection(connectionTo(dc, { url: dc.ldapUrl, startTls: false }), { baseDn: ou }));
+    const refused = failureOf(
+      await verifyLdapConnection(connectionTo(dc, { url: dc.ldapUrl, startTls: false }), { baseDn: ou }),
+    );
     expect(refused.reason).toBe('unencrypted_refused');
-    const allowed = await verifyLdapConnection(connectionTo(dc, { url: dc.ldapUrl, startTls: false, allowUnencrypted: true }), { baseDn: ou });
+    const allowed = await verifyLdapConnection(
+      connectionTo(dc, { url: dc.ldapUrl, startTls: false, allowUnencrypted: true }),
+      { baseDn: ou },
+    );
     if (!allowed.ok) throw new Error(allowed.failure.message);
     expect(allowed.facts.transport).toBe('none');
   });
@@ -104,9 +128,23 @@ describe('verifyLdapConnection against Samba AD', () => {
   });
 
   it('names an unreachable host', async () => {
-    const failure = failureOf(await verifyLdapConnection(connectionTo(dc, { url: 'ldaps://127.0.0.1:1' }), { baseDn: dc.baseDn }));
+    const failure = failureOf(
+      await verifyLdapConnection(connectionTo(dc, { url: 'ldaps://127.0.0.1:1' }), { baseDn: dc.baseDn }),
+    );
     expect(failure.reason).toBe('host_unreachable');
     expect(failure.message).toContain('127.0.0.1:1');
+  });
+
+  it('names a host that does not answer within the connect timeout as unreachable', async () => {
+    // 192.0.2.0/24 is TEST-NET-1 (RFC 5737): never routed, so the connect times out or is unreachable.
+    const started = Date.now();
+    const failure = failureOf(
+      await verifyLdapConnection(connectionTo(dc, { url: 'ldaps://192.0.2.1', connectTimeoutMs: 1000 }), {
+        baseDn: dc.baseDn,
+      }),
+    );
+    expect(failure.reason).toBe('host_unreachable');
+    expect(Date.now() - started).toBeLessThan(10_000);
   });
 
   it('refuses unusable options before connecting', async () => {

@@ -26,7 +26,8 @@ const sales = `OU=Sales,${root}`;
 const other = `OU=Other,${root}`;
 const staff = `CN=Staff ${tag},${root}`;
 const salesTeam = `CN=Sales Team ${tag},${sales}`;
-const nordic = `CN=Nordic Sales ${tag},${other}`; // a nested group outside the path: its members still count if under it
+// A nested group outside the path: its members still count when they are under it.
+const nordic = `CN=Nordic Sales ${tag},${other}`;
 const dn = (cn: string, ou = sales) => `CN=${cn},${ou}`;
 let admin: DirectoryAdmin;
 let session: LdapSession;
@@ -44,8 +45,36 @@ beforeAll(async () => {
   await admin.addMember(staff, salesTeam); // Staff ⊃ Sales Team ⊃ Nordic Sales
   await admin.addMember(salesTeam, nordic);
   const users: [string, string, Parameters<DirectoryAdmin['addUser']>[1], string][] = [
-    ['Anne Hansen', sales, { sAMAccountName: `anne-${tag}`, givenName: 'Anne', sn: 'Hansen', displayName: 'Anne Hansen', mail: `anne.${tag}@contoso.test`, telephoneNumber: '+45 1111 2222', mobile: '+45 3333 4444', department: 'Sales', title: 'Account Manager', physicalDeliveryOfficeName: 'Aarhus' }, salesTeam],
-    ['Bo Ærø', sales, { sAMAccountName: `bo-${tag}`, givenName: 'Bo', sn: 'Ærø', userPrincipalName: `bo.${tag}@contoso.test`, department: 'Sales', disabled: true }, nordic],
+    [
+      'Anne Hansen',
+      sales,
+      {
+        sAMAccountName: `anne-${tag}`,
+        givenName: 'Anne',
+        sn: 'Hansen',
+        displayName: 'Anne Hansen',
+        mail: `anne.${tag}@contoso.test`,
+        telephoneNumber: '+45 1111 2222',
+        mobile: '+45 3333 4444',
+        department: 'Sales',
+        title: 'Account Manager',
+        physicalDeliveryOfficeName: 'Aarhus',
+      },
+      salesTeam,
+    ],
+    [
+      'Bo Ærø',
+      sales,
+      {
+        sAMAccountName: `bo-${tag}`,
+        givenName: 'Bo',
+        sn: 'Ærø',
+        userPrincipalName: `bo.${tag}@contoso.test`,
+        department: 'Sales',
+        disabled: true,
+      },
+      nordic,
+    ],
     ['Carl Berg', sales, { sAMAccountName: `carl-${tag}`, department: 'HR', mail: `carl.${tag}@contoso.test` }, staff],
     ['Dora Lund', other, { sAMAccountName: `dora-${tag}`, department: 'Sales' }, salesTeam], // outside the path
     ['Erik Moe', sales, { sAMAccountName: `erik-${tag}`, department: 'Sales' }, ''], // not a member
@@ -71,17 +100,27 @@ const query = (overrides: Partial<MemberQuery> = {}): MemberQuery => ({
   filter: '(|(department=Sales)(department=HR))',
   ...overrides,
 });
-const names = (users: { sAMAccountName: string | null }[]) => users.map((u) => u.sAMAccountName!.replace(`-${tag}`, '')).sort();
+const names = (users: { sAMAccountName: string | null }[]) =>
+  users.map((u) => u.sAMAccountName!.replace(`-${tag}`, '')).sort();
 
 describe('readGroupMembers against Samba AD', () => {
   it('reads the transitive members of a nested group that are under the path and match the filter', async () => {
     expect(names(await readAllGroupMembers(session, query()))).toEqual(['anne', 'bo', 'carl', 'fay']);
-    expect(names(await readAllGroupMembers(session, query({ filter: '(&(department=Sales)(!(title=Intern*)))' })))).toEqual(['anne', 'bo']);
-    expect(names(await readAllGroupMembers(session, query({ filter: null, searchBase: root })))).toEqual(['anne', 'bo', 'carl', 'dora', 'fay', 'gus']);
+    expect(
+      names(await readAllGroupMembers(session, query({ filter: '(&(department=Sales)(!(title=Intern*)))' }))),
+    ).toEqual(['anne', 'bo']);
+    expect(names(await readAllGroupMembers(session, query({ filter: null, searchBase: root })))).toEqual([
+      'anne',
+      'bo',
+      'carl',
+      'dora',
+      'fay',
+      'gus',
+    ]);
     expect(names(await readAllGroupMembers(session, query({ groupDn: nordic })))).toEqual(['bo', 'fay']);
   });
 
-  it('maps the AD attributes to the user shape: GUID in AD byte order, mail else UPN, disabled from userAccountControl', async () => {
+  it('maps AD attributes: GUID in AD byte order, mail else UPN, disabled from userAccountControl', async () => {
     const users = await readAllGroupMembers(session, query());
     const anne = users.find((u) => u.sAMAccountName === `anne-${tag}`)!;
     const bo = users.find((u) => u.sAMAccountName === `bo-${tag}`)!;
@@ -106,12 +145,16 @@ describe('readGroupMembers against Samba AD', () => {
     expect(bo).toMatchObject({ email: `bo.${tag}@contoso.test`, mail: null, surname: 'Ærø', accountEnabled: false });
   });
 
-  it('pages with a small page size and continues from a stored (serialised) cookie; the last page has none', async () => {
+  it('pages by 2 and continues from a stored (serialised) cookie; the last page has none', async () => {
     const seen: string[] = [];
     let cookie: string | null = null;
     let pages = 0;
     do {
-      const page: Awaited<ReturnType<typeof readGroupMembers>> = await readGroupMembers(session, query({ pageSize: 2 }), cookie);
+      const page: Awaited<ReturnType<typeof readGroupMembers>> = await readGroupMembers(
+        session,
+        query({ pageSize: 2 }),
+        cookie,
+      );
       expect(page.users.length).toBeLessThanOrEqual(2);
       expect(page.restarted).toBe(false);
       seen.push(...page.users.map((u) => u.sAMAccountName!));
@@ -123,7 +166,7 @@ describe('readGroupMembers against Samba AD', () => {
     expect(new Set(seen).size).toBe(seen.length);
   });
 
-  it('resumes on another connection (a retried activity): when the DC no longer knows the cookie it starts again and says so', async () => {
+  it('resumed on another connection (a retry), a cookie the DC no longer knows starts again, flagged', async () => {
     const first = await readGroupMembers(session, query({ pageSize: 2 }));
     expect(first.cookie).not.toBeNull();
     const other = await openLdapSession(connectionTo(dc));
@@ -148,7 +191,11 @@ describe('readGroupMembers against Samba AD', () => {
 
   it('refuses a cookie made for another query', async () => {
     const first = await readGroupMembers(session, query({ pageSize: 2 }));
-    const error = await readGroupMembers(session, query({ pageSize: 2, filter: '(department=HR)' }), first.cookie).catch((e: unknown) => e);
+    const error = await readGroupMembers(
+      session,
+      query({ pageSize: 2, filter: '(department=HR)' }),
+      first.cookie,
+    ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(LdapError);
     expect((error as LdapError).message).toContain('another query');
     await expect(readGroupMembers(session, query(), 'garbage')).rejects.toThrow(/not one this reader made/);
@@ -181,9 +228,15 @@ describe('readGroupMembers against Samba AD', () => {
   });
 
   it('refuses a malformed filter or DN before sending anything, naming where', async () => {
-    await expect(readGroupMembers(session, query({ filter: '(&(department=Sales)' }))).rejects.toThrow(/malformed at character 21/);
-    await expect(readGroupMembers(session, query({ searchBase: 'OU=Sales;DC=x' }))).rejects.toThrow(/LDAP path .* is not a valid DN/);
-    await expect(readGroupMembers(session, query({ usnChangedAtLeast: '12; drop' }))).rejects.toThrow(/non-negative integer/);
+    await expect(readGroupMembers(session, query({ filter: '(&(department=Sales)' }))).rejects.toThrow(
+      /malformed at character 21/,
+    );
+    await expect(readGroupMembers(session, query({ searchBase: 'OU=Sales;DC=x' }))).rejects.toThrow(
+      /LDAP path .* is not a valid DN/,
+    );
+    await expect(readGroupMembers(session, query({ usnChangedAtLeast: '12; drop' }))).rejects.toThrow(
+      /non-negative integer/,
+    );
     // A group DN with filter metacharacters is escaped, not spliced into the filter.
     expect(memberSearchFilter(query({ groupDn: 'CN=a*)(x=1,DC=x', filter: null }))).toBe(
       '(&(objectCategory=person)(objectClass=user)(memberOf:1.2.840.113556.1.4.1941:=CN=a\\2a\\29\\28x=1,DC=x))',
@@ -195,12 +248,17 @@ describe('readGroupMembers against Samba AD', () => {
     expect((error as LdapError).reason).toBe('base_dn_not_found');
   });
 
-  it("counts users whose primary group is the group (AD keeps it out of memberOf) when given the group's token", async () => {
+  it("counts users whose primary group it is (not in memberOf) when given the group's token", async () => {
     const domainUsers = await getGroupByDn(session, `CN=Domain Users,CN=Users,${dc.baseDn}`);
     expect(domainUsers?.primaryGroupToken).toBe(513);
     // Without the token the in-chain rule finds nobody: every user's membership in Domain Users is its primaryGroupID.
-    expect(await readAllGroupMembers(session, query({ groupDn: domainUsers!.distinguishedName, filter: null }))).toEqual([]);
-    const members = await readAllGroupMembers(session, query({ groupDn: domainUsers!.distinguishedName, filter: null, primaryGroupToken: 513 }));
+    expect(
+      await readAllGroupMembers(session, query({ groupDn: domainUsers!.distinguishedName, filter: null })),
+    ).toEqual([]);
+    const members = await readAllGroupMembers(
+      session,
+      query({ groupDn: domainUsers!.distinguishedName, filter: null, primaryGroupToken: 513 }),
+    );
     expect(names(members)).toEqual(['anne', 'bo', 'carl', 'erik', 'fay', 'gus']);
   });
 });

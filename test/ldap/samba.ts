@@ -16,7 +16,17 @@
  */
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, openSync, closeSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  closeSync,
+  readFileSync,
+  rmSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { connect as tlsConnect } from 'node:tls';
@@ -103,7 +113,8 @@ async function acquireLock(log: (m: string) => void, waitMs: number): Promise<vo
         process.kill(body.samba, 'SIGKILL');
         await sleep(500);
       }
-      if (body.dir?.startsWith(path.join(tmpdir(), 'directory-sync-samba-'))) rmSync(body.dir, { recursive: true, force: true });
+      if (body.dir?.startsWith(path.join(tmpdir(), 'directory-sync-samba-')))
+        rmSync(body.dir, { recursive: true, force: true });
       try {
         unlinkSync(LOCK_FILE);
       } catch {
@@ -112,7 +123,10 @@ async function acquireLock(log: (m: string) => void, waitMs: number): Promise<vo
       continue;
     }
     if (Date.now() > deadline) {
-      throw new Error(`Another test run (process ${body?.owner}) has held the Samba DC (ports 389/636) for too long; see ${LOCK_FILE}.`);
+      throw new Error(
+        `Another test run (process ${body?.owner}) has held the Samba DC (ports 389/636) for too long; see ` +
+          `${LOCK_FILE}.`,
+      );
     }
     await sleep(1000);
   }
@@ -141,7 +155,12 @@ function portOpen(port: number): Promise<boolean> {
 /** A CA and a server certificate for the DC, written where Samba looks (private/tls/), key mode 0600. */
 function writeTlsFiles(tlsDir: string, dnsHostName: string): void {
   mkdirSync(tlsDir, { recursive: true, mode: 0o700 });
-  const keyPair = () => generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
+  const keyPair = () =>
+    generateKeyPairSync('rsa', {
+      modulusLength: 2048,
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+    });
   const caKeys = keyPair();
   const serverKeys = keyPair();
   const now = Date.now();
@@ -212,7 +231,9 @@ export async function sambaInstalled(): Promise<boolean> {
 }
 
 /** Provisions and starts a DC; resolves when LDAPS answers. Call stop() to end it and remove its directory. */
-export async function startSambaDc(options: { log?: (m: string) => void; lockWaitMs?: number; readyTimeoutMs?: number } = {}): Promise<SambaDc> {
+export async function startSambaDc(
+  options: { log?: (m: string) => void; lockWaitMs?: number; readyTimeoutMs?: number } = {},
+): Promise<SambaDc> {
   const log = options.log ?? (() => undefined);
   if (!(await sambaInstalled())) {
     throw new Error('Samba is not installed: `apt-get install -y samba ldap-utils` (Debian), as .ci/run does.');
@@ -225,7 +246,9 @@ export async function startSambaDc(options: { log?: (m: string) => void; lockWai
   };
   try {
     if ((await portOpen(636)) || (await portOpen(389).catch(() => false))) {
-      throw new Error('Something else listens on port 636/389 (another Samba or LDAP server); stop it before running the LDAP tests.');
+      throw new Error(
+        'Something else listens on port 636/389 (another Samba or LDAP server); stop it before running the LDAP tests.',
+      );
     }
     dir = mkdtempSync(path.join(tmpdir(), 'directory-sync-samba-'));
     mkdirSync(path.join(dir, 'run'), { recursive: true });
@@ -233,12 +256,20 @@ export async function startSambaDc(options: { log?: (m: string) => void; lockWai
     await run(
       'samba-tool',
       [
-        'domain', 'provision',
-        `--realm=${REALM}`, `--domain=${DOMAIN}`, `--host-name=${DC_HOST}`,
-        '--server-role=dc', '--dns-backend=NONE', '--use-rfc2307',
-        `--adminpass=${ADMIN_PASSWORD}`, `--targetdir=${dir}`,
-        '--option=interfaces=lo', '--option=bind interfaces only=yes',
-        `--option=pid directory=${path.join(dir, 'run')}`, `--option=log file=${path.join(dir, 'log.%m')}`,
+        'domain',
+        'provision',
+        `--realm=${REALM}`,
+        `--domain=${DOMAIN}`,
+        `--host-name=${DC_HOST}`,
+        '--server-role=dc',
+        '--dns-backend=NONE',
+        '--use-rfc2307',
+        `--adminpass=${ADMIN_PASSWORD}`,
+        `--targetdir=${dir}`,
+        '--option=interfaces=lo',
+        '--option=bind interfaces only=yes',
+        `--option=pid directory=${path.join(dir, 'run')}`,
+        `--option=log file=${path.join(dir, 'log.%m')}`,
         // Simple binds over plain ldap:// for the allowUnencrypted case (AD's own default allows them too).
         '--option=ldap server require strong auth=no',
       ],
@@ -250,7 +281,15 @@ export async function startSambaDc(options: { log?: (m: string) => void; lockWai
     const smbConf = path.join(dir, 'etc', 'smb.conf');
 
     let output = '';
-    const args = ['-s', smbConf, '-i', '-M', 'single', '--option=server services=ldap', '--option=ldap server require strong auth=no'];
+    const args = [
+      '-s',
+      smbConf,
+      '-i',
+      '-M',
+      'single',
+      '--option=server services=ldap',
+      '--option=ldap server require strong auth=no',
+    ];
     child = spawn(SAMBA, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout?.on('data', (c: Buffer) => (output = (output + c.toString()).slice(-4000)));
     child.stderr?.on('data', (c: Buffer) => (output = (output + c.toString()).slice(-4000)));
@@ -259,11 +298,18 @@ export async function startSambaDc(options: { log?: (m: string) => void; lockWai
 
     const deadline = Date.now() + (options.readyTimeoutMs ?? 60_000);
     while (!(await portOpen(636))) {
-      if (child.exitCode !== null) throw new Error(`samba exited with ${child.exitCode} before LDAPS answered:\n${output}`);
-      if (Date.now() > deadline) throw new Error(`samba did not answer on LDAPS (636) within ${options.readyTimeoutMs ?? 60_000} ms:\n${output}`);
+      if (child.exitCode !== null)
+        throw new Error(`samba exited with ${child.exitCode} before LDAPS answered:\n${output}`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `samba did not answer on LDAPS (636) within ${options.readyTimeoutMs ?? 60_000} ms:\n${output}`,
+        );
       await sleep(250);
     }
-    log(`Samba DC answers LDAPS ${((Date.now() - started) / 1000).toFixed(1)} s after provisioning began (pid ${child.pid})`);
+    log(
+      `Samba DC answers LDAPS ${((Date.now() - started) / 1000).toFixed(1)} s after provisioning began (pid ` +
+        `${child.pid})`,
+    );
 
     const proc = child;
     const directory = dir;
@@ -327,7 +373,11 @@ export class DirectoryAdmin {
   ) {}
 
   static async connect(info: SambaDcInfo): Promise<DirectoryAdmin> {
-    const client = new Client({ url: info.ldapsUrl, tlsOptions: { ca: [readFileSync(info.caFile, 'utf8')] }, timeout: 30_000 });
+    const client = new Client({
+      url: info.ldapsUrl,
+      tlsOptions: { ca: [readFileSync(info.caFile, 'utf8')] },
+      timeout: 30_000,
+    });
     await client.bind(info.adminDn, info.adminPassword);
     return new DirectoryAdmin(client, info);
   }
@@ -348,12 +398,18 @@ export class DirectoryAdmin {
   }
 
   async addUser(dn: string, user: SeedUser): Promise<string> {
-    const attributes: Record<string, string | string[]> = { objectClass: ['top', 'person', 'organizationalPerson', 'user'] };
-    for (const [key, value] of Object.entries(user)) if (key !== 'disabled' && value !== undefined) attributes[key] = String(value);
+    const attributes: Record<string, string | string[]> = {
+      objectClass: ['top', 'person', 'organizationalPerson', 'user'],
+    };
+    for (const [key, value] of Object.entries(user))
+      if (key !== 'disabled' && value !== undefined) attributes[key] = String(value);
     await this.client.add(dn, attributes);
     // A password first (over TLS, as AD requires), then enable (512) or disable (514) the account.
     await this.client.modify(dn, [
-      new Change({ operation: 'replace', modification: new Attribute({ type: 'unicodePwd', values: [Buffer.from(`"${USER_PASSWORD}"`, 'utf16le')] }) }),
+      new Change({
+        operation: 'replace',
+        modification: new Attribute({ type: 'unicodePwd', values: [Buffer.from(`"${USER_PASSWORD}"`, 'utf16le')] }),
+      }),
     ]);
     await this.setDisabled(dn, user.disabled ?? false);
     return dn;
@@ -365,16 +421,23 @@ export class DirectoryAdmin {
 
   async replace(dn: string, attribute: string, value: string | null): Promise<void> {
     await this.client.modify(dn, [
-      new Change({ operation: value === null ? 'delete' : 'replace', modification: new Attribute({ type: attribute, values: value === null ? [] : [value] }) }),
+      new Change({
+        operation: value === null ? 'delete' : 'replace',
+        modification: new Attribute({ type: attribute, values: value === null ? [] : [value] }),
+      }),
     ]);
   }
 
   async addMember(groupDn: string, memberDn: string): Promise<void> {
-    await this.client.modify(groupDn, [new Change({ operation: 'add', modification: new Attribute({ type: 'member', values: [memberDn] }) })]);
+    await this.client.modify(groupDn, [
+      new Change({ operation: 'add', modification: new Attribute({ type: 'member', values: [memberDn] }) }),
+    ]);
   }
 
   async removeMember(groupDn: string, memberDn: string): Promise<void> {
-    await this.client.modify(groupDn, [new Change({ operation: 'delete', modification: new Attribute({ type: 'member', values: [memberDn] }) })]);
+    await this.client.modify(groupDn, [
+      new Change({ operation: 'delete', modification: new Attribute({ type: 'member', values: [memberDn] }) }),
+    ]);
   }
 
   async move(dn: string, newDn: string): Promise<void> {

@@ -23,7 +23,14 @@ export async function readDirectoryControllerState(session: LdapSession): Promis
   const [root] = await session.search('', {
     scope: 'base',
     filter: '(objectClass=*)',
-    attributes: ['namingContexts', 'defaultNamingContext', 'dnsHostName', 'highestCommittedUSN', 'dsServiceName', 'vendorName'],
+    attributes: [
+      'namingContexts',
+      'defaultNamingContext',
+      'dnsHostName',
+      'highestCommittedUSN',
+      'dsServiceName',
+      'vendorName',
+    ],
   });
   if (!root) throw new Error('The directory returned no rootDSE.');
   const usn = textOf(root, 'highestCommittedUSN');

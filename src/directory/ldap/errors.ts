@@ -35,7 +35,16 @@ export class LdapError extends Error {
   }
 }
 
-const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'ECONNRESET', 'EPIPE']);
+const UNREACHABLE = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ETIMEDOUT',
+  'ECONNRESET',
+  'EPIPE',
+]);
 const UNTRUSTED = new Set([
   'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
   'UNABLE_TO_GET_ISSUER_CERT',
@@ -76,7 +85,8 @@ export function classifyLdapError(error: unknown, context: { host: string; step:
         const detail = sub ? AD_BIND_DETAIL[sub] : undefined;
         return new LdapError(
           'invalid_credentials',
-          `The directory refused the bind DN/UPN and password (LDAP result 49, invalid credentials${detail ? `: ${detail}` : ''}). ` +
+          `The directory refused the bind DN/UPN and password (LDAP result 49, invalid ` +
+            `credentials${detail ? `: ${detail}` : ''}). ` +
             'Check the bind account and enter its password again.',
           code,
           { cause: error },
@@ -85,7 +95,8 @@ export function classifyLdapError(error: unknown, context: { host: string; step:
       case 8:
         return new LdapError(
           'strong_auth_required',
-          `The directory requires an encrypted connection for this bind (LDAP result 8, ${where}). Use ldaps:// or StartTLS.`,
+          `The directory requires an encrypted connection for this bind (LDAP result 8, ${where}). Use ldaps:// ` +
+            `or StartTLS.`,
           code,
           { cause: error },
         );
@@ -100,12 +111,18 @@ export function classifyLdapError(error: unknown, context: { host: string; step:
       case 50:
         return new LdapError(
           'insufficient_access',
-          `The bind account may not read this (LDAP result 50, ${where}). Give it read access to the users and groups under the base DN.`,
+          `The bind account may not read this (LDAP result 50, ${where}). Give it read access to the users and ` +
+            `groups under the base DN.`,
           code,
           { cause: error },
         );
       default:
-        return new LdapError('ldap_error', `The directory answered LDAP result ${code} while ${where}: ${server}`, code, { cause: error });
+        return new LdapError(
+          'ldap_error',
+          `The directory answered LDAP result ${code} while ${where}: ${server}`,
+          code,
+          { cause: error },
+        );
     }
   }
   const err = error as NodeJS.ErrnoException & { code?: string };
@@ -119,7 +136,8 @@ export function classifyLdapError(error: unknown, context: { host: string; step:
           : `its certificate is not signed by a trusted CA (${code})`;
     return new LdapError(
       'certificate_not_trusted',
-      `The directory's TLS certificate is not trusted: ${why}. Paste the CA certificate (PEM) that issued the domain controller's ` +
+      `The directory's TLS certificate is not trusted: ${why}. Paste the CA certificate (PEM) that issued the ` +
+        `domain controller's ` +
         'certificate into the connection, or connect by the host name the certificate names.',
       null,
       { cause: error },
@@ -128,21 +146,35 @@ export function classifyLdapError(error: unknown, context: { host: string; step:
   if (UNREACHABLE.has(code) || err?.message === 'Connection timeout') {
     return new LdapError(
       'host_unreachable',
-      `Could not reach the directory at ${context.host} (${code || 'connection timed out'}). Check the host name and port, ` +
+      `Could not reach the directory at ${context.host} (${code || 'connection timed out'}). Check the host name ` +
+        `and port, ` +
         'and that this service may connect to the domain controller through the firewall.',
       null,
       { cause: error },
     );
   }
   if (typeof err?.message === 'string' && /Operation timed out/.test(err.message)) {
-    return new LdapError('timeout', `The directory did not answer in time while ${where}. Try again; if it persists, check the DC's load.`, null, {
-      cause: error,
-    });
+    return new LdapError(
+      'timeout',
+      `The directory did not answer in time while ${where}. Try again; if it persists, check the DC's load.`,
+      null,
+      {
+        cause: error,
+      },
+    );
   }
   if (code.startsWith('ERR_SSL') || code.startsWith('ERR_TLS') || /TLS|SSL/i.test(err?.message ?? '')) {
-    return new LdapError('tls_failed', `TLS could not be set up with ${context.host} (${code || err.message}). Check that the port speaks LDAPS or StartTLS.`, null, {
-      cause: error,
-    });
+    return new LdapError(
+      'tls_failed',
+      `TLS could not be set up with ${context.host} (${code || err.message}). Check that the port speaks LDAPS ` +
+        `or StartTLS.`,
+      null,
+      {
+        cause: error,
+      },
+    );
   }
-  return new LdapError('ldap_error', `LDAP failed while ${where}: ${err?.message ?? String(error)}`, null, { cause: error });
+  return new LdapError('ldap_error', `LDAP failed while ${where}: ${err?.message ?? String(error)}`, null, {
+    cause: error,
+  });
 }

@@ -25,7 +25,9 @@ function toGroup(entry: Entry): LdapGroup {
     name: textOf(entry, 'cn'),
     sAMAccountName: textOf(entry, 'sAMAccountName'),
     description: textOf(entry, 'description'),
-    primaryGroupToken: /^\d+$/.test(textOf(entry, 'primaryGroupToken') ?? '') ? Number(textOf(entry, 'primaryGroupToken')) : null,
+    primaryGroupToken: /^\d+$/.test(textOf(entry, 'primaryGroupToken') ?? '')
+      ? Number(textOf(entry, 'primaryGroupToken'))
+      : null,
   };
 }
 
@@ -33,18 +35,25 @@ function checkedDn(label: string, dn: string): string {
   try {
     parseDn(dn);
   } catch (error) {
-    if (error instanceof DnSyntaxError) throw new LdapError('invalid_options', `The ${label} is not a valid DN: ${error.message}`);
+    if (error instanceof DnSyntaxError)
+      throw new LdapError('invalid_options', `The ${label} is not a valid DN: ${error.message}`);
     throw error;
   }
   return dn.trim();
 }
 
 /** Groups whose name, account name or display name contains `text` (case-insensitive), at most `limit`, by name. */
-export async function searchGroups(session: LdapSession, options: { searchBase: string; text: string; limit?: number }): Promise<LdapGroup[]> {
+export async function searchGroups(
+  session: LdapSession,
+  options: { searchBase: string; text: string; limit?: number },
+): Promise<LdapGroup[]> {
   const base = checkedDn('search base', options.searchBase);
   const limit = Math.min(Math.max(options.limit ?? 20, 1), 100);
   const text = options.text.trim();
-  const match = text === '' ? '' : `(|${['cn', 'sAMAccountName', 'displayName'].map((a) => `(${a}=*${escapeFilterValue(text)}*)`).join('')})`;
+  const match =
+    text === ''
+      ? ''
+      : `(|${['cn', 'sAMAccountName', 'displayName'].map((a) => `(${a}=*${escapeFilterValue(text)}*)`).join('')})`;
   const entries = await session.search(base, {
     scope: 'sub',
     filter: `(&(objectClass=group)${match})`,
@@ -54,7 +63,9 @@ export async function searchGroups(session: LdapSession, options: { searchBase: 
   });
   return entries
     .map(toGroup)
-    .sort((a, b) => (a.name ?? '').localeCompare(b.name ?? '') || a.distinguishedName.localeCompare(b.distinguishedName))
+    .sort(
+      (a, b) => (a.name ?? '').localeCompare(b.name ?? '') || a.distinguishedName.localeCompare(b.distinguishedName),
+    )
     .slice(0, limit);
 }
 

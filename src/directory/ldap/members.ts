@@ -126,7 +126,8 @@ export function memberSearchFilter(query: MemberQuery): string {
   }
   let membership = `(memberOf:${IN_CHAIN_RULE}:=${escapeFilterValue(groupDn)})`;
   if (query.primaryGroupToken !== null && query.primaryGroupToken !== undefined) {
-    if (!Number.isSafeInteger(query.primaryGroupToken) || query.primaryGroupToken <= 0) invalid('The primary group token must be a positive integer.');
+    if (!Number.isSafeInteger(query.primaryGroupToken) || query.primaryGroupToken <= 0)
+      invalid('The primary group token must be a positive integer.');
     membership = `(|${membership}(primaryGroupID=${query.primaryGroupToken}))`;
   }
   return `(&(objectCategory=person)(objectClass=user)${membership}${userFilter}${usn})`;
@@ -134,7 +135,14 @@ export function memberSearchFilter(query: MemberQuery): string {
 
 function queryKey(query: MemberQuery, filter: string, attributes: string[]): string {
   return createHash('sha256')
-    .update(JSON.stringify([normaliseDn(query.searchBase), filter.toLowerCase(), attributes.map((a) => a.toLowerCase()), query.pageSize ?? DEFAULT_PAGE_SIZE]))
+    .update(
+      JSON.stringify([
+        normaliseDn(query.searchBase),
+        filter.toLowerCase(),
+        attributes.map((a) => a.toLowerCase()),
+        query.pageSize ?? DEFAULT_PAGE_SIZE,
+      ]),
+    )
     .digest('base64url')
     .slice(0, 16);
 }
@@ -158,13 +166,21 @@ function decodeCookie(cookie: string, key: string): Buffer {
       body = null;
     }
   }
-  if (!body || body.v !== 1 || typeof body.q !== 'string' || typeof body.c !== 'string') invalid('The paging cookie is not one this reader made.');
-  if (body.q !== key) invalid('The paging cookie belongs to another query (search base, filter or page size changed); start the read again.');
+  if (!body || body.v !== 1 || typeof body.q !== 'string' || typeof body.c !== 'string')
+    invalid('The paging cookie is not one this reader made.');
+  if (body.q !== key)
+    invalid(
+      'The paging cookie belongs to another query (search base, filter or page size changed); start the read again.',
+    );
   return Buffer.from(body.c, 'base64');
 }
 
 /** Reads one page of members. Pass the returned cookie to read the next; null cookie = first page. */
-export async function readGroupMembers(session: LdapSession, query: MemberQuery, cookie: string | null = null): Promise<MemberPage> {
+export async function readGroupMembers(
+  session: LdapSession,
+  query: MemberQuery,
+  cookie: string | null = null,
+): Promise<MemberPage> {
   const searchBase = checkedDn('LDAP path (search base)', query.searchBase);
   const filter = memberSearchFilter(query);
   const extra = (query.extraAttributes ?? []).filter((a) => {
@@ -173,9 +189,17 @@ export async function readGroupMembers(session: LdapSession, query: MemberQuery,
   });
   const attributes = [...USER_ATTRIBUTES, ...extra];
   const pageSize = query.pageSize ?? DEFAULT_PAGE_SIZE;
-  if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 1000) invalid('The page size must be 1 to 1,000 (AD’s MaxPageSize).');
+  if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 1000)
+    invalid('The page size must be 1 to 1,000 (AD’s MaxPageSize).');
   const key = queryKey(query, filter, attributes);
-  const search = { baseDn: searchBase, scope: 'sub' as const, filter, attributes, binaryAttributes: ['objectGUID'], pageSize };
+  const search = {
+    baseDn: searchBase,
+    scope: 'sub' as const,
+    filter,
+    attributes,
+    binaryAttributes: ['objectGUID'],
+    pageSize,
+  };
 
   let restarted = false;
   let page;

@@ -56,10 +56,14 @@ export function resolveLdapOptions(options: LdapConnectionOptions): ResolvedLdap
   } catch {
     return invalid(`"${options.url}" is not a URL; write ldaps://dc01.contoso.com or ldap://dc01.contoso.com.`);
   }
-  if (url.protocol !== 'ldaps:' && url.protocol !== 'ldap:') invalid(`The URL must start with ldaps:// or ldap://, not ${url.protocol}//.`);
-  if (url.username || url.password) invalid('The URL must not contain a user name or password; use the bind DN and password fields.');
+  if (url.protocol !== 'ldaps:' && url.protocol !== 'ldap:')
+    invalid(`The URL must start with ldaps:// or ldap://, not ${url.protocol}//.`);
+  if (url.username || url.password)
+    invalid('The URL must not contain a user name or password; use the bind DN and password fields.');
   if ((url.pathname && url.pathname !== '/') || url.search || url.hash) {
-    invalid('The URL is only scheme, host and port (e.g. ldaps://dc01.contoso.com:636); the base DN has its own field.');
+    invalid(
+      'The URL is only scheme, host and port (e.g. ldaps://dc01.contoso.com:636); the base DN has its own field.',
+    );
   }
   const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
   if (host === '') invalid('The URL has no host name.');
@@ -70,7 +74,8 @@ export function resolveLdapOptions(options: LdapConnectionOptions): ResolvedLdap
   if (transport === 'none' && options.allowUnencrypted !== true) {
     throw new LdapError(
       'unencrypted_refused',
-      'Plain LDAP would send the bind password unencrypted. Use ldaps:// or StartTLS (or, for a test directory only, allow unencrypted).',
+      'Plain LDAP would send the bind password unencrypted. Use ldaps:// or StartTLS (or, for a test directory ' +
+        'only, allow unencrypted).',
     );
   }
 
@@ -78,9 +83,11 @@ export function resolveLdapOptions(options: LdapConnectionOptions): ResolvedLdap
   if (bindDn === '') invalid('The bind DN or UPN is required.');
   if (!UPN.test(bindDn) && !DOWN_LEVEL.test(bindDn)) {
     const dn = tryParseDn(bindDn);
-    if (dn === null || dn.length === 0) invalid(`"${bindDn}" is neither a DN (CN=…,DC=…), a UPN (user@domain) nor DOMAIN\\user.`);
+    if (dn === null || dn.length === 0)
+      invalid(`"${bindDn}" is neither a DN (CN=…,DC=…), a UPN (user@domain) nor DOMAIN\\user.`);
   }
-  if (options.bindPassword === '') invalid('The bind password is required (an empty password would be an anonymous bind).');
+  if (options.bindPassword === '')
+    invalid('The bind password is required (an empty password would be an anonymous bind).');
 
   let tls: ConnectionOptions | undefined;
   if (transport !== 'none') {

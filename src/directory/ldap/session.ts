@@ -55,7 +55,16 @@ export interface LdapSession {
   /** One page of a paged search, from `cookie` (null: the first page). */
   searchPage(search: PagedSearch, cookie: Buffer | null): Promise<LdapPage>;
   /** A search expected to fit in one answer (base-scope reads, small lookups); sizeLimit caps it. */
-  search(baseDn: string, options: { scope: 'base' | 'one' | 'sub'; filter: string; attributes: string[]; binaryAttributes?: string[]; sizeLimit?: number }): Promise<Entry[]>;
+  search(
+    baseDn: string,
+    options: {
+      scope: 'base' | 'one' | 'sub';
+      filter: string;
+      attributes: string[];
+      binaryAttributes?: string[];
+      sizeLimit?: number;
+    },
+  ): Promise<Entry[]>;
   close(): Promise<void>;
 }
 
@@ -69,7 +78,11 @@ export async function openLdapSession(connection: LdapConnectionOptions): Promis
     ...(options.transport === 'ldaps' ? { tlsOptions: options.tls } : {}),
   });
   const internals = client as unknown as ClientInternals;
-  if (typeof internals._send !== 'function' || typeof internals._nextMessageId !== 'function' || typeof internals._connect !== 'function') {
+  if (
+    typeof internals._send !== 'function' ||
+    typeof internals._nextMessageId !== 'function' ||
+    typeof internals._connect !== 'function'
+  ) {
     throw new LdapError('ldap_error', 'This ldapts version has no message layer for paged searches; pin ldapts 8.');
   }
   const context = (step: string, baseDn?: string) => ({ host: `${options.host}:${options.port}`, step, baseDn });
@@ -80,7 +93,12 @@ export async function openLdapSession(connection: LdapConnectionOptions): Promis
       } catch (error) {
         const classified = classifyLdapError(error, context('starting TLS'));
         if (classified.reason === 'ldap_error' && classified.resultCode !== null) {
-          throw new LdapError('tls_failed', `The directory refused StartTLS (LDAP result ${classified.resultCode}); use ldaps:// instead.`, classified.resultCode, { cause: error });
+          throw new LdapError(
+            'tls_failed',
+            `The directory refused StartTLS (LDAP result ${classified.resultCode}); use ldaps:// instead.`,
+            classified.resultCode,
+            { cause: error },
+          );
         }
         throw classified;
       }
@@ -96,7 +114,8 @@ export async function openLdapSession(connection: LdapConnectionOptions): Promis
     options: safeOptions,
     async searchPage(search, cookie) {
       try {
-        if (!internals.isConnected) throw new LdapError('host_unreachable', `The connection to ${options.host} closed; open a new session.`);
+        if (!internals.isConnected)
+          throw new LdapError('host_unreachable', `The connection to ${options.host} closed; open a new session.`);
         const control = new PagedResultsControl({ value: { size: search.pageSize, ...(cookie ? { cookie } : {}) } });
         const request = new SearchRequest({
           messageId: -1,
@@ -114,7 +133,8 @@ export async function openLdapSession(connection: LdapConnectionOptions): Promis
           if (cookie && (response.status === 53 || response.status === 2 || response.status === 1)) {
             throw new LdapError(
               'paging_cookie_rejected',
-              `The directory no longer accepts this paging cookie (LDAP result ${response.status}); the read starts again from the first page.`,
+              `The directory no longer accepts this paging cookie (LDAP result ${response.status}); the read ` +
+                `starts again from the first page.`,
               response.status,
               { cause: error },
             );
@@ -150,7 +170,10 @@ export async function openLdapSession(connection: LdapConnectionOptions): Promis
 }
 
 /** Opens a session, runs `fn`, always closes it. */
-export async function withLdapSession<T>(connection: LdapConnectionOptions, fn: (session: LdapSession) => Promise<T>): Promise<T> {
+export async function withLdapSession<T>(
+  connection: LdapConnectionOptions,
+  fn: (session: LdapSession) => Promise<T>,
+): Promise<T> {
   const session = await openLdapSession(connection);
   try {
     return await fn(session);
@@ -175,7 +198,9 @@ export function textsOf(entry: Entry, name: string): string[] {
   const key = Object.keys(entry).find((k) => k.toLowerCase() === name.toLowerCase());
   if (key === undefined) return [];
   const raw = entry[key];
-  return (Array.isArray(raw) ? raw : [raw]).filter((v) => v !== undefined && v !== null).map((v) => (Buffer.isBuffer(v) ? v.toString('utf8') : String(v)));
+  return (Array.isArray(raw) ? raw : [raw])
+    .filter((v) => v !== undefined && v !== null)
+    .map((v) => (Buffer.isBuffer(v) ? v.toString('utf8') : String(v)));
 }
 
 /** First value of a binary attribute (requested as binary). */

@@ -36,14 +36,19 @@ export async function countUsersUnder(session: LdapSession, baseDn: string): Pro
   return count;
 }
 
-export async function verifyLdapConnection(connection: LdapConnectionOptions, options: { baseDn: string }): Promise<LdapVerification> {
+export async function verifyLdapConnection(
+  connection: LdapConnectionOptions,
+  options: { baseDn: string },
+): Promise<LdapVerification> {
   let session: LdapSession | null = null;
   try {
     const resolved = resolveLdapOptions(connection);
     try {
-      if (parseDn(options.baseDn).length === 0) throw new LdapError('invalid_options', 'The base DN is required (e.g. DC=contoso,DC=com).');
+      if (parseDn(options.baseDn).length === 0)
+        throw new LdapError('invalid_options', 'The base DN is required (e.g. DC=contoso,DC=com).');
     } catch (error) {
-      if (error instanceof DnSyntaxError) throw new LdapError('invalid_options', `The base DN is not a valid DN: ${error.message}`);
+      if (error instanceof DnSyntaxError)
+        throw new LdapError('invalid_options', `The base DN is not a valid DN: ${error.message}`);
       throw error;
     }
     session = await openLdapSession(connection);
@@ -51,9 +56,15 @@ export async function verifyLdapConnection(connection: LdapConnectionOptions, op
     // The base must exist: a base-scope read answers 32 (no such object) when it does not.
     await session.search(options.baseDn, { scope: 'base', filter: '(objectClass=*)', attributes: ['1.1'] });
     const usersUnderBase = await countUsersUnder(session, options.baseDn);
-    return { ok: true, facts: { ...state, transport: resolved.transport, baseDn: options.baseDn.trim(), usersUnderBase } };
+    return {
+      ok: true,
+      facts: { ...state, transport: resolved.transport, baseDn: options.baseDn.trim(), usersUnderBase },
+    };
   } catch (error) {
-    const failure = error instanceof LdapError ? error : classifyLdapError(error, { host: connection.url, step: 'verifying', baseDn: options.baseDn });
+    const failure =
+      error instanceof LdapError
+        ? error
+        : classifyLdapError(error, { host: connection.url, step: 'verifying', baseDn: options.baseDn });
     return { ok: false, failure: failure.toJSON() };
   } finally {
     await session?.close();
