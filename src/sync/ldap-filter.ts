@@ -6,8 +6,9 @@
  * Evaluation follows RFC 4511 §4.5.1.7: each item is TRUE, FALSE or Undefined, `!` of Undefined is Undefined,
  * and a user matches only when the whole filter is TRUE. Attribute names are case-insensitive, values are
  * compared case-insensitively (AD's and Entra's default for the attributes a setup filters on) with insignificant
- * spaces removed (RFC 4518), ordering (>=, <=) is numeric when both sides are integers. Extensible matches with a
- * rule this evaluator does not know (such as AD's in-chain rule 1.2.840.113556.1.4.1941) are Undefined.
+ * spaces removed (RFC 4518), ordering (>=, <=) is numeric when both sides are integers. Extensible matches know
+ * caseIgnoreMatch, caseExactMatch and AD's bitwise AND/OR rules (1.2.840.113556.1.4.803/804); any other rule
+ * (such as AD's in-chain rule 1.2.840.113556.1.4.1941, which needs the directory) is Undefined.
  */
 
 export type LdapFilter =
@@ -365,6 +366,24 @@ const EQUALITY_RULES = new Set([
   'objectidentifiermatch',
 ]);
 const CASE_EXACT_RULES = new Set(['2.5.13.5', 'caseexactmatch']);
+/** AD's bitwise rules: LDAP_MATCHING_RULE_BIT_AND and _BIT_OR, e.g. (userAccountControl:1.2.840.113556.1.4.803:=2). */
+export const BIT_AND_RULE = '1.2.840.113556.1.4.803';
+export const BIT_OR_RULE = '1.2.840.113556.1.4.804';
+
+function bitwise(values: string[], assertion: string, rule: string): FilterResult {
+  if (!INTEGER.test(assertion.trim())) return undefined;
+  const mask = BigInt.asUintN(64, BigInt(assertion.trim()));
+  let result: FilterResult = false;
+  for (const v of values) {
+    if (!INTEGER.test(v.trim())) {
+      result = undefined;
+      continue;
+    }
+    const bits = BigInt.asUintN(64, BigInt(v.trim()));
+    if (rule === BIT_AND_RULE ? (bits & mask) === mask : (bits & mask) !== 0n) return true;
+  }
+  return result;
+}
 
 /** RFC 4511 three-valued evaluation of a filter against one user's attributes. */
 export function evaluateLdapFilter3(
@@ -413,6 +432,9 @@ export function evaluateLdapFilter3(
         );
       case 'extensible': {
         const rule = f.matchingRule?.toLowerCase() ?? null;
+        if (!f.dnAttributes && f.attribute !== null && (rule === BIT_AND_RULE || rule === BIT_OR_RULE)) {
+          return bitwise(index.get(attributeKey(f.attribute)) ?? [], f.value, rule);
+        }
         if (f.dnAttributes || f.attribute === null || (rule !== null && !EQUALITY_RULES.has(rule))) return undefined;
         const values = index.get(attributeKey(f.attribute)) ?? [];
         if (rule !== null && CASE_EXACT_RULES.has(rule)) return values.some((v) => v === f.value);

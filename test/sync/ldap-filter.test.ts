@@ -253,6 +253,21 @@ describe('evaluateLdapFilter', () => {
     expect(matches('(department:2.5.13.5:=SALES)')).toBe(false);
     expect(matches('(department:2.5.13.5:=Sales)')).toBe(true);
   });
+
+  it("evaluates AD's bitwise AND/OR rules (e.g. enabled accounts) on integer attributes", () => {
+    const disabled = { userAccountControl: 514 }; // NORMAL_ACCOUNT | ACCOUNTDISABLE
+    const enabled = { userAccountControl: '512' };
+    const notDisabled = '(!(userAccountControl:1.2.840.113556.1.4.803:=2))';
+    expect(matches(notDisabled, enabled)).toBe(true);
+    expect(matches(notDisabled, disabled)).toBe(false);
+    expect(matches('(userAccountControl:1.2.840.113556.1.4.803:=514)', disabled)).toBe(true);
+    expect(matches('(userAccountControl:1.2.840.113556.1.4.803:=515)', disabled)).toBe(false);
+    expect(matches('(userAccountControl:1.2.840.113556.1.4.804:=3)', disabled)).toBe(true);
+    expect(matches('(userAccountControl:1.2.840.113556.1.4.804:=1)', disabled)).toBe(false);
+    expect(evaluateLdapFilter3(parseLdapFilter('(department:1.2.840.113556.1.4.803:=2)'), anne)).toBeUndefined();
+    expect(evaluateLdapFilter3(parseLdapFilter('(uSNChanged:1.2.840.113556.1.4.803:=x)'), anne)).toBeUndefined();
+    expect(matches('(manager:1.2.840.113556.1.4.803:=2)', anne)).toBe(false); // absent: FALSE
+  });
 });
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -284,7 +299,14 @@ const leafArb: fc.Arbitrary<LdapFilter> = fc.oneof(
     type: fc.constant('extensible' as const),
     attribute: attributeName,
     dnAttributes: fc.boolean(),
-    matchingRule: fc.constantFrom(null, '2.5.13.2', 'caseExactMatch', '1.2.840.113556.1.4.1941'),
+    matchingRule: fc.constantFrom(
+      null,
+      '2.5.13.2',
+      'caseExactMatch',
+      '1.2.840.113556.1.4.1941',
+      '1.2.840.113556.1.4.803',
+      '1.2.840.113556.1.4.804',
+    ),
     value: word,
   }),
 );
@@ -358,6 +380,17 @@ function reference(filter: LdapFilter, user: Record<string, string | number | st
     case 'extensible': {
       if (filter.dnAttributes || filter.matchingRule === '1.2.840.113556.1.4.1941') return undefined;
       const values = valuesOf(filter.attribute!);
+      if (filter.matchingRule === '1.2.840.113556.1.4.803' || filter.matchingRule === '1.2.840.113556.1.4.804') {
+        if (!/^[+-]?\d+$/.test(filter.value)) return undefined;
+        const and = filter.matchingRule.endsWith('803');
+        const mask = BigInt.asUintN(64, BigInt(filter.value));
+        const results = values.map((v) => {
+          if (!/^[+-]?\d+$/.test(v)) return undefined;
+          const bits = BigInt.asUintN(64, BigInt(v));
+          return and ? (bits & mask) === mask : (bits & mask) !== 0n;
+        });
+        return results.includes(true) ? true : results.includes(undefined) ? undefined : false;
+      }
       if (filter.matchingRule === 'caseExactMatch') return values.includes(filter.value);
       return values.some((v) => norm(v) === norm(filter.value));
     }
