@@ -82,14 +82,12 @@ GRAPH_PROPERTY_OF.set('objectclass', null);
 GRAPH_PROPERTY_OF.set('objectcategory', null);
 GRAPH_PROPERTY_OF.set('useraccountcontrol', 'accountEnabled');
 
-const EVALUABLE_RULES = new Set([
-  '2.5.13.2',
-  'caseignorematch',
-  '2.5.13.5',
-  'caseexactmatch',
-  BIT_AND_RULE,
-  BIT_OR_RULE,
-]);
+/**
+ * Extensible matches Active Directory evaluates and so can we: its bitwise rules. AD does not implement the RFC's
+ * own rules in extensible matches (on Samba caseIgnoreMatch matches nothing, no rule fails with result 1), so
+ * neither side takes them: the same filter then means the same on an LDAP and on an Azure connection.
+ */
+const EVALUABLE_RULES = new Set([BIT_AND_RULE, BIT_OR_RULE]);
 
 function filterProblems(filter: LdapFilter): string[] {
   const problems: string[] = [];
@@ -98,11 +96,12 @@ function filterProblems(filter: LdapFilter): string[] {
     if (f.type === 'not') return walk(f.filter);
     if (f.type === 'extensible') {
       if (f.dnAttributes) problems.push('":dn" matches need the directory and cannot be evaluated on Entra users');
-      if (f.matchingRule !== null && !EVALUABLE_RULES.has(f.matchingRule.toLowerCase())) {
-        problems.push(
-          `the matching rule ${f.matchingRule} can only be evaluated by Active Directory` +
-            (f.matchingRule === '1.2.840.113556.1.4.1941' ? ' (choose the group in the setup instead)' : ''),
-        );
+      if (f.matchingRule === null) {
+        problems.push(`an extensible match needs one of AD's bitwise rules (${BIT_AND_RULE}, ${BIT_OR_RULE})`);
+      } else if (f.matchingRule === '1.2.840.113556.1.4.1941') {
+        problems.push('the in-chain rule 1.2.840.113556.1.4.1941 needs the directory (choose the group in the setup)');
+      } else if (!EVALUABLE_RULES.has(f.matchingRule.toLowerCase())) {
+        problems.push(`the matching rule ${f.matchingRule} is not one AD evaluates (${BIT_AND_RULE}, ${BIT_OR_RULE})`);
       }
     }
     if (f.attribute === null) return;

@@ -60,9 +60,11 @@ describe('compileAzureScope', () => {
   it('refuses filters Entra data cannot answer, instead of scoping everyone out', () => {
     for (const [filter, text] of [
       ['(memberOf=CN=Staff,DC=x)', 'memberOf is not available'],
-      ['(memberOf:1.2.840.113556.1.4.1941:=CN=Staff,DC=x)', 'choose the group in the setup instead'],
+      ['(memberOf:1.2.840.113556.1.4.1941:=CN=Staff,DC=x)', 'choose the group in the setup'],
       ['(manager=*)', '"manager" is not one Entra gives'],
       ['(department:dn:=Sales)', '":dn" matches need the directory'],
+      ['(department:=Sales)', "needs one of AD's bitwise rules"],
+      ['(department:caseIgnoreMatch:=Sales)', 'is not one AD evaluates'],
     ] as const) {
       const result = compileAzureScope({ ldapFilter: filter });
       expect(result.ok).toBe(false);
