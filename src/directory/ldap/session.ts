@@ -70,7 +70,8 @@ export interface LdapSession {
 
 /** Connects (TLS per the options), binds, and returns the session. Throws a classified LdapError. */
 export async function openLdapSession(connection: LdapConnectionOptions): Promise<LdapSession> {
-  const options = resolveLdapOptions(connection);
+  // The password is used for the bind only; nothing the session keeps (its closures included) refers to it.
+  const { bindPassword, ...options } = resolveLdapOptions(connection);
   const client = new Client({
     url: options.url,
     timeout: options.timeoutMs,
@@ -89,7 +90,7 @@ export async function openLdapSession(connection: LdapConnectionOptions): Promis
   try {
     if (options.transport === 'starttls') {
       try {
-        await client.startTLS(options.tls);
+        await client.startTLS({ ...options.tls }); // a copy: ldapts adds the socket to the object it is given
       } catch (error) {
         const classified = classifyLdapError(error, context('starting TLS'));
         if (classified.reason === 'ldap_error' && classified.resultCode !== null) {
@@ -103,15 +104,14 @@ export async function openLdapSession(connection: LdapConnectionOptions): Promis
         throw classified;
       }
     }
-    await client.bind(options.bindDn, options.bindPassword);
+    await client.bind(options.bindDn, bindPassword);
   } catch (error) {
     await client.unbind().catch(() => undefined);
     throw classifyLdapError(error, context(`binding as ${options.bindDn}`));
   }
 
-  const { bindPassword: _bindPassword, ...safeOptions } = options;
   return {
-    options: safeOptions,
+    options,
     async searchPage(search, cookie) {
       try {
         if (!internals.isConnected)
