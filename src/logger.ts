@@ -3,6 +3,7 @@ import { pino, type Logger } from 'pino';
 /** Keys that may carry secrets: pino replaces their values before a line is written. */
 export const redactedPaths = [
   'password',
+  'bindPassword',
   'secret',
   'clientSecret',
   'apiKey',
@@ -14,6 +15,7 @@ export const redactedPaths = [
   'req.headers.authorization',
   'req.headers.cookie',
   '*.password',
+  '*.bindPassword',
   '*.secret',
   '*.clientSecret',
   '*.apiKey',
