@@ -27,6 +27,7 @@ import { registerStartRun } from './setups/start-run.js';
 import { registerUpdateSetup } from './setups/update-setup.js';
 import { registerListUsers } from './users/list-users.js';
 import { registerMeRoute } from './me.js';
+import { registerGetMetrics } from './metrics/get-metrics.js';
 
 /** Every route module, in the order they appear in the OpenAPI document. */
 export function registerRoutes(app: App): void {
@@ -57,5 +58,6 @@ export function registerRoutes(app: App): void {
   registerListRunChanges(app);
   registerDecideRemovals(app);
   registerListUsers(app);
+  registerGetMetrics(app);
   registerAdminPages(app);
 }
