@@ -28,6 +28,7 @@ import { registerUpdateSetup } from './setups/update-setup.js';
 import { registerListUsers } from './users/list-users.js';
 import { registerMeRoute } from './me.js';
 import { registerGetMetrics } from './metrics/get-metrics.js';
+import { registerListEvents } from './events/list-events.js';
 
 /** Every route module, in the order they appear in the OpenAPI document. */
 export function registerRoutes(app: App): void {
@@ -58,6 +59,7 @@ export function registerRoutes(app: App): void {
   registerListRunChanges(app);
   registerDecideRemovals(app);
   registerListUsers(app);
+  registerListEvents(app);
   registerGetMetrics(app);
   registerAdminPages(app);
 }
