@@ -253,6 +253,7 @@ export interface NotificationDeliveriesTable {
   last_error: string | null;
   created_at: Generated<Date>;
   delivered_at: NullableTimestamp;
+  dispatched_at: NullableTimestamp;
 }
 
 export interface NotificationAttemptsTable {

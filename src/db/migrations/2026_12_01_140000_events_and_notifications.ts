@@ -88,11 +88,14 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       last_error text,
       created_at timestamptz not null default now(),
       delivered_at timestamptz,
+      -- when its delivery workflow was started (workflow id notification-delivery-<id>: started at most once)
+      dispatched_at timestamptz,
       -- one delivery per event and target, however often the relay or a retry offers it
       unique (event_id, target_id)
     );
     create index notification_deliveries_company on notification_deliveries (company_id, created_at desc);
     create index notification_deliveries_target on notification_deliveries (target_id, created_at desc);
+    create index notification_deliveries_undispatched on notification_deliveries (created_at) where dispatched_at is null;
 
     create table notification_attempts (
       id bigint generated always as identity primary key,
