@@ -26,7 +26,7 @@ export async function notificationDeliveryWorkflow(input: NotificationDeliveryIn
   } catch (err) {
     if (!(err instanceof ActivityFailure)) throw err;
     const reason = err.cause instanceof ApplicationFailure ? err.cause.message : (err.cause?.message ?? err.message);
-    await recordDeliveryGaveUp({ deliveryId: input.deliveryId, error: `gave up: ${reason}` });
+    await recordDeliveryGaveUp({ deliveryId: input.deliveryId, error: `gave up (${reason})` });
     return 'failed';
   }
 }

@@ -87,6 +87,26 @@ describe('notification delivery', () => {
     }
   });
 
+  it('a receiver that never takes it: retried until the give-up time, then recorded as failed with the reason', async () => {
+    const company = await onboardCompany(stack);
+    const target = await addWebhook(company);
+    const before = receiver.requests.length;
+    receiver.answerWith((n) => (n > before ? 503 : 200));
+    try {
+      // an API process configured to give up after 3 s starts this delivery's workflow
+      const { app } = stack.appWith({ SECRETS_KEY: secretsKey, NOTIFICATION_RETRY_INITIAL: '200ms', NOTIFICATION_RETRY_MAX: '500ms', NOTIFICATION_GIVE_UP_AFTER: '3s' });
+      const res = await app.request(`/api/v1/notification-targets/${target.id}/test`, { method: 'POST', headers: { authorization: `Bearer ${company.key}` } });
+      const { deliveryId } = await res.json();
+      const failed = await delivery(company, deliveryId, 'failed');
+      expect(failed.attempts).toBeGreaterThanOrEqual(3);
+      expect(failed.lastError).toMatch(/^gave up \(.*timeout.*\) after \d+ attempt\(s\); the last: the receiver answered HTTP 503$/i);
+      expect(failed.attemptLog.every((a: { statusCode: number }) => a.statusCode === 503)).toBe(true);
+      expect(receiver.requests.length - before).toBe(failed.attempts);
+    } finally {
+      receiver.answerWith(() => 200);
+    }
+  });
+
   it('an e-mail target gets the message through a real SMTP server', async () => {
     const company = await onboardCompany(stack);
     const res = await stack.call('POST', '/api/v1/notification-targets', { key: company.key, body: { kind: 'email', name: 'IT', emails: ['it@example.test', 'Boss@Example.test'] } });

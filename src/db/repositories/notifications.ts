@@ -153,8 +153,14 @@ export async function finishAttempt(db: Db, input: { deliveryId: string; attempt
   });
 }
 
-export async function markDeliveryFailed(db: Db, deliveryId: string, error: string): Promise<void> {
-  await db.updateTable('notification_deliveries').set({ status: 'failed', last_error: error }).where('id', '=', deliveryId).where('status', '=', 'pending').execute();
+/** Gives up on a pending delivery; the reason keeps the last attempt's error (why the receiver did not take it). */
+export async function markDeliveryFailed(db: Db, deliveryId: string, reason: string): Promise<void> {
+  await db
+    .updateTable('notification_deliveries')
+    .set({ status: 'failed', last_error: sql`${reason} || coalesce(' after ' || attempts || ' attempt(s); the last: ' || last_error, '')` })
+    .where('id', '=', deliveryId)
+    .where('status', '=', 'pending')
+    .execute();
 }
 
 export interface DeliveryFilter {
