@@ -50,6 +50,8 @@ const observabilityShape = {
   NOTIFICATION_RETRY_INITIAL: duration.default('10s'),
   NOTIFICATION_RETRY_MAX: duration.default('1h'),
   NOTIFICATION_GIVE_UP_AFTER: duration.default('24h'),
+  WEBHOOK_ALLOW_PRIVATE_ADDRESSES: z.enum(['true', 'false'], { message: "must be 'true' or 'false'" }).default('false'),
+  NOTIFICATION_RELAY: z.enum(['on', 'off'], { message: "must be 'on' or 'off'" }).default('on'),
 };
 
 export const configSchema = z
@@ -137,7 +139,17 @@ export interface Config {
   /** Worker metrics port and bind address, the optional scrape token, the Temporal SDK exporter's address. */
   metrics: { port?: number; host: string; token?: string; temporalAddress?: string };
   /** SECRETS_KEY (webhook secrets at rest), SMTP, and the delivery backoff (milliseconds). */
-  notifications: { secretsKey?: string; smtpUrl?: string; smtpFrom: string; retryInitialMs: number; retryMaxMs: number; giveUpAfterMs: number };
+  notifications: {
+    secretsKey?: string;
+    smtpUrl?: string;
+    smtpFrom: string;
+    retryInitialMs: number;
+    retryMaxMs: number;
+    giveUpAfterMs: number;
+    allowPrivateWebhooks: boolean;
+    /** Whether this worker runs the outbox relay (on in production; tests turn it on only where they need it). */
+    relay: boolean;
+  };
 }
 
 export class ConfigError extends Error {
@@ -214,6 +226,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role: Role = 's
       retryInitialMs: parseDuration(c.NOTIFICATION_RETRY_INITIAL),
       retryMaxMs: parseDuration(c.NOTIFICATION_RETRY_MAX),
       giveUpAfterMs: parseDuration(c.NOTIFICATION_GIVE_UP_AFTER),
+      allowPrivateWebhooks: c.WEBHOOK_ALLOW_PRIVATE_ADDRESSES === 'true',
+      relay: c.NOTIFICATION_RELAY === 'on',
     },
   };
 }

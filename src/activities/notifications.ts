@@ -31,6 +31,7 @@ export function createNotificationActivities({ db, config, logger }: ActivityDep
             id: webhookMessageId(event.id),
             body: webhookBody(event, config.publicBaseUrl),
             timeoutMs: 15_000,
+            allowPrivate: config.notifications.allowPrivateWebhooks,
           });
         } else {
           const message = emailMessage(event, config.publicBaseUrl);

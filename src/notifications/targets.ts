@@ -5,6 +5,12 @@ import { createTestDelivery, insertTarget } from '../db/repositories/notificatio
 import { defaultTargetEventTypes } from '../events/types.js';
 import { dispatchDelivery } from './dispatch.js';
 import { encryptSecret, generateWebhookSecret } from './secret-box.js';
+import { literalPrivateHost } from './address-guard.js';
+
+/** The webhook's host is a private or local address and the service does not allow those. */
+export class PrivateWebhookError extends Error {
+  override readonly name = 'PrivateWebhookError';
+}
 
 export type TargetInput =
   | { kind: 'webhook'; name: string; url: string; eventTypes?: string[] }
@@ -14,6 +20,9 @@ export type TargetInput =
 export async function createTarget(deps: { db: Db; config: Config }, companyId: string, input: TargetInput) {
   const eventTypes = input.eventTypes ?? [...defaultTargetEventTypes];
   if (input.kind === 'webhook') {
+    if (!deps.config.notifications.allowPrivateWebhooks && literalPrivateHost(input.url)) {
+      throw new PrivateWebhookError('must not be a private or local address (this service does not allow them)');
+    }
     const secret = generateWebhookSecret();
     const secretEncrypted = encryptSecret(secret, deps.config.notifications.secretsKey); // throws without SECRETS_KEY
     const row = await insertTarget(deps.db, { companyId, kind: 'webhook', name: input.name, url: input.url, secretEncrypted, eventTypes });

@@ -60,9 +60,11 @@ export async function startWorker(input: {
     deps: { db: input.db, config: input.config, logger: input.logger.child({ component: 'activities' }), temporal },
   });
   // the notifications' outbox relay runs beside each worker (src/notifications/dispatch.ts)
-  const relay = startNotificationRelay({ temporal, config: input.config, db: input.db, logger: input.logger.child({ component: 'notification-relay' }) });
+  const relay = input.config.notifications.relay
+    ? startNotificationRelay({ temporal, config: input.config, db: input.db, logger: input.logger.child({ component: 'notification-relay' }) })
+    : undefined;
   const done = worker.run().finally(async () => {
-    await relay.stop();
+    await relay?.stop();
     await connection.close().catch(() => {});
     await temporal.connection.close().catch(() => {});
   });

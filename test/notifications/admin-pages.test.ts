@@ -14,7 +14,7 @@ describe('admin pages: notifications', () => {
   beforeAll(async () => {
     receiver = await startWebhookReceiver();
     smtp = await startSmtpSink();
-    stack = await startTestStack({ listen: true, config: { SECRETS_KEY: randomBytes(32).toString('base64'), SMTP_URL: smtp.url } });
+    stack = await startTestStack({ listen: true, config: { WEBHOOK_ALLOW_PRIVATE_ADDRESSES: 'true', SECRETS_KEY: randomBytes(32).toString('base64'), SMTP_URL: smtp.url } });
     browser = await launchChromium();
   });
   afterAll(async () => {

@@ -1,5 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import { lookup } from 'node:dns/promises';
+import { hostname } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isPrivateAddress } from '../../src/notifications/address-guard.js';
+import { postWebhook } from '../../src/notifications/webhook.js';
 import { startSmtpSink, startWebhookReceiver } from '../support/receivers.js';
 import { onboardCompany, startTestStack, waitFor, type TestStack } from '../support/stack.js';
 
@@ -19,7 +23,7 @@ describe('notification delivery', () => {
     receiver = await startWebhookReceiver();
     smtp = await startSmtpSink();
     stack = await startTestStack({
-      config: { SECRETS_KEY: secretsKey, SMTP_URL: smtp.url, NOTIFICATION_RETRY_INITIAL: '200ms', NOTIFICATION_RETRY_MAX: '1s' },
+      config: { WEBHOOK_ALLOW_PRIVATE_ADDRESSES: 'true', SECRETS_KEY: secretsKey, SMTP_URL: smtp.url, NOTIFICATION_RETRY_INITIAL: '200ms', NOTIFICATION_RETRY_MAX: '1s' },
     });
   });
   afterAll(async () => {
@@ -99,7 +103,8 @@ describe('notification delivery', () => {
       const { deliveryId } = await res.json();
       const failed = await delivery(company, deliveryId, 'failed');
       expect(failed.attempts).toBeGreaterThanOrEqual(3);
-      expect(failed.lastError).toMatch(/^gave up \(.*timeout.*\) after \d+ attempt\(s\); the last: the receiver answered HTTP 503$/i);
+      // Temporal ends with the schedule-to-close timeout or the last attempt's own error, whichever comes first
+      expect(failed.lastError).toMatch(/^gave up \(.+\) after \d+ attempt\(s\); the last: the receiver answered HTTP 503$/);
       expect(failed.attemptLog.every((a: { statusCode: number }) => a.statusCode === 503)).toBe(true);
       expect(receiver.requests.length - before).toBe(failed.attempts);
     } finally {
@@ -122,6 +127,36 @@ describe('notification delivery', () => {
     expect(mail.messageId).toBe(`<evt_${done.eventId}@directory-sync>`);
     const to = (Array.isArray(mail.to) ? mail.to : [mail.to]).flatMap((a) => a!.value.map((v) => v.address));
     expect(to.sort()).toEqual(['boss@example.test', 'it@example.test']);
+  });
+
+  it('without WEBHOOK_ALLOW_PRIVATE_ADDRESSES nothing is sent to a private or local address, literal or resolved', async () => {
+    for (const a of ['127.0.0.1', '10.1.2.3', '172.20.0.1', '192.168.1.1', '169.254.169.254', '100.64.0.1', '::1', 'fd00::1', 'fe80::1', '::ffff:10.0.0.1']) {
+      expect(isPrivateAddress(a), a).toBe(true);
+    }
+    for (const a of ['8.8.8.8', '140.82.112.3', '2606:4700::1111']) expect(isPrivateAddress(a), a).toBe(false);
+
+    const company = await onboardCompany(stack);
+    const { app } = stack.appWith({ SECRETS_KEY: secretsKey, WEBHOOK_ALLOW_PRIVATE_ADDRESSES: 'false' });
+    for (const url of ['https://127.0.0.1/hook', 'https://localhost/hook', 'https://[::1]/hook', 'https://169.254.169.254/latest']) {
+      const res = await app.request('/api/v1/notification-targets', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${company.key}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ kind: 'webhook', name: 'x', url }),
+      });
+      expect(res.status, url).toBe(400);
+      expect((await res.json()).error.details).toEqual([{ field: 'url', reason: expect.stringMatching(/private or local/) }]);
+    }
+    // a name that resolves to a private address (the machine's own name does) is refused when it is looked up
+    const name = hostname();
+    const resolved = (await lookup(name)).address;
+    expect(isPrivateAddress(resolved), `${name} → ${resolved}`).toBe(true);
+    const before = receiver.requests.length;
+    const viaName = receiver.url.replace('127.0.0.1', name);
+    const refused = await postWebhook({ url: viaName, secret: 'whsec_AAAA', id: 'evt_1', body: '{}', timeoutMs: 5000, allowPrivate: false });
+    expect(refused).toEqual({ ok: false, error: `could not deliver: refused: ${name} is ${resolved}, a private or local address (set WEBHOOK_ALLOW_PRIVATE_ADDRESSES=true to allow)` });
+    expect(receiver.requests.length).toBe(before);
+    const allowed = await postWebhook({ url: receiver.url, secret: 'whsec_AAAA', id: 'evt_1', body: '{"type":"x"}', timeoutMs: 5000, allowPrivate: true });
+    expect(allowed).toEqual({ ok: true, status: 200 });
   });
 
   it('bad input is 400 naming the field; other companies and missing keys are refused', async () => {

@@ -17,7 +17,7 @@ describe('every event reaches a webhook and an inbox', () => {
   beforeAll(async () => {
     receiver = await startWebhookReceiver();
     smtp = await startSmtpSink();
-    stack = await startTestStack({ config: { SECRETS_KEY: randomBytes(32).toString('base64'), SMTP_URL: smtp.url, PUBLIC_BASE_URL: 'https://sync.example.test' } });
+    stack = await startTestStack({ config: { NOTIFICATION_RELAY: 'on', WEBHOOK_ALLOW_PRIVATE_ADDRESSES: 'true', SECRETS_KEY: randomBytes(32).toString('base64'), SMTP_URL: smtp.url, PUBLIC_BASE_URL: 'https://sync.example.test' } });
   });
   afterAll(async () => {
     await stack?.close();

@@ -27,6 +27,7 @@ export const notificationsDa: typeof notificationsEn = {
   targetAdded: 'Modtageren er tilføjet.',
   targetDeleted: 'Modtageren er slettet.',
   invalidUrl: 'Angiv en https://-adresse uden brugernavn og adgangskode.',
+  privateUrl: 'Tjenesten sender ikke til private eller lokale adresser; brug modtagerens offentlige https://-adresse.',
   invalidEmails: 'Angiv en eller flere e-mailadresser, adskilt med komma.',
   required: 'Angiv et navn.',
   secretsKeyMissing: 'Webhooks kræver, at SECRETS_KEY er sat på tjenesten.',

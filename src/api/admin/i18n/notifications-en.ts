@@ -25,6 +25,7 @@ export const notificationsEn = {
   targetAdded: 'The target was added.',
   targetDeleted: 'The target was deleted.',
   invalidUrl: 'Enter an https:// address without a user name or password.',
+  privateUrl: 'This service does not send to private or local addresses; use the receiver’s public https:// address.',
   invalidEmails: 'Enter one or more e-mail addresses, separated by commas.',
   required: 'Enter a name.',
   secretsKeyMissing: 'Webhooks need SECRETS_KEY to be set on the service.',

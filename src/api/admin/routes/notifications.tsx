@@ -5,7 +5,7 @@ import { pageSize } from '../../../db/repositories/run-history.js';
 import { deleteCompanyTarget, findCompanyTarget, listCompanyDeliveries, listCompanyTargets } from '../../../db/repositories/notifications.js';
 import { subscribableEventTypes } from '../../../events/types.js';
 import { SecretsKeyMissingError } from '../../../notifications/secret-box.js';
-import { createTarget, sendTestNotification, type TargetInput } from '../../../notifications/targets.js';
+import { createTarget, PrivateWebhookError, sendTestNotification, type TargetInput } from '../../../notifications/targets.js';
 import { CreateTargetBody } from '../../schemas/notification.js';
 import { pageParam } from '../components/pager.js';
 import type { AdminEnv } from '../env.js';
@@ -68,6 +68,7 @@ export function registerNotificationsTab(admin: Hono<AdminEnv>): void {
       const { secret } = await createTarget(c.get('deps'), c.get('company').id, parsed.data as z.infer<typeof CreateTargetBody> & TargetInput);
       if (secret) return renderTab(c, { notice: { kind: 'success', text: t.secretOnce, secret } }, 201);
     } catch (err) {
+      if (err instanceof PrivateWebhookError) return renderTab(c, { form: { ...form, errors: { 'webhook.url': t.privateUrl } } }, 400);
       if (err instanceof SecretsKeyMissingError) return renderTab(c, { notice: { kind: 'error', text: t.secretsKeyMissing }, form }, 503);
       throw err;
     }

@@ -5,7 +5,7 @@ import { authenticate } from '../../middleware/auth.js';
 import { requireDirectorySync } from '../../module-gate.js';
 import { jsonBody, jsonContent } from '../../schemas/common.js';
 import { CreateTargetBody, CreatedTargetSchema, targetJson } from '../../schemas/notification.js';
-import { createTarget } from '../../../notifications/targets.js';
+import { createTarget, PrivateWebhookError } from '../../../notifications/targets.js';
 import { SecretsKeyMissingError } from '../../../notifications/secret-box.js';
 
 const route = createRoute({
@@ -26,6 +26,7 @@ export function registerCreateTarget(app: App): void {
       const { row, secret } = await createTarget(c.get('deps'), companyId, c.req.valid('json'));
       return c.json({ ...targetJson(row), ...(secret ? { secret } : {}) }, 201);
     } catch (err) {
+      if (err instanceof PrivateWebhookError) throw ApiError.validation([{ field: 'url', reason: err.message }]);
       if (err instanceof SecretsKeyMissingError) throw new ApiError(503, 'not_configured', err.message);
       throw err;
     }
