@@ -1,5 +1,10 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import { beginAttempt, finishAttempt, loadDeliveryForSend, markDeliveryFailed } from '../db/repositories/notifications.js';
+import {
+  beginAttempt,
+  finishAttempt,
+  loadDeliveryForSend,
+  markDeliveryFailed,
+} from '../db/repositories/notifications.js';
 import { notificationDeliveriesTotal } from '../metrics/registry.js';
 import { sendEmail } from '../notifications/email.js';
 import { emailMessage, webhookBody, webhookMessageId, type EventForDelivery } from '../notifications/render.js';
@@ -18,7 +23,14 @@ export function createNotificationActivities({ db, config, logger }: ActivityDep
         await markDeliveryFailed(db, input.deliveryId, 'the target was disabled');
         return 'skipped';
       }
-      const event: EventForDelivery = { id: row.event_id, type: row.type, companyId: row.company_id, data: row.data, createdAt: row.event_created_at, setupName: row.setup_name };
+      const event: EventForDelivery = {
+        id: row.event_id,
+        type: row.type,
+        companyId: row.company_id,
+        data: row.data,
+        createdAt: row.event_created_at,
+        setupName: row.setup_name,
+      };
       const { attemptId, attempt } = await beginAttempt(db, input.deliveryId);
       const context = Context.current();
       const beat = setInterval(() => context.heartbeat({ attempt }), 1000);
@@ -35,17 +47,32 @@ export function createNotificationActivities({ db, config, logger }: ActivityDep
           });
         } else {
           const message = emailMessage(event, config.publicBaseUrl);
-          result = await sendEmail({ smtpUrl: config.notifications.smtpUrl, from: config.notifications.smtpFrom, to: row.emails ?? [], eventId: webhookMessageId(event.id), ...message });
+          result = await sendEmail({
+            smtpUrl: config.notifications.smtpUrl,
+            from: config.notifications.smtpFrom,
+            to: row.emails ?? [],
+            eventId: webhookMessageId(event.id),
+            ...message,
+          });
         }
       } catch (err) {
         result = { ok: false, error: (err as Error).message };
       } finally {
         clearInterval(beat);
       }
-      await finishAttempt(db, { deliveryId: input.deliveryId, attemptId, ok: result.ok, statusCode: result.status, error: result.error });
+      await finishAttempt(db, {
+        deliveryId: input.deliveryId,
+        attemptId,
+        ok: result.ok,
+        statusCode: result.status,
+        error: result.error,
+      });
       notificationDeliveriesTotal.inc({ kind: row.kind, result: result.ok ? 'delivered' : 'failed' });
       if (!result.ok) {
-        logger.warn({ deliveryId: input.deliveryId, attempt, kind: row.kind, status: result.status }, 'notification attempt failed; it is retried with backoff');
+        logger.warn(
+          { deliveryId: input.deliveryId, attempt, kind: row.kind, status: result.status },
+          'notification attempt failed; it is retried with backoff',
+        );
         throw ApplicationFailure.retryable(result.error ?? 'delivery failed', 'DeliveryFailed');
       }
       logger.info({ deliveryId: input.deliveryId, attempt, kind: row.kind, type: row.type }, 'notification delivered');

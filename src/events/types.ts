@@ -16,7 +16,13 @@ export const alertEventTypes = ['connection.access_lost', 'setup.failing', 'setu
 export const subscribableEventTypes = [...feedEventTypes, ...alertEventTypes] as const;
 
 /** A new target's default subscription: the things somebody must act on. */
-export const defaultTargetEventTypes: SubscribableEventType[] = ['run.failed', 'run.held', 'connection.access_lost', 'setup.failing', 'setup.recovered'];
+export const defaultTargetEventTypes: SubscribableEventType[] = [
+  'run.failed',
+  'run.held',
+  'connection.access_lost',
+  'setup.failing',
+  'setup.recovered',
+];
 
 /** The event a "send a test notification" request makes; never in the feed. */
 export const testEventType = 'notification.test';

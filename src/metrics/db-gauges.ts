@@ -10,15 +10,32 @@ import { failingStreakThreshold } from '../events/types.js';
  */
 export async function dbGaugeMetrics(db: Db): Promise<string> {
   const registry = new Registry();
-  const connections = new Gauge({ name: 'directory_sync_connections', help: 'Directory connections by status', labelNames: ['status'] as const, registers: [registry] });
+  const connections = new Gauge({
+    name: 'directory_sync_connections',
+    help: 'Directory connections by status',
+    labelNames: ['status'] as const,
+    registers: [registry],
+  });
   const failing = new Gauge({
     name: 'directory_sync_setups_failing',
     help: `Enabled setups in error, or whose last ${failingStreakThreshold} finished runs failed`,
     registers: [registry],
   });
-  const statuses = ['pending_consent', 'verifying', 'connected', 'consent_denied', 'consent_expired', 'consent_revoked', 'failed'];
+  const statuses = [
+    'pending_consent',
+    'verifying',
+    'connected',
+    'consent_denied',
+    'consent_expired',
+    'consent_revoked',
+    'failed',
+  ];
   const [byStatus, failingRow] = await Promise.all([
-    db.selectFrom('directory_connections').select(['status', sql<number>`count(*)::int`.as('n')]).groupBy('status').execute(),
+    db
+      .selectFrom('directory_connections')
+      .select(['status', sql<number>`count(*)::int`.as('n')])
+      .groupBy('status')
+      .execute(),
     sql<{ n: number }>`
       select count(*)::int as n from sync_setups s
       where s.enabled and (s.status = 'error' or ${failingStreakThreshold} = (

@@ -32,7 +32,10 @@ export async function metricsText(options: { db?: Db; temporalAddress?: string; 
   const parts = [await metricsRegistry.metrics()];
   if (options.db) parts.push(await dbGaugeMetrics(options.db));
   parts.push(await temporalSdkMetrics(options.temporalAddress, options.logger));
-  return parts.filter((p) => p.trim() !== '').map((p) => (p.endsWith('\n') ? p : `${p}\n`)).join('');
+  return parts
+    .filter((p) => p.trim() !== '')
+    .map((p) => (p.endsWith('\n') ? p : `${p}\n`))
+    .join('');
 }
 
 export interface MetricsServer {
@@ -44,7 +47,14 @@ export interface MetricsServer {
  * A worker's /metrics on METRICS_PORT (a port of its own, not the API's). With METRICS_TOKEN set a scrape must
  * send it as a bearer token; without, the port should only be reachable from the monitoring network.
  */
-export async function startMetricsServer(options: { port: number; host: string; token?: string; db?: Db; temporalAddress?: string; logger: Logger }): Promise<MetricsServer> {
+export async function startMetricsServer(options: {
+  port: number;
+  host: string;
+  token?: string;
+  db?: Db;
+  temporalAddress?: string;
+  logger: Logger;
+}): Promise<MetricsServer> {
   const server: Server = createServer((req, res) => {
     if (req.method !== 'GET' || (req.url ?? '').split('?')[0] !== '/metrics') {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found: scrape GET /metrics\n');

@@ -82,7 +82,10 @@ export function countFinishedRun(run: {
 }): void {
   runsTotal.inc({ status: run.status, trigger: run.dry_run ? 'preview' : run.trigger, mode: run.mode });
   if (run.started_at && run.finished_at) {
-    runDuration.observe({ status: run.status, mode: run.mode }, Math.max(0, (run.finished_at.getTime() - run.started_at.getTime()) / 1000));
+    runDuration.observe(
+      { status: run.status, mode: run.mode },
+      Math.max(0, (run.finished_at.getTime() - run.started_at.getTime()) / 1000),
+    );
   }
   membersReadTotal.inc(run.members_read ?? 0);
   if (run.dry_run) return;

@@ -43,7 +43,9 @@ export function isPrivateAddress(address: string): boolean {
 export class PrivateAddressError extends Error {
   override readonly name = 'PrivateAddressError';
   constructor(host: string, address: string) {
-    super(`refused: ${host} is ${address}, a private or local address (set WEBHOOK_ALLOW_PRIVATE_ADDRESSES=true to allow)`);
+    super(
+      `refused: ${host} is ${address}, a private or local address (set WEBHOOK_ALLOW_PRIVATE_ADDRESSES=true to allow)`,
+    );
   }
 }
 
@@ -60,7 +62,8 @@ export function guardedLookup(hostname: string, options: LookupOptions, callback
   dnsLookup(hostname, { ...options, all: true }, (err, addresses) => {
     if (err) return callback(err, '');
     const bad = addresses.find((a) => isPrivateAddress(a.address));
-    if (bad) return callback(Object.assign(new PrivateAddressError(hostname, bad.address), { code: 'EPRIVATEADDRESS' }), '');
+    if (bad)
+      return callback(Object.assign(new PrivateAddressError(hostname, bad.address), { code: 'EPRIVATEADDRESS' }), '');
     if (options.all) return callback(null, addresses);
     callback(null, addresses[0]!.address, addresses[0]!.family);
   });

@@ -11,14 +11,26 @@ export function deliveryWorkflowId(deliveryId: string): string {
 }
 
 /** Starts the delivery's workflow, at most once per delivery id (Temporal refuses a second start of the id). */
-export async function dispatchDelivery(deps: { temporal: Client; config: Config; db: Db }, deliveryId: string): Promise<void> {
+export async function dispatchDelivery(
+  deps: { temporal: Client; config: Config; db: Db },
+  deliveryId: string,
+): Promise<void> {
   const { notifications, temporal } = deps.config;
   try {
     await deps.temporal.workflow.start(notificationDeliveryWorkflow, {
       workflowId: deliveryWorkflowId(deliveryId),
       taskQueue: temporal.taskQueue,
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      args: [{ deliveryId, retry: { initialMs: notifications.retryInitialMs, maxMs: notifications.retryMaxMs, giveUpAfterMs: notifications.giveUpAfterMs } }],
+      args: [
+        {
+          deliveryId,
+          retry: {
+            initialMs: notifications.retryInitialMs,
+            maxMs: notifications.retryMaxMs,
+            giveUpAfterMs: notifications.giveUpAfterMs,
+          },
+        },
+      ],
     });
   } catch (err) {
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
@@ -32,7 +44,10 @@ export async function dispatchDelivery(deps: { temporal: Client; config: Config;
  * Several workers running it at once is harmless: deliveries are unique per event and target, workflow ids per
  * delivery.
  */
-export function startNotificationRelay(deps: { temporal: Client; config: Config; db: Db; logger: Logger }, intervalMs = 1000): { stop(): Promise<void> } {
+export function startNotificationRelay(
+  deps: { temporal: Client; config: Config; db: Db; logger: Logger },
+  intervalMs = 1000,
+): { stop(): Promise<void> } {
   let stopped = false;
   let lastPurge = 0;
   let running: Promise<void> | undefined;

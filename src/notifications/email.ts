@@ -6,8 +6,20 @@ export interface EmailResult {
 }
 
 /** One message to all of a target's addresses over SMTP_URL; Message-ID carries the event id (dedup by mail clients). */
-export async function sendEmail(input: { smtpUrl: string | undefined; from: string; to: string[]; subject: string; text: string; eventId: string }): Promise<EmailResult> {
-  if (!input.smtpUrl) return { ok: false, error: 'SMTP_URL is not set: e-mail notifications cannot be sent; set it to smtp://host:port or smtps://user:pass@host' };
+export async function sendEmail(input: {
+  smtpUrl: string | undefined;
+  from: string;
+  to: string[];
+  subject: string;
+  text: string;
+  eventId: string;
+}): Promise<EmailResult> {
+  if (!input.smtpUrl)
+    return {
+      ok: false,
+      error:
+        'SMTP_URL is not set: e-mail notifications cannot be sent; set it to smtp://host:port or smtps://user:pass@host',
+    };
   const transport = nodemailer.createTransport(input.smtpUrl);
   try {
     await transport.sendMail({

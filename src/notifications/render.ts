@@ -27,7 +27,11 @@ export function webhookBody(event: EventForDelivery, publicBaseUrl: string): str
     id: webhookMessageId(event.id),
     type: event.type,
     timestamp: event.createdAt.toISOString(),
-    data: { ...event.data, ...(event.setupName ? { setupName: event.setupName } : {}), links: links(event, publicBaseUrl) },
+    data: {
+      ...event.data,
+      ...(event.setupName ? { setupName: event.setupName } : {}),
+      links: links(event, publicBaseUrl),
+    },
   });
 }
 
@@ -40,7 +44,10 @@ export function emailMessage(event: EventForDelivery, publicBaseUrl: string): { 
   switch (event.type) {
     case 'run.failed':
       subject = `Directory sync failed: ${setup}`;
-      lines.push(`A sync run of ${setup} failed: ${String(d.error ?? 'no reason recorded')}.`, 'Nobody was removed because of the failure.');
+      lines.push(
+        `A sync run of ${setup} failed: ${String(d.error ?? 'no reason recorded')}.`,
+        'Nobody was removed because of the failure.',
+      );
       break;
     case 'run.held':
       subject = `Directory sync waits for approval: ${String(d.removals)} removals in ${setup}`;
@@ -51,12 +58,17 @@ export function emailMessage(event: EventForDelivery, publicBaseUrl: string): { 
       break;
     case 'connection.access_lost':
       subject = `Directory sync lost access to ${String(d.organizationName ?? d.tenantId)}`;
-      lines.push(`The connection to ${String(d.organizationName ?? d.tenantId)} lost its consent or credentials: ${String(d.reason)}.`,
-        'Its setups are paused. Ask the tenant’s administrator to grant consent again.', `Connections: ${l.connections ?? ''}`);
+      lines.push(
+        `The connection to ${String(d.organizationName ?? d.tenantId)} lost its consent or credentials: ${String(d.reason)}.`,
+        'Its setups are paused. Ask the tenant’s administrator to grant consent again.',
+        `Connections: ${l.connections ?? ''}`,
+      );
       break;
     case 'setup.failing':
       subject = `Directory sync keeps failing: ${setup}`;
-      lines.push(`The last ${String(d.failedRuns)} sync runs of ${setup} failed. The latest: ${String(d.error ?? '')}.`);
+      lines.push(
+        `The last ${String(d.failedRuns)} sync runs of ${setup} failed. The latest: ${String(d.error ?? '')}.`,
+      );
       break;
     case 'setup.recovered':
       subject = `Directory sync recovered: ${setup}`;

@@ -7,7 +7,9 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 export class SecretsKeyMissingError extends Error {
   override readonly name = 'SecretsKeyMissingError';
   constructor() {
-    super('SECRETS_KEY is not set: webhook secrets cannot be stored or used; set it to 32 random bytes in base64 (openssl rand -base64 32)');
+    super(
+      'SECRETS_KEY is not set: webhook secrets cannot be stored or used; set it to 32 random bytes in base64 (openssl rand -base64 32)',
+    );
   }
 }
 
@@ -22,7 +24,9 @@ export function encryptSecret(plain: string, secretsKey: string | undefined): st
   const iv = randomBytes(12);
   const cipher = createCipheriv('aes-256-gcm', keyBytes(secretsKey), iv);
   const data = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
-  return ['v1', iv, cipher.getAuthTag(), data].map((p) => (typeof p === 'string' ? p : p.toString('base64url'))).join('.');
+  return ['v1', iv, cipher.getAuthTag(), data]
+    .map((p) => (typeof p === 'string' ? p : p.toString('base64url')))
+    .join('.');
 }
 
 export function decryptSecret(stored: string, secretsKey: string | undefined): string {

@@ -25,7 +25,14 @@ export async function createTarget(deps: { db: Db; config: Config }, companyId: 
     }
     const secret = generateWebhookSecret();
     const secretEncrypted = encryptSecret(secret, deps.config.notifications.secretsKey); // throws without SECRETS_KEY
-    const row = await insertTarget(deps.db, { companyId, kind: 'webhook', name: input.name, url: input.url, secretEncrypted, eventTypes });
+    const row = await insertTarget(deps.db, {
+      companyId,
+      kind: 'webhook',
+      name: input.name,
+      url: input.url,
+      secretEncrypted,
+      eventTypes,
+    });
     return { row, secret };
   }
   const emails = [...new Set(input.emails.map((e) => e.trim().toLowerCase()))];
@@ -34,7 +41,11 @@ export async function createTarget(deps: { db: Db; config: Config }, companyId: 
 }
 
 /** "Send a test notification": one notification.test delivery to the target, started now. */
-export async function sendTestNotification(deps: { db: Db; config: Config; temporal: Client }, companyId: string, targetId: string): Promise<string> {
+export async function sendTestNotification(
+  deps: { db: Db; config: Config; temporal: Client },
+  companyId: string,
+  targetId: string,
+): Promise<string> {
   const { deliveryId } = await createTestDelivery(deps.db, companyId, targetId);
   await dispatchDelivery(deps, deliveryId);
   return deliveryId;

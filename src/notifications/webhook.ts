@@ -19,14 +19,25 @@ export interface WebhookResult {
 }
 
 /** One POST over node:https (no redirects followed); the request never goes to a private address unless allowed. */
-function post(url: string, headers: Record<string, string>, body: string, timeoutMs: number, allowPrivate: boolean): Promise<number> {
+function post(
+  url: string,
+  headers: Record<string, string>,
+  body: string,
+  timeoutMs: number,
+  allowPrivate: boolean,
+): Promise<number> {
   const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
-  if (!allowPrivate && (host === 'localhost' || isPrivateAddress(host))) return Promise.reject(new PrivateAddressError(host, host));
+  if (!allowPrivate && (host === 'localhost' || isPrivateAddress(host)))
+    return Promise.reject(new PrivateAddressError(host, host));
   return new Promise((resolve, reject) => {
     const deadline = setTimeout(() => req.destroy(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
     const req = request(
       url,
-      { method: 'POST', headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) }, ...(allowPrivate ? {} : { lookup: guardedLookup }) },
+      {
+        method: 'POST',
+        headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+        ...(allowPrivate ? {} : { lookup: guardedLookup }),
+      },
       (res) => {
         res.resume();
         res.on('end', () => {
@@ -45,7 +56,15 @@ function post(url: string, headers: Record<string, string>, body: string, timeou
 }
 
 /** One delivery attempt; a 2xx is delivered, anything else (or no answer in time) is a failed attempt to retry. */
-export async function postWebhook(input: { url: string; secret: string; id: string; body: string; timeoutMs: number; allowPrivate: boolean; now?: Date }): Promise<WebhookResult> {
+export async function postWebhook(input: {
+  url: string;
+  secret: string;
+  id: string;
+  body: string;
+  timeoutMs: number;
+  allowPrivate: boolean;
+  now?: Date;
+}): Promise<WebhookResult> {
   const timestamp = Math.floor((input.now ?? new Date()).getTime() / 1000);
   const headers = {
     'content-type': 'application/json',
@@ -60,6 +79,9 @@ export async function postWebhook(input: { url: string; secret: string; id: stri
     return { ok: false, status, error: `the receiver answered HTTP ${status}` };
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
-    return { ok: false, error: `could not deliver: ${e instanceof PrivateAddressError ? e.message : (e.code ?? e.message)}` };
+    return {
+      ok: false,
+      error: `could not deliver: ${e instanceof PrivateAddressError ? e.message : (e.code ?? e.message)}`,
+    };
   }
 }

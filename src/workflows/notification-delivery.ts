@@ -12,15 +12,25 @@ export interface NotificationDeliveryInput {
  * notification-delivery-<delivery id>); each attempt is an activity, retried with exponential backoff until it
  * succeeds or the give-up time has passed, then the delivery is recorded as failed. Receivers dedup on webhook-id.
  */
-export async function notificationDeliveryWorkflow(input: NotificationDeliveryInput): Promise<'delivered' | 'failed' | 'skipped'> {
+export async function notificationDeliveryWorkflow(
+  input: NotificationDeliveryInput,
+): Promise<'delivered' | 'failed' | 'skipped'> {
   const { deliverNotification } = proxyActivities<Activities>({
     startToCloseTimeout: '2 minutes',
     // a worker that dies mid-send is noticed within seconds; the retry goes to another worker
     heartbeatTimeout: '5 seconds',
     scheduleToCloseTimeout: input.retry.giveUpAfterMs,
-    retry: { initialInterval: input.retry.initialMs, backoffCoefficient: 2, maximumInterval: input.retry.maxMs, nonRetryableErrorTypes: ['DeliveryGone'] },
+    retry: {
+      initialInterval: input.retry.initialMs,
+      backoffCoefficient: 2,
+      maximumInterval: input.retry.maxMs,
+      nonRetryableErrorTypes: ['DeliveryGone'],
+    },
   });
-  const { recordDeliveryGaveUp } = proxyActivities<Activities>({ startToCloseTimeout: '1 minute', retry: { maximumInterval: '1 minute' } });
+  const { recordDeliveryGaveUp } = proxyActivities<Activities>({
+    startToCloseTimeout: '1 minute',
+    retry: { maximumInterval: '1 minute' },
+  });
   try {
     return await deliverNotification({ deliveryId: input.deliveryId });
   } catch (err) {

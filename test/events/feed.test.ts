@@ -55,7 +55,11 @@ describe('the event feed', () => {
     const setupB = await createSetup(stack, company, connectionId, b.id);
 
     const runs = await Promise.all(
-      [setupA, setupB].map(async (s) => (await (await stack.call('POST', `/api/v1/setups/${s.id}/runs`, { key: company.key, body: {} })).json()).runId as string),
+      [setupA, setupB].map(
+        async (s) =>
+          (await (await stack.call('POST', `/api/v1/setups/${s.id}/runs`, { key: company.key, body: {} })).json())
+            .runId as string,
+      ),
     );
     // poll in pages of 4 while both runs write
     const polled: FeedItem[] = [];
@@ -65,7 +69,7 @@ describe('the event feed', () => {
       finished = true;
       return r;
     });
-    for (let emptyAfterFinish = 0; emptyAfterFinish < 2; ) {
+    for (let emptyAfterFinish = 0; emptyAfterFinish < 2;) {
       const body = await page(company, `limit=4${cursor ? `&after=${cursor}` : ''}`);
       polled.push(...body.items);
       cursor = body.nextCursor;
@@ -81,7 +85,11 @@ describe('the event feed', () => {
     expect(polled.map((i) => i.id)).toEqual(all.map((i) => i.id)); // no gap, no duplicate, same order
     expect(new Set(all.map((i) => i.id)).size).toBe(all.length);
 
-    const users = await stack.db.selectFrom('users').select(['id', 'external_id']).where('company_id', '=', company.companyId).execute();
+    const users = await stack.db
+      .selectFrom('users')
+      .select(['id', 'external_id'])
+      .where('company_id', '=', company.companyId)
+      .execute();
     expect(users).toHaveLength(60);
     const created = all.filter((i) => i.type === 'user.created');
     expect(created.map((i) => i.data.userId).sort()).toEqual(users.map((u) => u.id).sort()); // exactly one each
@@ -92,11 +100,16 @@ describe('the event feed', () => {
     ] as const) {
       const succeededAt = all.findIndex((i) => i.type === 'run.succeeded' && i.data.runId === runId);
       expect(succeededAt).toBeGreaterThan(-1);
-      const mine = all.map((item, index) => ({ item, index })).filter(({ item }) => item.type === 'user.created' && item.data.runId === runId);
+      const mine = all
+        .map((item, index) => ({ item, index }))
+        .filter(({ item }) => item.type === 'user.created' && item.data.runId === runId);
       expect(mine).toHaveLength(members.length);
       expect(mine.every(({ index }) => index < succeededAt)).toBe(true);
     }
-    expect(all.find((i) => i.type === 'run.succeeded' && i.data.runId === runs[0])?.data).toMatchObject({ setupId: setupA.id, counts: { created: 30 } });
+    expect(all.find((i) => i.type === 'run.succeeded' && i.data.runId === runs[0])?.data).toMatchObject({
+      setupId: setupA.id,
+      counts: { created: 30 },
+    });
 
     // paging with a filter: pages of 7 of user.created only give the same 60 in the same order
     const filtered = (await readAll(company, '&types=user.created', 7)).items;
@@ -106,7 +119,11 @@ describe('the event feed', () => {
     stack.sim.control.updateUser(tenantId, groupA[0]!.id, { jobTitle: 'Chief Feed Officer' });
     stack.sim.control.removeMember(tenantId, a.id, groupA[1]!.id);
     const { cursor: end } = await readAll(company);
-    const rerun = (await (await stack.call('POST', `/api/v1/setups/${setupA.id}/runs`, { key: company.key, body: { fullSync: true } })).json()).runId;
+    const rerun = (
+      await (
+        await stack.call('POST', `/api/v1/setups/${setupA.id}/runs`, { key: company.key, body: { fullSync: true } })
+      ).json()
+    ).runId;
     expect((await waitForRun(stack, company, rerun)).status).toBe('succeeded');
     const later = (await page(company, `after=${end}`)).items;
     const updated = later.filter((i) => i.type === 'user.updated');
@@ -129,7 +146,10 @@ describe('the event feed', () => {
       await early.query('select pg_current_xact_id()');
       const t2 = await insertEvent(stack.db, { companyId: company.companyId, type: 'run.succeeded', data: { n: 2 } });
       const t1 = (
-        await early.query(`insert into directory_events (company_id, type, data) values ($1, 'run.succeeded', '{"n":1}') returning id`, [company.companyId])
+        await early.query(
+          `insert into directory_events (company_id, type, data) values ($1, 'run.succeeded', '{"n":1}') returning id`,
+          [company.companyId],
+        )
       ).rows[0].id as string;
       expect(Number(t1)).toBeGreaterThan(t2); // ids alone would put T2's event first and then skip T1's
       const whileOpen = await page(company, `after=${start}`);

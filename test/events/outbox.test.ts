@@ -17,18 +17,31 @@ describe('the notifications outbox', () => {
   afterAll(() => db?.destroy());
 
   const deliveriesOf = (targetId: string) =>
-    db.selectFrom('notification_deliveries as d').innerJoin('directory_events as e', 'e.id', 'd.event_id').select(['e.data']).where('d.target_id', '=', targetId).execute();
+    db
+      .selectFrom('notification_deliveries as d')
+      .innerJoin('directory_events as e', 'e.id', 'd.event_id')
+      .select(['e.data'])
+      .where('d.target_id', '=', targetId)
+      .execute();
 
   it('an event of a transaction still open when the relay passes is delivered once it commits, exactly once', async () => {
     const { company } = await createTestCompany(db);
-    const target = await insertTarget(db, { companyId: company.id, kind: 'email', name: 'ops', emails: ['ops@example.test'], eventTypes: ['run.failed'] });
+    const target = await insertTarget(db, {
+      companyId: company.id,
+      kind: 'email',
+      name: 'ops',
+      emails: ['ops@example.test'],
+      eventTypes: ['run.failed'],
+    });
     const early = new pg.Client({ connectionString: testEnvironment().databaseUrl });
     await early.connect();
     try {
       await early.query('begin');
       await early.query('select pg_current_xact_id()');
       await insertEvent(db, { companyId: company.id, type: 'run.failed', data: { n: 2 } });
-      await early.query(`insert into directory_events (company_id, type, data) values ($1, 'run.failed', '{"n":1}')`, [company.id]);
+      await early.query(`insert into directory_events (company_id, type, data) values ($1, 'run.failed', '{"n":1}')`, [
+        company.id,
+      ]);
       await relayEvents(db);
       expect(await deliveriesOf(target.id)).toEqual([]); // n=2 waits behind the open transaction
       await early.query('commit');
@@ -48,10 +61,28 @@ describe('the notifications outbox', () => {
   it('only subscribed types of enabled targets of the same company get deliveries', async () => {
     const { company } = await createTestCompany(db);
     const { company: other } = await createTestCompany(db);
-    const held = await insertTarget(db, { companyId: company.id, kind: 'email', name: 'a', emails: ['a@example.test'], eventTypes: ['run.held'] });
-    const off = await insertTarget(db, { companyId: company.id, kind: 'email', name: 'b', emails: ['b@example.test'], eventTypes: ['run.held'] });
+    const held = await insertTarget(db, {
+      companyId: company.id,
+      kind: 'email',
+      name: 'a',
+      emails: ['a@example.test'],
+      eventTypes: ['run.held'],
+    });
+    const off = await insertTarget(db, {
+      companyId: company.id,
+      kind: 'email',
+      name: 'b',
+      emails: ['b@example.test'],
+      eventTypes: ['run.held'],
+    });
     await db.updateTable('notification_targets').set({ enabled: false }).where('id', '=', off.id).execute();
-    const foreign = await insertTarget(db, { companyId: other.id, kind: 'email', name: 'c', emails: ['c@example.test'], eventTypes: ['run.held'] });
+    const foreign = await insertTarget(db, {
+      companyId: other.id,
+      kind: 'email',
+      name: 'c',
+      emails: ['c@example.test'],
+      eventTypes: ['run.held'],
+    });
     await insertEvent(db, { companyId: company.id, type: 'run.held', data: { n: 1 } });
     await insertEvent(db, { companyId: company.id, type: 'run.failed', data: { n: 2 } });
     await waitFor(async () => {
@@ -65,14 +96,30 @@ describe('the notifications outbox', () => {
 
   it('events older than 30 days are dropped with their deliveries; newer ones stay', async () => {
     const { company } = await createTestCompany(db);
-    const target = await insertTarget(db, { companyId: company.id, kind: 'email', name: 'x', emails: ['x@example.test'], eventTypes: ['run.failed'] });
+    const target = await insertTarget(db, {
+      companyId: company.id,
+      kind: 'email',
+      name: 'x',
+      emails: ['x@example.test'],
+      eventTypes: ['run.failed'],
+    });
     const old = await insertEvent(db, { companyId: company.id, type: 'run.failed', data: {} });
     const recent = await insertEvent(db, { companyId: company.id, type: 'run.failed', data: {} });
-    await db.updateTable('directory_events').set({ created_at: sql`now() - interval '31 days'` }).where('id', '=', old).execute();
-    await db.insertInto('notification_deliveries').values({ event_id: old, target_id: target.id, company_id: company.id }).onConflict((oc) => oc.doNothing()).execute();
+    await db
+      .updateTable('directory_events')
+      .set({ created_at: sql`now() - interval '31 days'` })
+      .where('id', '=', old)
+      .execute();
+    await db
+      .insertInto('notification_deliveries')
+      .values({ event_id: old, target_id: target.id, company_id: company.id })
+      .onConflict((oc) => oc.doNothing())
+      .execute();
     expect(await purgeEventsBefore(db, new Date(Date.now() - 30 * 86_400_000))).toBeGreaterThanOrEqual(1);
     const left = await db.selectFrom('directory_events').select('id').where('company_id', '=', company.id).execute();
     expect(left.map((r) => r.id)).toEqual([recent]);
-    expect(await db.selectFrom('notification_deliveries').select('id').where('event_id', '=', old).execute()).toEqual([]);
+    expect(await db.selectFrom('notification_deliveries').select('id').where('event_id', '=', old).execute()).toEqual(
+      [],
+    );
   });
 });

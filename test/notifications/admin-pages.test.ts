@@ -14,7 +14,14 @@ describe('admin pages: notifications', () => {
   beforeAll(async () => {
     receiver = await startWebhookReceiver();
     smtp = await startSmtpSink();
-    stack = await startTestStack({ listen: true, config: { WEBHOOK_ALLOW_PRIVATE_ADDRESSES: 'true', SECRETS_KEY: randomBytes(32).toString('base64'), SMTP_URL: smtp.url } });
+    stack = await startTestStack({
+      listen: true,
+      config: {
+        WEBHOOK_ALLOW_PRIVATE_ADDRESSES: 'true',
+        SECRETS_KEY: randomBytes(32).toString('base64'),
+        SMTP_URL: smtp.url,
+      },
+    });
     browser = await launchChromium();
   });
   afterAll(async () => {
@@ -39,7 +46,9 @@ describe('admin pages: notifications', () => {
     await page.fill('#webhook-name', 'Ops');
     await page.fill('#webhook-url', 'http://insecure.example/hook');
     await page.click('#add-webhook');
-    expect(await page.textContent('#webhook-url-error')).toBe('Enter an https:// address without a user name or password.');
+    expect(await page.textContent('#webhook-url-error')).toBe(
+      'Enter an https:// address without a user name or password.',
+    );
     expect(await page.inputValue('#webhook-name')).toBe('Ops');
 
     await page.fill('#webhook-url', receiver.url);
@@ -59,17 +68,25 @@ describe('admin pages: notifications', () => {
     expect(await page.textContent('#notice')).toContain('The target was added.');
     expect(await page.textContent('#target-list')).toContain('it@example.test, ops@example.test');
 
-    const hook = await stack.db.selectFrom('notification_targets').select('id').where('company_id', '=', company.companyId).where('kind', '=', 'webhook').executeTakeFirstOrThrow();
+    const hook = await stack.db
+      .selectFrom('notification_targets')
+      .select('id')
+      .where('company_id', '=', company.companyId)
+      .where('kind', '=', 'webhook')
+      .executeTakeFirstOrThrow();
     const before = receiver.requests.length;
     await page.click(`#test-${hook.id}`);
     expect(await page.textContent('#notice')).toContain('The test notification is on its way');
     await waitFor(async () => (receiver.requests.length > before ? true : undefined), { what: 'the test webhook' });
     expect(receiver.requests[receiver.requests.length - 1]!.signatureValid).toBe(true);
-    const row = await waitFor(async () => {
-      await page.reload();
-      const status = await page.getAttribute('#delivery-list tbody tr', 'data-status');
-      return status === 'delivered' ? page.locator('#delivery-list tbody tr').first() : undefined;
-    }, { what: 'the delivery in the history' });
+    const row = await waitFor(
+      async () => {
+        await page.reload();
+        const status = await page.getAttribute('#delivery-list tbody tr', 'data-status');
+        return status === 'delivered' ? page.locator('#delivery-list tbody tr').first() : undefined;
+      },
+      { what: 'the delivery in the history' },
+    );
     expect(await row.textContent()).toContain('Test notification');
     expect(await row.textContent()).toContain('Delivered');
     await screenshot(page, 'notifications-en');

@@ -17,7 +17,15 @@ describe('every event reaches a webhook and an inbox', () => {
   beforeAll(async () => {
     receiver = await startWebhookReceiver();
     smtp = await startSmtpSink();
-    stack = await startTestStack({ config: { NOTIFICATION_RELAY: 'on', WEBHOOK_ALLOW_PRIVATE_ADDRESSES: 'true', SECRETS_KEY: randomBytes(32).toString('base64'), SMTP_URL: smtp.url, PUBLIC_BASE_URL: 'https://sync.example.test' } });
+    stack = await startTestStack({
+      config: {
+        NOTIFICATION_RELAY: 'on',
+        WEBHOOK_ALLOW_PRIVATE_ADDRESSES: 'true',
+        SECRETS_KEY: randomBytes(32).toString('base64'),
+        SMTP_URL: smtp.url,
+        PUBLIC_BASE_URL: 'https://sync.example.test',
+      },
+    });
   });
   afterAll(async () => {
     await stack?.close();
@@ -28,17 +36,37 @@ describe('every event reaches a webhook and an inbox', () => {
   it('run held, failed, failing, recovered, access lost; succeeded and user events to the webhook', async () => {
     const company = await onboardCompany(stack);
     const hook = await (
-      await stack.call('POST', '/api/v1/notification-targets', { key: company.key, body: { kind: 'webhook', name: 'all', url: receiver.url, eventTypes: [...subscribableEventTypes] } })
+      await stack.call('POST', '/api/v1/notification-targets', {
+        key: company.key,
+        body: { kind: 'webhook', name: 'all', url: receiver.url, eventTypes: [...subscribableEventTypes] },
+      })
     ).json();
     receiver.setSecret(hook.secret);
     const mailbox = `ops-${randomBytes(3).toString('hex')}@example.test`;
-    expect((await stack.call('POST', '/api/v1/notification-targets', { key: company.key, body: { kind: 'email', name: 'ops', emails: [mailbox] } })).status).toBe(201);
+    expect(
+      (
+        await stack.call('POST', '/api/v1/notification-targets', {
+          key: company.key,
+          body: { kind: 'email', name: 'ops', emails: [mailbox] },
+        })
+      ).status,
+    ).toBe(201);
 
     const { tenantId, connectionId } = await connectNewTenant(stack, company, 'Alerts Co');
     const people = [addPerson(stack, tenantId), addPerson(stack, tenantId)];
-    const group = stack.sim.control.addGroup(tenantId, { displayName: 'Alert Staff', members: people.map((p) => p.id) });
-    const setup = await createSetup(stack, company, connectionId, group.id, { deletionThreshold: { count: 1, percent: 100 } });
-    const reactivate = () => stack.db.updateTable('sync_setups').set({ status: 'active', status_reason: null }).where('id', '=', setup.id).execute();
+    const group = stack.sim.control.addGroup(tenantId, {
+      displayName: 'Alert Staff',
+      members: people.map((p) => p.id),
+    });
+    const setup = await createSetup(stack, company, connectionId, group.id, {
+      deletionThreshold: { count: 1, percent: 100 },
+    });
+    const reactivate = () =>
+      stack.db
+        .updateTable('sync_setups')
+        .set({ status: 'active', status_reason: null })
+        .where('id', '=', setup.id)
+        .execute();
 
     expect((await runSetup(stack, company, setup.id)).status).toBe('succeeded');
     for (const p of people) stack.sim.control.removeMember(tenantId, group.id, p.id);
@@ -62,9 +90,14 @@ describe('every event reaches a webhook and an inbox', () => {
     const alerts = ['run.failed', 'run.held', 'connection.access_lost', 'setup.failing', 'setup.recovered'];
     const hooks = await waitFor(
       async () => {
-        const mine = [...receiver.processed.values()].filter((h) => h.body.data.setupId === setup.id || h.body.data.connectionId === connectionId);
+        const mine = [...receiver.processed.values()].filter(
+          (h) => h.body.data.setupId === setup.id || h.body.data.connectionId === connectionId,
+        );
         const types = new Set(mine.map((h) => h.body.type));
-        return [...alerts, 'run.succeeded', 'user.created'].every((t) => types.has(t)) && mine.filter((h) => h.body.type === 'run.failed').length === 4 ? mine : undefined;
+        return [...alerts, 'run.succeeded', 'user.created'].every((t) => types.has(t)) &&
+          mine.filter((h) => h.body.type === 'run.failed').length === 4
+          ? mine
+          : undefined;
       },
       { timeoutMs: 45_000, what: 'every event at the webhook' },
     );
@@ -75,9 +108,16 @@ describe('every event reaches a webhook and an inbox', () => {
     expect(count('run.held')).toBe(1);
     expect(count('user.created')).toBe(2);
     const heldHook = hooks.find((h) => h.body.type === 'run.held')!;
-    expect(heldHook.body.data).toMatchObject({ runId: held.id, removals: 2, links: { approve: `https://sync.example.test/admin/runs/${held.id}` } });
+    expect(heldHook.body.data).toMatchObject({
+      runId: held.id,
+      removals: 2,
+      links: { approve: `https://sync.example.test/admin/runs/${held.id}` },
+    });
     expect(hooks.find((h) => h.body.type === 'setup.failing')!.body.data).toMatchObject({ failedRuns: 3 });
-    expect(hooks.find((h) => h.body.type === 'connection.access_lost')!.body.data).toMatchObject({ connectionId, reason: expect.stringMatching(/access lost/) });
+    expect(hooks.find((h) => h.body.type === 'connection.access_lost')!.body.data).toMatchObject({
+      connectionId,
+      reason: expect.stringMatching(/access lost/),
+    });
 
     const mails = await waitFor(
       async () => {
@@ -96,7 +136,9 @@ describe('every event reaches a webhook and an inbox', () => {
     expect(heldMail.text).toContain(`https://sync.example.test/admin/runs/${held.id}`);
     expect(mails.some((m) => m.subject?.includes('user'))).toBe(false); // the inbox only has the alerts it subscribed to
 
-    const deliveries = await (await stack.call('GET', '/api/v1/notification-deliveries?status=delivered', { key: company.key })).json();
+    const deliveries = await (
+      await stack.call('GET', '/api/v1/notification-deliveries?status=delivered', { key: company.key })
+    ).json();
     expect(deliveries.total).toBe(hooks.length + mails.length);
   });
 });

@@ -15,7 +15,14 @@ describe('a worker killed mid-delivery', () => {
   let receiver: Awaited<ReturnType<typeof startWebhookReceiver>>;
   beforeAll(async () => {
     receiver = await startWebhookReceiver();
-    stack = await startTestStack({ config: { WEBHOOK_ALLOW_PRIVATE_ADDRESSES: 'true', SECRETS_KEY: randomBytes(32).toString('base64'), NOTIFICATION_RETRY_INITIAL: '200ms', NOTIFICATION_RETRY_MAX: '1s' } });
+    stack = await startTestStack({
+      config: {
+        WEBHOOK_ALLOW_PRIVATE_ADDRESSES: 'true',
+        SECRETS_KEY: randomBytes(32).toString('base64'),
+        NOTIFICATION_RETRY_INITIAL: '200ms',
+        NOTIFICATION_RETRY_MAX: '1s',
+      },
+    });
   });
   afterAll(async () => {
     child?.kill('SIGKILL');
@@ -25,21 +32,36 @@ describe('a worker killed mid-delivery', () => {
 
   it('delivers once more on another worker, with the same webhook-id; one delivery, two attempts', async () => {
     const company = await onboardCompany(stack);
-    const target = await (await stack.call('POST', '/api/v1/notification-targets', { key: company.key, body: { kind: 'webhook', name: 'hook', url: receiver.url } })).json();
+    const target = await (
+      await stack.call('POST', '/api/v1/notification-targets', {
+        key: company.key,
+        body: { kind: 'webhook', name: 'hook', url: receiver.url },
+      })
+    ).json();
     receiver.setSecret(target.secret);
     receiver.answerWith((n) => (n === 1 ? 'hang' : 200));
 
     await stack.stopWorker();
-    child = spawn(process.execPath, ['bin/directory-sync.js', 'worker'], { env: { ...process.env, ...stack.workerEnv() }, stdio: 'ignore' });
-    const { deliveryId } = await (await stack.call('POST', `/api/v1/notification-targets/${target.id}/test`, { key: company.key })).json();
-    await waitFor(async () => (receiver.requests.length >= 1 ? true : undefined), { timeoutMs: 60_000, what: 'the child worker to send' });
+    child = spawn(process.execPath, ['bin/directory-sync.js', 'worker'], {
+      env: { ...process.env, ...stack.workerEnv() },
+      stdio: 'ignore',
+    });
+    const { deliveryId } = await (
+      await stack.call('POST', `/api/v1/notification-targets/${target.id}/test`, { key: company.key })
+    ).json();
+    await waitFor(async () => (receiver.requests.length >= 1 ? true : undefined), {
+      timeoutMs: 60_000,
+      what: 'the child worker to send',
+    });
     child.kill('SIGKILL');
     await new Promise((resolve) => child!.once('exit', resolve));
     await stack.startWorker();
 
     const done = await waitFor(
       async () => {
-        const d = await (await stack.call('GET', `/api/v1/notification-deliveries/${deliveryId}`, { key: company.key })).json();
+        const d = await (
+          await stack.call('GET', `/api/v1/notification-deliveries/${deliveryId}`, { key: company.key })
+        ).json();
         return d.status === 'delivered' ? d : undefined;
       },
       { timeoutMs: 60_000, what: 'the delivery after the kill' },
@@ -53,7 +75,11 @@ describe('a worker killed mid-delivery', () => {
       expect.objectContaining({ attempt: 1, finishedAt: null, ok: null }),
       expect.objectContaining({ attempt: 2, ok: true, statusCode: 200 }),
     ]);
-    const rows = await stack.db.selectFrom('notification_deliveries').select('id').where('event_id', '=', Number(done.eventId)).execute();
+    const rows = await stack.db
+      .selectFrom('notification_deliveries')
+      .select('id')
+      .where('event_id', '=', Number(done.eventId))
+      .execute();
     expect(rows).toHaveLength(1);
   }, 150_000); // a child worker bundles its workflows first: slow on a busy two-core machine
 });

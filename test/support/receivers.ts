@@ -28,31 +28,38 @@ export async function startWebhookReceiver() {
   let secret = '';
   let answer: (n: number, hook: ReceivedWebhook) => number | 'hang' = () => 200;
   const hanging: ServerResponse[] = [];
-  const server = createServer({ cert: readFileSync(path.join(dir, 'server.pem')), key: readFileSync(path.join(dir, 'server-key.pem')) }, (req: IncomingMessage, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const raw = Buffer.concat(chunks).toString('utf8');
-      const id = String(req.headers['webhook-id']);
-      const timestamp = Number(req.headers['webhook-timestamp']);
-      const key = Buffer.from(secret.replace(/^whsec_/, ''), 'base64');
-      const expected = Buffer.from(`v1,${createHmac('sha256', key).update(`${id}.${timestamp}.${raw}`).digest('base64')}`);
-      const given = String(req.headers['webhook-signature'] ?? '')
-        .split(' ')
-        .map((s) => Buffer.from(s));
-      const signatureValid = given.some((g) => g.length === expected.length && timingSafeEqual(g, expected)) && Math.abs(Date.now() / 1000 - timestamp) < 300;
-      const hook: ReceivedWebhook = { id, timestamp, signatureValid, body: JSON.parse(raw), status: 0 };
-      requests.push(hook);
-      const decision = answer(requests.length, hook);
-      if (decision === 'hang') {
-        hanging.push(res);
-        return;
-      }
-      hook.status = decision;
-      if (decision >= 200 && decision < 300 && signatureValid && !processed.has(id)) processed.set(id, hook);
-      res.writeHead(decision, { 'content-type': 'text/plain' }).end('ok');
-    });
-  });
+  const server = createServer(
+    { cert: readFileSync(path.join(dir, 'server.pem')), key: readFileSync(path.join(dir, 'server-key.pem')) },
+    (req: IncomingMessage, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const raw = Buffer.concat(chunks).toString('utf8');
+        const id = String(req.headers['webhook-id']);
+        const timestamp = Number(req.headers['webhook-timestamp']);
+        const key = Buffer.from(secret.replace(/^whsec_/, ''), 'base64');
+        const expected = Buffer.from(
+          `v1,${createHmac('sha256', key).update(`${id}.${timestamp}.${raw}`).digest('base64')}`,
+        );
+        const given = String(req.headers['webhook-signature'] ?? '')
+          .split(' ')
+          .map((s) => Buffer.from(s));
+        const signatureValid =
+          given.some((g) => g.length === expected.length && timingSafeEqual(g, expected)) &&
+          Math.abs(Date.now() / 1000 - timestamp) < 300;
+        const hook: ReceivedWebhook = { id, timestamp, signatureValid, body: JSON.parse(raw), status: 0 };
+        requests.push(hook);
+        const decision = answer(requests.length, hook);
+        if (decision === 'hang') {
+          hanging.push(res);
+          return;
+        }
+        hook.status = decision;
+        if (decision >= 200 && decision < 300 && signatureValid && !processed.has(id)) processed.set(id, hook);
+        res.writeHead(decision, { 'content-type': 'text/plain' }).end('ok');
+      });
+    },
+  );
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   return {
@@ -89,5 +96,9 @@ export async function startSmtpSink() {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = ((server as unknown as { server: { address(): AddressInfo } }).server.address() as AddressInfo).port;
-  return { url: `smtp://127.0.0.1:${port}`, messages, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  return {
+    url: `smtp://127.0.0.1:${port}`,
+    messages,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }

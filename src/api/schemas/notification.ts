@@ -9,7 +9,11 @@ const eventTypes = z
   .optional()
   .openapi({ description: `what the target receives (default: ${defaultTargetEventTypes.join(', ')})` });
 
-const name = z.string().trim().min(1, { message: 'is required' }).max(200, { message: 'must be at most 200 characters' });
+const name = z
+  .string()
+  .trim()
+  .min(1, { message: 'is required' })
+  .max(200, { message: 'must be at most 200 characters' });
 
 const webhookUrl = z
   .url({ message: 'must be an absolute https:// URL' })
@@ -23,7 +27,10 @@ export const CreateTargetBody = z.discriminatedUnion('kind', [
     .object({
       kind: z.literal('email'),
       name,
-      emails: z.array(z.email({ message: 'must be an e-mail address' }).max(320)).min(1, { message: 'needs at least one address' }).max(20, { message: 'at most 20 addresses' }),
+      emails: z
+        .array(z.email({ message: 'must be an e-mail address' }).max(320))
+        .min(1, { message: 'needs at least one address' })
+        .max(20, { message: 'at most 20 addresses' }),
       eventTypes,
     })
     .strict(),
@@ -46,12 +53,37 @@ export const CreatedTargetSchema = TargetSchema.extend({
   secret: z.string().optional().openapi({ description: 'webhook only: the whsec_ signing secret, shown this once' }),
 }).openapi('CreatedNotificationTarget');
 
-export function targetJson(row: { id: string; kind: 'webhook' | 'email'; name: string; url: string | null; emails: string[] | null; event_types: string[]; enabled: boolean; created_at: Date }) {
-  return { id: row.id, kind: row.kind, name: row.name, url: row.url, emails: row.emails, eventTypes: row.event_types, enabled: row.enabled, createdAt: row.created_at.toISOString() };
+export function targetJson(row: {
+  id: string;
+  kind: 'webhook' | 'email';
+  name: string;
+  url: string | null;
+  emails: string[] | null;
+  event_types: string[];
+  enabled: boolean;
+  created_at: Date;
+}) {
+  return {
+    id: row.id,
+    kind: row.kind,
+    name: row.name,
+    url: row.url,
+    emails: row.emails,
+    eventTypes: row.event_types,
+    enabled: row.enabled,
+    createdAt: row.created_at.toISOString(),
+  };
 }
 
 export const AttemptSchema = z
-  .object({ attempt: z.number(), startedAt: z.string(), finishedAt: z.string().nullable(), ok: z.boolean().nullable(), statusCode: z.number().nullable(), error: z.string().nullable() })
+  .object({
+    attempt: z.number(),
+    startedAt: z.string(),
+    finishedAt: z.string().nullable(),
+    ok: z.boolean().nullable(),
+    statusCode: z.number().nullable(),
+    error: z.string().nullable(),
+  })
   .openapi('NotificationAttempt');
 
 export const DeliverySchema = z
@@ -70,7 +102,10 @@ export const DeliverySchema = z
   })
   .openapi('NotificationDelivery');
 
-export const DeliveryDetailSchema = DeliverySchema.extend({ data: z.record(z.string(), z.unknown()), attemptLog: z.array(AttemptSchema) }).openapi('NotificationDeliveryDetail');
+export const DeliveryDetailSchema = DeliverySchema.extend({
+  data: z.record(z.string(), z.unknown()),
+  attemptLog: z.array(AttemptSchema),
+}).openapi('NotificationDeliveryDetail');
 
 export function deliveryJson(row: {
   id: string;

@@ -59,7 +59,8 @@ export async function recordRunClosedEvents(tx: Db, run: SyncRun): Promise<void>
   if (run.status === 'succeeded') {
     await insertEvent(tx, { ...base, type: 'run.succeeded', data: { ...about, counts: run.counts } });
     const before = await failureStreak(tx, run.setup_id, run.id);
-    if (before > 0) await insertEvent(tx, { ...base, type: 'setup.recovered', data: { ...about, failedRunsBefore: before } });
+    if (before > 0)
+      await insertEvent(tx, { ...base, type: 'setup.recovered', data: { ...about, failedRunsBefore: before } });
     return;
   }
   await insertEvent(tx, { ...base, type: 'run.failed', data: { ...about, error: run.error, counts: run.counts } });
@@ -103,7 +104,13 @@ export async function recordAccessLostEvent(tx: Db, connectionId: string, reason
   await insertEvent(tx, {
     companyId: connection.company_id,
     type: 'connection.access_lost',
-    data: { connectionId, tenantId: connection.tenant_id, designation: connection.designation, organizationName: connection.organization_name, reason },
+    data: {
+      connectionId,
+      tenantId: connection.tenant_id,
+      designation: connection.designation,
+      organizationName: connection.organization_name,
+      reason,
+    },
   });
 }
 
@@ -143,7 +150,10 @@ export interface FeedRow {
  * The company's events after `after`, in (txid, id) order, only from transactions older than every transaction
  * still running: what this returns never changes and nothing later appears before it.
  */
-export async function readFeed(db: Db, input: { companyId: string; after?: FeedCursor; types: readonly string[]; limit: number }): Promise<FeedRow[]> {
+export async function readFeed(
+  db: Db,
+  input: { companyId: string; after?: FeedCursor; types: readonly string[]; limit: number },
+): Promise<FeedRow[]> {
   const after = input.after ?? { txid: '0', id: 0 };
   const rows = await sql<FeedRow>`
     select id, txid::text as txid, type, data, created_at

@@ -31,15 +31,29 @@ export async function insertTarget(db: Db, input: NewTarget) {
 }
 
 export async function listCompanyTargets(db: Db, companyId: string) {
-  return db.selectFrom('notification_targets').selectAll().where('company_id', '=', companyId).orderBy('created_at').execute();
+  return db
+    .selectFrom('notification_targets')
+    .selectAll()
+    .where('company_id', '=', companyId)
+    .orderBy('created_at')
+    .execute();
 }
 
 export async function findCompanyTarget(db: Db, companyId: string, targetId: string) {
-  return db.selectFrom('notification_targets').selectAll().where('company_id', '=', companyId).where('id', '=', targetId).executeTakeFirst();
+  return db
+    .selectFrom('notification_targets')
+    .selectAll()
+    .where('company_id', '=', companyId)
+    .where('id', '=', targetId)
+    .executeTakeFirst();
 }
 
 export async function deleteCompanyTarget(db: Db, companyId: string, targetId: string): Promise<boolean> {
-  const result = await db.deleteFrom('notification_targets').where('company_id', '=', companyId).where('id', '=', targetId).executeTakeFirst();
+  const result = await db
+    .deleteFrom('notification_targets')
+    .where('company_id', '=', companyId)
+    .where('id', '=', targetId)
+    .executeTakeFirst();
   return Number(result.numDeletedRows) > 0;
 }
 
@@ -50,7 +64,12 @@ export async function deleteCompanyTarget(db: Db, companyId: string, targetId: s
  */
 export async function relayEvents(db: Db, limit = 1000): Promise<{ events: number; deliveries: number }> {
   return db.transaction().execute(async (tx) => {
-    const cursor = await tx.selectFrom('notification_relay').select(['txid', 'event_id']).where('id', '=', 1).forUpdate().executeTakeFirstOrThrow();
+    const cursor = await tx
+      .selectFrom('notification_relay')
+      .select(['txid', 'event_id'])
+      .where('id', '=', 1)
+      .forUpdate()
+      .executeTakeFirstOrThrow();
     const events = await sql<{ id: number; txid: string }>`
       select id, txid::text as txid from directory_events
       where (txid, id) > (${cursor.txid}::xid8, ${cursor.event_id}::bigint)
@@ -69,23 +88,42 @@ export async function relayEvents(db: Db, limit = 1000): Promise<{ events: numbe
       order by e.txid, e.id
       on conflict (event_id, target_id) do nothing
       returning id`.execute(tx);
-    await tx.updateTable('notification_relay').set({ txid: sql`${last.txid}::xid8`, event_id: last.id }).where('id', '=', 1).execute();
+    await tx
+      .updateTable('notification_relay')
+      .set({ txid: sql`${last.txid}::xid8`, event_id: last.id })
+      .where('id', '=', 1)
+      .execute();
     return { events: events.rows.length, deliveries: inserted.rows.length };
   });
 }
 
 /** Deliveries whose workflow has not been started yet (a relay or an API process may have stopped in between). */
 export async function undispatchedDeliveries(db: Db, limit = 200): Promise<string[]> {
-  const rows = await db.selectFrom('notification_deliveries').select('id').where('dispatched_at', 'is', null).orderBy('created_at').limit(limit).execute();
+  const rows = await db
+    .selectFrom('notification_deliveries')
+    .select('id')
+    .where('dispatched_at', 'is', null)
+    .orderBy('created_at')
+    .limit(limit)
+    .execute();
   return rows.map((r) => r.id);
 }
 
 export async function markDispatched(db: Db, deliveryId: string): Promise<void> {
-  await db.updateTable('notification_deliveries').set({ dispatched_at: sql`now()` }).where('id', '=', deliveryId).where('dispatched_at', 'is', null).execute();
+  await db
+    .updateTable('notification_deliveries')
+    .set({ dispatched_at: sql`now()` })
+    .where('id', '=', deliveryId)
+    .where('dispatched_at', 'is', null)
+    .execute();
 }
 
 /** "Send a test notification": a notification.test event and its one delivery to this target. */
-export async function createTestDelivery(db: Db, companyId: string, targetId: string): Promise<{ deliveryId: string; eventId: number }> {
+export async function createTestDelivery(
+  db: Db,
+  companyId: string,
+  targetId: string,
+): Promise<{ deliveryId: string; eventId: number }> {
   return db.transaction().execute(async (tx) => {
     const eventId = await insertEvent(tx, { companyId, type: testEventType, data: { targetId, test: true } });
     const row = await tx
@@ -132,12 +170,19 @@ export async function beginAttempt(db: Db, deliveryId: string): Promise<{ attemp
       .where('id', '=', deliveryId)
       .returning('attempts')
       .executeTakeFirstOrThrow();
-    const row = await tx.insertInto('notification_attempts').values({ delivery_id: deliveryId, attempt: attempts }).returning('id').executeTakeFirstOrThrow();
+    const row = await tx
+      .insertInto('notification_attempts')
+      .values({ delivery_id: deliveryId, attempt: attempts })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     return { attemptId: row.id, attempt: attempts };
   });
 }
 
-export async function finishAttempt(db: Db, input: { deliveryId: string; attemptId: number; ok: boolean; statusCode?: number; error?: string }): Promise<void> {
+export async function finishAttempt(
+  db: Db,
+  input: { deliveryId: string; attemptId: number; ok: boolean; statusCode?: number; error?: string },
+): Promise<void> {
   await db.transaction().execute(async (tx) => {
     await tx
       .updateTable('notification_attempts')
@@ -146,7 +191,11 @@ export async function finishAttempt(db: Db, input: { deliveryId: string; attempt
       .execute();
     await tx
       .updateTable('notification_deliveries')
-      .set(input.ok ? { status: 'delivered', delivered_at: sql`now()`, last_error: null } : { last_error: input.error ?? 'failed' })
+      .set(
+        input.ok
+          ? { status: 'delivered', delivered_at: sql`now()`, last_error: null }
+          : { last_error: input.error ?? 'failed' },
+      )
       .where('id', '=', input.deliveryId)
       .where('status', '=', 'pending')
       .execute();
@@ -157,7 +206,10 @@ export async function finishAttempt(db: Db, input: { deliveryId: string; attempt
 export async function markDeliveryFailed(db: Db, deliveryId: string, reason: string): Promise<void> {
   await db
     .updateTable('notification_deliveries')
-    .set({ status: 'failed', last_error: sql`${reason} || coalesce(' after ' || attempts || ' attempt(s); the last: ' || last_error, '')` })
+    .set({
+      status: 'failed',
+      last_error: sql`${reason} || coalesce(' after ' || attempts || ' attempt(s); the last: ' || last_error, '')`,
+    })
     .where('id', '=', deliveryId)
     .where('status', '=', 'pending')
     .execute();
@@ -181,7 +233,19 @@ export async function listCompanyDeliveries(db: Db, companyId: string, filter: D
   if (filter.status) query = query.where('d.status', '=', filter.status);
   const [rows, total] = await Promise.all([
     query
-      .select(['d.id', 'd.status', 'd.attempts', 'd.last_error', 'd.created_at', 'd.delivered_at', 'd.target_id', 't.name as target_name', 't.kind', 'e.id as event_id', 'e.type'])
+      .select([
+        'd.id',
+        'd.status',
+        'd.attempts',
+        'd.last_error',
+        'd.created_at',
+        'd.delivered_at',
+        'd.target_id',
+        't.name as target_name',
+        't.kind',
+        'e.id as event_id',
+        'e.type',
+      ])
       .orderBy('d.created_at', 'desc')
       .orderBy('d.id')
       .limit(pageSize)
@@ -197,11 +261,29 @@ export async function findCompanyDelivery(db: Db, companyId: string, deliveryId:
     .selectFrom('notification_deliveries as d')
     .innerJoin('directory_events as e', 'e.id', 'd.event_id')
     .innerJoin('notification_targets as t', 't.id', 'd.target_id')
-    .select(['d.id', 'd.status', 'd.attempts', 'd.last_error', 'd.created_at', 'd.delivered_at', 'd.target_id', 't.name as target_name', 't.kind', 'e.id as event_id', 'e.type', 'e.data'])
+    .select([
+      'd.id',
+      'd.status',
+      'd.attempts',
+      'd.last_error',
+      'd.created_at',
+      'd.delivered_at',
+      'd.target_id',
+      't.name as target_name',
+      't.kind',
+      'e.id as event_id',
+      'e.type',
+      'e.data',
+    ])
     .where('d.company_id', '=', companyId)
     .where('d.id', '=', deliveryId)
     .executeTakeFirst();
   if (!delivery) return undefined;
-  const attempts = await db.selectFrom('notification_attempts').selectAll().where('delivery_id', '=', deliveryId).orderBy('id').execute();
+  const attempts = await db
+    .selectFrom('notification_attempts')
+    .selectAll()
+    .where('delivery_id', '=', deliveryId)
+    .orderBy('id')
+    .execute();
   return { ...delivery, attemptRows: attempts };
 }

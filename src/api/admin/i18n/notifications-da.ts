@@ -4,7 +4,8 @@ import type { notificationsEn } from './notifications-en.js';
 export const notificationsDa: typeof notificationsEn = {
   tab: 'Notifikationer',
   title: 'Notifikationer',
-  intro: 'Hvem får besked om en fejlet kørsel, en kørsel der venter på godkendelse, en mistet forbindelse eller en opsætning der bliver ved med at fejle.',
+  intro:
+    'Hvem får besked om en fejlet kørsel, en kørsel der venter på godkendelse, en mistet forbindelse eller en opsætning der bliver ved med at fejle.',
   targets: 'Modtagere',
   noTargets: 'Ingen modtagere endnu: ingen får besked, når noget kræver opmærksomhed.',
   name: 'Navn',
@@ -16,10 +17,12 @@ export const notificationsDa: typeof notificationsEn = {
   addWebhook: 'Tilføj en webhook',
   addEmail: 'Tilføj e-mailadresser',
   url: 'HTTPS-adresse',
-  urlHint: 'Vi sender en JSON-krop med POST, signeret efter Standard Webhooks (webhook-id, webhook-timestamp, webhook-signature).',
+  urlHint:
+    'Vi sender en JSON-krop med POST, signeret efter Standard Webhooks (webhook-id, webhook-timestamp, webhook-signature).',
   emails: 'E-mailadresser',
   emailsHint: 'Adskil flere adresser med komma.',
-  eventsHint: 'Lad alle stå tomme for advarslerne: fejlet, tilbageholdt, mistet adgang, fejler gentagne gange, genoprettet.',
+  eventsHint:
+    'Lad alle stå tomme for advarslerne: fejlet, tilbageholdt, mistet adgang, fejler gentagne gange, genoprettet.',
   add: 'Tilføj',
   sendTest: 'Send en testnotifikation',
   secretOnce: 'Webhooken er tilføjet. Dens signeringsnøgle vises kun nu: gem den hos modtageren.',

@@ -54,7 +54,13 @@ function EventChoices({ page, prefix, chosen }: { page: PageContext; prefix: str
       <p class="hint">{n.eventsHint}</p>
       {subscribableEventTypes.map((type) => (
         <label class="check">
-          <input type="checkbox" name="eventTypes" value={type} id={`${prefix}-event-${type.replace('.', '-')}`} checked={chosen.includes(type)} />{' '}
+          <input
+            type="checkbox"
+            name="eventTypes"
+            value={type}
+            id={`${prefix}-event-${type.replace('.', '-')}`}
+            checked={chosen.includes(type)}
+          />{' '}
           {n.eventNames[type] ?? type}
         </label>
       ))}
@@ -67,15 +73,35 @@ function TargetForm({ page, kind, form }: { page: PageContext; kind: 'webhook' |
   const mine = form?.kind === kind ? form : undefined;
   const errors = mine?.errors ?? {};
   return (
-    <form method="post" action="/admin/notifications/targets" class={`target-form target-${kind}`} id={`add-${kind}-form`} novalidate>
+    <form
+      method="post"
+      action="/admin/notifications/targets"
+      class={`target-form target-${kind}`}
+      id={`add-${kind}-form`}
+      novalidate
+    >
       <h3>{kind === 'webhook' ? n.addWebhook : n.addEmail}</h3>
       <CsrfField page={page} />
       <input type="hidden" name="kind" value={kind} />
       <TextField name={`${kind}.name`} label={n.name} value={mine?.name ?? ''} errors={errors} required />
       {kind === 'webhook' ? (
-        <TextField name="webhook.url" label={n.url} value={mine?.destination ?? ''} errors={errors} hint={n.urlHint} required />
+        <TextField
+          name="webhook.url"
+          label={n.url}
+          value={mine?.destination ?? ''}
+          errors={errors}
+          hint={n.urlHint}
+          required
+        />
       ) : (
-        <TextField name="email.emails" label={n.emails} value={mine?.destination ?? ''} errors={errors} hint={n.emailsHint} required />
+        <TextField
+          name="email.emails"
+          label={n.emails}
+          value={mine?.destination ?? ''}
+          errors={errors}
+          hint={n.emailsHint}
+          required
+        />
       )}
       <EventChoices page={page} prefix={kind} chosen={mine?.eventTypes ?? []} />
       <button type="submit" class="primary" id={`add-${kind}`}>
@@ -118,8 +144,19 @@ export function NotificationsPage({ page, targets, deliveries, total, current, n
               <td>{target.kind === 'webhook' ? target.url : (target.emails ?? []).join(', ')}</td>
               <td>{target.event_types.map((e) => n.eventNames[e] ?? e).join(', ')}</td>
               <td class="actions">
-                <PostButton page={page} action={`/admin/notifications/targets/${target.id}/test`} label={n.sendTest} id={`test-${target.id}`} />
-                <PostButton page={page} action={`/admin/notifications/targets/${target.id}/delete`} label={t.common.delete} kind="danger" id={`delete-${target.id}`} />
+                <PostButton
+                  page={page}
+                  action={`/admin/notifications/targets/${target.id}/test`}
+                  label={n.sendTest}
+                  id={`test-${target.id}`}
+                />
+                <PostButton
+                  page={page}
+                  action={`/admin/notifications/targets/${target.id}/delete`}
+                  label={t.common.delete}
+                  kind="danger"
+                  id={`delete-${target.id}`}
+                />
               </td>
             </tr>
           ))}

@@ -2,10 +2,20 @@ import type { Context, Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { z } from 'zod';
 import { pageSize } from '../../../db/repositories/run-history.js';
-import { deleteCompanyTarget, findCompanyTarget, listCompanyDeliveries, listCompanyTargets } from '../../../db/repositories/notifications.js';
+import {
+  deleteCompanyTarget,
+  findCompanyTarget,
+  listCompanyDeliveries,
+  listCompanyTargets,
+} from '../../../db/repositories/notifications.js';
 import { subscribableEventTypes } from '../../../events/types.js';
 import { SecretsKeyMissingError } from '../../../notifications/secret-box.js';
-import { createTarget, PrivateWebhookError, sendTestNotification, type TargetInput } from '../../../notifications/targets.js';
+import {
+  createTarget,
+  PrivateWebhookError,
+  sendTestNotification,
+  type TargetInput,
+} from '../../../notifications/targets.js';
 import { CreateTargetBody } from '../../schemas/notification.js';
 import { pageParam } from '../components/pager.js';
 import type { AdminEnv } from '../env.js';
@@ -15,24 +25,48 @@ import { pageContext, redirectTo, render, renderMessage } from '../render.js';
 
 const notices = ['target_added', 'target_deleted', 'test_queued'] as const;
 
-async function renderTab(c: Context<AdminEnv>, extra: Pick<NotificationsPageProps, 'notice' | 'form'> = {}, status: ContentfulStatusCode = 200) {
+async function renderTab(
+  c: Context<AdminEnv>,
+  extra: Pick<NotificationsPageProps, 'notice' | 'form'> = {},
+  status: ContentfulStatusCode = 200,
+) {
   const { db } = c.get('deps');
   const companyId = c.get('company').id;
   const current = pageParam(c.req.query('page'));
-  const [targets, { rows, total }] = await Promise.all([listCompanyTargets(db, companyId), listCompanyDeliveries(db, companyId, { page: current, pageSize })]);
+  const [targets, { rows, total }] = await Promise.all([
+    listCompanyTargets(db, companyId),
+    listCompanyDeliveries(db, companyId, { page: current, pageSize }),
+  ]);
   const t = c.get('t').notifications;
   const key = c.req.query('notice');
   const notice =
     extra.notice ??
     (key && (notices as readonly string[]).includes(key)
-      ? { kind: 'success' as const, text: key === 'target_added' ? t.targetAdded : key === 'target_deleted' ? t.targetDeleted : t.testQueued }
+      ? {
+          kind: 'success' as const,
+          text: key === 'target_added' ? t.targetAdded : key === 'target_deleted' ? t.targetDeleted : t.testQueued,
+        }
       : undefined);
-  return render(c, <NotificationsPage page={pageContext(c)} targets={targets} deliveries={rows} total={total} current={current} notice={notice} form={extra.form} />, status);
+  return render(
+    c,
+    <NotificationsPage
+      page={pageContext(c)}
+      targets={targets}
+      deliveries={rows}
+      total={total}
+      current={current}
+      notice={notice}
+      form={extra.form}
+    />,
+    status,
+  );
 }
 
 function eventTypesOf(form: FormBody): string[] {
   const raw = form['eventTypes'];
-  const values = (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]).filter((v): v is string => typeof v === 'string');
+  const values = (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]).filter(
+    (v): v is string => typeof v === 'string',
+  );
   return values.filter((v) => (subscribableEventTypes as readonly string[]).includes(v));
 }
 
@@ -65,11 +99,17 @@ export function registerNotificationsTab(admin: Hono<AdminEnv>): void {
       return renderTab(c, { form }, 400);
     }
     try {
-      const { secret } = await createTarget(c.get('deps'), c.get('company').id, parsed.data as z.infer<typeof CreateTargetBody> & TargetInput);
+      const { secret } = await createTarget(
+        c.get('deps'),
+        c.get('company').id,
+        parsed.data as z.infer<typeof CreateTargetBody> & TargetInput,
+      );
       if (secret) return renderTab(c, { notice: { kind: 'success', text: t.secretOnce, secret } }, 201);
     } catch (err) {
-      if (err instanceof PrivateWebhookError) return renderTab(c, { form: { ...form, errors: { 'webhook.url': t.privateUrl } } }, 400);
-      if (err instanceof SecretsKeyMissingError) return renderTab(c, { notice: { kind: 'error', text: t.secretsKeyMissing }, form }, 503);
+      if (err instanceof PrivateWebhookError)
+        return renderTab(c, { form: { ...form, errors: { 'webhook.url': t.privateUrl } } }, 400);
+      if (err instanceof SecretsKeyMissingError)
+        return renderTab(c, { notice: { kind: 'error', text: t.secretsKeyMissing }, form }, 503);
       throw err;
     }
     return redirectTo(c, '/admin/notifications', { notice: 'target_added' });

@@ -10,7 +10,8 @@ export function registerGetMetrics(app: App): void {
   app.get('/metrics', async (c) => {
     const { config, db, logger } = c.get('deps');
     const header = c.req.header('authorization');
-    if (!header) throw new ApiError(401, 'unauthorized', 'send "Authorization: Bearer <METRICS_TOKEN>" (or the operator key)');
+    if (!header)
+      throw new ApiError(401, 'unauthorized', 'send "Authorization: Bearer <METRICS_TOKEN>" (or the operator key)');
     if (!scrapeAllowed(header, [config.metrics.token, config.operatorApiKey])) {
       throw new ApiError(403, 'forbidden', 'metrics need METRICS_TOKEN or the operator key');
     }

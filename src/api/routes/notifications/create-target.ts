@@ -12,11 +12,15 @@ const route = createRoute({
   method: 'post',
   path: '/api/v1/notification-targets',
   tags: ['notifications'],
-  summary: 'Add a notification target: an HTTPS webhook (Standard Webhooks signing; the secret is shown once) or e-mail addresses',
+  summary:
+    'Add a notification target: an HTTPS webhook (Standard Webhooks signing; the secret is shown once) or e-mail addresses',
   security: [{ bearer: [] }],
   middleware: [authenticate] as const,
   request: { body: jsonBody(CreateTargetBody) },
-  responses: { 201: { description: 'created', ...jsonContent(CreatedTargetSchema) }, ...errorResponses(400, 401, 403, 503) },
+  responses: {
+    201: { description: 'created', ...jsonContent(CreatedTargetSchema) },
+    ...errorResponses(400, 401, 403, 503),
+  },
 });
 
 export function registerCreateTarget(app: App): void {

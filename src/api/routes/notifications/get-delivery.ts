@@ -15,7 +15,10 @@ const route = createRoute({
   security: [{ bearer: [] }],
   middleware: [authenticate] as const,
   request: { params: IdParams },
-  responses: { 200: { description: 'the delivery', ...jsonContent(DeliveryDetailSchema) }, ...errorResponses(400, 401, 403, 404) },
+  responses: {
+    200: { description: 'the delivery', ...jsonContent(DeliveryDetailSchema) },
+    ...errorResponses(400, 401, 403, 404),
+  },
 });
 
 export function registerGetDelivery(app: App): void {

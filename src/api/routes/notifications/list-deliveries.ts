@@ -10,7 +10,12 @@ import { DeliverySchema, deliveryJson } from '../../schemas/notification.js';
 const Query = z.object({
   targetId: z.uuid({ message: 'must be a notification target id' }).optional(),
   status: z.enum(['pending', 'delivered', 'failed'], { message: 'must be pending, delivered or failed' }).optional(),
-  page: z.coerce.number({ message: 'must be a number' }).int({ message: 'must be a whole number' }).min(1, { message: 'must be at least 1' }).max(100_000).default(1),
+  page: z.coerce
+    .number({ message: 'must be a number' })
+    .int({ message: 'must be a whole number' })
+    .min(1, { message: 'must be at least 1' })
+    .max(100_000)
+    .default(1),
 });
 
 const route = createRoute({
@@ -22,7 +27,10 @@ const route = createRoute({
   middleware: [authenticate] as const,
   request: { query: Query },
   responses: {
-    200: { description: 'a page of deliveries', ...jsonContent(z.object({ items: z.array(DeliverySchema), total: z.number(), page: z.number() })) },
+    200: {
+      description: 'a page of deliveries',
+      ...jsonContent(z.object({ items: z.array(DeliverySchema), total: z.number(), page: z.number() })),
+    },
     ...errorResponses(400, 401, 403),
   },
 });

@@ -14,7 +14,10 @@ const route = createRoute({
   summary: "The company's notification targets (webhook secrets are never returned)",
   security: [{ bearer: [] }],
   middleware: [authenticate] as const,
-  responses: { 200: { description: 'the targets', ...jsonContent(z.object({ items: z.array(TargetSchema) })) }, ...errorResponses(401, 403) },
+  responses: {
+    200: { description: 'the targets', ...jsonContent(z.object({ items: z.array(TargetSchema) })) },
+    ...errorResponses(401, 403),
+  },
 });
 
 export function registerListTargets(app: App): void {

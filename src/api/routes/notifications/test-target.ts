@@ -14,7 +14,10 @@ const route = createRoute({
   security: [{ bearer: [] }],
   middleware: [authenticate] as const,
   request: { params: IdParams },
-  responses: { 202: { description: 'queued', ...jsonContent(z.object({ deliveryId: z.string() })) }, ...errorResponses(400, 401, 403, 404) },
+  responses: {
+    202: { description: 'queued', ...jsonContent(z.object({ deliveryId: z.string() })) },
+    ...errorResponses(400, 401, 403, 404),
+  },
 });
 
 export function registerTestTarget(app: App): void {
