@@ -33,8 +33,30 @@ const duration = z
   .string()
   .regex(/^\d+(ms|s|m|h|d)$/, { message: "must be a duration such as '30s', '15m', '24h' or '7d'" });
 
+// Metrics, notifications and the event feed (issue 14): one block, spread into the schema below.
+const observabilityShape = {
+  METRICS_PORT: port.optional(),
+  METRICS_HOST: z.string().min(1).default('0.0.0.0'),
+  METRICS_TOKEN: optionalString.refine((v) => v === undefined || v.length >= 16, { message: 'must be at least 16 characters long' }),
+  TEMPORAL_METRICS_ADDRESS: z
+    .string()
+    .regex(/^[^\s:/]+:\d+$/, { message: 'must be host:port, for example 127.0.0.1:9465' })
+    .optional(),
+  SECRETS_KEY: optionalString.refine((v) => v === undefined || Buffer.from(v, 'base64').length === 32, {
+    message: 'must be 32 random bytes, base64-encoded (openssl rand -base64 32)',
+  }),
+  SMTP_URL: optionalString.refine((v) => v === undefined || /^smtps?:\/\//.test(v), { message: 'must be an smtp:// or smtps:// URL' }),
+  SMTP_FROM: z.string().min(3).default('directory-sync <directory-sync@localhost>'),
+  NOTIFICATION_RETRY_INITIAL: duration.default('10s'),
+  NOTIFICATION_RETRY_MAX: duration.default('1h'),
+  NOTIFICATION_GIVE_UP_AFTER: duration.default('24h'),
+  WEBHOOK_ALLOW_PRIVATE_ADDRESSES: z.enum(['true', 'false'], { message: "must be 'true' or 'false'" }).default('false'),
+  NOTIFICATION_RELAY: z.enum(['on', 'off'], { message: "must be 'on' or 'off'" }).default('on'),
+};
+
 export const configSchema = z
   .object({
+    ...observabilityShape,
     PORT: port.default(3000),
     HOST: z.string().min(1).default('0.0.0.0'),
     PUBLIC_BASE_URL: z.url({ message: 'must be an absolute URL such as https://sync.example.com' }).optional(),
@@ -160,6 +182,20 @@ export interface Config {
   /** Ports of the services `directory-sync start` runs itself when DATABASE_URL / TEMPORAL_ADDRESS are unset. */
   embedded: { postgresPort: number; temporalPort: number; temporalUiPort: number };
   logLevel: RawConfig['LOG_LEVEL'];
+  /** Worker metrics port and bind address, the optional scrape token, the Temporal SDK exporter's address. */
+  metrics: { port?: number; host: string; token?: string; temporalAddress?: string };
+  /** SECRETS_KEY (webhook secrets at rest), SMTP, and the delivery backoff (milliseconds). */
+  notifications: {
+    secretsKey?: string;
+    smtpUrl?: string;
+    smtpFrom: string;
+    retryInitialMs: number;
+    retryMaxMs: number;
+    giveUpAfterMs: number;
+    allowPrivateWebhooks: boolean;
+    /** Whether this worker runs the outbox relay (on in production; tests turn it on only where they need it). */
+    relay: boolean;
+  };
 }
 
 export class ConfigError extends Error {
@@ -233,5 +269,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role: Role = 's
     dataDir: path.resolve(c.DATA_DIR),
     embedded: { postgresPort: c.EMBEDDED_POSTGRES_PORT, temporalPort: c.TEMPORAL_DEV_PORT, temporalUiPort: c.TEMPORAL_UI_PORT },
     logLevel: c.LOG_LEVEL,
+    metrics: {
+      port: c.METRICS_PORT,
+      host: c.METRICS_HOST,
+      token: c.METRICS_TOKEN,
+      temporalAddress: c.TEMPORAL_METRICS_ADDRESS ?? (c.METRICS_PORT && c.METRICS_PORT < 65535 ? `127.0.0.1:${c.METRICS_PORT + 1}` : undefined),
+    },
+    notifications: {
+      secretsKey: c.SECRETS_KEY,
+      smtpUrl: c.SMTP_URL,
+      smtpFrom: c.SMTP_FROM,
+      retryInitialMs: parseDuration(c.NOTIFICATION_RETRY_INITIAL),
+      retryMaxMs: parseDuration(c.NOTIFICATION_RETRY_MAX),
+      giveUpAfterMs: parseDuration(c.NOTIFICATION_GIVE_UP_AFTER),
+      allowPrivateWebhooks: c.WEBHOOK_ALLOW_PRIVATE_ADDRESSES === 'true',
+      relay: c.NOTIFICATION_RELAY === 'on',
+    },
   };
 }

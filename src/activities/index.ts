@@ -1,4 +1,5 @@
 import type { ActivityDeps } from './deps.js';
+import { createNotificationActivities } from './notifications.js';
 import { createOnboardingActivities } from './onboarding.js';
 import { createSelfCheckActivities } from './self-check.js';
 import { createSyncRunActivities } from './sync-run.js';
@@ -12,6 +13,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createSelfCheckActivities(deps),
     ...createOnboardingActivities(deps),
     ...createSyncRunActivities(deps),
+    ...createNotificationActivities(deps),
   };
 }
 

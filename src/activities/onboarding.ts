@@ -5,6 +5,7 @@ import { verifyTenant, type VerificationResult, type VerifiedTenant } from '../c
 import { expireConsentStates } from '../db/repositories/consent-states.js';
 import { findConnection, markConnectionConnected, setConnectionStatus } from '../db/repositories/connections.js';
 import { pauseSetupsOfConnection } from '../db/repositories/setup-status.js';
+import { recordAccessLostEvent } from '../db/repositories/events.js';
 import { isUniqueViolation } from '../db/errors.js';
 import type { ConnectionStatus } from '../db/schema.js';
 import type { ConsentingAdmin } from '../workflows/onboarding-messages.js';
@@ -141,6 +142,7 @@ export async function recordAccessLost(
 ): Promise<void> {
   // one transaction: nobody sees a revoked connection whose setups still look active
   const paused = await deps.db.transaction().execute(async (tx) => {
+    await recordAccessLostEvent(tx, connectionId, reason); // feed/outbox row, once per loss
     await setConnectionStatus(tx, connectionId, 'consent_revoked', reason);
     return pauseSetupsOfConnection(tx, connectionId, `paused: ${reason}`);
   });

@@ -19,6 +19,8 @@ import { reconcileCompanySchedules, reconcileSchedule } from '../setups/schedule
 import type { RunCounts, SetupPolicy } from '../sync/types.js';
 import type { ActivityDeps } from './deps.js';
 import { recordAccessLost } from './onboarding.js';
+import { holdRunForApproval } from '../db/repositories/events.js';
+import { countFinishedRun, guardHoldsTotal } from '../metrics/registry.js';
 
 export type BeginRunResult = { runId: string; mode: RunMode; fullReason?: string; dryRun: boolean } | { skipped: string };
 
@@ -248,6 +250,8 @@ export function createSyncRunActivities(deps: ActivityDeps) {
     },
 
     async setRunStatus(input: { runId: string; status: RunStatus }): Promise<void> {
+      // held: status and the run.held event (notifications' outbox) in one transaction, counted once
+      if (input.status === 'awaiting_approval') return void ((await holdRunForApproval(db, input.runId)) && guardHoldsTotal.inc());
       await markRun(db, input.runId, { status: input.status, phase: input.status });
     },
 
@@ -257,7 +261,8 @@ export function createSyncRunActivities(deps: ActivityDeps) {
       if (input.status === 'succeeded' && before?.mode === 'delta' && before.setup_id) await countDeltaUnchanged(db, { runId: input.runId, setupId: before.setup_id });
       const counts = await runCounts(db, input.runId);
       // The delta links advance only now, after every change of the run is committed, together with the status.
-      await closeRun(db, input.runId, { status: input.status, error: input.error ?? null });
+      const closed = await closeRun(db, input.runId, { status: input.status, error: input.error ?? null });
+      if (before && !['succeeded', 'failed', 'cancelled'].includes(before.status)) countFinishedRun(closed); // once per run
       // Housekeeping after the outcome is recorded (the run reads as finished half a second sooner at 100,000
       // users): many users written at once leave the planner's statistics behind autovacuum, and the next run's
       // candidate and removal queries depend on them.

@@ -238,6 +238,65 @@ export interface AdminSessionsTable {
   ended_at: NullableTimestamp;
 }
 
+/** The event feed and notification outbox; `txid` (xid8, as text) is the writing transaction's id. */
+export interface DirectoryEventsTable {
+  id: Generated<number>;
+  txid: Generated<string>;
+  company_id: string;
+  type: string;
+  setup_id: string | null;
+  run_id: string | null;
+  user_id: string | null;
+  data: JSONColumnType<Record<string, unknown>, string | undefined, string>;
+  created_at: Generated<Date>;
+}
+
+export type NotificationTargetKind = 'webhook' | 'email';
+export interface NotificationTargetsTable {
+  id: Generated<string>;
+  company_id: string;
+  kind: NotificationTargetKind;
+  name: string;
+  url: string | null;
+  emails: JSONColumnType<string[] | null, string | null, string | null>;
+  /** AES-256-GCM under SECRETS_KEY (src/notifications/secret-box.ts); never returned. */
+  secret_encrypted: string | null;
+  event_types: ColumnType<string[], string[], string[]>;
+  enabled: Generated<boolean>;
+  created_at: Generated<Date>;
+}
+
+export type DeliveryStatus = 'pending' | 'delivered' | 'failed';
+export interface NotificationDeliveriesTable {
+  id: Generated<string>;
+  event_id: number;
+  target_id: string;
+  company_id: string;
+  status: Generated<DeliveryStatus>;
+  attempts: Generated<number>;
+  last_error: string | null;
+  created_at: Generated<Date>;
+  delivered_at: NullableTimestamp;
+  dispatched_at: NullableTimestamp;
+}
+
+export interface NotificationAttemptsTable {
+  id: Generated<number>;
+  delivery_id: string;
+  attempt: number;
+  started_at: Generated<Date>;
+  finished_at: NullableTimestamp;
+  ok: boolean | null;
+  status_code: number | null;
+  error: string | null;
+}
+
+export interface NotificationRelayTable {
+  id: number;
+  txid: string;
+  event_id: number;
+}
+
 export interface Database {
   companies: CompaniesTable;
   api_keys: ApiKeysTable;
@@ -256,6 +315,11 @@ export interface Database {
   sync_run_delta_users: SyncRunDeltaUsersTable;
   sync_run_members: SyncRunMembersTable;
   sync_run_batches: SyncRunBatchesTable;
+  directory_events: DirectoryEventsTable;
+  notification_targets: NotificationTargetsTable;
+  notification_deliveries: NotificationDeliveriesTable;
+  notification_attempts: NotificationAttemptsTable;
+  notification_relay: NotificationRelayTable;
 }
 
 export type Company = Selectable<CompaniesTable>;

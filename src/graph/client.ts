@@ -1,8 +1,9 @@
 import { AuthenticationError, ClientCertificateCredential, ClientSecretCredential, type AccessToken, type GetTokenOptions, type TokenCredential } from '@azure/identity';
-import { Client } from '@microsoft/microsoft-graph-client';
+import { Client, MiddlewareFactory } from '@microsoft/microsoft-graph-client';
 import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials/index.js';
 import type { Logger } from 'pino';
 import { registerGraphLinkPrefix } from './links.js';
+import { DirectoryRequestMetrics } from '../metrics/graph-middleware.js';
 
 export const defaultAuthorityHost = 'https://login.microsoftonline.com';
 export const defaultGraphBaseUrl = 'https://graph.microsoft.com';
@@ -56,8 +57,11 @@ export function createGraphClient(options: GraphClientOptions): GraphConnection 
     throw new Error('createGraphClient needs clientSecret or certificatePath');
   }
   credential = new TenantDiscoveryDiagnosis(credential, authorityHost, options.tenantId);
+  // The SDK's default chain with our request metrics just before the network handler (src/metrics).
+  const chain = MiddlewareFactory.getDefaultMiddlewareChain(new TokenCredentialAuthenticationProvider(credential, { scopes: [graphDefaultScope] }));
+  chain.splice(chain.length - 1, 0, new DirectoryRequestMetrics('azure'));
   const client = Client.initWithMiddleware({
-    authProvider: new TokenCredentialAuthenticationProvider(credential, { scopes: [graphDefaultScope] }),
+    middleware: chain,
     baseUrl: graphBaseUrl,
     defaultVersion: 'v1.0',
     customHosts: new Set([new URL(graphBaseUrl).hostname]),

@@ -34,6 +34,7 @@ export async function startLocalStack(baseConfig: Config, logger: Logger): Promi
     ...baseConfig,
     operatorApiKey: baseConfig.operatorApiKey ?? secrets.operatorApiKey,
     sessionSecret: baseConfig.sessionSecret ?? secrets.sessionSecret,
+    notifications: { ...baseConfig.notifications, secretsKey: baseConfig.notifications.secretsKey ?? secrets.secretsKey },
   };
   const cleanups: (() => Promise<void>)[] = [];
   const stop = async () => {

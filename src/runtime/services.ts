@@ -8,6 +8,7 @@ import type { Logger } from '../logger.js';
 import { connectClient } from '../temporal/connection.js';
 import { bundleWorkflows, createWorker } from '../worker/worker.js';
 import type { WorkflowBundle } from '@temporalio/worker';
+import { startNotificationRelay } from '../notifications/dispatch.js';
 
 export interface RunningApi {
   url: string;
@@ -59,7 +60,12 @@ export async function startWorker(input: {
     security: input.config.temporal,
     deps: { db: input.db, config: input.config, logger: input.logger.child({ component: 'activities' }), temporal },
   });
+  // the notifications' outbox relay runs beside each worker (src/notifications/dispatch.ts)
+  const relay = input.config.notifications.relay
+    ? startNotificationRelay({ temporal, config: input.config, db: input.db, logger: input.logger.child({ component: 'notification-relay' }) })
+    : undefined;
   const done = worker.run().finally(async () => {
+    await relay?.stop();
     await connection.close().catch(() => {});
     await temporal.connection.close().catch(() => {});
   });

@@ -2,3 +2,4 @@
 export { selfCheckWorkflow } from './self-check.js';
 export { onboardingWorkflow, connectionCheckWorkflow } from './onboarding.js';
 export { syncRunWorkflow } from './sync-run.js';
+export { notificationDeliveryWorkflow } from './notification-delivery.js';

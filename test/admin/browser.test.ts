@@ -275,7 +275,7 @@ describe('admin pages in a browser', () => {
       await da.fill('#apiKey', company.key);
       await da.click('#sign-in');
       await da.waitForURL('**/admin/setup');
-      expect(await da.locator('nav.tabs a').allTextContents()).toEqual(['System', 'Opsætning', 'Brugere']);
+      expect(await da.locator('nav.tabs a').allTextContents()).toEqual(['System', 'Opsætning', 'Brugere', 'Notifikationer']);
       expect(await da.textContent('h1')).toBe('Synkroniseringsopsætninger');
       expect((await da.textContent('#create-setup'))?.trim()).toBe('Opret');
       expect(await da.locator('#setups tbody tr').first().locator('button', { hasText: 'Kør nu' }).count()).toBe(1);

@@ -26,6 +26,9 @@ export function testWorkerEnv(): Record<string, string> {
     OPERATOR_API_KEY: 'operator-key-for-tests-0123456789',
     SESSION_SECRET: 'session-secret-for-tests-0123456789abcdef',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    // Every test stack shares one database: a relay would start other files' deliveries on its own task queue,
+    // where they stall once that file's worker stops. Only test/notifications/events.test.ts turns it on.
+    NOTIFICATION_RELAY: 'off',
   };
 }
 

@@ -22,6 +22,7 @@ import { registerSetupsTab } from './routes/setups.js';
 import { registerSignIn } from './routes/sign-in.js';
 import { registerSystemTab } from './routes/system.js';
 import { registerUsersPage } from './routes/users.js';
+import { registerNotificationsTab } from './routes/notifications.js';
 import { securityHeaders } from './security-headers.js';
 import { loadSession } from './session.js';
 import { requireSignedIn } from './signed-in.js';
@@ -67,6 +68,7 @@ export function createAdminPages(): Hono<AdminEnv> {
   registerRunProgress(admin);
   registerRunDecision(admin);
   registerUsersPage(admin);
+  registerNotificationsTab(admin);
 
   admin.all('*', (c) => renderMessage(c, 404, c.get('t').errors.notFoundTitle, c.get('t').errors.notFound));
   return admin;

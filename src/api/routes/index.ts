@@ -33,6 +33,14 @@ import { registerMeRoute } from './me.js';
 import { registerDeleteTenantShare } from './tenant-shares/delete-tenant-share.js';
 import { registerGetTenantShare } from './tenant-shares/get-tenant-share.js';
 import { registerPutTenantShare } from './tenant-shares/put-tenant-share.js';
+import { registerGetMetrics } from './metrics/get-metrics.js';
+import { registerListEvents } from './events/list-events.js';
+import { registerCreateTarget } from './notifications/create-target.js';
+import { registerDeleteTarget } from './notifications/delete-target.js';
+import { registerGetDelivery } from './notifications/get-delivery.js';
+import { registerListDeliveries } from './notifications/list-deliveries.js';
+import { registerListTargets } from './notifications/list-targets.js';
+import { registerTestTarget } from './notifications/test-target.js';
 
 /** Every route module, in the order they appear in the OpenAPI document. */
 export function registerRoutes(app: App): void {
@@ -69,5 +77,13 @@ export function registerRoutes(app: App): void {
   registerListRunChanges(app);
   registerDecideRemovals(app);
   registerListUsers(app);
+  registerListEvents(app);
+  registerCreateTarget(app);
+  registerListTargets(app);
+  registerDeleteTarget(app);
+  registerTestTarget(app);
+  registerListDeliveries(app);
+  registerGetDelivery(app);
+  registerGetMetrics(app);
   registerAdminPages(app);
 }

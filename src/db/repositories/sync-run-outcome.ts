@@ -1,5 +1,6 @@
 import type { Db } from '../database.js';
 import type { SyncRun } from '../schema.js';
+import { lockRunStatus, recordRunClosedEvents } from './events.js';
 import { commitPendingDelta } from './sync-delta.js';
 import { markRun } from './sync-runs.js';
 
@@ -10,7 +11,10 @@ import { markRun } from './sync-runs.js';
  */
 export async function closeRun(db: Db, runId: string, outcome: { status: 'succeeded' | 'failed' | 'cancelled'; error: string | null }): Promise<SyncRun> {
   return db.transaction().execute(async (tx) => {
+    const previous = await lockRunStatus(tx, runId);
     const run = await markRun(tx, runId, { ...outcome, finishedAt: new Date(), phase: 'done' });
+    // the feed's run.* event and the notifications' outbox row, once per status change (a retry writes none)
+    if (previous !== run.status) await recordRunClosedEvents(tx, run);
     if (run.status === 'succeeded' && !run.dry_run) await commitPendingDelta(tx, runId, run.mode);
     return run;
   });

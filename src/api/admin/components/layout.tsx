@@ -3,7 +3,7 @@ import type { Messages } from '../i18n/en.js';
 import { languages, type Lang } from '../i18n/language.js';
 import { PostButton } from './post-button.js';
 
-export type Tab = 'system' | 'setup' | 'users';
+export type Tab = 'system' | 'setup' | 'users' | 'notifications';
 
 export interface PageContext {
   t: Messages;
@@ -28,6 +28,7 @@ function Tabs({ page, current }: { page: PageContext; current?: Tab }) {
     ['system', t.nav.system, '/admin/system'],
     ['setup', t.nav.setup, '/admin/setup'],
     ['users', t.nav.users, '/admin/users'],
+    ['notifications', t.notifications.tab, '/admin/notifications'],
   ];
   return (
     <nav class="tabs" aria-label={t.appName}>

@@ -1,5 +1,6 @@
 import type { Messages } from './en.js';
 import { translateReasonToDanish } from './reasons-da.js';
+import { notificationsDa } from './notifications-da.js';
 
 /** Every label and message of the admin pages in Danish (the product's home market). */
 export const da: Messages = {
@@ -327,4 +328,5 @@ export const da: Messages = {
     officeLocation: 'Kontor',
     active: 'Aktiv',
   },
+  notifications: notificationsDa,
 };

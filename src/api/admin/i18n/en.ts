@@ -1,4 +1,5 @@
 import type { ConnectionStatus, RunStatus, RunTrigger, SetupStatus } from '../../../db/schema.js';
+import { notificationsEn } from './notifications-en.js';
 
 /**
  * Every label and message of the admin pages in English. The Danish dictionary (da.ts) has this type, so a
@@ -330,6 +331,7 @@ export const en = {
     officeLocation: 'Office',
     active: 'Active',
   } as Record<string, string>,
+  notifications: notificationsEn,
 };
 
 export type Messages = typeof en;
