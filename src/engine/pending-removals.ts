@@ -32,13 +32,21 @@ function scopeOf(input: PendingRemovalsScope) {
 }
 
 /** How many removals the run would apply, without holding the group in memory: removed users chunk by chunk. */
-export async function countPendingRemovals(db: Db, input: PendingRemovalsScope & { batchSize: number }): Promise<number> {
+export async function countPendingRemovals(
+  db: Db,
+  input: PendingRemovalsScope & { batchSize: number },
+): Promise<number> {
   const { policy, runId } = input;
   let removals = await countDisabledManagedMembers(db, scopeOf(input));
   if (policy.deleteRemoved) {
     let cursor: string | null = null;
     for (;;) {
-      const removed = await readRemovalCandidates(db, input.mode, { setupId: policy.setupId, runId, afterUserId: cursor, limit: input.batchSize });
+      const removed = await readRemovalCandidates(db, input.mode, {
+        setupId: policy.setupId,
+        runId,
+        afterUserId: cursor,
+        limit: input.batchSize,
+      });
       if (removed.length === 0) break;
       removals += countRemovals(planRemovals(removed, policy, input.now));
       cursor = removed.at(-1)!.id;
@@ -48,18 +56,34 @@ export async function countPendingRemovals(db: Db, input: PendingRemovalsScope &
 }
 
 /** The first `limit` of the same removals, by name: disabled members first, then removed users. */
-export async function listPendingRemovals(db: Db, input: PendingRemovalsScope & { limit: number }): Promise<PendingRemoval[]> {
+export async function listPendingRemovals(
+  db: Db,
+  input: PendingRemovalsScope & { limit: number },
+): Promise<PendingRemoval[]> {
   const { policy, runId, limit } = input;
   const disabled = await listDisabledManagedMembers(db, scopeOf(input), limit);
-  const listed: PendingRemoval[] = disabled.map((u) => ({ name: u.display_name ?? u.external_id ?? '?', email: u.email, action: 'deactivate' }));
+  const listed: PendingRemoval[] = disabled.map((u) => ({
+    name: u.display_name ?? u.external_id ?? '?',
+    email: u.email,
+    action: 'deactivate',
+  }));
   if (!policy.deleteRemoved || listed.length >= limit) return listed;
 
-  const removed = await readRemovalCandidates(db, input.mode, { setupId: policy.setupId, runId, afterUserId: null, limit: limit - listed.length });
+  const removed = await readRemovalCandidates(db, input.mode, {
+    setupId: policy.setupId,
+    runId,
+    afterUserId: null,
+    limit: limit - listed.length,
+  });
   const users = new Map(removed.map((u) => [u.id, u]));
   for (const change of planRemovals(removed, policy, input.now)) {
     if (change.action !== 'deactivate' && change.action !== 'delete') continue;
     const user = users.get(change.userId ?? '');
-    listed.push({ name: user?.displayName ?? user?.externalId ?? '?', email: user?.email ?? null, action: change.action });
+    listed.push({
+      name: user?.displayName ?? user?.externalId ?? '?',
+      email: user?.email ?? null,
+      action: change.action,
+    });
   }
   return listed;
 }

@@ -31,7 +31,11 @@ export interface DisabledManagedMember {
 }
 
 /** The same users as countDisabledManagedMembers, by display name, at most `limit`. */
-export async function listDisabledManagedMembers(db: Db, scope: RemovalScope, limit: number): Promise<DisabledManagedMember[]> {
+export async function listDisabledManagedMembers(
+  db: Db,
+  scope: RemovalScope,
+  limit: number,
+): Promise<DisabledManagedMember[]> {
   const result = await sql<DisabledManagedMember>`
     select u.display_name, u.email, u.external_id
     from sync_run_members m
