@@ -39,6 +39,8 @@ export interface SyncRunInput {
   state?: RunState;
   /** How soon a silent (dead) worker's activity is retried elsewhere; SYNC_HEARTBEAT_TIMEOUT. */
   heartbeatTimeoutMs?: number;
+  /** How long a held run waits for approval; 7 days when not given (tests pass seconds). */
+  approvalTimeoutMs?: number;
 }
 
 export function manualRunWorkflowId(setupId: string, runId: string): string {

@@ -86,10 +86,11 @@ export async function syncRunWorkflow(input: SyncRunInput): Promise<RunProgress>
         } else {
           progress.phase = 'awaiting_approval';
           await setRunStatus({ runId: begun.runId, status: 'awaiting_approval' });
-          const answered = await condition(() => decision !== undefined, approvalTimeout);
+          const wait = input.approvalTimeoutMs ?? approvalTimeout;
+          const answered = await condition(() => decision !== undefined, wait);
           await setRunStatus({ runId: begun.runId, status: 'running' });
           if (!answered || decision === 'rejected') {
-            holdReason = answered ? `removals rejected: ${guard.reason}` : `removals not approved within ${approvalTimeout}: ${guard.reason}`;
+            holdReason = answered ? `removals rejected: ${guard.reason}` : `removals not approved within ${typeof wait === 'number' ? `${wait} ms` : wait}: ${guard.reason}`;
           }
         }
       }
