@@ -71,13 +71,13 @@ export async function startWorker(input: {
   };
 }
 
+const duplicateSignalMs = 1000;
+
 /**
  * Calls `stop` once on SIGINT/SIGTERM; a second signal exits at once. One Ctrl-C can arrive more than once
  * (to the process group and forwarded by npm or by a parent process, see simulator-trust.ts): signals within
  * a second of the first are that same request.
  */
-const duplicateSignalMs = 1000;
-
 export function onShutdownSignal(stop: (signal: string) => Promise<void>): void {
   let stoppingSince: number | undefined;
   const handler = (signal: NodeJS.Signals) => {

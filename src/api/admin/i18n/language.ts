@@ -3,7 +3,6 @@ import type { MiddlewareHandler } from 'hono';
 import type { AdminEnv } from '../env.js';
 import { da } from './da.js';
 import { en, type Messages } from './en.js';
-
 import { languages, type Lang } from './languages.js';
 
 export { languages, type Lang };
