@@ -48,7 +48,7 @@ describe('directory-sync demo', () => {
     child.kill('SIGINT');
     const code = await new Promise<number | null>((resolve) => child!.once('exit', (c) => resolve(c)));
     expect(code).toBe(0);
-  });
+  }, 120_000); // the demo bundles the workflows at start: slow when the machine is busy
 });
 
 /** Processes whose command line mentions `text` (the embedded Postgres and dev server carry the data dir). */
