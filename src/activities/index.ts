@@ -19,3 +19,6 @@ export function createActivities(deps: ActivityDeps) {
 
 export type Activities = ReturnType<typeof createActivities>;
 export type { ActivityDeps };
+// Types the workflows need from the activities' inputs and results (workflows import only activity types).
+export type { ChunkLoopResult } from '../engine/apply-chunks.js';
+export type { RunTrigger } from '../db/schema.js';

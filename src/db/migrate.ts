@@ -1,4 +1,4 @@
-import { Migrator, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely';
+import { Migrator, sql, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely';
 import type { Db } from './database.js';
 import * as initialSchema from './migrations/2026_11_26_000000_initial_schema.js';
 import * as syncEngine from './migrations/2026_11_26_010000_sync_engine.js';
@@ -48,4 +48,10 @@ export async function migrateDown(db: Db): Promise<string[]> {
 export async function migrateAllDown(db: Db): Promise<string[]> {
   const { NO_MIGRATIONS } = await import('kysely');
   return check(await createMigrator(db).migrateTo(NO_MIGRATIONS), 'migration down');
+}
+
+/** The newest applied migration's name, null before the first. */
+export async function latestMigration(db: Db): Promise<string | null> {
+  const result = await sql<{ name: string }>`select name from kysely_migration order by name desc limit 1`.execute(db);
+  return result.rows[0]?.name ?? null;
 }

@@ -62,10 +62,12 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
       throw err;
     }
   }
+  type PostgresProcess = { kill(signal: string): boolean; exitCode: number | null; signalCode: string | null };
+  const postgresProcess = () => (server as unknown as { process?: PostgresProcess }).process;
   try {
     await server.start();
     // If this process exits without stopping Postgres (an uncaught error), take the server down with it.
-    const child = (server as unknown as { process?: { kill(signal: string): boolean; exitCode: number | null } }).process;
+    const child = postgresProcess();
     process.once('exit', () => {
       if (child && child.exitCode === null) child.kill('SIGINT');
     });
@@ -86,6 +88,12 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   }
   return {
     url: `postgres://${user}:${password}@127.0.0.1:${options.port}/${database}`,
-    stop: () => server.stop(),
+    stop: async () => {
+      // Ctrl-C reaches the whole process group: Postgres may have exited on its own already, and the package's
+      // stop() would then wait for an 'exit' event that has come and gone.
+      const child = postgresProcess();
+      if (child && (child.exitCode !== null || child.signalCode !== null)) return;
+      await server.stop();
+    },
   };
 }

@@ -14,10 +14,13 @@ export async function runTrustingSimulatorCa(): Promise<'ready' | 'child'> {
     stdio: 'inherit',
     env: { ...process.env, NODE_EXTRA_CA_CERTS: caFile },
   });
-  // Ctrl-C reaches the child too (same process group): let it shut down in order, and wait for it.
-  const ignore = () => {};
-  process.on('SIGINT', ignore);
-  process.on('SIGTERM', () => child.kill('SIGTERM'));
+  // Ctrl-C reaches the child too (same process group); a signal sent to this process alone is passed on. The
+  // child takes the copies as one request (onShutdownSignal), shuts down in order, and this process waits for it.
+  const forward = (signal: NodeJS.Signals) => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+  };
+  process.on('SIGINT', forward);
+  process.on('SIGTERM', forward);
   const code = await new Promise<number>((resolve) => child.once('exit', (exitCode, signal) => resolve(exitCode ?? (signal ? 1 : 0))));
   process.exitCode = code;
   return 'child';

@@ -1,6 +1,7 @@
 import { ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, type Client, type ScheduleSpec } from '@temporalio/client';
 import type { Config } from '../config.js';
 import type { Db } from '../db/database.js';
+import { findScheduleFacts, listSetupIds } from '../db/repositories/setup-schedules.js';
 import { CompanyIdAttribute, SetupIdAttribute, TenantIdAttribute } from '../temporal/search-attributes.js';
 
 /**
@@ -21,29 +22,10 @@ interface ScheduleDeps {
   config: Config;
 }
 
-async function loadScheduleFacts(db: Db, setupId: string) {
-  return db
-    .selectFrom('sync_setups as s')
-    .innerJoin('companies as co', 'co.id', 's.company_id')
-    .innerJoin('directory_connections as dc', 'dc.id', 's.connection_id')
-    .select([
-      's.id',
-      's.company_id',
-      's.interval_minutes',
-      's.enabled',
-      's.status',
-      'dc.status as connection_status',
-      'dc.tenant_id',
-      'co.directory_sync_enabled',
-    ])
-    .where('s.id', '=', setupId)
-    .executeTakeFirst();
-}
-
 export type ScheduleState = 'absent' | 'active' | 'paused';
 
 export async function reconcileSchedule(deps: ScheduleDeps, setupId: string): Promise<ScheduleState> {
-  const facts = await loadScheduleFacts(deps.db, setupId);
+  const facts = await findScheduleFacts(deps.db, setupId);
   const handle = deps.temporal.schedule.getHandle(scheduleIdFor(setupId));
   if (!facts) {
     await handle.delete().catch((err) => {
@@ -92,10 +74,7 @@ export async function reconcileSchedule(deps: ScheduleDeps, setupId: string): Pr
 
 /** Every setup of a company (after the module was switched on or off, or a connection changed state). */
 export async function reconcileCompanySchedules(deps: ScheduleDeps, where: { companyId?: string; connectionId?: string }): Promise<void> {
-  let query = deps.db.selectFrom('sync_setups').select('id');
-  if (where.companyId) query = query.where('company_id', '=', where.companyId);
-  if (where.connectionId) query = query.where('connection_id', '=', where.connectionId);
-  for (const { id } of await query.execute()) await reconcileSchedule(deps, id);
+  for (const id of await listSetupIds(deps.db, where)) await reconcileSchedule(deps, id);
 }
 
 /** When the schedule will next start a run (for the API and admin pages); null when paused or absent. */

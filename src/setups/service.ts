@@ -9,7 +9,7 @@ import { isUniqueViolation } from '../db/errors.js';
 import { findCompanyConnection } from '../db/repositories/connections.js';
 import { findCompanyCustomerType } from '../db/repositories/customer-types.js';
 import { deleteSetup, insertSetup, updateSetup } from '../db/repositories/setups.js';
-import { createRun, markRun, RunAlreadyActiveError } from '../db/repositories/sync-runs.js';
+import { createRun, markRun, RunAlreadyActiveError, setRunWorkflowId } from '../db/repositories/sync-runs.js';
 import type { RunTrigger, SyncSetup } from '../db/schema.js';
 import type { Logger } from '../logger.js';
 import { syncRunWorkflow } from '../workflows/sync-run.js';
@@ -133,7 +133,7 @@ export async function startRun(deps: SetupDeps, setup: SyncSetup, options: { dry
         { key: CompanyIdAttribute, value: setup.company_id },
       ],
     });
-    await deps.db.updateTable('sync_runs').set({ workflow_id: workflowId }).where('id', '=', runId).execute();
+    await setRunWorkflowId(deps.db, runId, workflowId);
   } catch (err) {
     await markRun(deps.db, runId, { status: 'failed', error: `could not start the run: ${err instanceof Error ? err.message : String(err)}`, finishedAt: new Date(), phase: 'done' });
     throw err;

@@ -1,5 +1,5 @@
 import { defineQuery, defineSignal } from '@temporalio/workflow';
-import type { RunTrigger } from '../db/schema.js';
+import type { RunTrigger } from '../activities/index.js';
 import type { RunCounts } from '../sync/types.js';
 
 export const approveRemovalsSignal = defineSignal<[{ by?: string }]>('approveRemovals');

@@ -8,15 +8,13 @@ import {
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { Activities } from '../activities/index.js';
-import type { ChunkLoopResult } from '../engine/apply-chunks.js';
+import type { Activities, ChunkLoopResult } from '../activities/index.js';
 import { checkDeletionGuard } from '../sync/deletion-guard.js';
 import {
   approveRemovalsSignal,
   rejectRemovalsSignal,
   runProgressQuery,
   type RunProgress,
-  type RunState,
   type SyncRunInput,
 } from './sync-run-messages.js';
 

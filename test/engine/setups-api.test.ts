@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runProgressQuery } from '../../src/workflows/sync-run-messages.js';
 import { onboardCompany, startTestStack, waitFor, type TestStack } from '../support/stack.js';
-import { addPerson, connectNewTenant, createSetup, runSetup, waitForRun } from '../support/sync-fixtures.js';
+import { addPerson, connectNewTenant, createSetup, waitForRun } from '../support/sync-fixtures.js';
 
 describe('setups API, schedules and the run workflow', () => {
   let stack: TestStack;

@@ -46,7 +46,7 @@ describe('seeded directory', () => {
     expect(sams.every((s) => /^[A-Z]{2,4}\d*$/.test(s))).toBe(true);
     expect(new Set(sams).size).toBe(sams.length);
     expect(users.some((u) => !u.accountEnabled)).toBe(true);
-    expect(users.some((u) => /[^\x00-\x7f]/.test(u.displayName))).toBe(true);
+    expect(users.some((u) => /[\u0080-\uffff]/.test(u.displayName))).toBe(true);
   });
 });
 

@@ -1,10 +1,10 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
 import type { AdminEnv } from './env.js';
+import { csrfField } from './csrf-field.js';
 import { renderMessage } from './render.js';
 
-/** The form field every admin form carries. */
-export const csrfField = '_csrf';
+export { csrfField };
 
 /** One token per session, derived from its random id: nothing to store, and a new session gets a new token. */
 export function csrfTokenFor(secret: string, sid: string): string {

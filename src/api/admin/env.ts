@@ -1,7 +1,7 @@
 import type { Company } from '../../db/schema.js';
 import type { AppEnv } from '../context.js';
 import type { Messages } from './i18n/en.js';
-import type { Lang } from './i18n/language.js';
+import type { Lang } from './i18n/languages.js';
 
 /**
  * A browser session: `sid` is random per session (the CSRF token derives from it); `keyId` and `companyId`

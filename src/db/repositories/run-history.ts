@@ -35,6 +35,17 @@ export async function listRunChanges(db: Db, runId: string, filter: { action?: C
   return { rows, total: Number(total.n) };
 }
 
+/** How many changes of each action the run recorded (the admin page's filter labels). */
+export async function countRunChangesByAction(db: Db, runId: string): Promise<Partial<Record<ChangeAuditAction, number>>> {
+  const rows = await db
+    .selectFrom('sync_changes')
+    .select(['action', (eb) => eb.fn.countAll<string>().as('n')])
+    .where('run_id', '=', runId)
+    .groupBy('action')
+    .execute();
+  return Object.fromEntries(rows.map((r) => [r.action, Number(r.n)]));
+}
+
 export async function listCompanyUsers(db: Db, companyId: string, filter: { customerTypeId?: string; q?: string; page: number }) {
   let base = db.selectFrom('users').where('company_id', '=', companyId);
   if (filter.customerTypeId) base = base.where('customer_type_id', '=', filter.customerTypeId);

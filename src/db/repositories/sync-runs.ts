@@ -73,6 +73,11 @@ export async function createRun(db: Db, input: NewRun): Promise<SyncRun> {
   }
 }
 
+/** The workflow that carries a manually started run, once Temporal has accepted it. */
+export async function setRunWorkflowId(db: Db, runId: string, workflowId: string): Promise<void> {
+  await db.updateTable('sync_runs').set({ workflow_id: workflowId }).where('id', '=', runId).execute();
+}
+
 export async function findActiveRun(db: Db, setupId: string): Promise<SyncRun | undefined> {
   return db.selectFrom('sync_runs').selectAll().where('setup_id', '=', setupId).where('status', 'in', activeRunStatuses).executeTakeFirst();
 }

@@ -1,17 +1,11 @@
 import type { Child } from 'hono/jsx';
-import type { Messages } from '../i18n/en.js';
-import { languages, type Lang } from '../i18n/language.js';
+import { languages, type Lang } from '../i18n/languages.js';
+import type { PageContext } from './page-context.js';
 import { PostButton } from './post-button.js';
 
 export type Tab = 'system' | 'setup' | 'users' | 'notifications';
 
-export interface PageContext {
-  t: Messages;
-  lang: Lang;
-  csrfToken: string;
-  company?: { name: string; moduleEnabled: boolean };
-  url: URL;
-}
+export type { PageContext };
 
 const languageNames: Record<Lang, string> = { en: 'English', da: 'Dansk' };
 

@@ -1,6 +1,6 @@
 import type { Child } from 'hono/jsx';
-import { csrfField } from '../csrf.js';
-import type { PageContext } from './layout.js';
+import { csrfField } from '../csrf-field.js';
+import type { PageContext } from './page-context.js';
 
 /** The session's CSRF token, in every form that posts. */
 export function CsrfField({ page }: { page: PageContext }) {

@@ -1,5 +1,5 @@
 import type { Db } from '../../../db/database.js';
-import { listRunChanges } from '../../../db/repositories/run-history.js';
+import { countRunChangesByAction, listRunChanges } from '../../../db/repositories/run-history.js';
 import type { ChangeAuditAction, SyncChange } from '../../../db/schema.js';
 import { changeActions } from '../../schemas/run.js';
 
@@ -7,17 +7,6 @@ export type ChangeAction = (typeof changeActions)[number];
 
 export function asChangeAction(value: string | undefined): ChangeAction | undefined {
   return (changeActions as readonly string[]).includes(value ?? '') ? (value as ChangeAction) : undefined;
-}
-
-/** How many changes of each action the run recorded, for the filter's labels. */
-async function countByAction(db: Db, runId: string): Promise<Partial<Record<ChangeAuditAction, number>>> {
-  const rows = await db
-    .selectFrom('sync_changes')
-    .select(['action', (eb) => eb.fn.countAll<string>().as('n')])
-    .where('run_id', '=', runId)
-    .groupBy('action')
-    .execute();
-  return Object.fromEntries(rows.map((r) => [r.action, Number(r.n)]));
 }
 
 export interface RunChangesPage {
@@ -30,6 +19,6 @@ export interface RunChangesPage {
 
 /** One page of a run's changes, optionally of one action, with the counts per action. */
 export async function runChangesPage(db: Db, runId: string, filter: { action?: ChangeAction; page: number }): Promise<RunChangesPage> {
-  const [{ rows, total }, byAction] = await Promise.all([listRunChanges(db, runId, filter), countByAction(db, runId)]);
+  const [{ rows, total }, byAction] = await Promise.all([listRunChanges(db, runId, filter), countRunChangesByAction(db, runId)]);
   return { rows, total, page: filter.page, action: filter.action, byAction };
 }

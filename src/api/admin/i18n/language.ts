@@ -3,9 +3,9 @@ import type { MiddlewareHandler } from 'hono';
 import type { AdminEnv } from '../env.js';
 import { da } from './da.js';
 import { en, type Messages } from './en.js';
+import { languages, type Lang } from './languages.js';
 
-export const languages = ['en', 'da'] as const;
-export type Lang = (typeof languages)[number];
+export { languages, type Lang };
 
 const dictionaries: Record<Lang, Messages> = { en, da };
 const languageCookie = 'ds_lang';

@@ -5,7 +5,7 @@ import type { App } from '../../context.js';
 import { ApiError, errorResponses } from '../../errors.js';
 import { generateApiKey } from '../../keys.js';
 import { authenticate, requireOperator } from '../../middleware/auth.js';
-import { IdParams, jsonBody, jsonContent } from '../../schemas/common.js';
+import { IdParams, jsonContent } from '../../schemas/common.js';
 
 const Body = z.object({ name: z.string().trim().min(1).max(100).default('default') }).strict();
 const Created = z

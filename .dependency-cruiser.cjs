@@ -1,0 +1,70 @@
+/**
+ * Dependency rules (npm run lint). The shape the README describes, held by tooling: no import cycles; the pure
+ * planner (src/sync) does no I/O; the HTTP layer (src/api) is imported only by the composition roots; kysely only
+ * in src/db. Workflow files' own import rules (determinism) live in eslint.config.js.
+ */
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-circular',
+      severity: 'error',
+      comment: 'Import cycles make module initialisation order matter and hide layering mistakes; break the cycle.',
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: 'sync-is-pure',
+      severity: 'error',
+      comment:
+        'src/sync holds the pure sync decisions, tested without I/O: it imports only src/sync itself (no Node ' +
+        'built-ins, database, Temporal, Graph, HTTP or logger).',
+      from: { path: '^src/sync/' },
+      to: { pathNot: '^src/sync/' },
+    },
+    {
+      name: 'api-only-from-composition-roots',
+      severity: 'error',
+      comment:
+        'src/api is the HTTP edge: nothing below it imports it (throw domain errors, take plain input types). ' +
+        'Only the composition roots (src/commands, src/runtime/services.ts) wire it up.',
+      from: { path: '^src/', pathNot: ['^src/api/', '^src/commands/', '^src/runtime/services\\.ts$'] },
+      to: { path: '^src/api/' },
+    },
+    {
+      name: 'kysely-only-in-db',
+      severity: 'error',
+      comment:
+        'All SQL lives in src/db: write a repository function there (it takes the db or transaction first) and ' +
+        "import it. Elsewhere use the Db type from src/db/database.ts, never kysely's own.",
+      from: { path: '^src/', pathNot: '^src/db/' },
+      to: { path: '(^|/)node_modules/kysely/' },
+    },
+    {
+      name: 'pg-only-in-db-and-runtime',
+      severity: 'error',
+      comment: 'The pg driver belongs to src/db (and src/runtime, which creates and starts databases).',
+      from: { path: '^src/', pathNot: ['^src/db/', '^src/runtime/'] },
+      to: { path: '(^|/)node_modules/pg/' },
+    },
+    {
+      name: 'no-unresolvable',
+      severity: 'error',
+      comment: 'An import that resolves to nothing (typo, missing package).',
+      from: {},
+      to: { couldNotResolve: true },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default', 'types'],
+      mainFields: ['module', 'main', 'types', 'typings'],
+      extensions: ['.ts', '.tsx', '.js', '.mjs', '.cjs', '.d.ts'],
+    },
+    reporterOptions: { text: { highlightFocused: true } },
+  },
+};
