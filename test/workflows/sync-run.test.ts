@@ -63,6 +63,9 @@ const stubs: Partial<Activities> = {
   async setRunStatus(input) {
     record(setupOf(input.runId)).statuses.push(input.status);
   },
+  async prepareRereadIfStale() {
+    return { reread: false };
+  },
   async applyChunks(input) {
     const calls: ChunkCall[] = record(input.setupId).chunks;
     const workflowRunId = Context.current().info.workflowExecution?.runId ?? '?';
@@ -119,7 +122,7 @@ describe('sync-run workflow with stub activities', () => {
     const rec = run.record();
     expect(rec.statuses).toEqual(['awaiting_approval', 'running']);
     expect(rec.chunks.map((c) => c.phase)).toEqual(['members', 'members', 'removals', 'removals']);
-    for (const call of rec.chunks) expect(call.holdReason).toBe(`removals not approved within 1500 ms: ${guardReason}`);
+    for (const call of rec.chunks) expect(call.holdReason).toBe(`removals not approved within 1500ms: ${guardReason}`);
     expect(rec.finished).toEqual([{ status: 'succeeded', error: undefined }]);
   });
 
