@@ -5,6 +5,7 @@ import * as syncEngine from './migrations/2026_11_26_010000_sync_engine.js';
 import * as deltaSync from './migrations/2026_11_26_020000_delta_sync.js';
 import * as stagingWithoutRunFk from './migrations/2026_11_26_030000_staging_without_run_fk.js';
 import * as adminSessions from './migrations/2026_11_26_040000_admin_sessions.js';
+import * as deltaReset from './migrations/2026_12_01_120000_delta_reset.js';
 
 /**
  * Migrations are listed here rather than read from the folder at run time, so they work the same under tsx,
@@ -16,6 +17,7 @@ export const migrations: Record<string, Migration> = {
   '2026_11_26_020000_delta_sync': deltaSync,
   '2026_11_26_030000_staging_without_run_fk': stagingWithoutRunFk,
   '2026_11_26_040000_admin_sessions': adminSessions,
+  '2026_12_01_120000_delta_reset': deltaReset,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -5,13 +5,14 @@ import {
   forgetMemberChanges,
   memberChanges,
   recordMemberChanges,
+  recordUsersGone,
   recordUserChanges,
   stageDeltaMembers,
 } from '../db/repositories/sync-delta.js';
 import type { DeltaLinks } from '../db/schema.js';
 import { groupDeltaFilterLimit, isGroupMemberRemoved, isGroupObject, latestDeltaLink, nestedGroupIds, pageDelta, stillMembers } from '../graph/delta.js';
 import { directoryUserSelect, parseDirectoryUser } from '../graph/members.js';
-import { classifyGraphError, isDeltaResyncRequired } from '../graph/errors.js';
+import { classifyGraphError, graphCall, isDeltaResyncRequired } from '../graph/errors.js';
 
 /**
  * Incremental sync. A full run records "from now on" delta links for the setup's group, its nested groups
@@ -20,7 +21,7 @@ import { classifyGraphError, isDeltaResyncRequired } from '../graph/errors.js';
  * express safely — an expired link (410), a nested group added or removed — sends the run back to a full read.
  */
 export async function establishDeltaLinks(client: Client, groupId: string): Promise<DeltaLinks> {
-  const trackedGroupIds = await nestedGroupIds(client, groupId);
+  const trackedGroupIds = await graphCall('group', () => nestedGroupIds(client, groupId));
   const all = [groupId, ...trackedGroupIds];
   const groupLinks: DeltaLinks['groupLinks'] = [];
   for (let i = 0; i < all.length; i += groupDeltaFilterLimit) {
@@ -75,22 +76,25 @@ export async function readDeltaRound(input: { db: Db; client: Client; runId: str
     }
 
     const removed = await memberChanges(db, runId, 'removed');
-    const stayed = await stillMembers(client, input.groupId, removed);
-    await forgetMemberChanges(db, runId, [...stayed]);
+    // A removed member may still be in another nested group; or its user object may be gone (deleted in Entra):
+    // checkMemberGroups' 404 is about the user, and makes this a removal "deleted in Entra", not a group error.
+    const { still, gone } = await stillMembers(client, input.groupId, removed);
+    await forgetMemberChanges(db, runId, [...still]);
+    await recordUsersGone(db, runId, [...gone]);
     const missing = await addedWithoutData(db, runId);
     for (const id of missing) {
       try {
         const raw = (await client.api(`/users/${encodeURIComponent(id)}`).select(directoryUserSelect.join(',')).get()) as Record<string, unknown>;
         await recordUserChanges(db, runId, [{ externalId: id, data: parseDirectoryUser(raw) as unknown as Record<string, unknown>, removedReason: null }]);
       } catch (err) {
-        // added and deleted again since: nothing to create
-        if (classifyGraphError(err).kind !== 'not_found') throw err;
-        await recordUserChanges(db, runId, [{ externalId: id, data: null, removedReason: 'deleted' }]);
+        // GET /users/{id}: a 404 means the user was deleted since it was added; nothing to create
+        if (classifyGraphError(err, { notFound: 'user' }).notFound !== 'user') throw err;
+        await recordUsersGone(db, runId, [id]);
       }
     }
     const staged = await stageDeltaMembers(db, { runId, setupId: input.setupId });
     const added = (await memberChanges(db, runId, 'added')).length;
-    return { links: next, added, removed: removed.length - stayed.size, changedUsers, staged };
+    return { links: next, added, removed: removed.length - still.size, changedUsers, staged };
   } catch (err) {
     if (isDeltaResyncRequired(err)) return { fallback: 'the delta link expired or was reset by Microsoft (410 syncStateNotFound)' };
     throw err;
