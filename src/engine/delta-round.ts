@@ -2,6 +2,7 @@ import type { Client } from '@microsoft/microsoft-graph-client';
 import type { Db } from '../db/database.js';
 import {
   addedWithoutData,
+  changedUnmanagedUsers,
   forgetMemberChanges,
   memberChanges,
   recordMemberChanges,
@@ -74,6 +75,12 @@ export async function readDeltaRound(input: { db: Db; client: Client; runId: str
       await recordUserChanges(db, runId, users);
       if (page.deltaLink) next.usersLink = page.deltaLink;
     }
+
+    // A member the setup does not manage (skipped while disabled, say) is not in the group delta when it changes:
+    // ask Graph whether the changed users it does not manage are members, as a full read would have seen them.
+    const unmanaged = await changedUnmanagedUsers(db, { runId, setupId: input.setupId });
+    const joined = (await stillMembers(client, input.groupId, unmanaged)).still;
+    await recordMemberChanges(db, runId, [...joined].map((externalId) => ({ externalId, change: 'added' as const })));
 
     const removed = await memberChanges(db, runId, 'removed');
     // A removed member may still be in another nested group; or its user object may be gone (deleted in Entra):

@@ -398,5 +398,5 @@ export async function checkHistories(stack: TestStack, options: { histories: num
   );
   const failed = details.failed ? 1 : 0;
   const passed = details.failed ? details.numRuns - 1 : details.numRuns;
-  return { seed, passed, failed, totalRuns, report: details.failed ? fc.defaultReportMessage(details) : null };
+  return { seed, passed, failed, totalRuns, report: details.failed ? `${fc.defaultReportMessage(details)}\n${String((details.errorInstance as Error | undefined)?.message ?? '')}` : null };
 }

@@ -109,6 +109,22 @@ export async function memberChanges(db: Db, runId: string, change: 'added' | 're
   return rows.map((r) => r.external_id);
 }
 
+/**
+ * Users /users/delta reported changed (and enabled) that this setup does not manage and the group delta did not
+ * mention: a member skipped earlier (disabled, say) whose change may now make it one to create or adopt. The
+ * caller asks Graph which of them are members; the rest are changes elsewhere in the tenant.
+ */
+export async function changedUnmanagedUsers(db: Db, input: { runId: string; setupId: string }): Promise<string[]> {
+  const rows = await sql<{ external_id: string }>`
+    select u.external_id from sync_run_delta_users u
+    where u.run_id = ${input.runId}::uuid and u.data is not null and u.removed_reason is null
+      and (u.data->>'accountEnabled') is distinct from 'false'
+      and not exists (select 1 from sync_run_delta_members m where m.run_id = u.run_id and m.external_id = u.external_id)
+      and not exists (select 1 from users p where p.managing_setup_id = ${input.setupId}::uuid and p.external_id = u.external_id)
+    order by u.external_id`.execute(db);
+  return rows.rows.map((r) => r.external_id);
+}
+
 /** Added members whose attributes the users round did not bring (they need a GET /users/{id}). */
 export async function addedWithoutData(db: Db, runId: string): Promise<string[]> {
   const rows = await sql<{ external_id: string }>`
