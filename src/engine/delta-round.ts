@@ -2,7 +2,8 @@ import type { Client } from '@microsoft/microsoft-graph-client';
 import type { Db } from '../db/database.js';
 import {
   addedWithoutData,
-  changedUnmanagedUsers,
+  changedUsersOutsideGroupDelta,
+  forgetUserChanges,
   forgetMemberChanges,
   memberChanges,
   recordMemberChanges,
@@ -76,11 +77,14 @@ export async function readDeltaRound(input: { db: Db; client: Client; runId: str
       if (page.deltaLink) next.usersLink = page.deltaLink;
     }
 
-    // A member the setup does not manage (skipped while disabled, say) is not in the group delta when it changes:
-    // ask Graph whether the changed users it does not manage are members, as a full read would have seen them.
-    const unmanaged = await changedUnmanagedUsers(db, { runId, setupId: input.setupId });
-    const joined = (await stillMembers(client, input.groupId, unmanaged)).still;
-    await recordMemberChanges(db, runId, [...joined].map((externalId) => ({ externalId, change: 'added' as const })));
+    // A changed user the group delta did not mention may or may not be a member (one the setup still manages may
+    // have left while deleteRemoved is off; one it does not manage may have been skipped while disabled): ask
+    // Graph, so the run plans exactly the members a full read would see.
+    const changed = await changedUsersOutsideGroupDelta(db, { runId, setupId: input.setupId });
+    const members = (await stillMembers(client, input.groupId, changed.map((c) => c.externalId))).still;
+    await forgetUserChanges(db, runId, changed.filter((c) => !members.has(c.externalId)).map((c) => c.externalId));
+    const joined = changed.filter((c) => !c.managed && members.has(c.externalId));
+    await recordMemberChanges(db, runId, joined.map((c) => ({ externalId: c.externalId, change: 'added' as const })));
 
     const removed = await memberChanges(db, runId, 'removed');
     // A removed member may still be in another nested group; or its user object may be gone (deleted in Entra):

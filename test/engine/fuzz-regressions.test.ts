@@ -39,4 +39,28 @@ describe('regressions found by the directory-history fuzz', () => {
     expect(run).toMatchObject({ mode: 'delta', counts: { created: 0 } });
     expect((await usersOf(stack, company.companyId)).some((u) => u.external_id === outsider.id)).toBe(false);
   });
+
+  // seed 2: {"policy":{"updateExisting":true,"deleteRemoved":false,"matchOn":"email"},"steps":[{"op":"removeMember","user":0},
+  // {"op":"run","kind":"delta"},{"op":"changeAttr","user":0,"attr":"jobTitle","value":0},…]} — a member that left the group (kept,
+  // deleteRemoved off) was still updated by delta runs, as if a member.
+  it('a user who left the group (kept because deleteRemoved is off) is not updated by later delta runs', async () => {
+    const { company, tenantId, group, enabled, setup } = await synced('Left Kept Co', { deleteRemoved: false });
+    stack.sim.control.removeMember(tenantId, group.id, enabled.id);
+    expect(await runSetup(stack, company, setup.id)).toMatchObject({ mode: 'delta', counts: { deleted: 0, deactivated: 0 } });
+    stack.sim.control.updateUser(tenantId, enabled.id, { jobTitle: 'Changed after leaving' });
+    const run = await runSetup(stack, company, setup.id);
+    expect(run).toMatchObject({ mode: 'delta', counts: { updated: 0 } });
+    expect((await usersOf(stack, company.companyId)).find((u) => u.external_id === enabled.id)?.job_title).toBe('Engineer');
+  });
+
+  // the same gap with a grace period: a removed member, deactivated for its grace period, was reactivated by a change
+  it('a removed member deactivated for its grace period is not reactivated by a change in Entra', async () => {
+    const { company, tenantId, group, enabled, setup } = await synced('Grace Co', { removalGraceDays: 30 });
+    stack.sim.control.removeMember(tenantId, group.id, enabled.id);
+    expect(await runSetup(stack, company, setup.id)).toMatchObject({ mode: 'delta', counts: { deactivated: 1 } });
+    stack.sim.control.updateUser(tenantId, enabled.id, { department: 'Moved on' });
+    const run = await runSetup(stack, company, setup.id);
+    expect(run).toMatchObject({ mode: 'delta', counts: { updated: 0 } });
+    expect((await usersOf(stack, company.companyId)).find((u) => u.external_id === enabled.id)).toMatchObject({ active: false, department: 'R&D' });
+  });
 });

@@ -110,19 +110,29 @@ export async function memberChanges(db: Db, runId: string, change: 'added' | 're
 }
 
 /**
- * Users /users/delta reported changed (and enabled) that this setup does not manage and the group delta did not
- * mention: a member skipped earlier (disabled, say) whose change may now make it one to create or adopt. The
- * caller asks Graph which of them are members; the rest are changes elsewhere in the tenant.
+ * Users /users/delta reported changed that the group delta did not mention: whether they are members is not
+ * known from the delta (a user the setup still manages may have left the group while deleteRemoved is off, or
+ * be in its grace period; one it does not manage may have been skipped while disabled). The caller asks Graph.
+ * Disabled users the setup does not manage are left out: nothing would be done for them anyway.
  */
-export async function changedUnmanagedUsers(db: Db, input: { runId: string; setupId: string }): Promise<string[]> {
-  const rows = await sql<{ external_id: string }>`
-    select u.external_id from sync_run_delta_users u
-    where u.run_id = ${input.runId}::uuid and u.data is not null and u.removed_reason is null
-      and (u.data->>'accountEnabled') is distinct from 'false'
-      and not exists (select 1 from sync_run_delta_members m where m.run_id = u.run_id and m.external_id = u.external_id)
-      and not exists (select 1 from users p where p.managing_setup_id = ${input.setupId}::uuid and p.external_id = u.external_id)
-    order by u.external_id`.execute(db);
-  return rows.rows.map((r) => r.external_id);
+export async function changedUsersOutsideGroupDelta(db: Db, input: { runId: string; setupId: string }): Promise<{ externalId: string; managed: boolean }[]> {
+  const rows = await sql<{ external_id: string; managed: boolean }>`
+    select c.external_id, c.managed from (
+      select u.external_id, (u.data->>'accountEnabled') is distinct from 'false' as enabled,
+        exists (select 1 from users p where p.managing_setup_id = ${input.setupId}::uuid and p.external_id = u.external_id) as managed
+      from sync_run_delta_users u
+      where u.run_id = ${input.runId}::uuid and u.data is not null and u.removed_reason is null
+        and not exists (select 1 from sync_run_delta_members m where m.run_id = u.run_id and m.external_id = u.external_id)
+    ) c
+    where c.managed or c.enabled
+    order by c.external_id`.execute(db);
+  return rows.rows.map((r) => ({ externalId: r.external_id, managed: r.managed }));
+}
+
+/** Changed users that turned out not to be members: their changes are none of this setup's business. */
+export async function forgetUserChanges(db: Db, runId: string, externalIds: string[]) {
+  if (externalIds.length === 0) return;
+  await db.deleteFrom('sync_run_delta_users').where('run_id', '=', runId).where('external_id', 'in', externalIds).execute();
 }
 
 /** Added members whose attributes the users round did not bring (they need a GET /users/{id}). */
