@@ -61,6 +61,8 @@ export interface MembershipCheck {
 
 /** Graph's limit of requests in one JSON batch. */
 export const batchLimit = 20;
+/** $batch calls in flight at once. */
+const batchConcurrency = 4;
 /** How many times an inner request throttled (429) or unavailable (503/504) is sent again. */
 const innerRetries = 8;
 
@@ -82,8 +84,11 @@ export async function stillMembers(client: Client, groupId: string, userIds: rea
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const result: MembershipCheck = { still: new Set(), gone: new Set() };
   const wanted = groupId.toLowerCase();
-  for (let i = 0; i < userIds.length; i += batchLimit) {
-    let pending = userIds.slice(i, i + batchLimit);
+  const chunks: string[][] = [];
+  for (let i = 0; i < userIds.length; i += batchLimit) chunks.push(userIds.slice(i, i + batchLimit));
+  // a few batches in flight at once: 1,000 changed users are 50 batches, not 50 round trips one after the other
+  const checkChunk = async (chunk: string[]) => {
+    let pending = chunk;
     for (let attempt = 0; pending.length > 0; attempt++) {
       const requests = pending.map((userId, index) => ({
         id: String(index + 1),
@@ -118,7 +123,12 @@ export async function stillMembers(client: Client, groupId: string, userIds: rea
       }
       pending = retry;
     }
-  }
+  };
+  let next = 0;
+  const worker = async () => {
+    for (let chunk = chunks[next++]; chunk; chunk = chunks[next++]) await checkChunk(chunk);
+  };
+  await Promise.all(Array.from({ length: Math.min(batchConcurrency, chunks.length) }, worker));
   return result;
 }
 
