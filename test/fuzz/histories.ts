@@ -385,18 +385,38 @@ export async function runHistory(stack: TestStack, history: History): Promise<{ 
   return { runs };
 }
 
-/** Runs `histories` random histories from `seed`; fast-check shrinks a failing one and reports its seed and steps. */
+export const policies: Policy[] = [true, false].flatMap((updateExisting) =>
+  [true, false].flatMap((deleteRemoved) => (['email', 'initials'] as const).map((matchOn) => ({ updateExisting, deleteRemoved, matchOn }))),
+);
+
+/**
+ * Runs `histories` random histories from `seed`, spread over every combination of updateExisting, deleteRemoved
+ * and matchOn (combination i uses seed + i); fast-check shrinks a failing one and reports its seed and steps.
+ */
 export async function checkHistories(stack: TestStack, options: { histories: number; seed?: number }) {
   const seed = options.seed ?? Date.now() % 2 ** 31;
   let totalRuns = 0;
-  const details = await fc.check(
-    fc.asyncProperty(historyArb, async (history) => {
-      const { runs } = await runHistory(stack, history);
-      totalRuns += runs;
-    }),
-    { numRuns: options.histories, seed },
-  );
-  const failed = details.failed ? 1 : 0;
-  const passed = details.failed ? details.numRuns - 1 : details.numRuns;
-  return { seed, passed, failed, totalRuns, report: details.failed ? `${fc.defaultReportMessage(details)}\n${String((details.errorInstance as Error | undefined)?.message ?? '')}` : null };
+  let passed = 0;
+  let failed = 0;
+  const reports: string[] = [];
+  for (const [i, policy] of policies.entries()) {
+    const numRuns = Math.floor(options.histories / policies.length) + (i < options.histories % policies.length ? 1 : 0);
+    if (numRuns === 0) continue;
+    const details = await fc.check(
+      fc.asyncProperty(
+        historyArb.map((history) => ({ ...history, policy })),
+        async (history) => {
+          const { runs } = await runHistory(stack, history);
+          totalRuns += runs;
+        },
+      ),
+      { numRuns, seed: seed + i },
+    );
+    passed += details.failed ? details.numRuns - 1 : details.numRuns;
+    if (details.failed) {
+      failed += 1;
+      reports.push(`policy ${JSON.stringify(policy)}, seed ${seed + i}:\n${fc.defaultReportMessage(details)}\n${String((details.errorInstance as Error | undefined)?.message ?? '')}`);
+    }
+  }
+  return { seed, passed, failed, totalRuns, report: reports.length ? reports.join('\n\n') : null };
 }
