@@ -14,12 +14,19 @@ describe('admin run page: a run waiting to retry', () => {
   it('shows progress.retrying in English and in Danish, and nothing once the run is through', async () => {
     const company = await onboardCompany(stack, { name: 'Retry Co' });
     const { tenantId, connectionId } = await connectNewTenant(stack, company, 'Retry Tenant');
-    const group = stack.sim.control.addGroup(tenantId, { displayName: 'Team', members: [addPerson(stack, tenantId).id, addPerson(stack, tenantId).id] });
+    const group = stack.sim.control.addGroup(tenantId, {
+      displayName: 'Team',
+      members: [addPerson(stack, tenantId).id, addPerson(stack, tenantId).id],
+    });
     const setup = await createSetup(stack, company, connectionId, group.id);
     await runSetup(stack, company, setup.id);
 
-    stack.sim.control.setFaults(tenantId, { serverErrors: { status: 503, count: 8, retryAfterSeconds: 1, match: 'microsoft.graph.user' } });
-    const started = await (await stack.call('POST', `/api/v1/setups/${setup.id}/runs`, { key: company.key, body: { fullSync: true } })).json();
+    stack.sim.control.setFaults(tenantId, {
+      serverErrors: { status: 503, count: 8, retryAfterSeconds: 1, match: 'microsoft.graph.user' },
+    });
+    const started = await (
+      await stack.call('POST', `/api/v1/setups/${setup.id}/runs`, { key: company.key, body: { fullSync: true } })
+    ).json();
     const english = new AdminClient(stack.app);
     await english.signIn(company.key);
     const danish = new AdminClient(stack.app, { 'accept-language': 'da' });
@@ -47,6 +54,8 @@ describe('admin run page: a run waiting to retry', () => {
     expect(done.status).toBe('succeeded');
     const after = await english.page(`/admin/runs/${started.runId}`);
     expect(after.html).not.toContain('Waiting to retry');
-    expect((await english.request('GET', `/admin/runs/${started.runId}/progress`).then((r) => r.json())).retrying).toBeNull();
+    expect(
+      (await english.request('GET', `/admin/runs/${started.runId}/progress`).then((r) => r.json())).retrying,
+    ).toBeNull();
   });
 });

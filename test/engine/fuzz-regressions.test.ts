@@ -24,11 +24,17 @@ describe('regressions found by the directory-history fuzz', () => {
   // seed 2: {"policy":{"updateExisting":false,"deleteRemoved":false,"matchOn":"email"},"initial":[{"into":"root","enabled":false},
   // {"into":"root","enabled":true}],"steps":[{"op":"enable","user":0},…]} — the delta run never created the enabled member.
   it('a member skipped while disabled and enabled later is created by the next delta run', async () => {
-    const { company, tenantId, disabled, setup } = await synced('Enabled Later Co', { updateExisting: false, deleteRemoved: false });
+    const { company, tenantId, disabled, setup } = await synced('Enabled Later Co', {
+      updateExisting: false,
+      deleteRemoved: false,
+    });
     stack.sim.control.enableUser(tenantId, disabled.id);
     const run = await runSetup(stack, company, setup.id);
     expect(run).toMatchObject({ mode: 'delta', status: 'succeeded', counts: { created: 1 } });
-    expect((await usersOf(stack, company.companyId)).find((u) => u.external_id === disabled.id)).toMatchObject({ active: true, managing_setup_id: setup.id });
+    expect((await usersOf(stack, company.companyId)).find((u) => u.external_id === disabled.id)).toMatchObject({
+      active: true,
+      managing_setup_id: setup.id,
+    });
   });
 
   it('a change to someone outside the group still creates nobody', async () => {
@@ -46,11 +52,16 @@ describe('regressions found by the directory-history fuzz', () => {
   it('a user who left the group (kept because deleteRemoved is off) is not updated by later delta runs', async () => {
     const { company, tenantId, group, enabled, setup } = await synced('Left Kept Co', { deleteRemoved: false });
     stack.sim.control.removeMember(tenantId, group.id, enabled.id);
-    expect(await runSetup(stack, company, setup.id)).toMatchObject({ mode: 'delta', counts: { deleted: 0, deactivated: 0 } });
+    expect(await runSetup(stack, company, setup.id)).toMatchObject({
+      mode: 'delta',
+      counts: { deleted: 0, deactivated: 0 },
+    });
     stack.sim.control.updateUser(tenantId, enabled.id, { jobTitle: 'Changed after leaving' });
     const run = await runSetup(stack, company, setup.id);
     expect(run).toMatchObject({ mode: 'delta', counts: { updated: 0 } });
-    expect((await usersOf(stack, company.companyId)).find((u) => u.external_id === enabled.id)?.job_title).toBe('Engineer');
+    expect((await usersOf(stack, company.companyId)).find((u) => u.external_id === enabled.id)?.job_title).toBe(
+      'Engineer',
+    );
   });
 
   // the same gap with a grace period: a removed member, deactivated for its grace period, was reactivated by a change
@@ -61,6 +72,9 @@ describe('regressions found by the directory-history fuzz', () => {
     stack.sim.control.updateUser(tenantId, enabled.id, { department: 'Moved on' });
     const run = await runSetup(stack, company, setup.id);
     expect(run).toMatchObject({ mode: 'delta', counts: { updated: 0 } });
-    expect((await usersOf(stack, company.companyId)).find((u) => u.external_id === enabled.id)).toMatchObject({ active: false, department: 'R&D' });
+    expect((await usersOf(stack, company.companyId)).find((u) => u.external_id === enabled.id)).toMatchObject({
+      active: false,
+      department: 'R&D',
+    });
   });
 });

@@ -16,14 +16,20 @@ describe('setup changes reset the delta state', () => {
     const oldPeople = Array.from({ length: 3 }, () => addPerson(stack, tenantId));
     const newPeople = Array.from({ length: 2 }, () => addPerson(stack, tenantId));
     const oldGroup = stack.sim.control.addGroup(tenantId, { displayName: 'Old', members: oldPeople.map((p) => p.id) });
-    const newGroup = stack.sim.control.addGroup(tenantId, { displayName: 'New', members: [oldPeople[0]!.id, ...newPeople.map((p) => p.id)] });
-    const setup = await createSetup(stack, company, connectionId, oldGroup.id, { deletionThreshold: { count: 500, percent: 100 } });
+    const newGroup = stack.sim.control.addGroup(tenantId, {
+      displayName: 'New',
+      members: [oldPeople[0]!.id, ...newPeople.map((p) => p.id)],
+    });
+    const setup = await createSetup(stack, company, connectionId, oldGroup.id, {
+      deletionThreshold: { count: 500, percent: 100 },
+    });
     await runSetup(stack, company, setup.id);
     expect((await runSetup(stack, company, setup.id)).mode).toBe('delta');
     return { company, tenantId, oldGroup, newGroup, oldPeople, newPeople, setup };
   }
 
-  const patch = (company: { key: string }, setupId: string, body: Record<string, unknown>) => stack.call('PATCH', `/api/v1/setups/${setupId}`, { key: company.key, body });
+  const patch = (company: { key: string }, setupId: string, body: Record<string, unknown>) =>
+    stack.call('PATCH', `/api/v1/setups/${setupId}`, { key: company.key, body });
 
   it('a setup moved to another group syncs the new group on its next run, and its preview and its run agree', async () => {
     const { company, tenantId, oldGroup, newGroup, oldPeople, newPeople, setup } = await syncedTwice('Moved Co');

@@ -17,11 +17,15 @@ describe('model-based directory histories', () => {
   });
   afterAll(() => stack?.close());
 
-  it(`${histories} random histories converge: after every run the product equals the model`, { timeout: Math.max(600_000, histories * 60_000) }, async () => {
-    const result = await checkHistories(stack, { histories, seed });
-    const summary = `${result.passed} passed, ${result.failed} failed (seed ${result.seed}, ${result.totalRuns} sync runs)`;
-    process.stdout.write(`fuzz: ${summary}\n`);
-    if (process.env.FUZZ_RESULT) writeFileSync(process.env.FUZZ_RESULT, JSON.stringify({ ...result, summary }));
-    expect(result.report, result.report ?? '').toBeNull();
-  });
+  it(
+    `${histories} random histories converge: after every run the product equals the model`,
+    { timeout: Math.max(600_000, histories * 60_000) },
+    async () => {
+      const result = await checkHistories(stack, { histories, seed });
+      const summary = `${result.passed} passed, ${result.failed} failed (seed ${result.seed}, ${result.totalRuns} sync runs)`;
+      process.stdout.write(`fuzz: ${summary}\n`);
+      if (process.env.FUZZ_RESULT) writeFileSync(process.env.FUZZ_RESULT, JSON.stringify({ ...result, summary }));
+      expect(result.report, result.report ?? '').toBeNull();
+    },
+  );
 });

@@ -42,7 +42,12 @@ export type Step =
   | { op: 'toggleNested2' }
   | { op: 'moveNested'; user: number }
   | { op: 'switchGroup' }
-  | { op: 'fault'; fault: 'throttle' | 'unavailable' | 'drop' | 'emptyPage'; match: 'delta' | 'transitiveMembers' | '$batch' | 'users/'; count: number }
+  | {
+      op: 'fault';
+      fault: 'throttle' | 'unavailable' | 'drop' | 'emptyPage';
+      match: 'delta' | 'transitiveMembers' | '$batch' | 'users/';
+      count: number;
+    }
   | { op: 'run'; kind: 'delta' | 'full' | 'dry' };
 
 export interface History {
@@ -56,10 +61,28 @@ export interface History {
 
 const userRef = fc.nat({ max: 30 });
 const stepArb: fc.Arbitrary<Step> = fc.oneof(
-  { weight: 3, arbitrary: fc.record({ op: fc.constant('createUser' as const), into: fc.option(fc.constantFrom(...targets), { nil: null }), enabled: fc.boolean() }) },
-  { weight: 3, arbitrary: fc.record({ op: fc.constant('addMember' as const), user: userRef, into: fc.constantFrom(...targets) }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      op: fc.constant('createUser' as const),
+      into: fc.option(fc.constantFrom(...targets), { nil: null }),
+      enabled: fc.boolean(),
+    }),
+  },
+  {
+    weight: 3,
+    arbitrary: fc.record({ op: fc.constant('addMember' as const), user: userRef, into: fc.constantFrom(...targets) }),
+  },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('removeMember' as const), user: userRef }) },
-  { weight: 3, arbitrary: fc.record({ op: fc.constant('changeAttr' as const), user: userRef, attr: fc.constantFrom<Attr>('jobTitle', 'department', 'givenName', 'surname'), value: fc.nat({ max: 9 }) }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      op: fc.constant('changeAttr' as const),
+      user: userRef,
+      attr: fc.constantFrom<Attr>('jobTitle', 'department', 'givenName', 'surname'),
+      value: fc.nat({ max: 9 }),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('changeKeys' as const), user: userRef }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('changeUpn' as const), user: userRef }) },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('disable' as const), user: userRef }) },
@@ -79,13 +102,31 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
       count: fc.integer({ min: 1, max: 3 }),
     }),
   },
-  { weight: 4, arbitrary: fc.record({ op: fc.constant('run' as const), kind: fc.constantFrom('delta' as const, 'delta' as const, 'full' as const, 'dry' as const) }) },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      op: fc.constant('run' as const),
+      kind: fc.constantFrom('delta' as const, 'delta' as const, 'full' as const, 'dry' as const),
+    }),
+  },
 );
 
 export const historyArb: fc.Arbitrary<History> = fc.record({
-  policy: fc.record({ updateExisting: fc.boolean(), deleteRemoved: fc.boolean(), matchOn: fc.constantFrom('email' as const, 'initials' as const) }),
-  initial: fc.array(fc.record({ into: fc.constantFrom('root' as const, 'nested1' as const, null), enabled: fc.constantFrom(true, true, true, false) }), { minLength: 2, maxLength: 5 }),
-  preExisting: fc.array(fc.oneof(fc.record({ twinOf: fc.nat({ max: 4 }) }), fc.constant({ stranger: true as const })), { maxLength: 2 }),
+  policy: fc.record({
+    updateExisting: fc.boolean(),
+    deleteRemoved: fc.boolean(),
+    matchOn: fc.constantFrom('email' as const, 'initials' as const),
+  }),
+  initial: fc.array(
+    fc.record({
+      into: fc.constantFrom('root' as const, 'nested1' as const, null),
+      enabled: fc.constantFrom(true, true, true, false),
+    }),
+    { minLength: 2, maxLength: 5 },
+  ),
+  preExisting: fc.array(fc.oneof(fc.record({ twinOf: fc.nat({ max: 4 }) }), fc.constant({ stranger: true as const })), {
+    maxLength: 2,
+  }),
   steps: fc.array(stepArb, { minLength: 3, maxLength: 12 }),
 });
 
@@ -104,8 +145,27 @@ interface ProductRow {
   deactivated_by_setup_id: string | null;
 }
 
-const compared = ['email', 'initials', 'first_name', 'last_name', 'display_name', 'department', 'job_title', 'external_id', 'managing_setup_id', 'active'] as const;
-const attributeColumns = ['email', 'initials', 'first_name', 'last_name', 'display_name', 'department', 'job_title'] as const;
+const compared = [
+  'email',
+  'initials',
+  'first_name',
+  'last_name',
+  'display_name',
+  'department',
+  'job_title',
+  'external_id',
+  'managing_setup_id',
+  'active',
+] as const;
+const attributeColumns = [
+  'email',
+  'initials',
+  'first_name',
+  'last_name',
+  'display_name',
+  'department',
+  'job_title',
+] as const;
 
 export class HistoryFailure extends Error {}
 
@@ -180,39 +240,66 @@ export async function runHistory(stack: TestStack, history: History): Promise<{ 
       .execute();
   }
 
-  const setup = await createSetup(stack, company, connectionId, groups.root, { ...history.policy, deletionThreshold: { count: 10_000, percent: 100 }, removalGraceDays: 0 });
+  const setup = await createSetup(stack, company, connectionId, groups.root, {
+    ...history.policy,
+    deletionThreshold: { count: 10_000, percent: 100 },
+    removalGraceDays: 0,
+  });
   let setupGroup: Target = 'root';
   let nested2In = false;
   let pendingFault: FaultSettings | null = null;
   let runs = 0;
 
   const product = async (): Promise<ProductRow[]> =>
-    (await stack.db.selectFrom('users').selectAll().where('company_id', '=', company.companyId).orderBy('id').execute()) as unknown as ProductRow[];
+    (await stack.db
+      .selectFrom('users')
+      .selectAll()
+      .where('company_id', '=', company.companyId)
+      .orderBy('id')
+      .execute()) as unknown as ProductRow[];
 
   const user = (index: number) => users[index % users.length]!;
   const exists = (id: string) => tenant().users.has(id);
   const live = (id: string) => exists(id) && !tenant().users.get(id)!.deletedDateTime;
-  const directGroupsOf = (id: string) => (Object.keys(groups) as Target[]).filter((g) => tenant().groups.get(groups[g])!.members.has(id));
+  const directGroupsOf = (id: string) =>
+    (Object.keys(groups) as Target[]).filter((g) => tenant().groups.get(groups[g])!.members.has(id));
 
   async function run(kind: 'delta' | 'full' | 'dry', stepIndex: number) {
     runs += 1;
     const before = await product();
-    const deltaBefore = await stack.db.selectFrom('sync_delta_state').selectAll().where('setup_id', '=', setup.id).executeTakeFirst();
+    const deltaBefore = await stack.db
+      .selectFrom('sync_delta_state')
+      .selectAll()
+      .where('setup_id', '=', setup.id)
+      .executeTakeFirst();
     if (pendingFault) control.setFaults(tenantId, pendingFault);
     const result = await runSetup(stack, company, setup.id, { dryRun: kind === 'dry', fullSync: kind === 'full' });
     control.clearFaults(tenantId);
     pendingFault = null;
     const after = await product();
-    const where = { step: stepIndex, kind, mode: result.mode, error: result.error, counts: result.counts, fullReason: result.progress?.fullReason };
+    const where = {
+      step: stepIndex,
+      kind,
+      mode: result.mode,
+      error: result.error,
+      counts: result.counts,
+      fullReason: result.progress?.fullReason,
+    };
     if (result.status !== 'succeeded') fail(`run at step ${stepIndex} did not succeed`, where);
 
     const rows = await stack.db.selectFrom('sync_changes').selectAll().where('run_id', '=', result.id).execute();
     const writes = rows.filter((r) => ['create', 'update', 'adopt', 'deactivate', 'delete'].includes(r.action));
-    if (rows.some((r) => !r.reason || r.reason.trim() === '')) fail('an audit row without a reason', { ...where, rows });
+    if (rows.some((r) => !r.reason || r.reason.trim() === ''))
+      fail('an audit row without a reason', { ...where, rows });
 
     if (kind === 'dry') {
-      if (JSON.stringify(after) !== JSON.stringify(before)) fail('a dry run changed the product', { ...where, before, after });
-      const deltaAfter = await stack.db.selectFrom('sync_delta_state').selectAll().where('setup_id', '=', setup.id).executeTakeFirst();
+      if (JSON.stringify(after) !== JSON.stringify(before))
+        fail('a dry run changed the product', { ...where, before, after });
+      const deltaAfter = await stack.db
+        .selectFrom('sync_delta_state')
+        .selectAll()
+        .where('setup_id', '=', setup.id)
+        .executeTakeFirst();
       if (JSON.stringify(deltaAfter) !== JSON.stringify(deltaBefore)) fail('a dry run moved the delta state', where);
     }
 
@@ -240,23 +327,42 @@ export async function runHistory(stack: TestStack, history: History): Promise<{ 
       }
       if (!enabled) continue;
       const key = history.policy.matchOn === 'email' ? mapped(member).email : mapped(member).initials;
-      const matches = [...expected.values()].filter((row) => (history.policy.matchOn === 'email' ? row.email : row.initials) === key);
+      const matches = [...expected.values()].filter(
+        (row) => (history.policy.matchOn === 'email' ? row.email : row.initials) === key,
+      );
       if (matches.length === 0) {
         created.push({ external_id: member.id, managing_setup_id: setup.id, active: true, ...mapped(member) });
       } else if (matches.length === 1 && matches[0]!.managing_setup_id === null && matches[0]!.external_id === null) {
-        Object.assign(matches[0]!, { external_id: member.id, managing_setup_id: setup.id, active: true }, history.policy.updateExisting ? mapped(member) : {});
+        Object.assign(
+          matches[0]!,
+          { external_id: member.id, managing_setup_id: setup.id, active: true },
+          history.policy.updateExisting ? mapped(member) : {},
+        );
       }
     }
     const memberIds = new Set(members.map((m) => m.id));
-    const removed = [...expected.values()].filter((row) => row.managing_setup_id === setup.id && !memberIds.has(row.external_id ?? ''));
+    const removed = [...expected.values()].filter(
+      (row) => row.managing_setup_id === setup.id && !memberIds.has(row.external_id ?? ''),
+    );
     if (history.policy.deleteRemoved) for (const row of removed) expected.delete(row.id);
 
     if (kind !== 'dry') {
       const pick = (row: Record<string, unknown>, updateAttributes = true) =>
-        Object.fromEntries(compared.filter((c) => updateAttributes || !(attributeColumns as readonly string[]).includes(c)).map((c) => [c, row[c]]));
+        Object.fromEntries(
+          compared
+            .filter((c) => updateAttributes || !(attributeColumns as readonly string[]).includes(c))
+            .map((c) => [c, row[c]]),
+        );
       const actualById = new Map(after.map((row) => [row.id, row]));
-      const wanted = [...[...expected.values()].map((row) => pick(row as unknown as Record<string, unknown>)), ...created.map((row) => pick(row))];
-      const got = [...[...expected.keys()].map((id) => (actualById.get(id) ? pick(actualById.get(id) as unknown as Record<string, unknown>) : { missing: id }))];
+      const wanted = [
+        ...[...expected.values()].map((row) => pick(row as unknown as Record<string, unknown>)),
+        ...created.map((row) => pick(row)),
+      ];
+      const got = [
+        ...[...expected.keys()].map((id) =>
+          actualById.get(id) ? pick(actualById.get(id) as unknown as Record<string, unknown>) : { missing: id },
+        ),
+      ];
       const newRows = after.filter((row) => !before.some((b) => b.id === row.id));
       got.push(...newRows.map((row) => pick(row as unknown as Record<string, unknown>)));
       const order = (list: Record<string, unknown>[]) => list.map((r) => JSON.stringify(r)).sort();
@@ -276,20 +382,38 @@ export async function runHistory(stack: TestStack, history: History): Promise<{ 
       }
       for (const row of newRows) changed.add(row.id);
       const perUser = new Map<string, number>();
-      for (const w of writes) perUser.set(w.user_id ?? `ext:${w.external_id}`, (perUser.get(w.user_id ?? `ext:${w.external_id}`) ?? 0) + 1);
+      for (const w of writes)
+        perUser.set(w.user_id ?? `ext:${w.external_id}`, (perUser.get(w.user_id ?? `ext:${w.external_id}`) ?? 0) + 1);
       const audited = [...perUser.keys()].sort();
-      if (JSON.stringify(audited) !== JSON.stringify([...changed].sort()) || [...perUser.values()].some((n) => n !== 1)) {
-        fail(`the audit of the run at step ${stepIndex} does not match its changes`, { ...where, changed: [...changed], writes: writes.map((w) => [w.action, w.user_id, w.reason]) });
+      if (
+        JSON.stringify(audited) !== JSON.stringify([...changed].sort()) ||
+        [...perUser.values()].some((n) => n !== 1)
+      ) {
+        fail(`the audit of the run at step ${stepIndex} does not match its changes`, {
+          ...where,
+          changed: [...changed],
+          writes: writes.map((w) => [w.action, w.user_id, w.reason]),
+        });
       }
     }
     // counts add up: a full read counts every member once and every removed user it decides about once
     const total = Object.values(result.counts as Record<string, number>).reduce((a, b) => a + b, 0);
     if (result.mode === 'full') {
       const expectedTotal = members.length + (history.policy.deleteRemoved ? removed.length : 0);
-      if (total !== expectedTotal) fail(`the counts of the run at step ${stepIndex} do not add up`, { ...where, members: members.length, removed: removed.length, total });
+      if (total !== expectedTotal)
+        fail(`the counts of the run at step ${stepIndex} do not add up`, {
+          ...where,
+          members: members.length,
+          removed: removed.length,
+          total,
+        });
     }
     const byAction = (action: string) => rows.filter((r) => r.action === action).length;
-    if (result.counts.created !== byAction('create') || result.counts.deleted !== byAction('delete') || result.counts.adopted !== byAction('adopt')) {
+    if (
+      result.counts.created !== byAction('create') ||
+      result.counts.deleted !== byAction('delete') ||
+      result.counts.adopted !== byAction('adopt')
+    ) {
       fail(`the counts of the run at step ${stepIndex} disagree with its audit`, where);
     }
   }
@@ -322,7 +446,8 @@ export async function runHistory(stack: TestStack, history: History): Promise<{ 
         // mail and sAMAccountName change together, so a product twin matches on neither or on both
         const id = user(step.user);
         const n = fresh('k');
-        if (exists(id)) control.updateUser(tenantId, id, { mail: `${n}@fuzz.example`, onPremisesSamAccountName: n.toUpperCase() });
+        if (exists(id))
+          control.updateUser(tenantId, id, { mail: `${n}@fuzz.example`, onPremisesSamAccountName: n.toUpperCase() });
         break;
       }
       case 'changeUpn': {
@@ -360,7 +485,10 @@ export async function runHistory(stack: TestStack, history: History): Promise<{ 
       }
       case 'switchGroup': {
         setupGroup = setupGroup === 'root' ? 'other' : 'root';
-        const res = await stack.call('PATCH', `/api/v1/setups/${setup.id}`, { key: company.key, body: { groupId: groups[setupGroup] } });
+        const res = await stack.call('PATCH', `/api/v1/setups/${setup.id}`, {
+          key: company.key,
+          body: { groupId: groups[setupGroup] },
+        });
         if (res.status !== 200) fail(`PATCH groupId answered ${res.status}`, await res.json());
         break;
       }
@@ -386,7 +514,9 @@ export async function runHistory(stack: TestStack, history: History): Promise<{ 
 }
 
 export const policies: Policy[] = [true, false].flatMap((updateExisting) =>
-  [true, false].flatMap((deleteRemoved) => (['email', 'initials'] as const).map((matchOn) => ({ updateExisting, deleteRemoved, matchOn }))),
+  [true, false].flatMap((deleteRemoved) =>
+    (['email', 'initials'] as const).map((matchOn) => ({ updateExisting, deleteRemoved, matchOn })),
+  ),
 );
 
 /**
@@ -415,7 +545,9 @@ export async function checkHistories(stack: TestStack, options: { histories: num
     passed += details.failed ? details.numRuns - 1 : details.numRuns;
     if (details.failed) {
       failed += 1;
-      reports.push(`policy ${JSON.stringify(policy)}, seed ${seed + i}:\n${fc.defaultReportMessage(details)}\n${String((details.errorInstance as Error | undefined)?.message ?? '')}`);
+      reports.push(
+        `policy ${JSON.stringify(policy)}, seed ${seed + i}:\n${fc.defaultReportMessage(details)}\n${String((details.errorInstance as Error | undefined)?.message ?? '')}`,
+      );
     }
   }
   return { seed, passed, failed, totalRuns, report: reports.length ? reports.join('\n\n') : null };

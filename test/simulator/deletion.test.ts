@@ -25,7 +25,10 @@ const checkMemberGroups = (userId: string, groupId: string) =>
   graph(sim, `users/${userId}/checkMemberGroups`, { token, method: 'POST', body: { groupIds: [groupId] } });
 
 function tracked(groupId: string) {
-  return { groups: `groups/delta?$filter=id eq '${groupId}'&$select=members`, users: `users/delta?$select=displayName,accountEnabled` };
+  return {
+    groups: `groups/delta?$filter=id eq '${groupId}'&$select=members`,
+    users: `users/delta?$select=displayName,accountEnabled`,
+  };
 }
 
 describe('deleting and restoring users (simulator fidelity)', () => {
@@ -47,7 +50,10 @@ describe('deleting and restoring users (simulator fidelity)', () => {
     users = await round(users.deltaLink);
     expect(users.values).toEqual([{ id: user.id, '@removed': { reason: 'changed' } }]);
     // A soft-deleted user is no longer a member that lists show (group-list-members.md lists active objects).
-    const members = await allPages(sim, `groups/${group.id}/transitiveMembers/microsoft.graph.user?$count=true`, { token, headers: eventual });
+    const members = await allPages(sim, `groups/${group.id}/transitiveMembers/microsoft.graph.user?$count=true`, {
+      token,
+      headers: eventual,
+    });
     expect(members.values).toEqual([]);
   });
 
@@ -64,14 +70,25 @@ describe('deleting and restoring users (simulator fidelity)', () => {
     for (const id of [soft.id, hard.id]) {
       for (const answer of [await graph(sim, `users/${id}`, { token }), await checkMemberGroups(id, group.id)]) {
         expect(answer.status).toBe(404);
-        expect(answer.body.error).toMatchObject({ code: 'Request_ResourceNotFound', message: `Resource '${id}' does not exist or one of its queried reference-property objects are not present.` });
+        expect(answer.body.error).toMatchObject({
+          code: 'Request_ResourceNotFound',
+          message: `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`,
+        });
       }
     }
     // json-batching.md: "each individual request's response ... has its own status"; the outer answer is 200.
     const batch = await graph(sim, '$batch', {
       token,
       method: 'POST',
-      body: { requests: [soft.id, hard.id].map((id, i) => ({ id: String(i + 1), method: 'POST', url: `/users/${id}/checkMemberGroups`, headers: { 'Content-Type': 'application/json' }, body: { groupIds: [group.id] } })) },
+      body: {
+        requests: [soft.id, hard.id].map((id, i) => ({
+          id: String(i + 1),
+          method: 'POST',
+          url: `/users/${id}/checkMemberGroups`,
+          headers: { 'Content-Type': 'application/json' },
+          body: { groupIds: [group.id] },
+        })),
+      },
     });
     expect(batch.status).toBe(200);
     expect(batch.body.responses.map((r: any) => [r.id, r.status, r.body.error.code]).sort()).toEqual([
@@ -118,7 +135,9 @@ describe('deleting and restoring users (simulator fidelity)', () => {
     // restored user keeps its id, and its group memberships come back with it.
     sim.control.restoreUser(tenant(), user.id);
     groups = await round(groups.deltaLink);
-    expect(groups.values.flatMap((g) => g['members@delta'] ?? [])).toEqual([{ '@odata.type': '#microsoft.graph.user', id: user.id }]);
+    expect(groups.values.flatMap((g) => g['members@delta'] ?? [])).toEqual([
+      { '@odata.type': '#microsoft.graph.user', id: user.id },
+    ]);
     users = await round(users.deltaLink);
     expect(users.values).toEqual([{ id: user.id, displayName: 'Comes Back', accountEnabled: true }]);
     const check = await checkMemberGroups(user.id, group.id);
