@@ -8,7 +8,9 @@ import { checkHistories } from './histories.js';
  * `npm run fuzz -- --histories N --seed S` runs more (FUZZ_HISTORIES / FUZZ_SEED here).
  */
 const histories = Number(process.env.FUZZ_HISTORIES ?? 25);
-const seed = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : undefined;
+// CI replays the same histories every time (a new seed per run would make CI fail at random); `npm run fuzz` picks
+// a new seed unless given one.
+const seed = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : 20261201;
 
 describe('model-based directory histories', () => {
   let stack: TestStack;
