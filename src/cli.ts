@@ -10,6 +10,7 @@ const commands: Record<string, { summary: string; load: () => Promise<{ run(argv
   simulator: { summary: 'run the HTTPS simulator of Entra ID and Microsoft Graph', load: () => import('./commands/simulator.js') },
   demo: { summary: 'run the whole service wired to the simulator with a seeded demo tenant', load: () => import('./commands/demo.js') },
   bench: { summary: 'run the benchmarks and print figures', load: () => import('./commands/bench.js') },
+  fuzz: { summary: 'run the model-based test of directory histories (--histories N, --seed S)', load: () => import('./commands/fuzz.js') },
   'bundle-workflows': { summary: '(internal) write the workflow bundle to a file', load: () => import('./commands/bundle-workflows.js') },
 };
 

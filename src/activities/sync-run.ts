@@ -13,8 +13,9 @@ import { assessRemovals, type RemovalAssessment } from '../engine/assess-removal
 import { establishDeltaLinks, readDeltaRound } from '../engine/delta-round.js';
 import { policyFromSetup } from '../engine/setup-policy.js';
 import { stageGroupMembers, type PagingCursor } from '../engine/stage-members.js';
-import { classifyGraphError } from '../graph/errors.js';
+import { classifyGraphError, describeGraphError, isRetryable } from '../graph/errors.js';
 import { ForeignGraphLinkError } from '../graph/links.js';
+import { observeGraphRetries } from '../graph/retry-observer.js';
 import { reconcileCompanySchedules, reconcileSchedule } from '../setups/schedules.js';
 import type { RunCounts, SetupPolicy } from '../sync/types.js';
 import type { ActivityDeps } from './deps.js';
@@ -32,7 +33,10 @@ async function chooseMode(db: ActivityDeps['db'], setup: SyncSetup, options: { d
   if (options.fullSync) return { mode: 'full', fullReason: 'a full sync was requested' };
   if (options.dryRun) return { mode: 'full', fullReason: 'a preview plans against the whole group' };
   const state = await findDeltaState(db, setup.id);
-  if (!state) return { mode: 'full', fullReason: 'first sync: no delta links yet' };
+  if (!state) {
+    if (setup.delta_reset_reason) return { mode: 'full', fullReason: `the setup changed (${setup.delta_reset_reason}): its delta links were dropped` };
+    return { mode: 'full', fullReason: 'first sync: no delta links yet' };
+  }
   if (now.getTime() - state.updated_at.getTime() > deltaLinkLifetimeMs) return { mode: 'full', fullReason: 'the delta links are older than 7 days' };
   if (now.getTime() - state.last_full_at.getTime() > setup.full_reconcile_hours * 3600 * 1000) {
     return { mode: 'full', fullReason: `periodic full reconcile (every ${setup.full_reconcile_hours} h)` };
@@ -49,13 +53,20 @@ export function createSyncRunActivities(deps: ActivityDeps) {
     return setup;
   }
 
-  /** Turns a Graph or token failure into a retry, or into a final failure that records why on the setup or connection. */
-  async function failFromDirectory(err: unknown, setup: SyncSetup): Promise<never> {
+  /**
+   * Turns a Graph or token failure into a retry, or into a final failure that records why on the setup or
+   * connection. Only a 404 on a request about the group itself means the group is gone; any other answer Graph
+   * will give again (400, 401, 405, 409, a 404 about something else) fails the run at once with Graph's code,
+   * message and the request. What can pass (429, 5xx, a broken connection) is retried with backoff, and the run
+   * says so meanwhile (progress.retrying).
+   */
+  async function failFromDirectory(err: unknown, setup: SyncSetup, runId: string): Promise<never> {
     // A paging link off Graph: never followed, and retrying would only get the same answer.
     if (err instanceof ForeignGraphLinkError) throw ApplicationFailure.nonRetryable(err.message, 'ForeignGraphLink');
     const classified = classifyGraphError(err);
     switch (classified.kind) {
       case 'not_found': {
+        if (classified.notFound !== 'group') throw ApplicationFailure.nonRetryable(describeGraphError(classified), 'GraphRequestFailed');
         const reason = `group ${setup.group_id} was not found in the tenant (deleted, or the id is wrong)`;
         await markSetupError(db, setup.id, reason);
         await reconcileSchedule(deps, setup.id);
@@ -75,12 +86,25 @@ export function createSyncRunActivities(deps: ActivityDeps) {
         await reconcileSchedule(deps, setup.id);
         throw ApplicationFailure.nonRetryable(reason, 'DirectoryConfiguration');
       }
-      case 'throttled':
-        // Graph said when to come back: the next attempt waits exactly that long.
-        throw ApplicationFailure.create({ message: classified.message, type: 'Throttled', nextRetryDelay: classified.retryAfterMs ?? 5000 });
-      default:
-        throw err;
+      default: {
+        if (!isRetryable(classified)) throw ApplicationFailure.nonRetryable(describeGraphError(classified), 'GraphRequestFailed');
+        // Graph said when to come back (Retry-After), or our own backoff: 2 s, 4 s, 8 s… up to 2 minutes.
+        const attempt = Context.current().info.attempt;
+        const delayMs = classified.retryAfterMs ?? Math.min(120_000, 2000 * 2 ** (attempt - 1));
+        const reason = classified.status ? describeGraphError(classified) : `Microsoft Graph could not be reached: ${classified.message}`;
+        await updateProgress(db, runId, { retrying: { attempt: attempt + 1, reason, nextAttemptAt: new Date(Date.now() + delayMs).toISOString() } });
+        logger.warn({ runId, attempt, delayMs, reason }, 'directory read failed; retrying');
+        throw ApplicationFailure.create({ message: reason, type: classified.kind === 'throttled' ? 'Throttled' : 'DirectoryUnavailable', nextRetryDelay: delayMs });
+      }
     }
+  }
+
+  /** Graph work of one run: each retry the Graph client makes on its own (429, 503, 504) shows on the run as it waits. */
+  function reportingRetries<T>(runId: string, work: () => Promise<T>): Promise<T> {
+    return observeGraphRetries((retry) => {
+      const retrying = { attempt: retry.attempt, reason: retry.reason, nextAttemptAt: retry.nextAttemptAt.toISOString() };
+      updateProgress(db, runId, { retrying }).catch((err: unknown) => logger.warn({ runId, err }, 'could not record a retry on the run'));
+    }, work);
   }
 
   return {
@@ -115,8 +139,9 @@ export function createSyncRunActivities(deps: ActivityDeps) {
       try {
         // "From now on" links taken before the read: a change made while we page is replayed by the next delta run.
         const run = await getRun(db, input.runId);
-        if (!resume && run && !run.dry_run) await setPendingDelta(db, input.runId, await establishDeltaLinks(client, setup.group_id));
-        const cursor = await stageGroupMembers({
+        const links = !resume && run && !run.dry_run ? await reportingRetries(input.runId, () => establishDeltaLinks(client, setup.group_id)) : null;
+        if (links) await setPendingDelta(db, input.runId, links);
+        const cursor = await reportingRetries(input.runId, () => stageGroupMembers({
           db,
           client,
           groupId: setup.group_id,
@@ -125,16 +150,16 @@ export function createSyncRunActivities(deps: ActivityDeps) {
           resume,
           onPage: async (c) => {
             context.heartbeat(c);
-            await updateProgress(db, input.runId, { phase: 'reading', pagesRead: c.pages, membersRead: c.ordinal, membersExpected: c.expected ?? null });
+            await updateProgress(db, input.runId, { phase: 'reading', pagesRead: c.pages, membersRead: c.ordinal, membersExpected: c.expected ?? null, retrying: null });
           },
-        });
+        }));
         await analyzeStaging(db);
         // When the read ended: an approval given after APPROVAL_TIMEOUT of it re-reads first (readIfApprovalStale).
         await updateProgress(db, input.runId, { readAt: new Date().toISOString() });
         logger.info({ runId: input.runId, pages: cursor.pages, members: cursor.ordinal }, 'members staged');
         return { members: cursor.ordinal, pages: cursor.pages };
       } catch (err) {
-        return failFromDirectory(err, setup);
+        return failFromDirectory(err, setup, input.runId);
       }
     },
 
@@ -147,19 +172,21 @@ export function createSyncRunActivities(deps: ActivityDeps) {
       const { client } = directoryClientFor(config, connection.tenant_id, logger);
       await clearDeltaRun(db, input.runId);
       try {
-        const result = await readDeltaRound({
-          db,
-          client,
-          runId: input.runId,
-          setupId: setup.id,
-          groupId: setup.group_id,
-          links: { groupLinks: state.group_links, usersLink: state.users_link, trackedGroupIds: state.tracked_group_ids },
-        });
+        const result = await reportingRetries(input.runId, () =>
+          readDeltaRound({
+            db,
+            client,
+            runId: input.runId,
+            setupId: setup.id,
+            groupId: setup.group_id,
+            links: { groupLinks: state.group_links, usersLink: state.users_link, trackedGroupIds: state.tracked_group_ids },
+          }),
+        );
         if (result.fallback !== undefined) {
           await clearDeltaRun(db, input.runId);
           await clearStaging(db, input.runId);
           await setRunMode(db, input.runId, 'full');
-          await updateProgress(db, input.runId, { fullReason: `delta not possible: ${result.fallback}` });
+          await updateProgress(db, input.runId, { fullReason: `delta not possible: ${result.fallback}`, retrying: null });
           logger.info({ runId: input.runId, reason: result.fallback }, 'delta run falls back to a full sync');
           return { fallback: result.fallback, members: 0 };
         }
@@ -169,10 +196,11 @@ export function createSyncRunActivities(deps: ActivityDeps) {
           delta: { added: result.added, removed: result.removed, changedUsers: result.changedUsers },
           membersRead: result.staged,
           readAt: new Date().toISOString(),
+          retrying: null,
         });
         return { members: result.staged };
       } catch (err) {
-        return failFromDirectory(err, setup);
+        return failFromDirectory(err, setup, input.runId);
       }
     },
 
@@ -260,6 +288,7 @@ export function createSyncRunActivities(deps: ActivityDeps) {
       const before = await getRun(db, input.runId);
       if (input.status === 'succeeded' && before?.mode === 'delta' && before.setup_id) await countDeltaUnchanged(db, { runId: input.runId, setupId: before.setup_id });
       const counts = await runCounts(db, input.runId);
+      await updateProgress(db, input.runId, { retrying: null });
       // The delta links advance only now, after every change of the run is committed, together with the status.
       const closed = await closeRun(db, input.runId, { status: input.status, error: input.error ?? null });
       if (before && !['succeeded', 'failed', 'cancelled'].includes(before.status)) countFinishedRun(closed); // once per run

@@ -6,6 +6,7 @@ import * as deltaSync from './migrations/2026_11_26_020000_delta_sync.js';
 import * as stagingWithoutRunFk from './migrations/2026_11_26_030000_staging_without_run_fk.js';
 import * as adminSessions from './migrations/2026_11_26_040000_admin_sessions.js';
 import * as tenantAdminProof from './migrations/2026_12_01_100000_tenant_admin_proof.js';
+import * as deltaReset from './migrations/2026_12_01_120000_delta_reset.js';
 import * as eventsAndNotifications from './migrations/2026_12_01_140000_events_and_notifications.js';
 
 /**
@@ -19,6 +20,7 @@ export const migrations: Record<string, Migration> = {
   '2026_11_26_030000_staging_without_run_fk': stagingWithoutRunFk,
   '2026_11_26_040000_admin_sessions': adminSessions,
   '2026_12_01_100000_tenant_admin_proof': tenantAdminProof,
+  '2026_12_01_120000_delta_reset': deltaReset,
   '2026_12_01_140000_events_and_notifications': eventsAndNotifications,
 };
 

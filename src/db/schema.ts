@@ -117,6 +117,9 @@ export interface SyncSetupsTable {
   status: Generated<SetupStatus>;
   status_reason: string | null;
   full_reconcile_hours: Generated<number>;
+  /** Why the delta state was dropped by a setup change (the next run is full and says so), and when. */
+  delta_reset_reason: Generated<string | null>;
+  delta_reset_at: Generated<Date | null>;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
 }

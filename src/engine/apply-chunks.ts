@@ -1,10 +1,11 @@
 import type { Db } from '../db/database.js';
 import { loadCandidates } from '../db/repositories/sync-candidates.js';
-import { readDeltaRemovedChunk } from '../db/repositories/sync-delta.js';
+import { deltaRemovalCauses, readDeltaRemovedChunk } from '../db/repositories/sync-delta.js';
 import { readRemovedChunk } from '../db/repositories/sync-removals.js';
 import { readStagedChunk, stagedPartitionEnds } from '../db/repositories/sync-staging.js';
 import { applyBatch } from '../db/repositories/sync-apply.js';
 import { addCounts, emptyCounts, holdRemovals, indexCandidates, matchKeysFor, planMembers, planRemovals } from '../sync/index.js';
+import type { EntraDeletion } from '../sync/index.js';
 import type { DirectoryUser, PlannedChange, ProductUser, RunCounts, SetupPolicy } from '../sync/types.js';
 
 /**
@@ -94,8 +95,16 @@ export function applyRemovalChunks(input: ChunkLoopInput, start: string | null):
     const readRemoved = input.mode === 'delta' ? readDeltaRemovedChunk : readRemovedChunk;
     const removed = await readRemoved(input.db, { setupId: input.policy.setupId, runId: input.runId, afterUserId: cursor, limit: input.batchSize });
     if (removed.length === 0) return null;
-    return { changes: planRemovals(removed, input.policy, input.now), lastKey: removed.at(-1)!.id };
+    const deleted = input.mode === 'delta' ? await deletedInEntra(input.db, input.runId, removed) : new Map<string, EntraDeletion>();
+    return { changes: planRemovals(removed, input.policy, input.now, deleted), lastKey: removed.at(-1)!.id };
   });
+}
+
+/** Which removed users a delta run learnt were deleted in Entra: /users/delta's reason, or a 404 on the user. */
+async function deletedInEntra(db: Db, runId: string, removed: ProductUser[]): Promise<Map<string, EntraDeletion>> {
+  const causes = await deltaRemovalCauses(db, runId, removed.flatMap((u) => (u.externalId ? [u.externalId] : [])));
+  const how = (reason: string): EntraDeletion => (reason === 'changed' ? 'soft' : reason === 'deleted' ? 'hard' : 'unknown');
+  return new Map([...causes].map(([id, reason]) => [id, how(reason)]));
 }
 
 /** Where each partition of a parallel member apply stands; serialised as the phase's cursor. */

@@ -2,16 +2,19 @@ import type { Client } from '@microsoft/microsoft-graph-client';
 import type { Db } from '../db/database.js';
 import {
   addedWithoutData,
+  changedUsersOutsideGroupDelta,
+  forgetUserChanges,
   forgetMemberChanges,
   memberChanges,
   recordMemberChanges,
+  recordUsersGone,
   recordUserChanges,
   stageDeltaMembers,
 } from '../db/repositories/sync-delta.js';
 import type { DeltaLinks } from '../db/schema.js';
 import { groupDeltaFilterLimit, isGroupMemberRemoved, isGroupObject, latestDeltaLink, nestedGroupIds, pageDelta, stillMembers } from '../graph/delta.js';
 import { directoryUserSelect, parseDirectoryUser } from '../graph/members.js';
-import { classifyGraphError, isDeltaResyncRequired } from '../graph/errors.js';
+import { classifyGraphError, graphCall, isDeltaResyncRequired } from '../graph/errors.js';
 
 /**
  * Incremental sync. A full run records "from now on" delta links for the setup's group, its nested groups
@@ -20,7 +23,7 @@ import { classifyGraphError, isDeltaResyncRequired } from '../graph/errors.js';
  * express safely — an expired link (410), a nested group added or removed — sends the run back to a full read.
  */
 export async function establishDeltaLinks(client: Client, groupId: string): Promise<DeltaLinks> {
-  const trackedGroupIds = await nestedGroupIds(client, groupId);
+  const trackedGroupIds = await graphCall('group', () => nestedGroupIds(client, groupId));
   const all = [groupId, ...trackedGroupIds];
   const groupLinks: DeltaLinks['groupLinks'] = [];
   for (let i = 0; i < all.length; i += groupDeltaFilterLimit) {
@@ -74,23 +77,35 @@ export async function readDeltaRound(input: { db: Db; client: Client; runId: str
       if (page.deltaLink) next.usersLink = page.deltaLink;
     }
 
+    // A changed user the group delta did not mention may or may not be a member (one the setup still manages may
+    // have left while deleteRemoved is off; one it does not manage may have been skipped while disabled): ask
+    // Graph, so the run plans exactly the members a full read would see.
+    const changed = await changedUsersOutsideGroupDelta(db, { runId, setupId: input.setupId });
+    const members = (await stillMembers(client, input.groupId, changed.map((c) => c.externalId))).still;
+    await forgetUserChanges(db, runId, changed.filter((c) => !members.has(c.externalId)).map((c) => c.externalId));
+    const joined = changed.filter((c) => !c.managed && members.has(c.externalId));
+    await recordMemberChanges(db, runId, joined.map((c) => ({ externalId: c.externalId, change: 'added' as const })));
+
     const removed = await memberChanges(db, runId, 'removed');
-    const stayed = await stillMembers(client, input.groupId, removed);
-    await forgetMemberChanges(db, runId, [...stayed]);
+    // A removed member may still be in another nested group; or its user object may be gone (deleted in Entra):
+    // checkMemberGroups' 404 is about the user, and makes this a removal "deleted in Entra", not a group error.
+    const { still, gone } = await stillMembers(client, input.groupId, removed);
+    await forgetMemberChanges(db, runId, [...still]);
+    await recordUsersGone(db, runId, [...gone]);
     const missing = await addedWithoutData(db, runId);
     for (const id of missing) {
       try {
         const raw = (await client.api(`/users/${encodeURIComponent(id)}`).select(directoryUserSelect.join(',')).get()) as Record<string, unknown>;
         await recordUserChanges(db, runId, [{ externalId: id, data: parseDirectoryUser(raw) as unknown as Record<string, unknown>, removedReason: null }]);
       } catch (err) {
-        // added and deleted again since: nothing to create
-        if (classifyGraphError(err).kind !== 'not_found') throw err;
-        await recordUserChanges(db, runId, [{ externalId: id, data: null, removedReason: 'deleted' }]);
+        // GET /users/{id}: a 404 means the user was deleted since it was added; nothing to create
+        if (classifyGraphError(err, { notFound: 'user' }).notFound !== 'user') throw err;
+        await recordUsersGone(db, runId, [id]);
       }
     }
     const staged = await stageDeltaMembers(db, { runId, setupId: input.setupId });
     const added = (await memberChanges(db, runId, 'added')).length;
-    return { links: next, added, removed: removed.length - stayed.size, changedUsers, staged };
+    return { links: next, added, removed: removed.length - still.size, changedUsers, staged };
   } catch (err) {
     if (isDeltaResyncRequired(err)) return { fallback: 'the delta link expired or was reset by Microsoft (410 syncStateNotFound)' };
     throw err;

@@ -1,6 +1,7 @@
 import type { Client } from '@microsoft/microsoft-graph-client';
 import type { Db } from '../db/database.js';
 import { stageMembers } from '../db/repositories/sync-staging.js';
+import { about } from '../graph/errors.js';
 import { pageGroupUsers } from '../graph/members.js';
 
 /** Where paging stands: stored in the activity's heartbeat, so a retried activity resumes instead of restarting. */
@@ -29,13 +30,17 @@ export async function stageGroupMembers(input: {
   const cursor: PagingCursor = input.resume ?? { nextLink: null, pages: 0, ordinal: 0 };
   if (input.resume && input.resume.nextLink === null && input.resume.pages > 0) return cursor; // already finished
   const pages = pageGroupUsers(input.client, input.groupId, { top: input.pageSize, cursor: input.resume?.nextLink ?? undefined });
-  for await (const page of pages) {
-    cursor.pages += 1;
-    await stageMembers(input.db, input.runId, page.users, cursor.ordinal, { page: cursor.pages });
-    cursor.ordinal += page.users.length;
-    cursor.nextLink = page.nextLink;
-    if (page.count !== undefined) cursor.expected = page.count;
-    await input.onPage({ ...cursor });
+  try {
+    for await (const page of pages) {
+      cursor.pages += 1;
+      await stageMembers(input.db, input.runId, page.users, cursor.ordinal, { page: cursor.pages });
+      cursor.ordinal += page.users.length;
+      cursor.nextLink = page.nextLink;
+      if (page.count !== undefined) cursor.expected = page.count;
+      await input.onPage({ ...cursor });
+    }
+  } catch (err) {
+    throw about(err, 'group'); // /groups/{id}/transitiveMembers: a 404 is the group itself
   }
   cursor.nextLink = null;
   return cursor;

@@ -1,7 +1,9 @@
 import { AuthenticationError, ClientCertificateCredential, ClientSecretCredential, type AccessToken, type GetTokenOptions, type TokenCredential } from '@azure/identity';
-import { Client, MiddlewareFactory } from '@microsoft/microsoft-graph-client';
+import { Client, MiddlewareFactory, RetryHandler, RetryHandlerOptions, type Context, type Middleware } from '@microsoft/microsoft-graph-client';
 import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials/index.js';
 import type { Logger } from 'pino';
+import { recordFailedRequest, redactedPath } from './errors.js';
+import { reportGraphRetry } from './retry-observer.js';
 import { registerGraphLinkPrefix } from './links.js';
 import { DirectoryRequestMetrics } from '../metrics/graph-middleware.js';
 
@@ -57,11 +59,8 @@ export function createGraphClient(options: GraphClientOptions): GraphConnection 
     throw new Error('createGraphClient needs clientSecret or certificatePath');
   }
   credential = new TenantDiscoveryDiagnosis(credential, authorityHost, options.tenantId);
-  // The SDK's default chain with our request metrics just before the network handler (src/metrics).
-  const chain = MiddlewareFactory.getDefaultMiddlewareChain(new TokenCredentialAuthenticationProvider(credential, { scopes: [graphDefaultScope] }));
-  chain.splice(chain.length - 1, 0, new DirectoryRequestMetrics('azure'));
   const client = Client.initWithMiddleware({
-    middleware: chain,
+    middleware: middlewareChain(new TokenCredentialAuthenticationProvider(credential, { scopes: [graphDefaultScope] })),
     baseUrl: graphBaseUrl,
     defaultVersion: 'v1.0',
     customHosts: new Set([new URL(graphBaseUrl).hostname]),
@@ -93,5 +92,55 @@ class TenantDiscoveryDiagnosis implements TokenCredential {
       if (!answer || answer.ok || answer.status >= 500) throw error;
       throw new AuthenticationError(answer.status, await answer.text());
     }
+  }
+}
+
+/**
+ * The Graph client's default chain (auth, retry, redirect, telemetry, HTTP), with two additions: a recorder in
+ * front that remembers which request (method and path, tokens left out) got a failed answer, so an error can say
+ * what was asked; and a retry handler (same delays and limits as the default) that reports each retry it makes.
+ */
+function middlewareChain(authProvider: TokenCredentialAuthenticationProvider): Middleware[] {
+  const chain = MiddlewareFactory.getDefaultMiddlewareChain(authProvider);
+  const retryIndex = chain.findIndex((m) => m instanceof RetryHandler);
+  const shouldRetry = (delay: number, attempt: number, request: RequestInfo, options: { method?: string } | undefined, response: Response) => {
+    const retryAfter = response.headers?.get('retry-after');
+    // the retry handler's own delay: Retry-After when sent, else its exponential backoff (RetryHandler.getDelay)
+    const n = attempt + 1;
+    const backoff = n >= 2 ? Math.round((2 ** n - 1) / 2) + delay : delay;
+    const seconds = retryAfter === null || retryAfter === undefined ? backoff : Number.isNaN(Number(retryAfter)) ? (Date.parse(retryAfter) - Date.now()) / 1000 : Number(retryAfter);
+    const { method, url } = requestLine(request, options);
+    reportGraphRetry({
+      attempt: attempt + 1,
+      reason: `Microsoft Graph answered ${response.status}${response.statusText ? ` ${response.statusText}` : ''} to ${method} ${redactedPath(url)}`,
+      nextAttemptAt: new Date(Date.now() + Math.max(0, Math.min(seconds, 180)) * 1000),
+    });
+    return true;
+  };
+  if (retryIndex >= 0) chain[retryIndex] = new RetryHandler(new RetryHandlerOptions(undefined, undefined, shouldRetry));
+  // Request metrics just before the network handler, so every retry counts as its own request (src/metrics).
+  chain.splice(chain.length - 1, 0, new DirectoryRequestMetrics('azure'));
+  return [new FailedRequestRecorder(), ...chain];
+}
+
+function requestLine(request: RequestInfo, options: { method?: string } | undefined): { method: string; url: string } {
+  if (typeof request === 'string') return { method: options?.method ?? 'GET', url: request };
+  return { method: options?.method ?? request.method ?? 'GET', url: request.url };
+}
+
+class FailedRequestRecorder implements Middleware {
+  private next: Middleware | undefined;
+
+  async execute(context: Context): Promise<void> {
+    await this.next!.execute(context);
+    const response = context.response;
+    if (response && !response.ok && response.headers) {
+      const { method, url } = requestLine(context.request, context.options as { method?: string } | undefined);
+      recordFailedRequest(response.headers, method, url);
+    }
+  }
+
+  setNext(next: Middleware): void {
+    this.next = next;
   }
 }

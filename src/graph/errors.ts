@@ -29,6 +29,56 @@ export interface ClassifiedError {
   aadsts?: number;
   /** From Retry-After, when the answer had one. */
   retryAfterMs?: number;
+  /**
+   * For a 404: what the call site says was not found. Only a request about the group itself means "the group
+   * is gone"; a 404 on `/users/{id}` or `/users/{id}/checkMemberGroups` means the user was deleted in Entra.
+   */
+  notFound?: NotFoundMeaning;
+  /** The request that got this answer: method and path, with delta and skip tokens left out. */
+  request?: { method: string; path: string };
+}
+
+/** What a 404 means at the call site that got it. */
+export type NotFoundMeaning = 'group' | 'user' | 'resource';
+
+const notFoundMeanings = new WeakMap<object, NotFoundMeaning>();
+
+/**
+ * States what a 404 from this call means and passes the error on: `about(err, 'group')` in a catch of a request
+ * about the setup's group. An error nobody described is a 404 about some 'resource', never taken for the group.
+ */
+export function about<E>(err: E, meaning: NotFoundMeaning): E {
+  if (typeof err === 'object' && err !== null && !notFoundMeanings.has(err)) notFoundMeanings.set(err, meaning);
+  return err;
+}
+
+/** Runs one Graph call whose 404 means `meaning`. */
+export async function graphCall<T>(meaning: NotFoundMeaning, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    throw about(err, meaning);
+  }
+}
+
+/** The request of each failed Graph answer, keyed by the answer's Headers (the Graph client keeps them on its error). */
+const failedRequests = new WeakMap<object, { method: string; path: string }>();
+
+/** Leaves out what must not reach a run's error or a log: delta and skip tokens (and any other query value). */
+export function redactedPath(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url, 'https://graph.invalid');
+  } catch {
+    return '(unparseable url)';
+  }
+  const query = [...parsed.searchParams.keys()].map((key) => (/token/i.test(key) ? `${key}=…` : `${key}=${parsed.searchParams.get(key)}`));
+  return `${decodeURIComponent(parsed.pathname)}${query.length ? `?${query.join('&')}` : ''}`;
+}
+
+/** Called by the Graph client's request recorder (see client.ts) for every answer that is not a success. */
+export function recordFailedRequest(headers: object, method: string, url: string): void {
+  failedRequests.set(headers, { method: method.toUpperCase(), path: redactedPath(url) });
 }
 
 /** AADSTS codes by meaning (Entra's error-code reference and real answers). */
@@ -82,12 +132,15 @@ function kindForStatus(status: number): DirectoryErrorKind {
   return 'unknown';
 }
 
-export function classifyGraphError(err: unknown): ClassifiedError {
+export function classifyGraphError(err: unknown, context: { notFound?: NotFoundMeaning } = {}): ClassifiedError {
   const error = (typeof err === 'object' && err !== null ? err : { message: String(err) }) as ErrorLike;
   const message = error.message ?? String(err);
   const status = typeof error.statusCode === 'number' && error.statusCode > 0 ? error.statusCode : undefined;
   const code = typeof error.code === 'string' ? error.code : undefined;
-  const base: ClassifiedError = { kind: 'unknown', message, ...(status ? { status } : {}), ...(code ? { code } : {}) };
+  const headers = error.headers as object | undefined;
+  const request = headers ? failedRequests.get(headers) : undefined;
+  const base: ClassifiedError = { kind: 'unknown', message, ...(status ? { status } : {}), ...(code ? { code } : {}), ...(request ? { request } : {}) };
+  if (status === 404) base.notFound = context.notFound ?? notFoundMeanings.get(error) ?? 'resource';
 
   const aadsts = aadstsCode(error);
   if (aadsts !== undefined) {
@@ -111,4 +164,21 @@ export function classifyGraphError(err: unknown): ClassifiedError {
 export function isDeltaResyncRequired(err: unknown): boolean {
   const { status, code } = classifyGraphError(err);
   return status === 410 || code === 'syncStateNotFound' || code === 'resyncRequired';
+}
+
+/**
+ * Worth another attempt: throttling, 5xx, a broken connection. Any other answer from Graph (400, 401, 405, 409…)
+ * will be the same next time: the run fails at once and says what Graph answered.
+ */
+export function isRetryable(classified: ClassifiedError): boolean {
+  if (classified.kind === 'transient' || classified.kind === 'throttled') return true;
+  if (classified.kind !== 'unknown') return false;
+  return classified.status === undefined && classified.aadsts === undefined;
+}
+
+/** "Microsoft Graph answered 400 Request_BadRequest to GET /v1.0/users/…: <Graph's message>" — no tokens, no headers. */
+export function describeGraphError(classified: ClassifiedError): string {
+  const answer = classified.status ? `${classified.status}${classified.code ? ` ${classified.code}` : ''}` : (classified.code ?? 'an error');
+  const to = classified.request ? ` to ${classified.request.method} ${classified.request.path}` : '';
+  return `Microsoft Graph answered ${answer}${to}: ${classified.message}`;
 }

@@ -9,6 +9,7 @@ import { isUniqueViolation } from '../db/errors.js';
 import { findCompanyConnection } from '../db/repositories/connections.js';
 import { findCompanyCustomerType } from '../db/repositories/customer-types.js';
 import { deleteSetup, insertSetup, updateSetup } from '../db/repositories/setups.js';
+import { resetDeltaState } from '../db/repositories/sync-delta.js';
 import { createRun, markRun, RunAlreadyActiveError, setRunWorkflowId } from '../db/repositories/sync-runs.js';
 import type { RunTrigger, SyncSetup } from '../db/schema.js';
 import type { Logger } from '../logger.js';
@@ -95,8 +96,20 @@ export async function changeSetup(deps: SetupDeps, current: SyncSetup, body: z.i
   } catch (err) {
     conflictOnDuplicate(err);
   }
+  const reset = deltaResetReason(current, setup);
+  if (reset) await resetDeltaState(deps.db, setup.id, reset);
   await reconcileSchedule(deps, setup.id);
   return setup;
+}
+
+/** What a setup change did that the delta links cannot follow: they describe the old group, keys and scope. */
+function deltaResetReason(before: SyncSetup, after: SyncSetup): string | null {
+  const changed: string[] = [];
+  if (before.group_id.toLowerCase() !== after.group_id.toLowerCase()) changed.push(`groupId ${before.group_id} → ${after.group_id}`);
+  if (before.match_on !== after.match_on) changed.push(`matchOn ${before.match_on} → ${after.match_on}`);
+  if (JSON.stringify(before.initials_attributes) !== JSON.stringify(after.initials_attributes)) changed.push('initialsAttributes');
+  if (before.ldap_path !== after.ldap_path || before.ldap_filter !== after.ldap_filter) changed.push('scoping');
+  return changed.length ? changed.join(', ') : null;
 }
 
 export async function setSetupPaused(deps: SetupDeps, current: SyncSetup, paused: boolean) {

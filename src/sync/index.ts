@@ -9,4 +9,4 @@ export { planMembers } from './plan-members.js';
 export { planRemovals } from './plan-removals.js';
 export { checkDeletionGuard, countRemovals, holdRemovals, type DeletionGuardInput, type GuardVerdict } from './deletion-guard.js';
 export { addCounts, countChanges, emptyCounts, totalCount, type CountableChange } from './counts.js';
-export { reasons } from './reasons.js';
+export { entraDeletion, reasons, type EntraDeletion } from './reasons.js';

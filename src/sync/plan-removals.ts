@@ -11,15 +11,25 @@
  * has been without access at least that long.
  */
 import { syncedFieldsOf } from './mapping.js';
-import { reasons } from './reasons.js';
+import { reasons, type EntraDeletion } from './reasons.js';
 import type { ChangeAction, PlannedChange, ProductUser, SetupPolicy } from './types.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-export function planRemovals(removed: readonly ProductUser[], policy: SetupPolicy, now: Date): PlannedChange[] {
+export function planRemovals(
+  removed: readonly ProductUser[],
+  policy: SetupPolicy,
+  now: Date,
+  /** By Entra object id: the removed users deleted in Entra (the rest left the group). */
+  deletedInEntra: ReadonlyMap<string, EntraDeletion> = new Map(),
+): PlannedChange[] {
   if (!policy.deleteRemoved) return [];
   const distinct = new Map(removed.map((user) => [user.id, user]));
-  return [...distinct.values()].map((user) => planRemoval(user, policy, now));
+  return [...distinct.values()].map((user) => {
+    const change = planRemoval(user, policy, now);
+    const how = user.externalId === null ? undefined : deletedInEntra.get(user.externalId);
+    return how && change.action !== 'conflict' ? { ...change, reason: reasons.deletedInEntra(how, change.reason) } : change;
+  });
 }
 
 function planRemoval(user: ProductUser, policy: SetupPolicy, now: Date): PlannedChange {

@@ -23,6 +23,15 @@ function formatDate(date: Date): string {
   return date.toISOString();
 }
 
+/** How a removed member left Entra: soft-deleted (recycle bin), hard-deleted, or deleted without saying which. */
+export type EntraDeletion = 'soft' | 'hard' | 'unknown';
+
+export const entraDeletion: Record<EntraDeletion, string> = {
+  soft: 'deleted in Entra ID (soft-deleted: restorable for 30 days)',
+  hard: 'deleted in Entra ID (hard-deleted: gone for good)',
+  unknown: 'deleted in Entra ID',
+};
+
 /** How every removal's reason begins (also the anchor the Danish pages translate removal reasons by). */
 export const notAMember = 'not a member of the group any more; deleteRemoved is on';
 
@@ -77,6 +86,8 @@ export const reasons = {
   inGrace: (deleteAt: Date) => `${notAMember}; deactivated and in the grace period, deleted from ${formatDate(deleteAt)}`,
   deletedGraceOver: (graceDays: number, deleteAt: Date) =>
     `${notAMember} and the grace period of ${graceDays} days ended at ${formatDate(deleteAt)}`,
+  /** A removal of a user deleted in Entra: why it left, then what the removal does (one of the sentences above). */
+  deletedInEntra: (how: EntraDeletion, removal: string) => `${entraDeletion[how]}, so ${removal}`,
   notManagedBySetup: (managingSetupId: string | null) =>
     `handed to removal but managed by ${managingSetupId === null ? 'no setup' : `another setup (${managingSetupId})`}; a removal never touches it`,
 

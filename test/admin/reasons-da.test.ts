@@ -33,6 +33,11 @@ const samples: Record<keyof typeof reasons, string[]> = {
   graceStartsNow: [reasons.graceStartsNow(30)],
   inGrace: [reasons.inGrace(date)],
   deletedGraceOver: [reasons.deletedGraceOver(30, date)],
+  deletedInEntra: [
+    reasons.deletedInEntra('soft', reasons.deletedNoGrace),
+    reasons.deletedInEntra('hard', reasons.deactivatedForGrace(30, date)),
+    reasons.deletedInEntra('unknown', reasons.inGrace(date)),
+  ],
   notManagedBySetup: [reasons.notManagedBySetup(null), reasons.notManagedBySetup('s-2')],
   memberReadFailed: [reasons.memberReadFailed],
   noMembersReturned: [reasons.noMembersReturned(12)],

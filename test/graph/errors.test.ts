@@ -1,7 +1,7 @@
 import { AuthenticationError, AuthenticationRequiredError, CredentialUnavailableError } from '@azure/identity';
 import { GraphError } from '@microsoft/microsoft-graph-client';
 import { describe, expect, it } from 'vitest';
-import { classifyGraphError, isDeltaResyncRequired } from '../../src/graph/errors.js';
+import { about, classifyGraphError, describeGraphError, isDeltaResyncRequired, isRetryable, recordFailedRequest } from '../../src/graph/errors.js';
 
 function graphError(status: number, code: string, headers: Record<string, string> = {}): GraphError {
   const error = new GraphError(status, `${code} happened`);
@@ -63,5 +63,34 @@ describe('classifyGraphError', () => {
     expect(isDeltaResyncRequired(graphError(410, 'syncStateNotFound'))).toBe(true);
     expect(isDeltaResyncRequired(graphError(410, 'resyncRequired'))).toBe(true);
     expect(isDeltaResyncRequired(graphError(404, 'Request_ResourceNotFound'))).toBe(false);
+  });
+
+  it('a 404 means what its call site says: the group only for a request about the group, never by default', () => {
+    expect(classifyGraphError(graphError(404, 'Request_ResourceNotFound')).notFound).toBe('resource');
+    expect(classifyGraphError(graphError(404, 'Request_ResourceNotFound'), { notFound: 'user' }).notFound).toBe('user');
+    const aboutGroup = about(graphError(404, 'Request_ResourceNotFound'), 'group');
+    expect(classifyGraphError(aboutGroup).notFound).toBe('group');
+    expect(classifyGraphError(about(aboutGroup, 'user')).notFound).toBe('group'); // the innermost call site wins
+    expect(classifyGraphError(about(graphError(400, 'Request_BadRequest'), 'group')).notFound).toBeUndefined();
+  });
+
+  it.each([
+    [400, 'Request_BadRequest', false],
+    [401, 'InvalidAuthenticationToken', false],
+    [405, 'Request_BadRequest', false],
+    [409, 'Request_MultipleObjectsWithSameKeyValue', false],
+    [429, 'TooManyRequests', true],
+    [503, 'serviceNotAvailable', true],
+  ] as const)('Graph %i %s retryable: %s', (status, code, retryable) => {
+    expect(isRetryable(classifyGraphError(graphError(status, code)))).toBe(retryable);
+  });
+
+  it('names the request of a failed answer, without tokens', () => {
+    const error = graphError(400, 'Request_BadRequest');
+    recordFailedRequest(error.headers!, 'get', 'https://graph.example/v1.0/users/delta?$select=id,mail&$deltatoken=SECRET123&$skiptoken=S2');
+    const classified = classifyGraphError(error);
+    expect(classified.request).toEqual({ method: 'GET', path: '/v1.0/users/delta?$select=id,mail&$deltatoken=…&$skiptoken=…' });
+    expect(describeGraphError(classified)).toBe('Microsoft Graph answered 400 Request_BadRequest to GET /v1.0/users/delta?$select=id,mail&$deltatoken=…&$skiptoken=…: Request_BadRequest happened');
+    expect(describeGraphError(classified)).not.toContain('SECRET123');
   });
 });

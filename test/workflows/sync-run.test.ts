@@ -64,7 +64,7 @@ const stubs: Partial<Activities> = {
     record(setupOf(input.runId)).statuses.push(input.status);
   },
   async prepareRereadIfStale() {
-    return { reread: false };
+    return { reread: false, readAgeMs: 0 };
   },
   async applyChunks(input) {
     const calls: ChunkCall[] = record(input.setupId).chunks;

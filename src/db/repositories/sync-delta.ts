@@ -25,6 +25,9 @@ export async function commitPendingDelta(db: Db, runId: string, mode: 'full' | '
     insert into sync_delta_state (setup_id, group_links, users_link, tracked_group_ids, established_at, last_full_at)
     select r.setup_id, r.pending_delta->'groupLinks', r.pending_delta->>'usersLink', r.pending_delta->'trackedGroupIds', now(), now()
     from sync_runs r where r.id = ${runId}::uuid and r.pending_delta is not null and r.setup_id is not null
+      and not exists (
+        select 1 from sync_setups s
+        where s.id = r.setup_id and s.delta_reset_at is not null and s.delta_reset_at >= coalesce(r.started_at, r.created_at))
     on conflict (setup_id) do update set
       group_links = excluded.group_links,
       users_link = excluded.users_link,
@@ -37,6 +40,18 @@ export async function commitPendingDelta(db: Db, runId: string, mode: 'full' | '
 
 export async function dropDeltaState(db: Db, setupId: string) {
   await db.deleteFrom('sync_delta_state').where('setup_id', '=', setupId).execute();
+}
+
+/**
+ * A setup change the delta links cannot follow (another group, match key, initials attributes, scoping): the
+ * links go, the reason stays for the next run's fullReason, and a run already under way (started before now)
+ * will not store its links when it finishes (see commitPendingDelta).
+ */
+export async function resetDeltaState(db: Db, setupId: string, reason: string) {
+  await db.transaction().execute(async (trx) => {
+    await trx.deleteFrom('sync_delta_state').where('setup_id', '=', setupId).execute();
+    await trx.updateTable('sync_setups').set({ delta_reset_reason: reason, delta_reset_at: sql<Date>`clock_timestamp()` }).where('id', '=', setupId).execute();
+  });
 }
 
 /** Membership changes of one page of group delta, net per user (last report wins). */
@@ -60,9 +75,64 @@ export async function recordUserChanges(db: Db, runId: string, users: { external
     .execute();
 }
 
+/**
+ * Users whose object Graph no longer has (404 on checkMemberGroups or GET /users/{id}): deleted in Entra. What
+ * /users/delta said in the same round ('changed' = soft-deleted, 'deleted' = hard-deleted) is kept; otherwise
+ * the reason is 'gone' (deleted, soft or hard unknown).
+ */
+export async function recordUsersGone(db: Db, runId: string, externalIds: string[]) {
+  if (externalIds.length === 0) return;
+  await db
+    .insertInto('sync_run_delta_users')
+    .values(externalIds.map((external_id) => ({ run_id: runId, external_id, data: null, removed_reason: 'gone' })))
+    .onConflict((oc) =>
+      oc.columns(['run_id', 'external_id']).doUpdateSet((eb) => ({ data: null, removed_reason: eb.fn.coalesce('sync_run_delta_users.removed_reason', eb.val('gone')) })),
+    )
+    .execute();
+}
+
+/** How Entra removed each of these users, as this delta run learnt it ('changed', 'deleted', 'gone'); absent: left the group. */
+export async function deltaRemovalCauses(db: Db, runId: string, externalIds: string[]): Promise<Map<string, string>> {
+  if (externalIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('sync_run_delta_users')
+    .select(['external_id', 'removed_reason'])
+    .where('run_id', '=', runId)
+    .where('external_id', 'in', externalIds)
+    .where('removed_reason', 'is not', null)
+    .execute();
+  return new Map(rows.map((r) => [r.external_id, r.removed_reason as string]));
+}
+
 export async function memberChanges(db: Db, runId: string, change: 'added' | 'removed'): Promise<string[]> {
   const rows = await db.selectFrom('sync_run_delta_members').select('external_id').where('run_id', '=', runId).where('change', '=', change).execute();
   return rows.map((r) => r.external_id);
+}
+
+/**
+ * Users /users/delta reported changed that the group delta did not mention: whether they are members is not
+ * known from the delta (a user the setup still manages may have left the group while deleteRemoved is off, or
+ * be in its grace period; one it does not manage may have been skipped while disabled). The caller asks Graph.
+ * Disabled users the setup does not manage are left out: nothing would be done for them anyway.
+ */
+export async function changedUsersOutsideGroupDelta(db: Db, input: { runId: string; setupId: string }): Promise<{ externalId: string; managed: boolean }[]> {
+  const rows = await sql<{ external_id: string; managed: boolean }>`
+    select c.external_id, c.managed from (
+      select u.external_id, (u.data->>'accountEnabled') is distinct from 'false' as enabled,
+        exists (select 1 from users p where p.managing_setup_id = ${input.setupId}::uuid and p.external_id = u.external_id) as managed
+      from sync_run_delta_users u
+      where u.run_id = ${input.runId}::uuid and u.data is not null and u.removed_reason is null
+        and not exists (select 1 from sync_run_delta_members m where m.run_id = u.run_id and m.external_id = u.external_id)
+    ) c
+    where c.managed or c.enabled
+    order by c.external_id`.execute(db);
+  return rows.rows.map((r) => ({ externalId: r.external_id, managed: r.managed }));
+}
+
+/** Changed users that turned out not to be members: their changes are none of this setup's business. */
+export async function forgetUserChanges(db: Db, runId: string, externalIds: string[]) {
+  if (externalIds.length === 0) return;
+  await db.deleteFrom('sync_run_delta_users').where('run_id', '=', runId).where('external_id', 'in', externalIds).execute();
 }
 
 /** Added members whose attributes the users round did not bring (they need a GET /users/{id}). */

@@ -17,6 +17,11 @@
   function show(progress) {
     field('phase').textContent = progress.phase;
     field('detail').textContent = progress.detail;
+    const retrying = field('retrying');
+    if (retrying) {
+      retrying.textContent = progress.retrying ?? '';
+      retrying.hidden = !progress.retrying;
+    }
     const bar = field('bar');
     if (progress.max !== null) {
       bar.max = progress.max;

@@ -12,6 +12,9 @@ export function RunProgress({ t, progress, progressUrl }: { t: Messages; progres
       <p>
         <strong data-field="phase">{progress.phase}</strong>: <span data-field="detail">{progress.detail}</span>
       </p>
+      <p class="notice notice-info" data-field="retrying" id="run-retrying" hidden={progress.retrying === null}>
+        {progress.retrying ?? ''}
+      </p>
       {progress.max !== null ? <progress data-field="bar" value={progress.value ?? 0} max={progress.max} /> : <progress data-field="bar" />}
     </section>
   );

@@ -1,6 +1,7 @@
 import { activeRunStatuses } from '../../../db/repositories/sync-runs.js';
 import type { RunStatus, SyncRun } from '../../../db/schema.js';
 import type { Messages } from '../i18n/en.js';
+import { formatDateTime } from '../format.js';
 
 /** A run's progress in words and numbers: rendered into the run page, and polled as JSON while it runs. */
 export interface ProgressView {
@@ -12,6 +13,8 @@ export interface ProgressView {
   /** For a <progress> bar; null while the total is not known. */
   value: number | null;
   max: number | null;
+  /** While a transient Graph failure is retried: which attempt comes when, and what failed; else null. */
+  retrying: string | null;
 }
 
 interface StoredProgress {
@@ -23,6 +26,7 @@ interface StoredProgress {
   membersExpected?: number | null;
   processed?: number;
   total?: number;
+  retrying?: { attempt: number; reason: string; nextAttemptAt: string } | null;
 }
 
 export function isActiveRun(status: RunStatus): boolean {
@@ -50,5 +54,6 @@ export function progressView(t: Messages, run: SyncRun): ProgressView {
     active: isActiveRun(run.status),
     phase: t.runs.phases[phaseKey] ?? t.runs.status[run.status],
     ...detailOf(t, run, p, phaseKey),
+    retrying: p.retrying && isActiveRun(run.status) ? t.runs.retrying(p.retrying.attempt, formatDateTime(t, new Date(p.retrying.nextAttemptAt)), p.retrying.reason) : null,
   };
 }

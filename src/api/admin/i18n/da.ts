@@ -232,6 +232,7 @@ export const da: Messages = {
     processed: (processed, total) => `${processed} af ${total} ændringer behandlet`,
     deltaRead: (joined, left, changed) => `Siden sidste kørsel: ${joined} kommet til, ${left} gået, ${changed} ændret`,
     awaitingDecision: (removals) => `${removals} fjernelser venter på en beslutning`,
+    retrying: (attempt, at, reason) => `Venter på at prøve igen (forsøg ${attempt}, kl. ${at}): ${reason}`,
     alreadyActive: 'En kørsel af denne opsætning er allerede i gang; her er den.',
   },
   run: {

@@ -235,6 +235,7 @@ export const en = {
     processed: (processed: number, total: number) => `${processed} of ${total} changes processed`,
     deltaRead: (joined: number, left: number, changed: number) => `Since the last run: ${joined} joined, ${left} left, ${changed} changed`,
     awaitingDecision: (removals: number) => `${removals} removals wait for a decision`,
+    retrying: (attempt: number, at: string, reason: string) => `Waiting to retry (attempt ${attempt}, at ${at}): ${reason}`,
     alreadyActive: 'A run of this setup is already in progress; here it is.',
   },
   run: {

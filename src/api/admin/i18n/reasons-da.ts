@@ -78,6 +78,9 @@ const rules: Rule[] = [
     (m) => `fundet via ${matchOn(m[1]!)} ${m[2]} hos brugeren ${m[3]}, men adressens domæne ${m[4]} er ikke et af lejerens bekræftede domæner; ikke overtaget, brugeren forbliver uændret`,
   ],
   // removals
+  [/^deleted in Entra ID \(soft-deleted: restorable for 30 days\), so (.+)$/, (m) => `slettet i Entra ID (blød sletning: kan gendannes i 30 dage), så ${translateReasonToDanish(m[1]!)}`],
+  [/^deleted in Entra ID \(hard-deleted: gone for good\), so (.+)$/, (m) => `slettet i Entra ID (permanent sletning), så ${translateReasonToDanish(m[1]!)}`],
+  [/^deleted in Entra ID, so (.+)$/, (m) => `slettet i Entra ID, så ${translateReasonToDanish(m[1]!)}`],
   [new RegExp(`^${escape(notAMember)} and there is no grace period$`), () => `${notAMemberDa}, og der er ingen henstandsperiode`],
   [new RegExp(`^${escape(notAMember)}; deactivated now and deleted after the grace period of (\\d+) days \\(from (.+)\\)$`), (m) => `${notAMemberDa}; deaktiveret nu og slettes efter henstandsperioden på ${m[1]} dage (fra ${m[2]})`],
   [new RegExp(`^${escape(notAMember)}; inactive without a deactivation time, so the grace period of (\\d+) days starts now$`), (m) => `${notAMemberDa}; inaktiv uden deaktiveringstidspunkt, så henstandsperioden på ${m[1]} dage begynder nu`],
