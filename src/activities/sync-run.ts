@@ -5,7 +5,7 @@ import { markSetupError, findSetup } from '../db/repositories/setups.js';
 import { clearDeltaRun, countDeltaUnchanged, findDeltaState, setPendingDelta } from '../db/repositories/sync-delta.js';
 import { analyzeStaging, analyzeUsers, clearStaging, countStaged } from '../db/repositories/sync-staging.js';
 import { closeRun } from '../db/repositories/sync-run-outcome.js';
-import { createRun, getRun, markRun, RunAlreadyActiveError, runCounts, setRunMode, toRunCounts, updateProgress } from '../db/repositories/sync-runs.js';
+import { createRun, getRun, markRun, RunAlreadyActiveError, resetRunReadCounts, runCounts, setRunMode, toRunCounts, updateProgress } from '../db/repositories/sync-runs.js';
 import { totalCount } from '../sync/counts.js';
 import type { RunMode, RunStatus, RunTrigger, SyncSetup } from '../db/schema.js';
 import { applyMemberChunks, applyMemberPartitions, applyRemovalChunks, type ChunkLoopInput, type ChunkLoopResult } from '../engine/apply-chunks.js';
@@ -267,7 +267,7 @@ export function createSyncRunActivities(deps: ActivityDeps) {
       if (readAgeMs !== null && readAgeMs <= input.approvalTimeoutMs) return { reread: false, readAgeMs };
       await clearStaging(db, input.runId);
       await clearDeltaRun(db, input.runId);
-      await db.updateTable('sync_runs').set({ members_read: 0, pages_read: 0 }).where('id', '=', input.runId).execute();
+      await resetRunReadCounts(db, input.runId);
       await setRunMode(db, input.runId, 'full');
       await updateProgress(db, input.runId, {
         phase: 'reading',

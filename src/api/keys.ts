@@ -1,4 +1,6 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+
+export { keysEqual } from '../crypto/constant-time.js';
 
 /**
  * API keys are 32 random bytes, so a plain SHA-256 is a safe way to store them (no dictionary to attack) and
@@ -13,11 +15,4 @@ export function generateApiKey(): { key: string; prefix: string; hash: string } 
 
 export function hashApiKey(key: string): string {
   return createHash('sha256').update(key, 'utf8').digest('hex');
-}
-
-/** Constant-time comparison of a presented key with a configured one. */
-export function keysEqual(presented: string, expected: string): boolean {
-  const a = createHash('sha256').update(presented).digest();
-  const b = createHash('sha256').update(expected).digest();
-  return timingSafeEqual(a, b);
 }

@@ -1,6 +1,6 @@
 import { Gauge, Registry } from 'prom-client';
-import { sql } from 'kysely';
 import type { Db } from '../db/database.js';
+import { countConnectionsByStatus, countFailingSetups } from '../db/repositories/health-counts.js';
 import { failingStreakThreshold } from '../events/types.js';
 
 /**
@@ -30,22 +30,12 @@ export async function dbGaugeMetrics(db: Db): Promise<string> {
     'consent_revoked',
     'failed',
   ];
-  const [byStatus, failingRow] = await Promise.all([
-    db
-      .selectFrom('directory_connections')
-      .select(['status', sql<number>`count(*)::int`.as('n')])
-      .groupBy('status')
-      .execute(),
-    sql<{ n: number }>`
-      select count(*)::int as n from sync_setups s
-      where s.enabled and (s.status = 'error' or ${failingStreakThreshold} = (
-        select count(*) filter (where r.status = 'failed') from (
-          select status from sync_runs
-          where setup_id = s.id and not dry_run and status in ('succeeded', 'failed')
-          order by finished_at desc limit ${failingStreakThreshold}) r))`.execute(db),
+  const [byStatus, failingCount] = await Promise.all([
+    countConnectionsByStatus(db),
+    countFailingSetups(db, failingStreakThreshold),
   ]);
   for (const status of statuses) connections.set({ status }, 0);
   for (const row of byStatus) connections.set({ status: row.status }, row.n);
-  failing.set(failingRow.rows[0]?.n ?? 0);
+  failing.set(failingCount);
   return registry.metrics();
 }

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Db } from '../db/database.js';
 import type { Logger } from '../logger.js';
-import { keysEqual } from '../api/keys.js';
+import { keysEqual } from '../crypto/constant-time.js';
 import { dbGaugeMetrics } from './db-gauges.js';
 import { metricsRegistry } from './registry.js';
 

@@ -146,6 +146,7 @@ export function tryParseDn(text: string | null | undefined): Dn | null {
 
 /** RFC 4514 §2.4 escaping of one attribute value. */
 export function escapeDnValue(value: string): string {
+  // eslint-disable-next-line no-control-regex -- NUL must be escaped (RFC 4514 §2.4)
   let out = value.replace(/["+,;<>\\\u0000]/g, (c) => (c === '\u0000' ? '\\00' : '\\' + c));
   const leading = out.startsWith(' ') || out.startsWith('#');
   if (out.endsWith(' ') && !(leading && out.length === 1)) out = out.slice(0, -1) + '\\ ';

@@ -153,7 +153,7 @@ export function parseLdapFilter(text: string): LdapFilter {
     let lhs = text.slice(start, pos);
     if (text[pos] === ':' || (lhs === '' && text[pos] === ':')) {
       // Extensible: attr[:dn][:rule]:=value  or  [:dn]:rule:=value
-      let attribute: string | null = lhs === '' ? null : lhs;
+      const attribute: string | null = lhs === '' ? null : lhs;
       if (attribute !== null && !isAttributeDescription(attribute))
         fail('an attribute name', `"${attribute}" is not an attribute name`, start);
       let dnAttributes = false;
@@ -230,6 +230,7 @@ export function parseLdapFilter(text: string): LdapFilter {
 
 /** Escapes an assertion value for a filter string (RFC 4515 §3): *, (, ), \ and NUL. */
 export function escapeFilterValue(value: string): string {
+  // eslint-disable-next-line no-control-regex -- NUL must be escaped (RFC 4515 §3)
   return value.replace(/[*()\\\u0000]/g, (c) => '\\' + c.charCodeAt(0).toString(16).padStart(2, '0'));
 }
 

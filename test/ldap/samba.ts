@@ -101,7 +101,7 @@ async function acquireLock(log: (m: string) => void, waitMs: number): Promise<vo
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
-    let body: LockBody | null = null;
+    let body: LockBody | null;
     try {
       body = JSON.parse(readFileSync(LOCK_FILE, 'utf8')) as LockBody;
     } catch {

@@ -146,3 +146,8 @@ export async function runCounts(db: Db, runId: string): Promise<RunCounts> {
 export async function setRunMode(db: Db, runId: string, mode: RunMode): Promise<void> {
   await db.updateTable('sync_runs').set({ mode }).where('id', '=', runId).execute();
 }
+
+/** A run that reads its group again (an approval of a stale read) starts its read counts over. */
+export async function resetRunReadCounts(db: Db, runId: string): Promise<void> {
+  await db.updateTable('sync_runs').set({ members_read: 0, pages_read: 0 }).where('id', '=', runId).execute();
+}
