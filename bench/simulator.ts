@@ -66,9 +66,14 @@ function table(result: SimulatorBenchResult): string {
 }
 
 async function main(argv: string[]): Promise<void> {
-  const { values } = parseArgs({ args: argv, options: { members: { type: 'string', default: '100000' } }, strict: true });
+  const { values } = parseArgs({
+    args: argv,
+    options: { members: { type: 'string', default: '100000' } },
+    strict: true,
+  });
   const members = Number(values.members);
-  if (!Number.isInteger(members) || members < 1 || members > 500_000) throw new Error(`--members must be a whole number from 1 to 500000, got '${values.members}'`);
+  if (!Number.isInteger(members) || members < 1 || members > 500_000)
+    throw new Error(`--members must be a whole number from 1 to 500000, got '${values.members}'`);
 
   if (!process.env.NODE_EXTRA_CA_CERTS) {
     // Node reads the extra CA only at start: run again, as a child that has it.
@@ -77,14 +82,17 @@ async function main(argv: string[]): Promise<void> {
       stdio: 'inherit',
       env: { ...process.env, NODE_EXTRA_CA_CERTS: caFile },
     });
-    const code = await new Promise<number>((resolve) => child.once('exit', (exitCode, signal) => resolve(exitCode ?? (signal ? 1 : 0))));
+    const code = await new Promise<number>((resolve) =>
+      child.once('exit', (exitCode, signal) => resolve(exitCode ?? (signal ? 1 : 0))),
+    );
     process.exitCode = code;
     return;
   }
   process.stdout.write(table(await benchSimulator({ members })));
 }
 
-const invokedDirectly = process.argv[1] !== undefined && realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url));
+const invokedDirectly =
+  process.argv[1] !== undefined && realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url));
 if (invokedDirectly) {
   main(process.argv.slice(2)).catch((error: unknown) => {
     process.stderr.write(`bench/simulator: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -48,9 +48,18 @@ export interface BenchContext {
 }
 
 /** The floor: what no sync of these members can beat — reading them from Graph and writing them to Postgres. */
-export async function measureFloor(ctx: BenchContext, groupId: string): Promise<{ seconds: number; pagingSeconds: number; insertSeconds: number }> {
+export async function measureFloor(
+  ctx: BenchContext,
+  groupId: string,
+): Promise<{ seconds: number; pagingSeconds: number; insertSeconds: number }> {
   const { demo } = ctx.sim;
-  const { client, credential } = createGraphClient({ tenantId: demo.tenantId, clientId: demo.clientId, clientSecret: demo.clientSecret, authorityHost: ctx.sim.url, graphBaseUrl: ctx.sim.url });
+  const { client, credential } = createGraphClient({
+    tenantId: demo.tenantId,
+    clientId: demo.clientId,
+    clientSecret: demo.clientSecret,
+    authorityHost: ctx.sim.url,
+    graphBaseUrl: ctx.sim.url,
+  });
   await credential.getToken('https://graph.microsoft.com/.default');
   // A real (logged) table with a primary key: the least a durable write of these rows costs.
   await sql`drop table if exists bench_floor_users`.execute(ctx.db);
@@ -63,7 +72,9 @@ export async function measureFloor(ctx: BenchContext, groupId: string): Promise<
     pagingMs += performance.now() - started;
     const insertStarted = performance.now();
     await sql`insert into bench_floor_users (external_id, data)
-      select u->>'id', u from jsonb_array_elements(${JSON.stringify(page.users)}::jsonb) as u on conflict do nothing`.execute(ctx.db);
+      select u->>'id', u from jsonb_array_elements(${JSON.stringify(page.users)}::jsonb) as u on conflict do nothing`.execute(
+      ctx.db,
+    );
     insertMs += performance.now() - insertStarted;
     started = performance.now();
   }
@@ -77,8 +88,16 @@ export async function prepareSetup(ctx: BenchContext, groupId: string) {
   const key = generateApiKey();
   await insertApiKey(ctx.db, { companyId: company.id, name: 'bench', prefix: key.prefix, hash: key.hash });
   const customerType = await insertCustomerType(ctx.db, company.id, 'Employees');
-  const connection = await insertConnection(ctx.db, { companyId: company.id, tenantId: ctx.sim.demo.tenantId, designation: 'bench' });
-  await markConnectionConnected(ctx.db, connection.id, { tenantGuid: ctx.sim.demo.tenantId, organizationName: ctx.sim.demo.displayName, verifiedDomains: [ctx.sim.demo.domain] });
+  const connection = await insertConnection(ctx.db, {
+    companyId: company.id,
+    tenantId: ctx.sim.demo.tenantId,
+    designation: 'bench',
+  });
+  await markConnectionConnected(ctx.db, connection.id, {
+    tenantGuid: ctx.sim.demo.tenantId,
+    organizationName: ctx.sim.demo.displayName,
+    verifiedDomains: [ctx.sim.demo.domain],
+  });
   return insertSetup(ctx.db, {
     company_id: company.id,
     connection_id: connection.id,
@@ -99,9 +118,15 @@ export async function prepareSetup(ctx: BenchContext, groupId: string) {
 }
 
 /** `directory-sync worker` as a child process; its peak RSS (VmHWM) is read from /proc before it is stopped. */
-export function startWorkerProcess(ctx: BenchContext, env: Record<string, string>): { child: ChildProcess; peakRssMb(): number; stop(): Promise<void> } {
+export function startWorkerProcess(
+  ctx: BenchContext,
+  env: Record<string, string>,
+): { child: ChildProcess; peakRssMb(): number; stop(): Promise<void> } {
   // started the way the shipped worker command starts (package.json "worker"), heap flag included
-  const child = spawn(process.execPath, [...process.execArgv, workerHeapFlag, process.argv[1]!, 'worker'], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, [...process.execArgv, workerHeapFlag, process.argv[1]!, 'worker'], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   const peakRssMb = () => {
     try {
       const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
@@ -121,7 +146,11 @@ export function startWorkerProcess(ctx: BenchContext, env: Record<string, string
 
 /** Resolves once a worker on the task queue runs workflows: the timing then excludes its start-up (bundling). */
 export async function waitForWorker(temporal: Client, taskQueue: string): Promise<void> {
-  await temporal.workflow.execute(selfCheckWorkflow, { taskQueue, workflowId: `bench-ready-${Date.now()}`, workflowExecutionTimeout: '2 minutes' });
+  await temporal.workflow.execute(selfCheckWorkflow, {
+    taskQueue,
+    workflowId: `bench-ready-${Date.now()}`,
+    workflowExecutionTimeout: '2 minutes',
+  });
 }
 
 async function historyEvents(temporal: Client, workflowId: string): Promise<number> {
@@ -133,10 +162,19 @@ async function historyEvents(temporal: Client, workflowId: string): Promise<numb
 }
 
 /** Runs one scenario and waits for it; the time is from the request to the final status. */
-export async function runCase(ctx: BenchContext, temporal: Client, setupId: string, options: { fullSync: boolean }): Promise<{ seconds: number; counts: Record<string, number>; historyEvents: number; mode: string }> {
-  const setup = (await ctx.db.selectFrom('sync_setups').selectAll().where('id', '=', setupId).executeTakeFirstOrThrow());
+export async function runCase(
+  ctx: BenchContext,
+  temporal: Client,
+  setupId: string,
+  options: { fullSync: boolean },
+): Promise<{ seconds: number; counts: Record<string, number>; historyEvents: number; mode: string }> {
+  const setup = await ctx.db.selectFrom('sync_setups').selectAll().where('id', '=', setupId).executeTakeFirstOrThrow();
   const started = performance.now();
-  const runId = await startRun({ db: ctx.db, temporal, config: ctx.config, logger: ctx.logger }, setup, { dryRun: false, fullSync: options.fullSync, trigger: 'api' });
+  const runId = await startRun({ db: ctx.db, temporal, config: ctx.config, logger: ctx.logger }, setup, {
+    dryRun: false,
+    fullSync: options.fullSync,
+    trigger: 'api',
+  });
   for (;;) {
     const run = await ctx.db.selectFrom('sync_runs').selectAll().where('id', '=', runId).executeTakeFirstOrThrow();
     if (run.status === 'succeeded' || run.status === 'failed' || run.status === 'cancelled') {
@@ -144,7 +182,12 @@ export async function runCase(ctx: BenchContext, temporal: Client, setupId: stri
       if (run.status !== 'succeeded') throw new Error(`bench run ${runId} ${run.status}: ${run.error}`);
       // Let the workflow close (finishRun is its last activity) before counting its history.
       await temporal.workflow.getHandle(run.workflow_id!).result();
-      return { seconds, counts: run.counts, historyEvents: await historyEvents(temporal, run.workflow_id!), mode: run.mode };
+      return {
+        seconds,
+        counts: run.counts,
+        historyEvents: await historyEvents(temporal, run.workflow_id!),
+        mode: run.mode,
+      };
     }
     await new Promise((r) => setTimeout(r, 50));
   }

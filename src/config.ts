@@ -15,7 +15,9 @@ const optionalString = z
 const httpsUrl = (name: string) =>
   z
     .url({ message: `${name} must be an absolute URL` })
-    .refine((v) => v.startsWith('https://'), { message: `${name} must use https:// (MSAL and the Graph client refuse plain http)` })
+    .refine((v) => v.startsWith('https://'), {
+      message: `${name} must use https:// (MSAL and the Graph client refuse plain http)`,
+    })
     .transform((v) => v.replace(/\/+$/, ''));
 
 const port = z.coerce
@@ -37,7 +39,9 @@ const duration = z
 const observabilityShape = {
   METRICS_PORT: port.optional(),
   METRICS_HOST: z.string().min(1).default('0.0.0.0'),
-  METRICS_TOKEN: optionalString.refine((v) => v === undefined || v.length >= 16, { message: 'must be at least 16 characters long' }),
+  METRICS_TOKEN: optionalString.refine((v) => v === undefined || v.length >= 16, {
+    message: 'must be at least 16 characters long',
+  }),
   TEMPORAL_METRICS_ADDRESS: z
     .string()
     .regex(/^[^\s:/]+:\d+$/, { message: 'must be host:port, for example 127.0.0.1:9465' })
@@ -45,7 +49,9 @@ const observabilityShape = {
   SECRETS_KEY: optionalString.refine((v) => v === undefined || Buffer.from(v, 'base64').length === 32, {
     message: 'must be 32 random bytes, base64-encoded (openssl rand -base64 32)',
   }),
-  SMTP_URL: optionalString.refine((v) => v === undefined || /^smtps?:\/\//.test(v), { message: 'must be an smtp:// or smtps:// URL' }),
+  SMTP_URL: optionalString.refine((v) => v === undefined || /^smtps?:\/\//.test(v), {
+    message: 'must be an smtp:// or smtps:// URL',
+  }),
   SMTP_FROM: z.string().min(3).default('directory-sync <directory-sync@localhost>'),
   NOTIFICATION_RETRY_INITIAL: duration.default('10s'),
   NOTIFICATION_RETRY_MAX: duration.default('1h'),
@@ -88,7 +94,12 @@ export const configSchema = z
     APPROVAL_TIMEOUT: duration
       .refine((v) => parseDuration(v) >= 1000, { message: 'must be at least 1s' })
       .default('24h'),
-    SYNC_PAGE_SIZE: z.coerce.number().int().min(1).max(999, { message: 'must be at most 999 (Graph’s largest page)' }).default(999),
+    SYNC_PAGE_SIZE: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(999, { message: 'must be at most 999 (Graph’s largest page)' })
+      .default(999),
     SYNC_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).default(500),
     SYNC_BATCHES_PER_ACTIVITY: z.coerce.number().int().min(1).max(10_000).default(40),
     SYNC_HEARTBEAT_TIMEOUT: duration.default('60s'),
@@ -102,13 +113,25 @@ export const configSchema = z
   })
   .superRefine((c, ctx) => {
     if (c.AZURE_CLIENT_SECRET && c.AZURE_CLIENT_CERTIFICATE_PATH) {
-      ctx.addIssue({ code: 'custom', path: ['AZURE_CLIENT_CERTIFICATE_PATH'], message: 'set either AZURE_CLIENT_SECRET or AZURE_CLIENT_CERTIFICATE_PATH, not both' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['AZURE_CLIENT_CERTIFICATE_PATH'],
+        message: 'set either AZURE_CLIENT_SECRET or AZURE_CLIENT_CERTIFICATE_PATH, not both',
+      });
     }
     if ((c.AZURE_CLIENT_SECRET || c.AZURE_CLIENT_CERTIFICATE_PATH) && !c.AZURE_CLIENT_ID) {
-      ctx.addIssue({ code: 'custom', path: ['AZURE_CLIENT_ID'], message: 'is required when a client secret or certificate is set' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['AZURE_CLIENT_ID'],
+        message: 'is required when a client secret or certificate is set',
+      });
     }
     if (c.AZURE_CLIENT_ID && !c.AZURE_CLIENT_SECRET && !c.AZURE_CLIENT_CERTIFICATE_PATH) {
-      ctx.addIssue({ code: 'custom', path: ['AZURE_CLIENT_SECRET'], message: 'AZURE_CLIENT_SECRET or AZURE_CLIENT_CERTIFICATE_PATH is required when AZURE_CLIENT_ID is set' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['AZURE_CLIENT_SECRET'],
+        message: 'AZURE_CLIENT_SECRET or AZURE_CLIENT_CERTIFICATE_PATH is required when AZURE_CLIENT_ID is set',
+      });
     }
     if (c.AZURE_CLIENT_CERTIFICATE_PATH && !existsSync(c.AZURE_CLIENT_CERTIFICATE_PATH)) {
       ctx.addIssue({ code: 'custom', path: ['AZURE_CLIENT_CERTIFICATE_PATH'], message: 'no file at that path' });
@@ -116,7 +139,11 @@ export const configSchema = z
     // Temporal TLS: PEM files, read now so a wrong path or file stops the process at start, not at first connect.
     if (!!c.TEMPORAL_TLS_CERT !== !!c.TEMPORAL_TLS_KEY) {
       const missing = c.TEMPORAL_TLS_CERT ? 'TEMPORAL_TLS_KEY' : 'TEMPORAL_TLS_CERT';
-      ctx.addIssue({ code: 'custom', path: [missing], message: 'TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY (mTLS) go together: set both or neither' });
+      ctx.addIssue({
+        code: 'custom',
+        path: [missing],
+        message: 'TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY (mTLS) go together: set both or neither',
+      });
     }
     const pemChecks = [
       ['TEMPORAL_TLS_CA', c.TEMPORAL_TLS_CA, 'CERTIFICATE'],
@@ -139,9 +166,11 @@ function pemFileProblem(file: string, label: 'CERTIFICATE' | 'PRIVATE KEY'): str
     const code = (err as NodeJS.ErrnoException).code;
     return code === 'ENOENT' ? `no file at ${file}` : `cannot read ${file} (${code ?? 'error'})`;
   }
-  const pattern = label === 'CERTIFICATE' ? /-----BEGIN CERTIFICATE-----/ : /-----BEGIN (RSA |EC |ENCRYPTED )?PRIVATE KEY-----/;
+  const pattern =
+    label === 'CERTIFICATE' ? /-----BEGIN CERTIFICATE-----/ : /-----BEGIN (RSA |EC |ENCRYPTED )?PRIVATE KEY-----/;
   if (!pattern.test(text)) return `${file} is not a PEM file with a ${label.toLowerCase()} (-----BEGIN ${label}-----)`;
-  if (/ENCRYPTED/.test(text) && label === 'PRIVATE KEY') return `${file} holds an encrypted key; give an unencrypted one`;
+  if (/ENCRYPTED/.test(text) && label === 'PRIVATE KEY')
+    return `${file} holds an encrypted key; give an unencrypted one`;
   return undefined;
 }
 
@@ -177,7 +206,14 @@ export interface Config {
   /** How long a run held by the deletion guard waits for a decision; an approval after that re-reads first. */
   approvalTimeoutMs: number;
   /** Members per Graph page; users per applied batch (one transaction); batches per activity call; activities per worker. */
-  sync: { pageSize: number; batchSize: number; batchesPerActivity: number; activityConcurrency: number; heartbeatTimeoutMs: number; applyConcurrency: number };
+  sync: {
+    pageSize: number;
+    batchSize: number;
+    batchesPerActivity: number;
+    activityConcurrency: number;
+    heartbeatTimeoutMs: number;
+    applyConcurrency: number;
+  };
   dataDir: string;
   /** Ports of the services `directory-sync start` runs itself when DATABASE_URL / TEMPORAL_ADDRESS are unset. */
   embedded: { postgresPort: number; temporalPort: number; temporalUiPort: number };
@@ -256,7 +292,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role: Role = 's
     },
     azure: {
       identity: c.AZURE_CLIENT_ID
-        ? { clientId: c.AZURE_CLIENT_ID, clientSecret: c.AZURE_CLIENT_SECRET, certificatePath: c.AZURE_CLIENT_CERTIFICATE_PATH }
+        ? {
+            clientId: c.AZURE_CLIENT_ID,
+            clientSecret: c.AZURE_CLIENT_SECRET,
+            certificatePath: c.AZURE_CLIENT_CERTIFICATE_PATH,
+          }
         : undefined,
       authorityHost: c.AZURE_AUTHORITY_HOST,
       graphBaseUrl: c.GRAPH_BASE_URL,
@@ -265,15 +305,28 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role: Role = 's
     sessionSecret: c.SESSION_SECRET,
     consentTimeoutMs: parseDuration(c.CONSENT_TIMEOUT),
     approvalTimeoutMs: parseDuration(c.APPROVAL_TIMEOUT),
-    sync: { pageSize: c.SYNC_PAGE_SIZE, batchSize: c.SYNC_BATCH_SIZE, batchesPerActivity: c.SYNC_BATCHES_PER_ACTIVITY, activityConcurrency: c.WORKER_ACTIVITY_CONCURRENCY, heartbeatTimeoutMs: parseDuration(c.SYNC_HEARTBEAT_TIMEOUT), applyConcurrency: c.SYNC_APPLY_CONCURRENCY },
+    sync: {
+      pageSize: c.SYNC_PAGE_SIZE,
+      batchSize: c.SYNC_BATCH_SIZE,
+      batchesPerActivity: c.SYNC_BATCHES_PER_ACTIVITY,
+      activityConcurrency: c.WORKER_ACTIVITY_CONCURRENCY,
+      heartbeatTimeoutMs: parseDuration(c.SYNC_HEARTBEAT_TIMEOUT),
+      applyConcurrency: c.SYNC_APPLY_CONCURRENCY,
+    },
     dataDir: path.resolve(c.DATA_DIR),
-    embedded: { postgresPort: c.EMBEDDED_POSTGRES_PORT, temporalPort: c.TEMPORAL_DEV_PORT, temporalUiPort: c.TEMPORAL_UI_PORT },
+    embedded: {
+      postgresPort: c.EMBEDDED_POSTGRES_PORT,
+      temporalPort: c.TEMPORAL_DEV_PORT,
+      temporalUiPort: c.TEMPORAL_UI_PORT,
+    },
     logLevel: c.LOG_LEVEL,
     metrics: {
       port: c.METRICS_PORT,
       host: c.METRICS_HOST,
       token: c.METRICS_TOKEN,
-      temporalAddress: c.TEMPORAL_METRICS_ADDRESS ?? (c.METRICS_PORT && c.METRICS_PORT < 65535 ? `127.0.0.1:${c.METRICS_PORT + 1}` : undefined),
+      temporalAddress:
+        c.TEMPORAL_METRICS_ADDRESS ??
+        (c.METRICS_PORT && c.METRICS_PORT < 65535 ? `127.0.0.1:${c.METRICS_PORT + 1}` : undefined),
     },
     notifications: {
       secretsKey: c.SECRETS_KEY,

@@ -51,7 +51,14 @@ export default async function setup(project: TestProject) {
     ) as Promise<DevServer>,
     process.env.DATABASE_URL
       ? Promise.resolve<EmbeddedDatabase | undefined>(undefined)
-      : freePort().then((port) => startEmbeddedPostgres({ dataDir: path.join(root, '.data', 'test-postgres'), port, database: 'postgres', log })),
+      : freePort().then((port) =>
+          startEmbeddedPostgres({
+            dataDir: path.join(root, '.data', 'test-postgres'),
+            port,
+            database: 'postgres',
+            log,
+          }),
+        ),
     bundleWorkflows(),
   ]);
   const adminDatabaseUrl = process.env.DATABASE_URL ?? postgres!.url;

@@ -5,10 +5,26 @@ import { markSetupError, findSetup } from '../db/repositories/setups.js';
 import { clearDeltaRun, countDeltaUnchanged, findDeltaState, setPendingDelta } from '../db/repositories/sync-delta.js';
 import { analyzeStaging, analyzeUsers, clearStaging, countStaged } from '../db/repositories/sync-staging.js';
 import { closeRun } from '../db/repositories/sync-run-outcome.js';
-import { createRun, getRun, markRun, RunAlreadyActiveError, resetRunReadCounts, runCounts, setRunMode, toRunCounts, updateProgress } from '../db/repositories/sync-runs.js';
+import {
+  createRun,
+  getRun,
+  markRun,
+  RunAlreadyActiveError,
+  resetRunReadCounts,
+  runCounts,
+  setRunMode,
+  toRunCounts,
+  updateProgress,
+} from '../db/repositories/sync-runs.js';
 import { totalCount } from '../sync/counts.js';
 import type { RunMode, RunStatus, RunTrigger, SyncSetup } from '../db/schema.js';
-import { applyMemberChunks, applyMemberPartitions, applyRemovalChunks, type ChunkLoopInput, type ChunkLoopResult } from '../engine/apply-chunks.js';
+import {
+  applyMemberChunks,
+  applyMemberPartitions,
+  applyRemovalChunks,
+  type ChunkLoopInput,
+  type ChunkLoopResult,
+} from '../engine/apply-chunks.js';
 import { assessRemovals, type RemovalAssessment } from '../engine/assess-removals.js';
 import { establishDeltaLinks, readDeltaRound } from '../engine/delta-round.js';
 import { policyFromSetup } from '../engine/setup-policy.js';
@@ -23,21 +39,32 @@ import { recordAccessLost } from './onboarding.js';
 import { holdRunForApproval } from '../db/repositories/events.js';
 import { countFinishedRun, guardHoldsTotal } from '../metrics/registry.js';
 
-export type BeginRunResult = { runId: string; mode: RunMode; fullReason?: string; dryRun: boolean } | { skipped: string };
+export type BeginRunResult =
+  { runId: string; mode: RunMode; fullReason?: string; dryRun: boolean } | { skipped: string };
 
 /** Graph delta tokens for directory objects live 7 days; a link older than this (with a margin) is not tried. */
 const deltaLinkLifetimeMs = 7 * 24 * 3600 * 1000 - 3600 * 1000;
 
 /** Full when there is no usable delta state, when asked, for previews, or when the periodic reconcile is due. */
-async function chooseMode(db: ActivityDeps['db'], setup: SyncSetup, options: { dryRun: boolean; fullSync?: boolean }, now: Date): Promise<{ mode: RunMode; fullReason?: string }> {
+async function chooseMode(
+  db: ActivityDeps['db'],
+  setup: SyncSetup,
+  options: { dryRun: boolean; fullSync?: boolean },
+  now: Date,
+): Promise<{ mode: RunMode; fullReason?: string }> {
   if (options.fullSync) return { mode: 'full', fullReason: 'a full sync was requested' };
   if (options.dryRun) return { mode: 'full', fullReason: 'a preview plans against the whole group' };
   const state = await findDeltaState(db, setup.id);
   if (!state) {
-    if (setup.delta_reset_reason) return { mode: 'full', fullReason: `the setup changed (${setup.delta_reset_reason}): its delta links were dropped` };
+    if (setup.delta_reset_reason)
+      return {
+        mode: 'full',
+        fullReason: `the setup changed (${setup.delta_reset_reason}): its delta links were dropped`,
+      };
     return { mode: 'full', fullReason: 'first sync: no delta links yet' };
   }
-  if (now.getTime() - state.updated_at.getTime() > deltaLinkLifetimeMs) return { mode: 'full', fullReason: 'the delta links are older than 7 days' };
+  if (now.getTime() - state.updated_at.getTime() > deltaLinkLifetimeMs)
+    return { mode: 'full', fullReason: 'the delta links are older than 7 days' };
   if (now.getTime() - state.last_full_at.getTime() > setup.full_reconcile_hours * 3600 * 1000) {
     return { mode: 'full', fullReason: `periodic full reconcile (every ${setup.full_reconcile_hours} h)` };
   }
@@ -66,7 +93,8 @@ export function createSyncRunActivities(deps: ActivityDeps) {
     const classified = classifyGraphError(err);
     switch (classified.kind) {
       case 'not_found': {
-        if (classified.notFound !== 'group') throw ApplicationFailure.nonRetryable(describeGraphError(classified), 'GraphRequestFailed');
+        if (classified.notFound !== 'group')
+          throw ApplicationFailure.nonRetryable(describeGraphError(classified), 'GraphRequestFailed');
         const reason = `group ${setup.group_id} was not found in the tenant (deleted, or the id is wrong)`;
         await markSetupError(db, setup.id, reason);
         await reconcileSchedule(deps, setup.id);
@@ -87,14 +115,23 @@ export function createSyncRunActivities(deps: ActivityDeps) {
         throw ApplicationFailure.nonRetryable(reason, 'DirectoryConfiguration');
       }
       default: {
-        if (!isRetryable(classified)) throw ApplicationFailure.nonRetryable(describeGraphError(classified), 'GraphRequestFailed');
+        if (!isRetryable(classified))
+          throw ApplicationFailure.nonRetryable(describeGraphError(classified), 'GraphRequestFailed');
         // Graph said when to come back (Retry-After), or our own backoff: 2 s, 4 s, 8 s… up to 2 minutes.
         const attempt = Context.current().info.attempt;
         const delayMs = classified.retryAfterMs ?? Math.min(120_000, 2000 * 2 ** (attempt - 1));
-        const reason = classified.status ? describeGraphError(classified) : `Microsoft Graph could not be reached: ${classified.message}`;
-        await updateProgress(db, runId, { retrying: { attempt: attempt + 1, reason, nextAttemptAt: new Date(Date.now() + delayMs).toISOString() } });
+        const reason = classified.status
+          ? describeGraphError(classified)
+          : `Microsoft Graph could not be reached: ${classified.message}`;
+        await updateProgress(db, runId, {
+          retrying: { attempt: attempt + 1, reason, nextAttemptAt: new Date(Date.now() + delayMs).toISOString() },
+        });
         logger.warn({ runId, attempt, delayMs, reason }, 'directory read failed; retrying');
-        throw ApplicationFailure.create({ message: reason, type: classified.kind === 'throttled' ? 'Throttled' : 'DirectoryUnavailable', nextRetryDelay: delayMs });
+        throw ApplicationFailure.create({
+          message: reason,
+          type: classified.kind === 'throttled' ? 'Throttled' : 'DirectoryUnavailable',
+          nextRetryDelay: delayMs,
+        });
       }
     }
   }
@@ -102,20 +139,42 @@ export function createSyncRunActivities(deps: ActivityDeps) {
   /** Graph work of one run: each retry the Graph client makes on its own (429, 503, 504) shows on the run as it waits. */
   function reportingRetries<T>(runId: string, work: () => Promise<T>): Promise<T> {
     return observeGraphRetries((retry) => {
-      const retrying = { attempt: retry.attempt, reason: retry.reason, nextAttemptAt: retry.nextAttemptAt.toISOString() };
-      updateProgress(db, runId, { retrying }).catch((err: unknown) => logger.warn({ runId, err }, 'could not record a retry on the run'));
+      const retrying = {
+        attempt: retry.attempt,
+        reason: retry.reason,
+        nextAttemptAt: retry.nextAttemptAt.toISOString(),
+      };
+      updateProgress(db, runId, { retrying }).catch((err: unknown) =>
+        logger.warn({ runId, err }, 'could not record a retry on the run'),
+      );
     }, work);
   }
 
   return {
     /** Creates (schedule) or starts (API-created) the run row; a setup with another active run is skipped. */
-    async beginRun(input: { setupId: string; runId?: string; trigger: RunTrigger; dryRun: boolean; fullSync?: boolean; workflowId: string }): Promise<BeginRunResult> {
+    async beginRun(input: {
+      setupId: string;
+      runId?: string;
+      trigger: RunTrigger;
+      dryRun: boolean;
+      fullSync?: boolean;
+      workflowId: string;
+    }): Promise<BeginRunResult> {
       const setup = await loadSetup(input.setupId);
       const { mode, fullReason } = await chooseMode(db, setup, input, new Date());
       let runId = input.runId;
       if (!runId) {
         try {
-          runId = (await createRun(db, { setupId: setup.id, companyId: setup.company_id, trigger: input.trigger, mode, dryRun: input.dryRun, workflowId: input.workflowId })).id;
+          runId = (
+            await createRun(db, {
+              setupId: setup.id,
+              companyId: setup.company_id,
+              trigger: input.trigger,
+              mode,
+              dryRun: input.dryRun,
+              workflowId: input.workflowId,
+            })
+          ).id;
         } catch (err) {
           if (err instanceof RunAlreadyActiveError) return { skipped: err.activeRunId };
           throw err;
@@ -124,12 +183,18 @@ export function createSyncRunActivities(deps: ActivityDeps) {
       await markRun(db, runId, { status: 'running', startedAt: new Date() });
       await setRunMode(db, runId, mode);
       await updateProgress(db, runId, { phase: 'reading', ...(fullReason ? { fullReason } : {}) });
-      logger.info({ runId, setupId: setup.id, trigger: input.trigger, dryRun: input.dryRun, mode, fullReason }, 'sync run started');
+      logger.info(
+        { runId, setupId: setup.id, trigger: input.trigger, dryRun: input.dryRun, mode, fullReason },
+        'sync run started',
+      );
       return { runId, mode, fullReason, dryRun: input.dryRun };
     },
 
     /** Pages the group's members into staging; resumes from the heartbeated cursor after a retry. */
-    async stageDirectoryMembers(input: { runId: string; setupId: string }): Promise<{ members: number; pages: number }> {
+    async stageDirectoryMembers(input: {
+      runId: string;
+      setupId: string;
+    }): Promise<{ members: number; pages: number }> {
       const setup = await loadSetup(input.setupId);
       const connection = await findConnection(db, setup.connection_id);
       if (!connection) throw ApplicationFailure.nonRetryable('the setup’s connection no longer exists', 'SetupGone');
@@ -139,20 +204,31 @@ export function createSyncRunActivities(deps: ActivityDeps) {
       try {
         // "From now on" links taken before the read: a change made while we page is replayed by the next delta run.
         const run = await getRun(db, input.runId);
-        const links = !resume && run && !run.dry_run ? await reportingRetries(input.runId, () => establishDeltaLinks(client, setup.group_id)) : null;
+        const links =
+          !resume && run && !run.dry_run
+            ? await reportingRetries(input.runId, () => establishDeltaLinks(client, setup.group_id))
+            : null;
         if (links) await setPendingDelta(db, input.runId, links);
-        const cursor = await reportingRetries(input.runId, () => stageGroupMembers({
-          db,
-          client,
-          groupId: setup.group_id,
-          runId: input.runId,
-          pageSize: config.sync.pageSize,
-          resume,
-          onPage: async (c) => {
-            context.heartbeat(c);
-            await updateProgress(db, input.runId, { phase: 'reading', pagesRead: c.pages, membersRead: c.ordinal, membersExpected: c.expected ?? null, retrying: null });
-          },
-        }));
+        const cursor = await reportingRetries(input.runId, () =>
+          stageGroupMembers({
+            db,
+            client,
+            groupId: setup.group_id,
+            runId: input.runId,
+            pageSize: config.sync.pageSize,
+            resume,
+            onPage: async (c) => {
+              context.heartbeat(c);
+              await updateProgress(db, input.runId, {
+                phase: 'reading',
+                pagesRead: c.pages,
+                membersRead: c.ordinal,
+                membersExpected: c.expected ?? null,
+                retrying: null,
+              });
+            },
+          }),
+        );
         await analyzeStaging(db);
         // When the read ended: an approval given after APPROVAL_TIMEOUT of it re-reads first (readIfApprovalStale).
         await updateProgress(db, input.runId, { readAt: new Date().toISOString() });
@@ -179,14 +255,21 @@ export function createSyncRunActivities(deps: ActivityDeps) {
             runId: input.runId,
             setupId: setup.id,
             groupId: setup.group_id,
-            links: { groupLinks: state.group_links, usersLink: state.users_link, trackedGroupIds: state.tracked_group_ids },
+            links: {
+              groupLinks: state.group_links,
+              usersLink: state.users_link,
+              trackedGroupIds: state.tracked_group_ids,
+            },
           }),
         );
         if (result.fallback !== undefined) {
           await clearDeltaRun(db, input.runId);
           await clearStaging(db, input.runId);
           await setRunMode(db, input.runId, 'full');
-          await updateProgress(db, input.runId, { fullReason: `delta not possible: ${result.fallback}`, retrying: null });
+          await updateProgress(db, input.runId, {
+            fullReason: `delta not possible: ${result.fallback}`,
+            retrying: null,
+          });
           logger.info({ runId: input.runId, reason: result.fallback }, 'delta run falls back to a full sync');
           return { fallback: result.fallback, members: 0 };
         }
@@ -205,25 +288,43 @@ export function createSyncRunActivities(deps: ActivityDeps) {
     },
 
     /** What the deletion guard decides on, with the setup's thresholds (the workflow applies the pure guard). */
-    async assessRemovals(input: { runId: string; setupId: string }): Promise<RemovalAssessment & { threshold: SetupPolicy['deletionThreshold'] }> {
+    async assessRemovals(input: {
+      runId: string;
+      setupId: string;
+    }): Promise<RemovalAssessment & { threshold: SetupPolicy['deletionThreshold'] }> {
       const setup = await loadSetup(input.setupId);
       const policy = policyFromSetup(setup);
       await updateProgress(db, input.runId, { phase: 'planning' });
       const mode = (await getRun(db, input.runId))?.mode ?? 'full';
-      const assessment = await assessRemovals(db, { policy, runId: input.runId, batchSize: config.sync.batchSize, now: new Date(), mode });
+      const assessment = await assessRemovals(db, {
+        policy,
+        runId: input.runId,
+        batchSize: config.sync.batchSize,
+        now: new Date(),
+        mode,
+      });
       await updateProgress(db, input.runId, { removals: assessment.removals, managedBefore: assessment.managedCount });
       return { ...assessment, threshold: policy.deletionThreshold };
     },
 
     /** Applies up to SYNC_BATCHES_PER_ACTIVITY batches of members (or removed users) from the cursor on. */
-    async applyChunks(input: { runId: string; setupId: string; phase: 'members' | 'removals'; cursor: string | null; dryRun: boolean; holdReason?: string; total: number }): Promise<ChunkLoopResult> {
+    async applyChunks(input: {
+      runId: string;
+      setupId: string;
+      phase: 'members' | 'removals';
+      cursor: string | null;
+      dryRun: boolean;
+      holdReason?: string;
+      total: number;
+    }): Promise<ChunkLoopResult> {
       const setup = await loadSetup(input.setupId);
       const context = Context.current();
       const resumed = context.info.heartbeatDetails as { cursor: string | null } | undefined;
       const members = input.phase === 'members';
       const { applyConcurrency, batchSize } = config.sync;
       // Large member phases are applied in parallel ranges; small ones (and removals) in one ordered loop.
-      const parallel = members && applyConcurrency > 1 && (await countStaged(db, input.runId)) > batchSize * applyConcurrency * 2;
+      const parallel =
+        members && applyConcurrency > 1 && (await countStaged(db, input.runId)) > batchSize * applyConcurrency * 2;
       const loop: (loopInput: ChunkLoopInput, cursor: string | null) => Promise<ChunkLoopResult> = !members
         ? applyRemovalChunks
         : parallel
@@ -260,7 +361,10 @@ export function createSyncRunActivities(deps: ActivityDeps) {
      * what was staged so the workflow reads the whole group again and assesses the removals anew; the directory
      * may have changed since the admin looked. Safe to retry: clearing twice clears nothing more.
      */
-    async prepareRereadIfStale(input: { runId: string; approvalTimeoutMs: number }): Promise<{ reread: boolean; readAgeMs: number | null }> {
+    async prepareRereadIfStale(input: {
+      runId: string;
+      approvalTimeoutMs: number;
+    }): Promise<{ reread: boolean; readAgeMs: number | null }> {
       const run = await getRun(db, input.runId);
       const readAt = typeof run?.progress.readAt === 'string' ? Date.parse(run.progress.readAt) : Number.NaN;
       const readAgeMs = Number.isNaN(readAt) ? null : Date.now() - readAt;
@@ -271,7 +375,8 @@ export function createSyncRunActivities(deps: ActivityDeps) {
       await setRunMode(db, input.runId, 'full');
       await updateProgress(db, input.runId, {
         phase: 'reading',
-        fullReason: 'the removals were approved after the read was older than APPROVAL_TIMEOUT; the group is read again first',
+        fullReason:
+          'the removals were approved after the read was older than APPROVAL_TIMEOUT; the group is read again first',
       });
       logger.info({ runId: input.runId, readAgeMs }, 'approval of a stale read: reading the group again');
       return { reread: true, readAgeMs };
@@ -279,14 +384,20 @@ export function createSyncRunActivities(deps: ActivityDeps) {
 
     async setRunStatus(input: { runId: string; status: RunStatus }): Promise<void> {
       // held: status and the run.held event (notifications' outbox) in one transaction, counted once
-      if (input.status === 'awaiting_approval') return void ((await holdRunForApproval(db, input.runId)) && guardHoldsTotal.inc());
+      if (input.status === 'awaiting_approval')
+        return void ((await holdRunForApproval(db, input.runId)) && guardHoldsTotal.inc());
       await markRun(db, input.runId, { status: input.status, phase: input.status });
     },
 
     /** Final status and counts; staging is dropped (the audit rows are the record). */
-    async finishRun(input: { runId: string; status: 'succeeded' | 'failed' | 'cancelled'; error?: string }): Promise<RunCounts> {
+    async finishRun(input: {
+      runId: string;
+      status: 'succeeded' | 'failed' | 'cancelled';
+      error?: string;
+    }): Promise<RunCounts> {
       const before = await getRun(db, input.runId);
-      if (input.status === 'succeeded' && before?.mode === 'delta' && before.setup_id) await countDeltaUnchanged(db, { runId: input.runId, setupId: before.setup_id });
+      if (input.status === 'succeeded' && before?.mode === 'delta' && before.setup_id)
+        await countDeltaUnchanged(db, { runId: input.runId, setupId: before.setup_id });
       const counts = await runCounts(db, input.runId);
       await updateProgress(db, input.runId, { retrying: null });
       // The delta links advance only now, after every change of the run is committed, together with the status.

@@ -33,7 +33,9 @@ export function createApp(deps: ApiDeps): App {
     maxSize: apiBodyLimitBytes,
     onError: (c) => c.json(errorBody(ApiError.payloadTooLarge(apiBodyLimitBytes), c.get('requestId')), 413),
   });
-  app.use('*', (c, next) => (c.req.path === '/admin' || c.req.path.startsWith('/admin/') ? next() : apiBodyLimit(c, next)));
+  app.use('*', (c, next) =>
+    c.req.path === '/admin' || c.req.path.startsWith('/admin/') ? next() : apiBodyLimit(c, next),
+  );
 
   app.onError((err, c) => {
     const requestId = c.get('requestId');
@@ -44,14 +46,23 @@ export function createApp(deps: ApiDeps): App {
       return c.json(errorBody(new ApiError(status, codeForStatus(status), message), requestId), status);
     }
     deps.logger.error({ err, requestId, path: c.req.path }, 'unhandled error');
-    return c.json(errorBody(new ApiError(500, 'internal_error', 'internal error; the request id is in the logs'), requestId), 500);
+    return c.json(
+      errorBody(new ApiError(500, 'internal_error', 'internal error; the request id is in the logs'), requestId),
+      500,
+    );
   });
-  app.notFound((c) => c.json(errorBody(new ApiError(404, 'not_found', `no route for ${c.req.method} ${c.req.path}`), c.get('requestId')), 404));
+  app.notFound((c) =>
+    c.json(
+      errorBody(new ApiError(404, 'not_found', `no route for ${c.req.method} ${c.req.path}`), c.get('requestId')),
+      404,
+    ),
+  );
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',
     scheme: 'bearer',
-    description: 'An API key: the operator key (OPERATOR_API_KEY) or a company key from POST /api/v1/companies/{id}/api-keys',
+    description:
+      'An API key: the operator key (OPERATOR_API_KEY) or a company key from POST /api/v1/companies/{id}/api-keys',
   });
   registerRoutes(app);
 

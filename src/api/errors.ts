@@ -49,13 +49,19 @@ export class ApiError extends Error {
     return new ApiError(409, 'conflict', message, undefined, extra);
   }
   static payloadTooLarge(limitBytes: number): ApiError {
-    return new ApiError(413, 'payload_too_large', `the request body is larger than ${formatBytes(limitBytes)}; send less`);
+    return new ApiError(
+      413,
+      'payload_too_large',
+      `the request body is larger than ${formatBytes(limitBytes)}; send less`,
+    );
   }
 }
 
 /** 1 MB, 64 KB: for messages about limits. */
 export function formatBytes(bytes: number): string {
-  return bytes >= 1024 * 1024 && bytes % (1024 * 1024) === 0 ? `${bytes / (1024 * 1024)} MB` : `${Math.round(bytes / 1024)} KB`;
+  return bytes >= 1024 * 1024 && bytes % (1024 * 1024) === 0
+    ? `${bytes / (1024 * 1024)} MB`
+    : `${Math.round(bytes / 1024)} KB`;
 }
 
 /** The stable code of an HTTP status hono raises on its own (HTTPException), so none of them reads internal_error. */
@@ -86,17 +92,27 @@ export const FieldProblemSchema = z.object({ field: z.string(), reason: z.string
 
 export const ErrorSchema = z
   .object({
-    error: z.object({
-      code: z.string().openapi({ example: 'validation_failed' }),
-      message: z.string().openapi({ example: 'the request is not valid' }),
-      details: z.array(FieldProblemSchema).optional(),
-      requestId: z.string().optional(),
-    }).passthrough(),
+    error: z
+      .object({
+        code: z.string().openapi({ example: 'validation_failed' }),
+        message: z.string().openapi({ example: 'the request is not valid' }),
+        details: z.array(FieldProblemSchema).optional(),
+        requestId: z.string().optional(),
+      })
+      .passthrough(),
   })
   .openapi('Error');
 
 export function errorBody(err: ApiError, requestId?: string) {
-  return { error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}), ...(err.extra ?? {}), requestId } };
+  return {
+    error: {
+      code: err.code,
+      message: err.message,
+      ...(err.details ? { details: err.details } : {}),
+      ...(err.extra ?? {}),
+      requestId,
+    },
+  };
 }
 
 /** Error responses every authenticated route documents, for the OpenAPI document. */
@@ -112,7 +128,10 @@ export function errorResponses(...statuses: (400 | 401 | 403 | 404 | 409 | 422 |
     503: 'a dependency is unavailable',
   };
   return Object.fromEntries(
-    statuses.map((s) => [s, { description: descriptions[s]!, content: { 'application/json': { schema: ErrorSchema } } }]),
+    statuses.map((s) => [
+      s,
+      { description: descriptions[s]!, content: { 'application/json': { schema: ErrorSchema } } },
+    ]),
   ) as Record<number, { description: string; content: { 'application/json': { schema: typeof ErrorSchema } } }>;
 }
 

@@ -12,7 +12,11 @@ export async function requireDirectorySync(c: Context<AppEnv>): Promise<string> 
   const companyId = requireCompany(c.get('principal'));
   const company = await findCompany(c.get('deps').db, companyId);
   if (!company?.directory_sync_enabled) {
-    throw new ApiError(403, 'module_not_enabled', 'directory sync is not enabled for this company; ask your provider to enable the module');
+    throw new ApiError(
+      403,
+      'module_not_enabled',
+      'directory sync is not enabled for this company; ask your provider to enable the module',
+    );
   }
   return companyId;
 }

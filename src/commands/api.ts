@@ -8,7 +8,10 @@ import { connectClient } from '../temporal/connection.js';
 export async function run(): Promise<void> {
   const config = loadConfig(process.env, 'api');
   const logger = createLogger({ level: config.logLevel, name: 'directory-sync-api' });
-  const db = createDb(config.databaseUrl!, { poolSize: config.databasePoolSize, applicationName: 'directory-sync-api' });
+  const db = createDb(config.databaseUrl!, {
+    poolSize: config.databasePoolSize,
+    applicationName: 'directory-sync-api',
+  });
   const temporal = await connectClient(config.temporal.address!, config.temporal.namespace, config.temporal);
   const api = await startApiServer({ config, db, temporal, logger });
   logger.info({ url: api.url, docs: `${api.url}/docs` }, 'API listening');

@@ -12,7 +12,18 @@ import { createScratchDatabase } from '../runtime/scratch-database.js';
 import { runTrustingSimulatorCa } from '../runtime/simulator-trust.js';
 import { startSimulator } from '../simulator/server.js';
 import { benchSimulator } from '../../bench/simulator.js';
-import { connectTemporal, machineDescription, measureFloor, prepareSetup, runCase, startWorkerProcess, waitForWorker, type BenchCase, type BenchContext, type Scenario } from '../../bench/sync.js';
+import {
+  connectTemporal,
+  machineDescription,
+  measureFloor,
+  prepareSetup,
+  runCase,
+  startWorkerProcess,
+  waitForWorker,
+  type BenchCase,
+  type BenchContext,
+  type Scenario,
+} from '../../bench/sync.js';
 
 /**
  * `npm run bench [-- --members N] [-- --json]`: the sync benchmark (see bench/sync.ts) for 10,000 and 100,000
@@ -27,13 +38,20 @@ const targets = {
 export async function run(argv: string[]): Promise<void> {
   const { values } = parseArgs({
     args: argv,
-    options: { members: { type: 'string' }, json: { type: 'boolean', default: false }, 'batch-size': { type: 'string', default: '2000' } },
+    options: {
+      members: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      'batch-size': { type: 'string', default: '2000' },
+    },
     strict: true,
   });
   const batchSize = Number(values['batch-size']);
-  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 5000) throw new Error(`--batch-size must be a whole number from 1 to 5000, got '${values['batch-size']}'`);
+  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 5000)
+    throw new Error(`--batch-size must be a whole number from 1 to 5000, got '${values['batch-size']}'`);
   const sizes = values.members ? [Number(values.members)] : [10_000, 100_000];
-  for (const n of sizes) if (!Number.isInteger(n) || n < 1 || n > 500_000) throw new Error(`--members must be a whole number from 1 to 500000, got '${values.members}'`);
+  for (const n of sizes)
+    if (!Number.isInteger(n) || n < 1 || n > 500_000)
+      throw new Error(`--members must be a whole number from 1 to 500000, got '${values.members}'`);
   if ((await runTrustingSimulatorCa()) === 'child') return;
 
   const log = (m: string) => {
@@ -44,7 +62,11 @@ export async function run(argv: string[]): Promise<void> {
   try {
     let adminUrl = process.env.DATABASE_URL;
     if (!adminUrl) {
-      const pgServer = await startEmbeddedPostgres({ dataDir: path.resolve('.data/bench-postgres'), port: await freePort(), database: 'postgres' });
+      const pgServer = await startEmbeddedPostgres({
+        dataDir: path.resolve('.data/bench-postgres'),
+        port: await freePort(),
+        database: 'postgres',
+      });
       cleanups.push(() => pgServer.stop());
       adminUrl = pgServer.url;
     }
@@ -85,7 +107,9 @@ export async function run(argv: string[]): Promise<void> {
       try {
         const group = sim.demo.groups[0]!;
         const floor = await measureFloor(ctx, group.id);
-        log(`floor: ${floor.seconds.toFixed(2)} s (paging ${floor.pagingSeconds.toFixed(2)} s + insert ${floor.insertSeconds.toFixed(2)} s)`);
+        log(
+          `floor: ${floor.seconds.toFixed(2)} s (paging ${floor.pagingSeconds.toFixed(2)} s + insert ${floor.insertSeconds.toFixed(2)} s)`,
+        );
         const setup = await prepareSetup(ctx, group.id);
         const scenarios: [Scenario, boolean, (() => void)?][] = [
           ['full-empty', true],
@@ -97,7 +121,8 @@ export async function run(argv: string[]): Promise<void> {
             () => {
               const ids = sim.control.transitiveUserIds(sim.demo.tenantId, group.id);
               const step = 100;
-              for (let i = 0; i < ids.length; i += step) sim.control.updateUser(sim.demo.tenantId, ids[i]!, { jobTitle: `Changed ${i}` });
+              for (let i = 0; i < ids.length; i += step)
+                sim.control.updateUser(sim.demo.tenantId, ids[i]!, { jobTitle: `Changed ${i}` });
             },
           ],
         ];
@@ -108,7 +133,8 @@ export async function run(argv: string[]): Promise<void> {
             await waitForWorker(temporal, env.TEMPORAL_TASK_QUEUE);
             const result = await runCase(ctx, temporal, setup.id, { fullSync });
             const expectedMode = fullSync ? 'full' : 'delta';
-            if (result.mode !== expectedMode) throw new Error(`${scenario}: ran as ${result.mode}, expected ${expectedMode}`);
+            if (result.mode !== expectedMode)
+              throw new Error(`${scenario}: ran as ${result.mode}, expected ${expectedMode}`);
             const benchCase: BenchCase = {
               members,
               scenario,
@@ -121,7 +147,9 @@ export async function run(argv: string[]): Promise<void> {
               counts: result.counts,
             };
             cases.push(benchCase);
-            log(`${scenario}: ${benchCase.seconds} s, ratio ${benchCase.ratio}, rss ${benchCase.peakRssMb} MB, ${benchCase.historyEvents} history events, ${JSON.stringify(result.counts)}`);
+            log(
+              `${scenario}: ${benchCase.seconds} s, ratio ${benchCase.ratio}, rss ${benchCase.peakRssMb} MB, ${benchCase.historyEvents} history events, ${JSON.stringify(result.counts)}`,
+            );
           } finally {
             await worker.stop();
           }
@@ -133,7 +161,12 @@ export async function run(argv: string[]): Promise<void> {
       }
     }
 
-    const report = { machine: machineDescription(), batchSize, cases: cases.map(({ counts: _counts, ...c }) => c), simulator: simulatorFigures };
+    const report = {
+      machine: machineDescription(),
+      batchSize,
+      cases: cases.map(({ counts: _counts, ...c }) => c),
+      simulator: simulatorFigures,
+    };
     if (values.json) process.stdout.write(`${JSON.stringify(report)}\n`);
     else process.stdout.write(renderTable(`${report.machine}; SYNC_BATCH_SIZE ${batchSize}`, cases, simulatorFigures));
   } finally {
@@ -145,9 +178,22 @@ function round(n: number): number {
   return Math.round(n * 100) / 100;
 }
 
-function renderTable(machine: string, cases: BenchCase[], simulator: { members: number; pagesPerSecond: number; usersPerSecond: number }[]): string {
+function renderTable(
+  machine: string,
+  cases: BenchCase[],
+  simulator: { members: number; pagesPerSecond: number; usersPerSecond: number }[],
+): string {
   const header = ['members', 'scenario', 'seconds', 'users/s', 'peak RSS MB', 'history events', 'floor s', 'ratio'];
-  const rows = cases.map((c) => [c.members.toLocaleString('en'), c.scenario, c.seconds.toFixed(2), c.usersPerSecond.toLocaleString('en'), String(c.peakRssMb), String(c.historyEvents), c.floorSeconds.toFixed(2), c.ratio.toFixed(2)]);
+  const rows = cases.map((c) => [
+    c.members.toLocaleString('en'),
+    c.scenario,
+    c.seconds.toFixed(2),
+    c.usersPerSecond.toLocaleString('en'),
+    String(c.peakRssMb),
+    String(c.historyEvents),
+    c.floorSeconds.toFixed(2),
+    c.ratio.toFixed(2),
+  ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
   const out = [
@@ -158,7 +204,10 @@ function renderTable(machine: string, cases: BenchCase[], simulator: { members: 
     ...rows.map(line),
     '',
     'simulator alone (real Graph client, 999-member pages):',
-    ...simulator.map((s) => `  ${s.members.toLocaleString('en')} members: ${s.pagesPerSecond.toFixed(1)} pages/s, ${Math.round(s.usersPerSecond).toLocaleString('en')} users/s`),
+    ...simulator.map(
+      (s) =>
+        `  ${s.members.toLocaleString('en')} members: ${s.pagesPerSecond.toFixed(1)} pages/s, ${Math.round(s.usersPerSecond).toLocaleString('en')} users/s`,
+    ),
     '',
     'targets (100,000 members): ' + Object.values(targets).join('; '),
     '',

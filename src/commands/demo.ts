@@ -38,8 +38,10 @@ export async function run(argv: string[]): Promise<void> {
   }
   const users = Number(values.users);
   const simulatorPort = Number(values['simulator-port']);
-  if (!Number.isInteger(users) || users < 1 || users > 500_000) throw new Error(`--users must be a whole number from 1 to 500000\n${usage}`);
-  if (!Number.isInteger(simulatorPort) || simulatorPort < 0 || simulatorPort > 65535) throw new Error(`--simulator-port must be a port number\n${usage}`);
+  if (!Number.isInteger(users) || users < 1 || users > 500_000)
+    throw new Error(`--users must be a whole number from 1 to 500000\n${usage}`);
+  if (!Number.isInteger(simulatorPort) || simulatorPort < 0 || simulatorPort > 65535)
+    throw new Error(`--simulator-port must be a port number\n${usage}`);
   if ((await runTrustingSimulatorCa()) === 'child') return;
 
   const sim = await startSimulator({ port: simulatorPort, users });
@@ -62,11 +64,18 @@ export async function run(argv: string[]): Promise<void> {
     await sim.close();
   });
 
-  const company = (await listCompanies(stack.db)).find((c) => c.name === demoCompanyName) ?? (await insertCompany(stack.db, { name: demoCompanyName, directorySyncEnabled: true }));
+  const company =
+    (await listCompanies(stack.db)).find((c) => c.name === demoCompanyName) ??
+    (await insertCompany(stack.db, { name: demoCompanyName, directorySyncEnabled: true }));
   const customerTypes = await listCustomerTypes(stack.db, company.id);
   if (customerTypes.length === 0) await insertCustomerType(stack.db, company.id, 'Employees');
   const key = generateApiKey();
-  await insertApiKey(stack.db, { companyId: company.id, name: `demo ${new Date().toISOString()}`, prefix: key.prefix, hash: key.hash });
+  await insertApiKey(stack.db, {
+    companyId: company.id,
+    name: `demo ${new Date().toISOString()}`,
+    prefix: key.prefix,
+    hash: key.hash,
+  });
 
   // --connected: the connection made through the real flow (consent + the tenant admin's sign-in), ready for a setup
   const connectionId = values.connected

@@ -10,13 +10,17 @@ import { connectClient, ensureSearchAttributes } from '../temporal/connection.js
  */
 export async function run(argv: string[]): Promise<void> {
   const direction = argv[0] ?? 'up';
-  if (direction !== 'up' && direction !== 'down') throw new Error(`unknown direction '${direction}': use 'migrate' or 'migrate down'`);
+  if (direction !== 'up' && direction !== 'down')
+    throw new Error(`unknown direction '${direction}': use 'migrate' or 'migrate down'`);
   const config = loadConfig(process.env, 'migrate');
   const logger = createLogger({ level: config.logLevel });
   const db = createDb(config.databaseUrl!);
   try {
     const applied = direction === 'up' ? await migrateToLatest(db) : await migrateDown(db);
-    logger.info({ migrations: applied, direction }, applied.length ? 'migrations applied' : 'database already up to date');
+    logger.info(
+      { migrations: applied, direction },
+      applied.length ? 'migrations applied' : 'database already up to date',
+    );
   } finally {
     await db.destroy();
   }

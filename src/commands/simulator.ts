@@ -23,8 +23,10 @@ function parseOptions(argv: string[]): { port: number; host: string; users: numb
   }
   const port = Number(values.port);
   const users = Number(values.users);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number, got '${values.port}'\n${usage}`);
-  if (!Number.isInteger(users) || users < 1 || users > 500_000) throw new Error(`--users must be a whole number from 1 to 500000, got '${values.users}'\n${usage}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`--port must be a port number, got '${values.port}'\n${usage}`);
+  if (!Number.isInteger(users) || users < 1 || users > 500_000)
+    throw new Error(`--users must be a whole number from 1 to 500000, got '${values.users}'\n${usage}`);
   return { port, host: values.host, users, seed: values.seed };
 }
 

@@ -20,7 +20,11 @@ export async function run(): Promise<void> {
     `  Admin pages     ${stack.config.publicBaseUrl}/admin   (sign in with a company API key)`,
     `  Temporal Web UI ${stack.temporalUiUrl ?? '(external Temporal at ' + stack.temporalAddress + ')'}`,
     `  Postgres        ${stack.embedded.postgres ? 'embedded, data in ' + config.dataDir + '/postgres' : 'DATABASE_URL'}`,
-    ...(config.operatorApiKey ? [] : [`  Operator key    ${stack.config.operatorApiKey}   (generated, kept in ${config.dataDir}/local-secrets.json)`]),
+    ...(config.operatorApiKey
+      ? []
+      : [
+          `  Operator key    ${stack.config.operatorApiKey}   (generated, kept in ${config.dataDir}/local-secrets.json)`,
+        ]),
     'Press Ctrl-C to stop.',
     '',
   ];

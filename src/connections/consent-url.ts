@@ -8,7 +8,13 @@ export function consentRedirectUri(publicBaseUrl: string): string {
   return `${publicBaseUrl}/consent/callback`;
 }
 
-export function buildConsentUrl(input: { authorityHost: string; tenantId: string; clientId: string; publicBaseUrl: string; state: string }): string {
+export function buildConsentUrl(input: {
+  authorityHost: string;
+  tenantId: string;
+  clientId: string;
+  publicBaseUrl: string;
+  state: string;
+}): string {
   const url = new URL(`${input.authorityHost}/${encodeURIComponent(input.tenantId)}/adminconsent`);
   url.searchParams.set('client_id', input.clientId);
   url.searchParams.set('redirect_uri', consentRedirectUri(input.publicBaseUrl));

@@ -4,7 +4,9 @@ import type { Logger } from '../logger.js';
 
 export class AppIdentityMissingError extends Error {
   constructor() {
-    super('the Azure app identity is not configured: set AZURE_CLIENT_ID and AZURE_CLIENT_SECRET (or AZURE_CLIENT_CERTIFICATE_PATH)');
+    super(
+      'the Azure app identity is not configured: set AZURE_CLIENT_ID and AZURE_CLIENT_SECRET (or AZURE_CLIENT_CERTIFICATE_PATH)',
+    );
     this.name = 'AppIdentityMissingError';
   }
 }

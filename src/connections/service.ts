@@ -339,7 +339,10 @@ export async function acceptSignInCallback(
       const refused =
         err instanceof SignInRefused
           ? err
-          : new SignInRefused(`the sign-in could not be verified (${(err as Error).message}); start a new consent attempt`, 'unavailable');
+          : new SignInRefused(
+              `the sign-in could not be verified (${(err as Error).message}); start a new consent attempt`,
+              'unavailable',
+            );
       deps.logger?.warn({ connectionId: connection.id, kind: refused.kind }, 'admin sign-in refused');
       decision = { granted: false, error: refused.kind, description: refused.message, status: 'failed' };
     }

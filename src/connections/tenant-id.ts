@@ -17,11 +17,15 @@ export function isGuid(value: string): boolean {
 export function parseTenantId(input: string): TenantIdentifier | { error: string } {
   const value = input.trim().toLowerCase();
   if (value === '') return { error: 'is required' };
-  if (multiTenantAliases.has(value)) return { error: `'${value}' does not name one tenant; use the tenant ID (a GUID) or a verified domain` };
+  if (multiTenantAliases.has(value))
+    return { error: `'${value}' does not name one tenant; use the tenant ID (a GUID) or a verified domain` };
   if (guidPattern.test(value)) {
     if (value === '00000000-0000-0000-0000-000000000000') return { error: 'is the empty GUID' };
     return { kind: 'guid', value };
   }
   if (domainPattern.test(value)) return { kind: 'domain', value };
-  return { error: 'must be a tenant ID (a GUID such as 72f988bf-86f1-41af-91ab-2d7cd011db47) or a verified domain such as contoso.onmicrosoft.com' };
+  return {
+    error:
+      'must be a tenant ID (a GUID such as 72f988bf-86f1-41af-91ab-2d7cd011db47) or a verified domain such as contoso.onmicrosoft.com',
+  };
 }

@@ -67,7 +67,11 @@ export async function verifyTenant(input: {
     const response = await client.api('/organization').select('id,displayName,verifiedDomains').get();
     organization = response?.value?.[0];
   } catch (err) {
-    return failure(err, requestedTenant, 'Organization.Read.All is needed to read the organisation (GET /organization answered 403)');
+    return failure(
+      err,
+      requestedTenant,
+      'Organization.Read.All is needed to read the organisation (GET /organization answered 403)',
+    );
   }
   if (!organization?.id) return { ok: false, kind: 'unknown', reason: 'GET /organization returned no organisation' };
   const tenantGuid = organization.id.toLowerCase();
@@ -76,7 +80,11 @@ export async function verifyTenant(input: {
   const requested = requestedTenant.toLowerCase();
   const requestedMatches = requested === tenantGuid || verifiedDomains.includes(requested);
   if (!requestedMatches) {
-    return { ok: false, kind: 'wrong_tenant', reason: `wrong tenant: '${requestedTenant}' resolved to tenant ${tenantGuid} (${organization.displayName ?? 'unnamed'}), which does not claim that name` };
+    return {
+      ok: false,
+      kind: 'wrong_tenant',
+      reason: `wrong tenant: '${requestedTenant}' resolved to tenant ${tenantGuid} (${organization.displayName ?? 'unnamed'}), which does not claim that name`,
+    };
   }
   if (input.consentedTenant && input.consentedTenant.toLowerCase() !== tenantGuid) {
     return {
@@ -90,8 +98,15 @@ export async function verifyTenant(input: {
     try {
       await client.api(probe.path).select(probe.select).top(1).get();
     } catch (err) {
-      return failure(err, requestedTenant, `the app needs the application permission ${probe.permission} with admin consent (GET ${probe.path} answered 403)`);
+      return failure(
+        err,
+        requestedTenant,
+        `the app needs the application permission ${probe.permission} with admin consent (GET ${probe.path} answered 403)`,
+      );
     }
   }
-  return { ok: true, tenant: { tenantGuid, organizationName: organization.displayName ?? tenantGuid, verifiedDomains } };
+  return {
+    ok: true,
+    tenant: { tenantGuid, organizationName: organization.displayName ?? tenantGuid, verifiedDomains },
+  };
 }

@@ -7,18 +7,13 @@ type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 
 export type ConnectionStatus =
-  | 'pending_consent'
-  | 'verifying'
-  | 'connected'
-  | 'consent_denied'
-  | 'consent_expired'
-  | 'consent_revoked'
-  | 'failed';
+  'pending_consent' | 'verifying' | 'connected' | 'consent_denied' | 'consent_expired' | 'consent_revoked' | 'failed';
 export type SetupStatus = 'active' | 'paused' | 'error';
 export type RunStatus = 'queued' | 'running' | 'awaiting_approval' | 'succeeded' | 'failed' | 'cancelled';
 export type RunTrigger = 'schedule' | 'manual' | 'api';
 export type RunMode = 'full' | 'delta';
-export type ChangeAuditAction = 'create' | 'update' | 'adopt' | 'deactivate' | 'delete' | 'skip' | 'conflict' | 'failed';
+export type ChangeAuditAction =
+  'create' | 'update' | 'adopt' | 'deactivate' | 'delete' | 'skip' | 'conflict' | 'failed';
 
 export interface CompaniesTable {
   id: Generated<string>;

@@ -4,7 +4,15 @@ import { deltaRemovalCauses, readDeltaRemovedChunk } from '../db/repositories/sy
 import { readRemovedChunk } from '../db/repositories/sync-removals.js';
 import { readStagedChunk, stagedPartitionEnds } from '../db/repositories/sync-staging.js';
 import { applyBatch } from '../db/repositories/sync-apply.js';
-import { addCounts, emptyCounts, holdRemovals, indexCandidates, matchKeysFor, planMembers, planRemovals } from '../sync/index.js';
+import {
+  addCounts,
+  emptyCounts,
+  holdRemovals,
+  indexCandidates,
+  matchKeysFor,
+  planMembers,
+  planRemovals,
+} from '../sync/index.js';
 import type { EntraDeletion } from '../sync/index.js';
 import type { DirectoryUser, PlannedChange, ProductUser, RunCounts, SetupPolicy } from '../sync/types.js';
 
@@ -38,7 +46,12 @@ export interface ChunkLoopResult {
 
 type ChunkSource = (cursor: string | null) => Promise<{ changes: PlannedChange[]; lastKey: string } | null>;
 
-async function runChunks(input: ChunkLoopInput, phase: 'members' | 'removals', start: string | null, next: ChunkSource): Promise<ChunkLoopResult> {
+async function runChunks(
+  input: ChunkLoopInput,
+  phase: 'members' | 'removals',
+  start: string | null,
+  next: ChunkSource,
+): Promise<ChunkLoopResult> {
   let cursor = start;
   let counts = emptyCounts();
   for (let batch = 0; batch < input.maxBatches; batch++) {
@@ -64,9 +77,17 @@ async function runChunks(input: ChunkLoopInput, phase: 'members' | 'removals', s
 }
 
 /** Members of the group, from staging, in external-id order (up to `upTo` when given: one partition). */
-export function applyMemberChunks(input: ChunkLoopInput, start: string | null, upTo: string | null = null): Promise<ChunkLoopResult> {
+export function applyMemberChunks(
+  input: ChunkLoopInput,
+  start: string | null,
+  upTo: string | null = null,
+): Promise<ChunkLoopResult> {
   return runChunks(input, 'members', start, async (cursor) => {
-    const members = await readStagedChunk(input.db, input.runId, { afterExternalId: cursor, limit: input.batchSize, upToExternalId: upTo });
+    const members = await readStagedChunk(input.db, input.runId, {
+      afterExternalId: cursor,
+      limit: input.batchSize,
+      upToExternalId: upTo,
+    });
     if (members.length === 0) return null;
     const candidates = indexCandidates(await chunkCandidates(input, members));
     return { changes: planMembers(members, candidates, input.policy), lastKey: members.at(-1)!.id };
@@ -80,11 +101,22 @@ export function applyMemberChunks(input: ChunkLoopInput, start: string | null, u
  */
 async function chunkCandidates(input: ChunkLoopInput, members: DirectoryUser[]): Promise<ProductUser[]> {
   const { companyId } = input.policy;
-  const linked = await loadCandidates(input.db, companyId, { externalIds: members.map((m) => m.id), emails: [], initials: [] });
+  const linked = await loadCandidates(input.db, companyId, {
+    externalIds: members.map((m) => m.id),
+    emails: [],
+    initials: [],
+  });
   const linkedIds = new Set(linked.map((u) => u.externalId));
-  const keys = matchKeysFor(members.filter((m) => !linkedIds.has(m.id)), input.policy);
+  const keys = matchKeysFor(
+    members.filter((m) => !linkedIds.has(m.id)),
+    input.policy,
+  );
   if (keys.emails.length + keys.initials.length === 0) return linked;
-  const matched = await loadCandidates(input.db, companyId, { externalIds: [], emails: keys.emails, initials: keys.initials });
+  const matched = await loadCandidates(input.db, companyId, {
+    externalIds: [],
+    emails: keys.emails,
+    initials: keys.initials,
+  });
   const byId = new Map([...linked, ...matched].map((u) => [u.id, u]));
   return [...byId.values()];
 }
@@ -93,17 +125,28 @@ async function chunkCandidates(input: ChunkLoopInput, members: DirectoryUser[]):
 export function applyRemovalChunks(input: ChunkLoopInput, start: string | null): Promise<ChunkLoopResult> {
   return runChunks(input, 'removals', start, async (cursor) => {
     const readRemoved = input.mode === 'delta' ? readDeltaRemovedChunk : readRemovedChunk;
-    const removed = await readRemoved(input.db, { setupId: input.policy.setupId, runId: input.runId, afterUserId: cursor, limit: input.batchSize });
+    const removed = await readRemoved(input.db, {
+      setupId: input.policy.setupId,
+      runId: input.runId,
+      afterUserId: cursor,
+      limit: input.batchSize,
+    });
     if (removed.length === 0) return null;
-    const deleted = input.mode === 'delta' ? await deletedInEntra(input.db, input.runId, removed) : new Map<string, EntraDeletion>();
+    const deleted =
+      input.mode === 'delta' ? await deletedInEntra(input.db, input.runId, removed) : new Map<string, EntraDeletion>();
     return { changes: planRemovals(removed, input.policy, input.now, deleted), lastKey: removed.at(-1)!.id };
   });
 }
 
 /** Which removed users a delta run learnt were deleted in Entra: /users/delta's reason, or a 404 on the user. */
 async function deletedInEntra(db: Db, runId: string, removed: ProductUser[]): Promise<Map<string, EntraDeletion>> {
-  const causes = await deltaRemovalCauses(db, runId, removed.flatMap((u) => (u.externalId ? [u.externalId] : [])));
-  const how = (reason: string): EntraDeletion => (reason === 'changed' ? 'soft' : reason === 'deleted' ? 'hard' : 'unknown');
+  const causes = await deltaRemovalCauses(
+    db,
+    runId,
+    removed.flatMap((u) => (u.externalId ? [u.externalId] : [])),
+  );
+  const how = (reason: string): EntraDeletion =>
+    reason === 'changed' ? 'soft' : reason === 'deleted' ? 'hard' : 'unknown';
   return new Map([...causes].map(([id, reason]) => [id, how(reason)]));
 }
 
@@ -118,7 +161,11 @@ interface Partitioned {
  * chunk), so a retry resumes every range where it stopped. Members sharing an email across ranges can race:
  * the database's unique index then records the second as failed instead of a conflict.
  */
-export async function applyMemberPartitions(input: ChunkLoopInput, cursor: string | null, concurrency: number): Promise<ChunkLoopResult> {
+export async function applyMemberPartitions(
+  input: ChunkLoopInput,
+  cursor: string | null,
+  concurrency: number,
+): Promise<ChunkLoopResult> {
   let state: Partitioned;
   if (cursor?.startsWith('{')) {
     state = JSON.parse(cursor) as Partitioned;

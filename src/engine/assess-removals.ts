@@ -17,10 +17,20 @@ export interface RemovalAssessment {
  * What the deletion guard needs, computed before anything is applied and without holding the group in memory;
  * who would be removed is answered by engine/pending-removals.ts, the same module the approval prompt lists from.
  */
-export async function assessRemovals(db: Db, input: { policy: SetupPolicy; runId: string; batchSize: number; now: Date; mode: 'full' | 'delta' }): Promise<RemovalAssessment> {
+export async function assessRemovals(
+  db: Db,
+  input: { policy: SetupPolicy; runId: string; batchSize: number; now: Date; mode: 'full' | 'delta' },
+): Promise<RemovalAssessment> {
   const { policy, runId } = input;
-  const [managedCount, memberCount] = await Promise.all([countManagedUsers(db, policy.setupId), countStaged(db, runId)]);
+  const [managedCount, memberCount] = await Promise.all([
+    countManagedUsers(db, policy.setupId),
+    countStaged(db, runId),
+  ]);
   const removals = await countPendingRemovals(db, input);
   // A delta round that reports no change reads no members at all; that is not an empty group.
-  return { removals, managedCount, memberCount: input.mode === 'delta' ? Math.max(memberCount, managedCount) : memberCount };
+  return {
+    removals,
+    managedCount,
+    memberCount: input.mode === 'delta' ? Math.max(memberCount, managedCount) : memberCount,
+  };
 }

@@ -29,7 +29,10 @@ export async function stageGroupMembers(input: {
 }): Promise<PagingCursor> {
   const cursor: PagingCursor = input.resume ?? { nextLink: null, pages: 0, ordinal: 0 };
   if (input.resume && input.resume.nextLink === null && input.resume.pages > 0) return cursor; // already finished
-  const pages = pageGroupUsers(input.client, input.groupId, { top: input.pageSize, cursor: input.resume?.nextLink ?? undefined });
+  const pages = pageGroupUsers(input.client, input.groupId, {
+    top: input.pageSize,
+    cursor: input.resume?.nextLink ?? undefined,
+  });
   try {
     for await (const page of pages) {
       cursor.pages += 1;

@@ -1,5 +1,19 @@
-import { AuthenticationError, ClientCertificateCredential, ClientSecretCredential, type AccessToken, type GetTokenOptions, type TokenCredential } from '@azure/identity';
-import { Client, MiddlewareFactory, RetryHandler, RetryHandlerOptions, type Context, type Middleware } from '@microsoft/microsoft-graph-client';
+import {
+  AuthenticationError,
+  ClientCertificateCredential,
+  ClientSecretCredential,
+  type AccessToken,
+  type GetTokenOptions,
+  type TokenCredential,
+} from '@azure/identity';
+import {
+  Client,
+  MiddlewareFactory,
+  RetryHandler,
+  RetryHandlerOptions,
+  type Context,
+  type Middleware,
+} from '@microsoft/microsoft-graph-client';
 import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials/index.js';
 import type { Logger } from 'pino';
 import { recordFailedRequest, redactedPath } from './errors.js';
@@ -52,9 +66,19 @@ export function createGraphClient(options: GraphClientOptions): GraphConnection 
   };
   let credential: TokenCredential;
   if (options.clientSecret) {
-    credential = new ClientSecretCredential(options.tenantId, options.clientId, options.clientSecret, credentialOptions);
+    credential = new ClientSecretCredential(
+      options.tenantId,
+      options.clientId,
+      options.clientSecret,
+      credentialOptions,
+    );
   } else if (options.certificatePath) {
-    credential = new ClientCertificateCredential(options.tenantId, options.clientId, { certificatePath: options.certificatePath }, credentialOptions);
+    credential = new ClientCertificateCredential(
+      options.tenantId,
+      options.clientId,
+      { certificatePath: options.certificatePath },
+      credentialOptions,
+    );
   } else {
     throw new Error('createGraphClient needs clientSecret or certificatePath');
   }
@@ -66,7 +90,10 @@ export function createGraphClient(options: GraphClientOptions): GraphConnection 
     customHosts: new Set([new URL(graphBaseUrl).hostname]),
   });
   registerGraphLinkPrefix(client, graphBaseUrl);
-  options.logger?.debug({ tenantId: options.tenantId, clientId: options.clientId, authorityHost, graphBaseUrl }, 'graph client created');
+  options.logger?.debug(
+    { tenantId: options.tenantId, clientId: options.clientId, authorityHost, graphBaseUrl },
+    'graph client created',
+  );
   return { client, credential };
 }
 
@@ -88,7 +115,9 @@ class TenantDiscoveryDiagnosis implements TokenCredential {
       return await this.inner.getToken(scopes, options);
     } catch (error) {
       if (!String((error as Error)?.message).includes('endpoints_resolution_error')) throw error;
-      const answer = await fetch(`${this.authorityHost}/${encodeURIComponent(this.tenantId)}/v2.0/.well-known/openid-configuration`).catch(() => null);
+      const answer = await fetch(
+        `${this.authorityHost}/${encodeURIComponent(this.tenantId)}/v2.0/.well-known/openid-configuration`,
+      ).catch(() => null);
       if (!answer || answer.ok || answer.status >= 500) throw error;
       throw new AuthenticationError(answer.status, await answer.text());
     }
@@ -103,12 +132,23 @@ class TenantDiscoveryDiagnosis implements TokenCredential {
 function middlewareChain(authProvider: TokenCredentialAuthenticationProvider): Middleware[] {
   const chain = MiddlewareFactory.getDefaultMiddlewareChain(authProvider);
   const retryIndex = chain.findIndex((m) => m instanceof RetryHandler);
-  const shouldRetry = (delay: number, attempt: number, request: RequestInfo, options: { method?: string } | undefined, response: Response) => {
+  const shouldRetry = (
+    delay: number,
+    attempt: number,
+    request: RequestInfo,
+    options: { method?: string } | undefined,
+    response: Response,
+  ) => {
     const retryAfter = response.headers?.get('retry-after');
     // the retry handler's own delay: Retry-After when sent, else its exponential backoff (RetryHandler.getDelay)
     const n = attempt + 1;
     const backoff = n >= 2 ? Math.round((2 ** n - 1) / 2) + delay : delay;
-    const seconds = retryAfter === null || retryAfter === undefined ? backoff : Number.isNaN(Number(retryAfter)) ? (Date.parse(retryAfter) - Date.now()) / 1000 : Number(retryAfter);
+    const seconds =
+      retryAfter === null || retryAfter === undefined
+        ? backoff
+        : Number.isNaN(Number(retryAfter))
+          ? (Date.parse(retryAfter) - Date.now()) / 1000
+          : Number(retryAfter);
     const { method, url } = requestLine(request, options);
     reportGraphRetry({
       attempt: attempt + 1,

@@ -19,9 +19,17 @@ export async function* pageDelta(client: Client, url: string): AsyncGenerator<De
   // A stored link is absolute (Graph's own); a first request is a path of ours.
   let next: string | null = /^[a-z][a-z0-9+.-]*:/i.test(url) ? checkedLink(client, url) : url;
   while (next) {
-    const response = (await client.api(next).get()) as { value?: Record<string, unknown>[]; '@odata.nextLink'?: string; '@odata.deltaLink'?: string };
+    const response = (await client.api(next).get()) as {
+      value?: Record<string, unknown>[];
+      '@odata.nextLink'?: string;
+      '@odata.deltaLink'?: string;
+    };
     // Both links are checked before they are followed or stored as the next delta state.
-    const page: DeltaPage = { value: response.value ?? [], nextLink: checkedLink(client, response['@odata.nextLink']), deltaLink: checkedLink(client, response['@odata.deltaLink']) };
+    const page: DeltaPage = {
+      value: response.value ?? [],
+      nextLink: checkedLink(client, response['@odata.nextLink']),
+      deltaLink: checkedLink(client, response['@odata.deltaLink']),
+    };
     yield page;
     next = page.nextLink;
   }
@@ -34,7 +42,11 @@ function idFilter(ids: readonly string[]): string {
   return ids.map((id) => `id eq '${id.replace(/'/g, "''")}'`).join(' or ');
 }
 
-export async function latestDeltaLink(client: Client, resource: 'users' | 'groups', options: { select: readonly string[]; ids?: readonly string[] }): Promise<string> {
+export async function latestDeltaLink(
+  client: Client,
+  resource: 'users' | 'groups',
+  options: { select: readonly string[]; ids?: readonly string[] },
+): Promise<string> {
   let request = client.api(`/${resource}/delta`).select(options.select.join(',')).query({ $deltatoken: 'latest' });
   if (options.ids?.length) request = request.filter(idFilter(options.ids));
   const response = (await request.get()) as { '@odata.deltaLink'?: string };
@@ -46,9 +58,13 @@ export async function latestDeltaLink(client: Client, resource: 'users' | 'group
 /** The ids of every group nested (at any depth) in a group. */
 export async function nestedGroupIds(client: Client, groupId: string): Promise<string[]> {
   const ids: string[] = [];
-  let url: string | null = `/groups/${encodeURIComponent(groupId)}/transitiveMembers/microsoft.graph.group?$select=id&$top=999&$count=true`;
+  let url: string | null =
+    `/groups/${encodeURIComponent(groupId)}/transitiveMembers/microsoft.graph.group?$select=id&$top=999&$count=true`;
   while (url) {
-    const response = (await client.api(url).headers({ ConsistencyLevel: 'eventual' }).get()) as { value?: { id: string }[]; '@odata.nextLink'?: string };
+    const response = (await client.api(url).headers({ ConsistencyLevel: 'eventual' }).get()) as {
+      value?: { id: string }[];
+      '@odata.nextLink'?: string;
+    };
     ids.push(...(response.value ?? []).map((g) => g.id));
     url = checkedLink(client, response['@odata.nextLink']);
   }
@@ -83,7 +99,12 @@ interface BatchAnswer {
  * 503 inside the batch is sent again after its own Retry-After (the Graph client's retry handler sees only the
  * outer 200); anything else fails the read with Graph's answer and the inner request.
  */
-export async function stillMembers(client: Client, groupId: string, userIds: readonly string[], options: { sleep?: (ms: number) => Promise<void> } = {}): Promise<MembershipCheck> {
+export async function stillMembers(
+  client: Client,
+  groupId: string,
+  userIds: readonly string[],
+  options: { sleep?: (ms: number) => Promise<void> } = {},
+): Promise<MembershipCheck> {
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const result: MembershipCheck = { still: new Set(), gone: new Set() };
   const wanted = groupId.toLowerCase();
@@ -107,16 +128,30 @@ export async function stillMembers(client: Client, groupId: string, userIds: rea
       for (const [index, userId] of pending.entries()) {
         const answer = answers.get(String(index + 1));
         const request = requests[index]!;
-        if (!answer) throw batchError(500, 'BatchResponseMissing', `the $batch answer has no response for request ${request.id}`, request.url);
+        if (!answer)
+          throw batchError(
+            500,
+            'BatchResponseMissing',
+            `the $batch answer has no response for request ${request.id}`,
+            request.url,
+          );
         if (answer.status === 200) {
           if ((answer.body?.value ?? []).some((v) => v.toLowerCase() === wanted)) result.still.add(userId);
         } else if (answer.status === 404) {
           result.gone.add(userId);
-        } else if ((answer.status === 429 || answer.status === 503 || answer.status === 504) && attempt < innerRetries) {
+        } else if (
+          (answer.status === 429 || answer.status === 503 || answer.status === 504) &&
+          attempt < innerRetries
+        ) {
           retry.push(userId);
           waitMs = Math.max(waitMs, innerRetryDelayMs(answer, attempt));
         } else {
-          throw batchError(answer.status, answer.body?.error?.code ?? '', answer.body?.error?.message ?? `status ${answer.status}`, request.url);
+          throw batchError(
+            answer.status,
+            answer.body?.error?.code ?? '',
+            answer.body?.error?.message ?? `status ${answer.status}`,
+            request.url,
+          );
         }
       }
       if (retry.length > 0) {
@@ -156,5 +191,7 @@ export function isGroupMemberRemoved(member: Record<string, unknown>): boolean {
 }
 
 export function isGroupObject(member: Record<string, unknown>): boolean {
-  return String(member['@odata.type'] ?? '').toLowerCase().endsWith('.group');
+  return String(member['@odata.type'] ?? '')
+    .toLowerCase()
+    .endsWith('.group');
 }

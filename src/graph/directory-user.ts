@@ -33,10 +33,12 @@ const text = (value: unknown): string | null => (typeof value === 'string' ? val
  * User.Read.All — which must not be read as "the mail was removed": the caller decides). Only `id` is required.
  */
 export function parseDirectoryUser(raw: unknown): DirectoryUser {
-  if (typeof raw !== 'object' || raw === null) throw new TypeError(`a directory user must be an object, got ${raw === null ? 'null' : typeof raw}`);
+  if (typeof raw !== 'object' || raw === null)
+    throw new TypeError(`a directory user must be an object, got ${raw === null ? 'null' : typeof raw}`);
   const object = raw as Record<string, unknown>;
   const type = object['@odata.type'];
-  if (type !== undefined && type !== '#microsoft.graph.user') throw new TypeError(`expected a #microsoft.graph.user, got ${String(type)}`);
+  if (type !== undefined && type !== '#microsoft.graph.user')
+    throw new TypeError(`expected a #microsoft.graph.user, got ${String(type)}`);
   const id = text(object.id);
   if (!id) throw new TypeError('a directory user needs an id');
   return {
@@ -50,7 +52,9 @@ export function parseDirectoryUser(raw: unknown): DirectoryUser {
     jobTitle: text(object.jobTitle),
     department: text(object.department),
     mobilePhone: text(object.mobilePhone),
-    businessPhones: Array.isArray(object.businessPhones) ? object.businessPhones.filter((p): p is string => typeof p === 'string') : [],
+    businessPhones: Array.isArray(object.businessPhones)
+      ? object.businessPhones.filter((p): p is string => typeof p === 'string')
+      : [],
     officeLocation: text(object.officeLocation),
     employeeId: text(object.employeeId),
     onPremisesSamAccountName: text(object.onPremisesSamAccountName),

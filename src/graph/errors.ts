@@ -72,7 +72,9 @@ export function redactedPath(url: string): string {
   } catch {
     return '(unparseable url)';
   }
-  const query = [...parsed.searchParams.keys()].map((key) => (/token/i.test(key) ? `${key}=…` : `${key}=${parsed.searchParams.get(key)}`));
+  const query = [...parsed.searchParams.keys()].map((key) =>
+    /token/i.test(key) ? `${key}=…` : `${key}=${parsed.searchParams.get(key)}`,
+  );
   return `${decodeURIComponent(parsed.pathname)}${query.length ? `?${query.join('&')}` : ''}`;
 }
 
@@ -87,7 +89,8 @@ const tenantNotFoundCodes = new Set([90002, 900023, 90072]);
 const consentCodes = new Set([700016, 7000229, 65001, 500011, 650052, 50020]);
 /** Our own credentials are wrong: bad or expired secret, missing credential, bad certificate assertion. */
 const invalidClientCodes = new Set([7000215, 7000222, 7000218, 700027, 700024, 700023, 70002, 50012, 7000112]);
-const transientMessage = /fetch failed|ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE|EAI_AGAIN|socket hang up|other side closed|terminated|network|endpoints_resolution_error|timed? ?out/i;
+const transientMessage =
+  /fetch failed|ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE|EAI_AGAIN|socket hang up|other side closed|terminated|network|endpoints_resolution_error|timed? ?out/i;
 
 interface ErrorLike {
   name?: string;
@@ -109,7 +112,10 @@ function aadstsCode(error: ErrorLike): number | undefined {
 
 function retryAfterMs(error: ErrorLike): number | undefined {
   const headers = error.headers;
-  const raw = headers && typeof (headers as { get?: unknown }).get === 'function' ? (headers as { get(name: string): string | null }).get('retry-after') : (headers as Record<string, string> | undefined)?.['retry-after'];
+  const raw =
+    headers && typeof (headers as { get?: unknown }).get === 'function'
+      ? (headers as { get(name: string): string | null }).get('retry-after')
+      : (headers as Record<string, string> | undefined)?.['retry-after'];
   if (!raw) return undefined;
   const seconds = Number(raw);
   if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
@@ -139,7 +145,13 @@ export function classifyGraphError(err: unknown, context: { notFound?: NotFoundM
   const code = typeof error.code === 'string' ? error.code : undefined;
   const headers = error.headers as object | undefined;
   const request = headers ? failedRequests.get(headers) : undefined;
-  const base: ClassifiedError = { kind: 'unknown', message, ...(status ? { status } : {}), ...(code ? { code } : {}), ...(request ? { request } : {}) };
+  const base: ClassifiedError = {
+    kind: 'unknown',
+    message,
+    ...(status ? { status } : {}),
+    ...(code ? { code } : {}),
+    ...(request ? { request } : {}),
+  };
   if (status === 404) base.notFound = context.notFound ?? notFoundMeanings.get(error) ?? 'resource';
 
   const aadsts = aadstsCode(error);
@@ -154,7 +166,11 @@ export function classifyGraphError(err: unknown, context: { notFound?: NotFoundM
   }
   // No HTTP answer at all: the authority or Graph was unreachable, or the connection broke.
   const name = error.name === 'GraphError' || error.name === 'Error' ? code : error.name;
-  if (name === 'CredentialUnavailableError' || transientMessage.test(message) || (error.cause && classifyGraphError(error.cause).kind === 'transient')) {
+  if (
+    name === 'CredentialUnavailableError' ||
+    transientMessage.test(message) ||
+    (error.cause && classifyGraphError(error.cause).kind === 'transient')
+  ) {
     return { ...base, kind: 'transient' };
   }
   return base;
@@ -178,7 +194,9 @@ export function isRetryable(classified: ClassifiedError): boolean {
 
 /** "Microsoft Graph answered 400 Request_BadRequest to GET /v1.0/users/…: <Graph's message>" — no tokens, no headers. */
 export function describeGraphError(classified: ClassifiedError): string {
-  const answer = classified.status ? `${classified.status}${classified.code ? ` ${classified.code}` : ''}` : (classified.code ?? 'an error');
+  const answer = classified.status
+    ? `${classified.status}${classified.code ? ` ${classified.code}` : ''}`
+    : (classified.code ?? 'an error');
   const to = classified.request ? ` to ${classified.request.method} ${classified.request.path}` : '';
   return `Microsoft Graph answered ${answer}${to}: ${classified.message}`;
 }

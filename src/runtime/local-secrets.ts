@@ -8,7 +8,9 @@ import path from 'node:path';
  */
 export function localSecrets(dataDir: string): { operatorApiKey: string; sessionSecret: string; secretsKey: string } {
   const file = path.join(dataDir, 'local-secrets.json');
-  const kept = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Partial<ReturnType<typeof localSecrets>>) : undefined;
+  const kept = existsSync(file)
+    ? (JSON.parse(readFileSync(file, 'utf8')) as Partial<ReturnType<typeof localSecrets>>)
+    : undefined;
   if (kept?.operatorApiKey && kept.sessionSecret && kept.secretsKey) return kept as ReturnType<typeof localSecrets>;
   mkdirSync(dataDir, { recursive: true });
   // a file from before a secret existed keeps its secrets and gains the new one (SECRETS_KEY: webhook secrets at rest)

@@ -34,7 +34,10 @@ export async function startLocalStack(baseConfig: Config, logger: Logger): Promi
     ...baseConfig,
     operatorApiKey: baseConfig.operatorApiKey ?? secrets.operatorApiKey,
     sessionSecret: baseConfig.sessionSecret ?? secrets.sessionSecret,
-    notifications: { ...baseConfig.notifications, secretsKey: baseConfig.notifications.secretsKey ?? secrets.secretsKey },
+    notifications: {
+      ...baseConfig.notifications,
+      secretsKey: baseConfig.notifications.secretsKey ?? secrets.secretsKey,
+    },
   };
   const cleanups: (() => Promise<void>)[] = [];
   const stop = async () => {
@@ -46,7 +49,11 @@ export async function startLocalStack(baseConfig: Config, logger: Logger): Promi
     let databaseUrl = config.databaseUrl;
     let postgres: EmbeddedDatabase | undefined;
     if (!databaseUrl) {
-      postgres = await startEmbeddedPostgres({ dataDir: path.join(config.dataDir, 'postgres'), port: config.embedded.postgresPort, log });
+      postgres = await startEmbeddedPostgres({
+        dataDir: path.join(config.dataDir, 'postgres'),
+        port: config.embedded.postgresPort,
+        log,
+      });
       cleanups.push(() => postgres!.stop());
       databaseUrl = postgres.url;
     }

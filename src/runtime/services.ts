@@ -16,7 +16,13 @@ export interface RunningApi {
   close(): Promise<void>;
 }
 
-export async function startApiServer(input: { config: Config; db: Db; temporal: Client; logger: Logger; port?: number }): Promise<RunningApi> {
+export async function startApiServer(input: {
+  config: Config;
+  db: Db;
+  temporal: Client;
+  logger: Logger;
+  port?: number;
+}): Promise<RunningApi> {
   const app = createApp({ config: input.config, db: input.db, temporal: input.temporal, logger: input.logger });
   const port = input.port ?? input.config.port;
   const server: ServerType = await new Promise((resolve, reject) => {
@@ -62,7 +68,12 @@ export async function startWorker(input: {
   });
   // the notifications' outbox relay runs beside each worker (src/notifications/dispatch.ts)
   const relay = input.config.notifications.relay
-    ? startNotificationRelay({ temporal, config: input.config, db: input.db, logger: input.logger.child({ component: 'notification-relay' }) })
+    ? startNotificationRelay({
+        temporal,
+        config: input.config,
+        db: input.db,
+        logger: input.logger.child({ component: 'notification-relay' }),
+      })
     : undefined;
   const done = worker.run().finally(async () => {
     await relay?.stop();

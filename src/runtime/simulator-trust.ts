@@ -21,7 +21,9 @@ export async function runTrustingSimulatorCa(): Promise<'ready' | 'child'> {
   };
   process.on('SIGINT', forward);
   process.on('SIGTERM', forward);
-  const code = await new Promise<number>((resolve) => child.once('exit', (exitCode, signal) => resolve(exitCode ?? (signal ? 1 : 0))));
+  const code = await new Promise<number>((resolve) =>
+    child.once('exit', (exitCode, signal) => resolve(exitCode ?? (signal ? 1 : 0))),
+  );
   process.exitCode = code;
   return 'child';
 }

@@ -43,7 +43,8 @@ export class TemporalCliNotFoundError extends Error {
     super(
       [
         'cannot find or obtain the Temporal CLI (it runs the Temporal dev server). Tried, in order:',
-        '  1. TEMPORAL_CLI_PATH: ' + (process.env.TEMPORAL_CLI_PATH ? `'${process.env.TEMPORAL_CLI_PATH}' is not an executable file` : 'not set'),
+        '  1. TEMPORAL_CLI_PATH: ' +
+          (process.env.TEMPORAL_CLI_PATH ? `'${process.env.TEMPORAL_CLI_PATH}' is not an executable file` : 'not set'),
         '  2. `temporal` on PATH: not found',
         `  3. a cached build in ${temporalCliCacheDir()}: not there`,
         `  4. building it with Go (CGO_ENABLED=0 go install ${temporalCliModule}@${temporalCliVersion}): ${details[0] ?? 'go not found'}`,
@@ -89,9 +90,13 @@ async function downloadWithTestingPackage(log: (m: string) => void): Promise<{ p
     const { TestWorkflowEnvironment } = await import('@temporalio/testing');
     const downloadDir = path.join(temporalCliCacheDir(), 'download');
     mkdirSync(downloadDir, { recursive: true });
-    const env = await TestWorkflowEnvironment.createLocal({ server: { executable: { type: 'cached-download', downloadDir } } });
+    const env = await TestWorkflowEnvironment.createLocal({
+      server: { executable: { type: 'cached-download', downloadDir } },
+    });
     await env.teardown();
-    const found = readdirSync(downloadDir).map((f) => path.join(downloadDir, f)).find(isExecutable);
+    const found = readdirSync(downloadDir)
+      .map((f) => path.join(downloadDir, f))
+      .find(isExecutable);
     return found ? { path: found } : { problem: 'download reported success but left no binary' };
   } catch (err) {
     return { problem: err instanceof Error ? err.message.split('\n')[0] : String(err) };
@@ -108,7 +113,8 @@ export async function acquireTemporalCli(options: AcquireOptions = {}): Promise<
   if (isExecutable(cached)) return cached;
   const built = options.allowBuild === false ? { problem: 'not allowed here' } : await buildWithGo(log);
   if ('path' in built && built.path) return built.path;
-  const downloaded = options.allowDownload === false ? { problem: 'not allowed here' } : await downloadWithTestingPackage(log);
+  const downloaded =
+    options.allowDownload === false ? { problem: 'not allowed here' } : await downloadWithTestingPackage(log);
   if ('path' in downloaded && downloaded.path) return downloaded.path;
   throw new TemporalCliNotFoundError([built.problem ?? '', downloaded.problem ?? '']);
 }

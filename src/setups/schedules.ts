@@ -1,4 +1,10 @@
-import { ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, type Client, type ScheduleSpec } from '@temporalio/client';
+import {
+  ScheduleAlreadyRunning,
+  ScheduleNotFoundError,
+  ScheduleOverlapPolicy,
+  type Client,
+  type ScheduleSpec,
+} from '@temporalio/client';
 import type { Config } from '../config.js';
 import type { Db } from '../db/database.js';
 import { findScheduleFacts, listSetupIds } from '../db/repositories/setup-schedules.js';
@@ -33,7 +39,11 @@ export async function reconcileSchedule(deps: ScheduleDeps, setupId: string): Pr
     });
     return 'absent';
   }
-  const shouldRun = facts.enabled && facts.status === 'active' && facts.connection_status === 'connected' && facts.directory_sync_enabled;
+  const shouldRun =
+    facts.enabled &&
+    facts.status === 'active' &&
+    facts.connection_status === 'connected' &&
+    facts.directory_sync_enabled;
   const why = !facts.directory_sync_enabled
     ? 'directory sync module disabled for the company'
     : !facts.enabled
@@ -49,7 +59,14 @@ export async function reconcileSchedule(deps: ScheduleDeps, setupId: string): Pr
     workflowType: syncRunWorkflowType,
     taskQueue: deps.config.temporal.taskQueue,
     workflowId: `sync-${setupId}`,
-    args: [{ setupId, trigger: 'schedule' as const, heartbeatTimeoutMs: deps.config.sync.heartbeatTimeoutMs, approvalTimeoutMs: deps.config.approvalTimeoutMs }],
+    args: [
+      {
+        setupId,
+        trigger: 'schedule' as const,
+        heartbeatTimeoutMs: deps.config.sync.heartbeatTimeoutMs,
+        approvalTimeoutMs: deps.config.approvalTimeoutMs,
+      },
+    ],
     typedSearchAttributes: [
       { key: SetupIdAttribute, value: setupId },
       { key: CompanyIdAttribute, value: facts.company_id },
@@ -67,13 +84,21 @@ export async function reconcileSchedule(deps: ScheduleDeps, setupId: string): Pr
     });
   } catch (err) {
     if (!(err instanceof ScheduleAlreadyRunning)) throw err;
-    await handle.update((previous) => ({ ...previous, spec, action, state: { ...previous.state, paused: !shouldRun, note: why } }));
+    await handle.update((previous) => ({
+      ...previous,
+      spec,
+      action,
+      state: { ...previous.state, paused: !shouldRun, note: why },
+    }));
   }
   return shouldRun ? 'active' : 'paused';
 }
 
 /** Every setup of a company (after the module was switched on or off, or a connection changed state). */
-export async function reconcileCompanySchedules(deps: ScheduleDeps, where: { companyId?: string; connectionId?: string }): Promise<void> {
+export async function reconcileCompanySchedules(
+  deps: ScheduleDeps,
+  where: { companyId?: string; connectionId?: string },
+): Promise<void> {
   for (const id of await listSetupIds(deps.db, where)) await reconcileSchedule(deps, id);
 }
 

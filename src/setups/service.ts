@@ -33,12 +33,17 @@ function unprocessable(field: string, reason: string): ApiError {
 async function connectedConnection(deps: SetupDeps, companyId: string, connectionId: string) {
   const connection = await findCompanyConnection(deps.db, companyId, connectionId);
   if (!connection) throw unprocessable('connectionId', 'no such connection in this company');
-  if (connection.status !== 'connected') throw unprocessable('connectionId', `the connection is ${connection.status}${connection.status_reason ? ` (${connection.status_reason})` : ''}; it must be connected`);
+  if (connection.status !== 'connected')
+    throw unprocessable(
+      'connectionId',
+      `the connection is ${connection.status}${connection.status_reason ? ` (${connection.status_reason})` : ''}; it must be connected`,
+    );
   return connection;
 }
 
 async function checkCustomerType(deps: SetupDeps, companyId: string, customerTypeId: string) {
-  if (!(await findCompanyCustomerType(deps.db, companyId, customerTypeId))) throw unprocessable('customerTypeId', 'no such customer type in this company');
+  if (!(await findCompanyCustomerType(deps.db, companyId, customerTypeId)))
+    throw unprocessable('customerTypeId', 'no such customer type in this company');
 }
 
 /** The group must exist in the tenant: its display name and user count come back to the admin. */
@@ -46,14 +51,20 @@ async function checkGroup(deps: SetupDeps, tenantId: string, groupId: string) {
   const group = await lookupGroup(deps.config, tenantId, groupId, deps.logger);
   if (!group.found) {
     if (group.reason === 'not_found') throw unprocessable('groupId', `group ${groupId} was not found in the tenant`);
-    throw new ApiError(502, 'upstream_error', `Microsoft Graph could not be asked about group ${groupId}: ${group.message}`);
+    throw new ApiError(
+      502,
+      'upstream_error',
+      `Microsoft Graph could not be asked about group ${groupId}: ${group.message}`,
+    );
   }
   return group;
 }
 
 function conflictOnDuplicate(err: unknown): never {
   if (isUniqueViolation(err, 'sync_setups_one_per_group')) {
-    throw new ApiError(409, 'conflict', 'a setup for this group and customer type already exists on this connection', [{ field: 'groupId', reason: 'already set up' }]);
+    throw new ApiError(409, 'conflict', 'a setup for this group and customer type already exists on this connection', [
+      { field: 'groupId', reason: 'already set up' },
+    ]);
   }
   throw err;
 }
@@ -92,7 +103,10 @@ export async function changeSetup(deps: SetupDeps, current: SyncSetup, body: z.i
   }
   let setup: SyncSetup;
   try {
-    setup = await updateSetup(deps.db, current.id, { ...setupColumns(body), ...(groupDisplayName ? { group_display_name: groupDisplayName } : {}) });
+    setup = await updateSetup(deps.db, current.id, {
+      ...setupColumns(body),
+      ...(groupDisplayName ? { group_display_name: groupDisplayName } : {}),
+    });
   } catch (err) {
     conflictOnDuplicate(err);
   }
@@ -105,15 +119,23 @@ export async function changeSetup(deps: SetupDeps, current: SyncSetup, body: z.i
 /** What a setup change did that the delta links cannot follow: they describe the old group, keys and scope. */
 function deltaResetReason(before: SyncSetup, after: SyncSetup): string | null {
   const changed: string[] = [];
-  if (before.group_id.toLowerCase() !== after.group_id.toLowerCase()) changed.push(`groupId ${before.group_id} → ${after.group_id}`);
+  if (before.group_id.toLowerCase() !== after.group_id.toLowerCase())
+    changed.push(`groupId ${before.group_id} → ${after.group_id}`);
   if (before.match_on !== after.match_on) changed.push(`matchOn ${before.match_on} → ${after.match_on}`);
-  if (JSON.stringify(before.initials_attributes) !== JSON.stringify(after.initials_attributes)) changed.push('initialsAttributes');
+  if (JSON.stringify(before.initials_attributes) !== JSON.stringify(after.initials_attributes))
+    changed.push('initialsAttributes');
   if (before.ldap_path !== after.ldap_path || before.ldap_filter !== after.ldap_filter) changed.push('scoping');
   return changed.length ? changed.join(', ') : null;
 }
 
 export async function setSetupPaused(deps: SetupDeps, current: SyncSetup, paused: boolean) {
-  const setup = await updateSetup(deps.db, current.id, paused ? { status: 'paused', status_reason: 'paused by an administrator' } : { status: 'active', status_reason: null });
+  const setup = await updateSetup(
+    deps.db,
+    current.id,
+    paused
+      ? { status: 'paused', status_reason: 'paused by an administrator' }
+      : { status: 'active', status_reason: null },
+  );
   await reconcileSchedule(deps, setup.id);
   return setup;
 }
@@ -127,12 +149,32 @@ export async function removeSetup(deps: SetupDeps, setup: SyncSetup) {
  * Starts a run now. The run row is created first: the database's one-active-run index answers "already
  * running" (409 with that run's id) for API, admin pages and schedule alike.
  */
-export async function startRun(deps: SetupDeps, setup: SyncSetup, options: { dryRun: boolean; fullSync?: boolean; trigger: RunTrigger }) {
+export async function startRun(
+  deps: SetupDeps,
+  setup: SyncSetup,
+  options: { dryRun: boolean; fullSync?: boolean; trigger: RunTrigger },
+) {
   let runId: string;
   try {
-    runId = (await createRun(deps.db, { setupId: setup.id, companyId: setup.company_id, trigger: options.trigger, mode: 'full', dryRun: options.dryRun, workflowId: null })).id;
+    runId = (
+      await createRun(deps.db, {
+        setupId: setup.id,
+        companyId: setup.company_id,
+        trigger: options.trigger,
+        mode: 'full',
+        dryRun: options.dryRun,
+        workflowId: null,
+      })
+    ).id;
   } catch (err) {
-    if (err instanceof RunAlreadyActiveError) throw new ApiError(409, 'conflict', `a run of this setup is already in progress (${err.activeRunId})`, undefined, { runId: err.activeRunId });
+    if (err instanceof RunAlreadyActiveError)
+      throw new ApiError(
+        409,
+        'conflict',
+        `a run of this setup is already in progress (${err.activeRunId})`,
+        undefined,
+        { runId: err.activeRunId },
+      );
     throw err;
   }
   const workflowId = manualRunWorkflowId(setup.id, runId);
@@ -140,7 +182,17 @@ export async function startRun(deps: SetupDeps, setup: SyncSetup, options: { dry
     await deps.temporal.workflow.start(syncRunWorkflow, {
       workflowId,
       taskQueue: deps.config.temporal.taskQueue,
-      args: [{ setupId: setup.id, runId, trigger: options.trigger, dryRun: options.dryRun, fullSync: options.fullSync, heartbeatTimeoutMs: deps.config.sync.heartbeatTimeoutMs, approvalTimeoutMs: deps.config.approvalTimeoutMs }],
+      args: [
+        {
+          setupId: setup.id,
+          runId,
+          trigger: options.trigger,
+          dryRun: options.dryRun,
+          fullSync: options.fullSync,
+          heartbeatTimeoutMs: deps.config.sync.heartbeatTimeoutMs,
+          approvalTimeoutMs: deps.config.approvalTimeoutMs,
+        },
+      ],
       typedSearchAttributes: [
         { key: SetupIdAttribute, value: setup.id },
         { key: CompanyIdAttribute, value: setup.company_id },
@@ -148,7 +200,12 @@ export async function startRun(deps: SetupDeps, setup: SyncSetup, options: { dry
     });
     await setRunWorkflowId(deps.db, runId, workflowId);
   } catch (err) {
-    await markRun(deps.db, runId, { status: 'failed', error: `could not start the run: ${err instanceof Error ? err.message : String(err)}`, finishedAt: new Date(), phase: 'done' });
+    await markRun(deps.db, runId, {
+      status: 'failed',
+      error: `could not start the run: ${err instanceof Error ? err.message : String(err)}`,
+      finishedAt: new Date(),
+      phase: 'done',
+    });
     throw err;
   }
   return runId;

@@ -4,7 +4,10 @@ import { decodeJwt, signJwt, verifyJwtSignature } from './jwt.js';
 
 export const graphResource = 'https://graph.microsoft.com';
 /** Scopes the token endpoint accepts for Graph (the resource URI or Graph's well-known app id). */
-export const graphDefaultScopes = new Set([`${graphResource}/.default`, '00000003-0000-0000-c000-000000000000/.default']);
+export const graphDefaultScopes = new Set([
+  `${graphResource}/.default`,
+  '00000003-0000-0000-c000-000000000000/.default',
+]);
 
 export interface AccessTokenClaims {
   tid: string;
@@ -15,7 +18,8 @@ export interface AccessTokenClaims {
   exp: number;
 }
 
-export type TokenCheck = { ok: true; claims: AccessTokenClaims } | { ok: false; reason: 'malformed' | 'invalid' | 'expired' };
+export type TokenCheck =
+  { ok: true; claims: AccessTokenClaims } | { ok: false; reason: 'malformed' | 'invalid' | 'expired' };
 
 /**
  * Signs app-only access tokens as Entra does (RS256 JWT naming tenant, app, roles, issue and expiry
@@ -33,7 +37,13 @@ export class AccessTokenIssuer {
     return new AccessTokenIssuer(privateKey, createPublicKey(privateKey), randomUUID().replace(/-/g, '').slice(0, 27));
   }
 
-  issue(input: { tenantId: string; clientId: string; appDisplayName: string; roles: string[]; lifetimeSeconds: number }): string {
+  issue(input: {
+    tenantId: string;
+    clientId: string;
+    appDisplayName: string;
+    roles: string[];
+    lifetimeSeconds: number;
+  }): string {
     const iat = Math.floor(Date.now() / 1000);
     return signJwt(
       { kid: this.keyId, x5t: this.keyId },
@@ -75,14 +85,24 @@ export class AccessTokenIssuer {
     const jwt = decodeJwt(token);
     if (!jwt) return { ok: false, reason: 'malformed' };
     const { tid, appid, roles, iat, exp, aud } = jwt.payload;
-    if (!verifyJwtSignature(jwt, this.publicKey) || aud !== graphResource || typeof tid !== 'string' || typeof appid !== 'string') {
+    if (
+      !verifyJwtSignature(jwt, this.publicKey) ||
+      aud !== graphResource ||
+      typeof tid !== 'string' ||
+      typeof appid !== 'string'
+    ) {
       return { ok: false, reason: 'invalid' };
     }
     if (typeof exp !== 'number' || exp * 1000 <= Date.now()) return { ok: false, reason: 'expired' };
-    return { ok: true, claims: { tid, appid, roles: Array.isArray(roles) ? roles.map(String) : [], iat: Number(iat), exp } };
+    return {
+      ok: true,
+      claims: { tid, appid, roles: Array.isArray(roles) ? roles.map(String) : [], iat: Number(iat), exp },
+    };
   }
 
   jwks(): { keys: object[] } {
-    return { keys: [{ kty: 'RSA', use: 'sig', kid: this.keyId, x5t: this.keyId, ...this.publicKey.export({ format: 'jwk' }) }] };
+    return {
+      keys: [{ kty: 'RSA', use: 'sig', kid: this.keyId, x5t: this.keyId, ...this.publicKey.export({ format: 'jwk' }) }],
+    };
   }
 }

@@ -45,7 +45,9 @@ export function registerAdminConsent(app: Hono<GraphEnv>, runtime: SimulatorRunt
   const read = (c: Context<GraphEnv>, fields: Record<string, string | undefined>): ConsentRequest | Response => {
     const world = runtime.world;
     const tenantRef = c.req.param('tenant') as string;
-    const chosen = multiTenantAliases.has(tenantRef.toLowerCase()) ? (fields.tenant ?? runtime.demo.tenantId) : tenantRef;
+    const chosen = multiTenantAliases.has(tenantRef.toLowerCase())
+      ? (fields.tenant ?? runtime.demo.tenantId)
+      : tenantRef;
     const tenant = world.directory.resolve(chosen);
     if (!tenant) return errorPage(c, aadsts.tenantNotFound(chosen));
     if (!fields.client_id) return errorPage(c, aadsts.missingParameter('client_id'));
@@ -54,14 +56,25 @@ export function registerAdminConsent(app: Hono<GraphEnv>, runtime: SimulatorRunt
     if (!fields.redirect_uri || !redirectUriAllowed(registered, fields.redirect_uri)) {
       return errorPage(c, aadsts.redirectMismatch(fields.redirect_uri ?? '', registered.clientId));
     }
-    return { tenant, app: registered, redirectUri: fields.redirect_uri, state: fields.state, v2: c.req.path.toLowerCase().includes('/v2.0/') };
+    return {
+      tenant,
+      app: registered,
+      redirectUri: fields.redirect_uri,
+      state: fields.state,
+      v2: c.req.path.toLowerCase().includes('/v2.0/'),
+    };
   };
 
   const decide = (c: Context<GraphEnv>, request: ConsentRequest, accepted: boolean): Response => {
     if (accepted) {
       runtime.world.apps.grantConsent(request.tenant.id, request.app.clientId);
       return c.redirect(
-        backTo(request, { admin_consent: 'True', tenant: request.tenant.id, state: request.state, scope: request.v2 ? 'https://graph.microsoft.com/.default' : undefined }),
+        backTo(request, {
+          admin_consent: 'True',
+          tenant: request.tenant.id,
+          state: request.state,
+          scope: request.v2 ? 'https://graph.microsoft.com/.default' : undefined,
+        }),
         302,
       );
     }
@@ -90,7 +103,10 @@ export function registerAdminConsent(app: Hono<GraphEnv>, runtime: SimulatorRunt
 
   const onPost = async (c: Context<GraphEnv>): Promise<Response> => {
     const form = await c.req.parseBody();
-    const fields = Object.fromEntries(Object.entries(form).filter(([, v]) => typeof v === 'string')) as Record<string, string>;
+    const fields = Object.fromEntries(Object.entries(form).filter(([, v]) => typeof v === 'string')) as Record<
+      string,
+      string
+    >;
     const request = read(c, fields);
     if (request instanceof Response) return request;
     return decide(c, request, fields.decision === 'accept');
@@ -103,11 +119,15 @@ export function registerAdminConsent(app: Hono<GraphEnv>, runtime: SimulatorRunt
 }
 
 function consentPage(runtime: SimulatorRuntime, tenantRef: string, request: ConsentRequest): string {
-  const hidden = (name: string, value: string | undefined) => (value === undefined ? '' : `<input type="hidden" name="${name}" value="${escapeHtml(value)}">`);
+  const hidden = (name: string, value: string | undefined) =>
+    value === undefined ? '' : `<input type="hidden" name="${name}" value="${escapeHtml(value)}">`;
   const tenantChoice = multiTenantAliases.has(tenantRef.toLowerCase())
     ? `<p><label>Organization <select name="tenant">${runtime.world.directory
         .list()
-        .map((t) => `<option value="${t.id}"${t.id === request.tenant.id ? ' selected' : ''}>${escapeHtml(t.displayName)}</option>`)
+        .map(
+          (t) =>
+            `<option value="${t.id}"${t.id === request.tenant.id ? ' selected' : ''}>${escapeHtml(t.displayName)}</option>`,
+        )
         .join('')}</select></label></p>`
     : '';
   const permissions = request.app.permissions.map((p) => `<li>${escapeHtml(p)}</li>`).join('');

@@ -37,13 +37,17 @@ export function createSimulatorApp(runtime: SimulatorRuntime, control: Simulator
     return c.json({ error: 'internal simulator error' }, 500);
   });
 
-  app.get('/', (c) => c.text('directory-sync simulator of Microsoft Entra ID and Microsoft Graph. Control API under /_sim.\n'));
+  app.get('/', (c) =>
+    c.text('directory-sync simulator of Microsoft Entra ID and Microsoft Graph. Control API under /_sim.\n'),
+  );
   registerControlRoutes(app, control);
   registerDelegatedMe(app, runtime);
   app.all('/v1.0/*', graphHandler(runtime));
   registerTokenEndpoints(app, runtime);
   registerAdminConsent(app, runtime);
   registerAuthorize(app, runtime);
-  app.notFound((c) => c.json({ error: `no simulator endpoint for ${c.req.method} ${new URL(c.req.url).pathname}` }, 404));
+  app.notFound((c) =>
+    c.json({ error: `no simulator endpoint for ${c.req.method} ${new URL(c.req.url).pathname}` }, 404),
+  );
   return app;
 }

@@ -10,7 +10,11 @@ export const graphApplicationPermissions = [
   'Directory.Read.All',
 ] as const;
 export type GraphPermission = (typeof graphApplicationPermissions)[number];
-export const defaultAppPermissions: GraphPermission[] = ['GroupMember.Read.All', 'User.Read.All', 'Organization.Read.All'];
+export const defaultAppPermissions: GraphPermission[] = [
+  'GroupMember.Read.All',
+  'User.Read.All',
+  'Organization.Read.All',
+];
 
 export interface AppCertificate {
   /** base64url SHA-1 / SHA-256 of the DER certificate: the `x5t` / `x5t#S256` a client assertion names. */
@@ -65,7 +69,8 @@ export class AppRegistry {
   register(input: AppInput = {}): AppRegistration & { clientSecret: string | undefined } {
     const clientId = (input.clientId ?? randomUUID()).toLowerCase();
     if (this.apps.has(clientId)) throw new SimulatorError(`app '${clientId}' is already registered`, 409);
-    const clientSecret = input.clientSecret ?? (input.certificatePem ? undefined : randomBytes(30).toString('base64url'));
+    const clientSecret =
+      input.clientSecret ?? (input.certificatePem ? undefined : randomBytes(30).toString('base64url'));
     const app: AppRegistration = {
       clientId,
       displayName: input.displayName ?? 'Directory Sync',

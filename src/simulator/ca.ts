@@ -28,7 +28,11 @@ const serverNames = { dns: ['localhost'], ips: ['127.0.0.1', '::1'] };
  * a lock file makes one of them write and the others read its result.
  */
 export async function ensureCertificateAuthority(dir: string): Promise<CertificateAuthorityFiles> {
-  const files: CertificateAuthorityFiles = { caFile: join(dir, 'ca.pem'), certFile: join(dir, 'server.pem'), keyFile: join(dir, 'server-key.pem') };
+  const files: CertificateAuthorityFiles = {
+    caFile: join(dir, 'ca.pem'),
+    certFile: join(dir, 'server.pem'),
+    keyFile: join(dir, 'server-key.pem'),
+  };
   if (await isUsable(files)) return files;
   await mkdir(dir, { recursive: true });
   const release = await lock(join(dir, '.lock'));
@@ -42,7 +46,11 @@ export async function ensureCertificateAuthority(dir: string): Promise<Certifica
 
 async function isUsable(files: CertificateAuthorityFiles): Promise<boolean> {
   try {
-    const [caPem, certPem, keyPem] = await Promise.all([readFile(files.caFile), readFile(files.certFile), readFile(files.keyFile)]);
+    const [caPem, certPem, keyPem] = await Promise.all([
+      readFile(files.caFile),
+      readFile(files.certFile),
+      readFile(files.keyFile),
+    ]);
     const ca = new X509Certificate(caPem);
     const server = new X509Certificate(certPem);
     const now = Date.now();
@@ -69,7 +77,10 @@ async function lock(path: string): Promise<() => Promise<void>> {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       // A lock older than a minute belongs to a process that died while writing.
-      const age = await stat(path).then((s) => Date.now() - s.mtimeMs, () => 0);
+      const age = await stat(path).then(
+        (s) => Date.now() - s.mtimeMs,
+        () => 0,
+      );
       if (age > 60_000) await unlink(path).catch(() => undefined);
       if (attempt > 600) throw new Error(`could not lock ${path}`);
       await sleep(100);
@@ -127,7 +138,13 @@ async function create(files: CertificateAuthorityFiles): Promise<void> {
     { name: 'basicConstraints', cA: false },
     { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
     { name: 'extKeyUsage', serverAuth: true },
-    { name: 'subjectAltName', altNames: [...serverNames.dns.map((value) => ({ type: 2, value })), ...serverNames.ips.map((ip) => ({ type: 7, ip }))] },
+    {
+      name: 'subjectAltName',
+      altNames: [
+        ...serverNames.dns.map((value) => ({ type: 2, value })),
+        ...serverNames.ips.map((ip) => ({ type: 7, ip })),
+      ],
+    },
     { name: 'subjectKeyIdentifier' },
     { name: 'authorityKeyIdentifier', keyIdentifier: ca.generateSubjectKeyIdentifier().getBytes() },
   ]);

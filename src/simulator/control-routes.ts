@@ -37,7 +37,12 @@ const groupFields = {
   groupTypes: z.array(z.string()).optional(),
   visibility: text,
 };
-const groupInput = z.strictObject({ id: z.string().optional(), displayName: z.string().min(1), members: z.array(z.string()).optional(), ...groupFields });
+const groupInput = z.strictObject({
+  id: z.string().optional(),
+  displayName: z.string().min(1),
+  members: z.array(z.string()).optional(),
+  ...groupFields,
+});
 const groupPatch = z.strictObject({ displayName: z.string().min(1).optional(), ...groupFields });
 const count = z.number().int().min(0);
 const match = z.string().optional();
@@ -45,11 +50,22 @@ const faultSettings = z.strictObject({
   throttle: z
     .union([
       z.strictObject({ mode: z.literal('burst'), count, retryAfterSeconds: z.number().min(0).optional(), match }),
-      z.strictObject({ mode: z.literal('rate'), limit: count, windowMs: z.number().positive(), retryAfterSeconds: z.number().min(0).optional(), match }),
+      z.strictObject({
+        mode: z.literal('rate'),
+        limit: count,
+        windowMs: z.number().positive(),
+        retryAfterSeconds: z.number().min(0).optional(),
+        match,
+      }),
     ])
     .optional(),
   serverErrors: z
-    .strictObject({ status: z.union([z.literal(500), z.literal(502), z.literal(503), z.literal(504)]), count, retryAfterSeconds: z.number().min(0).optional(), match })
+    .strictObject({
+      status: z.union([z.literal(500), z.literal(502), z.literal(503), z.literal(504)]),
+      count,
+      retryAfterSeconds: z.number().min(0).optional(),
+      match,
+    })
     .optional(),
   slow: z.strictObject({ delayMs: z.number().min(0), count: count.optional(), match }).optional(),
   dropConnections: z.strictObject({ count, match }).optional(),
@@ -78,12 +94,24 @@ export function registerControlRoutes(app: Hono<GraphEnv>, control: SimulatorCon
   app.get(`${sim}/demo`, (c) => c.json(control.demo));
   app.get(`${sim}/tenants`, (c) => c.json(control.tenants()));
   app.post(`${sim}/tenants`, async (c) => {
-    const input = await body(c, z.strictObject({ id: z.string().optional(), displayName: z.string().min(1), initialDomain: z.string().optional(), customDomain: z.string().optional(), users: count.max(500_000).optional(), seed: z.union([z.string(), z.number()]).optional() }));
+    const input = await body(
+      c,
+      z.strictObject({
+        id: z.string().optional(),
+        displayName: z.string().min(1),
+        initialDomain: z.string().optional(),
+        customDomain: z.string().optional(),
+        users: count.max(500_000).optional(),
+        seed: z.union([z.string(), z.number()]).optional(),
+      }),
+    );
     return c.json(control.addTenant(input), 201);
   });
 
   app.post(`${tenant}/users`, async (c) => c.json(control.addUser(p(c, 'tenant'), await body(c, userInput)), 201));
-  app.patch(`${tenant}/users/:user`, async (c) => c.json(control.updateUser(p(c, 'tenant'), p(c, 'user'), await body(c, userPatch))));
+  app.patch(`${tenant}/users/:user`, async (c) =>
+    c.json(control.updateUser(p(c, 'tenant'), p(c, 'user'), await body(c, userPatch))),
+  );
   app.post(`${tenant}/users/:user/disable`, (c) => c.json(control.disableUser(p(c, 'tenant'), p(c, 'user'))));
   app.post(`${tenant}/users/:user/enable`, (c) => c.json(control.enableUser(p(c, 'tenant'), p(c, 'user'))));
   app.post(`${tenant}/users/:user/restore`, (c) => c.json(control.restoreUser(p(c, 'tenant'), p(c, 'user'))));
@@ -92,13 +120,19 @@ export function registerControlRoutes(app: Hono<GraphEnv>, control: SimulatorCon
     return c.body(null, 204);
   });
 
-  app.post(`${tenant}/groups`, async (c) => c.json(serializeGroup(control.addGroup(p(c, 'tenant'), await body(c, groupInput))), 201));
-  app.patch(`${tenant}/groups/:group`, async (c) => c.json(serializeGroup(control.updateGroup(p(c, 'tenant'), p(c, 'group'), await body(c, groupPatch)))));
+  app.post(`${tenant}/groups`, async (c) =>
+    c.json(serializeGroup(control.addGroup(p(c, 'tenant'), await body(c, groupInput))), 201),
+  );
+  app.patch(`${tenant}/groups/:group`, async (c) =>
+    c.json(serializeGroup(control.updateGroup(p(c, 'tenant'), p(c, 'group'), await body(c, groupPatch)))),
+  );
   app.delete(`${tenant}/groups/:group`, (c) => {
     control.removeGroup(p(c, 'tenant'), p(c, 'group'));
     return c.body(null, 204);
   });
-  app.get(`${tenant}/groups/:group/transitive-users`, (c) => c.json({ count: control.transitiveUserIds(p(c, 'tenant'), p(c, 'group')).length }));
+  app.get(`${tenant}/groups/:group/transitive-users`, (c) =>
+    c.json({ count: control.transitiveUserIds(p(c, 'tenant'), p(c, 'group')).length }),
+  );
   app.post(`${tenant}/groups/:group/members`, async (c) => {
     control.addMember(p(c, 'tenant'), p(c, 'group'), (await body(c, z.strictObject({ id: z.string() }))).id);
     return c.body(null, 204);
@@ -128,7 +162,10 @@ export function registerControlRoutes(app: Hono<GraphEnv>, control: SimulatorCon
     return c.json(control.registerApp(input), 201);
   });
   app.put(`${tenant}/consent-mode`, async (c) => {
-    control.setConsentMode(p(c, 'tenant'), (await body(c, z.strictObject({ mode: z.enum(['grant', 'deny', 'interactive']) }))).mode);
+    control.setConsentMode(
+      p(c, 'tenant'),
+      (await body(c, z.strictObject({ mode: z.enum(['grant', 'deny', 'interactive']) }))).mode,
+    );
     return c.body(null, 204);
   });
   app.get(`${tenant}/consent/:client`, (c) => c.json({ state: control.consentState(p(c, 'tenant'), p(c, 'client')) }));
@@ -137,7 +174,9 @@ export function registerControlRoutes(app: Hono<GraphEnv>, control: SimulatorCon
     return c.body(null, 204);
   });
   app.delete(`${tenant}/consent/:client`, (c) => {
-    control.revokeConsent(p(c, 'tenant'), p(c, 'client'), { removeServicePrincipal: c.req.query('removeServicePrincipal') === 'true' });
+    control.revokeConsent(p(c, 'tenant'), p(c, 'client'), {
+      removeServicePrincipal: c.req.query('removeServicePrincipal') === 'true',
+    });
     return c.body(null, 204);
   });
 
@@ -172,7 +211,18 @@ export function registerControlRoutes(app: Hono<GraphEnv>, control: SimulatorCon
   const clock = () => ({ now: control.now(), iso: new Date(control.now()).toISOString() });
   app.get(`${sim}/clock`, (c) => c.json(clock()));
   app.post(`${sim}/clock/advance`, async (c) => {
-    const { ms = 0, seconds = 0, days = 0 } = await body(c, z.strictObject({ ms: z.number().min(0).optional(), seconds: z.number().min(0).optional(), days: z.number().min(0).optional() }));
+    const {
+      ms = 0,
+      seconds = 0,
+      days = 0,
+    } = await body(
+      c,
+      z.strictObject({
+        ms: z.number().min(0).optional(),
+        seconds: z.number().min(0).optional(),
+        days: z.number().min(0).optional(),
+      }),
+    );
     control.advanceClock(ms + seconds * 1000 + days * dayMs);
     return c.json(clock());
   });
@@ -180,12 +230,21 @@ export function registerControlRoutes(app: Hono<GraphEnv>, control: SimulatorCon
   app.patch(`${sim}/settings`, async (c) =>
     c.json(
       control.updateSettings(
-        await body(c, z.strictObject({ tokenLifetimeSeconds: z.number().int().min(1).optional(), deltaPageSize: z.number().int().min(1).optional(), deltaTokenLifetimeMs: z.number().positive().optional() })),
+        await body(
+          c,
+          z.strictObject({
+            tokenLifetimeSeconds: z.number().int().min(1).optional(),
+            deltaPageSize: z.number().int().min(1).optional(),
+            deltaTokenLifetimeMs: z.number().positive().optional(),
+          }),
+        ),
       ),
     ),
   );
 
-  app.get(`${sim}/requests`, (c) => c.json(control.requests({ tenantId: c.req.query('tenantId'), urlIncludes: c.req.query('urlIncludes') })));
+  app.get(`${sim}/requests`, (c) =>
+    c.json(control.requests({ tenantId: c.req.query('tenantId'), urlIncludes: c.req.query('urlIncludes') })),
+  );
   app.delete(`${sim}/requests`, (c) => {
     control.clearRequests();
     return c.body(null, 204);

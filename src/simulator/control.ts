@@ -157,7 +157,12 @@ export class SimulatorControl {
 
   registerApp(input: AppInput = {}): RegisteredApp {
     const app = this.world.apps.register(input);
-    return { clientId: app.clientId, clientSecret: app.clientSecret, displayName: app.displayName, permissions: app.permissions };
+    return {
+      clientId: app.clientId,
+      clientSecret: app.clientSecret,
+      displayName: app.displayName,
+      permissions: app.permissions,
+    };
   }
 
   grantConsent(tenant: string, clientId: string): void {

@@ -1,5 +1,11 @@
 import type { Change } from './change-log.js';
-import { groupSelectableProperties, odataType, selectedGroup, userDefaultProperties, userResource } from './graph-objects.js';
+import {
+  groupSelectableProperties,
+  odataType,
+  selectedGroup,
+  userDefaultProperties,
+  userResource,
+} from './graph-objects.js';
 import { indexAfter, pageAfter } from './keyset.js';
 import type { Tenant } from './tenant.js';
 
@@ -55,7 +61,11 @@ function userDeltaObject(tenant: Tenant, id: string, query: DeltaQuery): Record<
   return object;
 }
 
-function memberRefs(ids: readonly string[], typeOf: (id: string) => 'user' | 'group', removedIds?: ReadonlySet<string>): NonNullable<DeltaEntry['members']> {
+function memberRefs(
+  ids: readonly string[],
+  typeOf: (id: string) => 'user' | 'group',
+  removedIds?: ReadonlySet<string>,
+): NonNullable<DeltaEntry['members']> {
   return {
     length: ids.length,
     keyAt: (index) => ids[index] as string,
@@ -67,7 +77,13 @@ function memberRefs(ids: readonly string[], typeOf: (id: string) => 'user' | 'gr
   };
 }
 
-export function deltaPage(tenant: Tenant, query: DeltaQuery, range: { since: number; upTo: number }, position: DeltaPosition, budget: number): DeltaPage {
+export function deltaPage(
+  tenant: Tenant,
+  query: DeltaQuery,
+  range: { since: number; upTo: number },
+  position: DeltaPosition,
+  budget: number,
+): DeltaPage {
   if (position.phase === 'replay') {
     const page = assemble(replayEntries(tenant, query, range), position.index, position.member, budget);
     return { value: page.value, next: page.stop && { phase: 'replay', ...page.stop } };
@@ -83,14 +99,20 @@ export function deltaPage(tenant: Tenant, query: DeltaQuery, range: { since: num
   return initialGroupsPage(tenant, query, position, budget);
 }
 
-function initialGroupsPage(tenant: Tenant, query: DeltaQuery, position: { key: string | null; memberKey: string | null }, budget: number): DeltaPage {
+function initialGroupsPage(
+  tenant: Tenant,
+  query: DeltaQuery,
+  position: { key: string | null; memberKey: string | null },
+  budget: number,
+): DeltaPage {
   const ids = query.ids ? query.ids.filter((id) => tenant.groups.has(id)).sort() : tenant.sortedGroupIds();
   const entries: DeltaEntry[] = ids.map((id) => {
     const group = tenant.groups.get(id)!;
     const entry: DeltaEntry = { id, header: () => selectedGroup(group, groupSelect(query)) };
     const members = tenant.memberLists(id, false).all;
     // Graph leaves `members@delta` out entirely for a group without members.
-    if (tracksMembers(query) && members.length > 0) entry.members = memberRefs(members, (memberId) => tenant.memberType(memberId) ?? 'user');
+    if (tracksMembers(query) && members.length > 0)
+      entry.members = memberRefs(members, (memberId) => tenant.memberType(memberId) ?? 'user');
     return entry;
   });
   // Resume at the group we stopped in (or the next one, if it has gone) and after its last member sent.
@@ -114,7 +136,12 @@ function initialGroupsPage(tenant: Tenant, query: DeltaQuery, position: { key: s
 }
 
 /** Fills a page with entries from `index` (member offset `member`) until the budget of objects plus member refs is spent. */
-function assemble(entries: readonly DeltaEntry[], index: number, member: number, budget: number): { value: Record<string, unknown>[]; stop: { index: number; member: number } | null } {
+function assemble(
+  entries: readonly DeltaEntry[],
+  index: number,
+  member: number,
+  budget: number,
+): { value: Record<string, unknown>[]; stop: { index: number; member: number } | null } {
   const value: Record<string, unknown>[] = [];
   let units = 0;
   while (index < entries.length) {
@@ -144,7 +171,14 @@ function assemble(entries: readonly DeltaEntry[], index: number, member: number,
 function replayEntries(tenant: Tenant, query: DeltaQuery, range: { since: number; upTo: number }): DeltaEntry[] {
   const wanted = query.ids ? new Set(query.ids) : null;
   const tracked = trackedProperties(query);
-  const touched = new Map<string, { properties: Set<string> | 'all'; last: Change; members: Map<string, { before: boolean; after: boolean; type: 'user' | 'group' }> }>();
+  const touched = new Map<
+    string,
+    {
+      properties: Set<string> | 'all';
+      last: Change;
+      members: Map<string, { before: boolean; after: boolean; type: 'user' | 'group' }>;
+    }
+  >();
   for (const change of tenant.changes.between(range.since, range.upTo)) {
     const id = change.kind === 'user' ? change.userId : change.groupId;
     if (change.kind === 'user' ? query.resource !== 'users' : query.resource !== 'groups') continue;
@@ -155,7 +189,8 @@ function replayEntries(tenant: Tenant, query: DeltaQuery, range: { since: number
     if (change.kind === 'member') {
       const pair = state.members.get(change.memberId);
       if (pair) pair.after = change.present;
-      else state.members.set(change.memberId, { before: !change.present, after: change.present, type: change.memberType });
+      else
+        state.members.set(change.memberId, { before: !change.present, after: change.present, type: change.memberType });
       continue;
     }
     state.last = change;
@@ -177,7 +212,8 @@ function replayEntries(tenant: Tenant, query: DeltaQuery, range: { since: number
     const propertiesChanged = state.properties === 'all' || [...state.properties].some((p) => tracked.has(p));
     const memberChanges = [...state.members].filter(([, pair]) => pair.before !== pair.after);
     if (query.resource === 'users') {
-      if (propertiesChanged && tenant.users.has(id)) entries.push({ id, header: () => userDeltaObject(tenant, id, query) });
+      if (propertiesChanged && tenant.users.has(id))
+        entries.push({ id, header: () => userDeltaObject(tenant, id, query) });
       continue;
     }
     if (!propertiesChanged && memberChanges.length === 0) continue;
@@ -186,7 +222,11 @@ function replayEntries(tenant: Tenant, query: DeltaQuery, range: { since: number
     if (memberChanges.length > 0) {
       const ids = memberChanges.map(([memberId]) => memberId);
       const types = new Map(memberChanges.map(([memberId, pair]) => [memberId, pair.type]));
-      entry.members = memberRefs(ids, (memberId) => types.get(memberId) ?? 'user', new Set(memberChanges.filter(([, pair]) => !pair.after).map(([memberId]) => memberId)));
+      entry.members = memberRefs(
+        ids,
+        (memberId) => types.get(memberId) ?? 'user',
+        new Set(memberChanges.filter(([, pair]) => !pair.after).map(([memberId]) => memberId)),
+      );
     }
     entries.push(entry);
   }

@@ -21,13 +21,29 @@ export class Directory {
 
   addTenant(input: TenantInput): Tenant {
     const id = (input.id ?? randomUUID()).toLowerCase();
-    const initialDomain = (input.initialDomain ?? `${mailNicknameFrom(input.displayName).replace(/\./g, '')}.onmicrosoft.com`).toLowerCase();
+    const initialDomain = (
+      input.initialDomain ?? `${mailNicknameFrom(input.displayName).replace(/\./g, '')}.onmicrosoft.com`
+    ).toLowerCase();
     const domains: VerifiedDomain[] = [
-      { name: initialDomain, isDefault: !input.customDomain, isInitial: true, type: 'Managed', capabilities: 'Email, OfficeCommunicationsOnline' },
+      {
+        name: initialDomain,
+        isDefault: !input.customDomain,
+        isInitial: true,
+        type: 'Managed',
+        capabilities: 'Email, OfficeCommunicationsOnline',
+      },
     ];
-    if (input.customDomain) domains.unshift({ name: input.customDomain.toLowerCase(), isDefault: true, isInitial: false, type: 'Managed', capabilities: 'Email, OfficeCommunicationsOnline' });
+    if (input.customDomain)
+      domains.unshift({
+        name: input.customDomain.toLowerCase(),
+        isDefault: true,
+        isInitial: false,
+        type: 'Managed',
+        capabilities: 'Email, OfficeCommunicationsOnline',
+      });
     for (const domain of domains) {
-      if (this.resolve(domain.name)) throw new SimulatorError(`domain '${domain.name}' is already verified by another tenant`, 409);
+      if (this.resolve(domain.name))
+        throw new SimulatorError(`domain '${domain.name}' is already verified by another tenant`, 409);
     }
     if (this.tenants.has(id)) throw new SimulatorError(`tenant '${id}' already exists`, 409);
     const tenant = new Tenant(id, input.displayName, domains, graphDateTime(this.clock.now()), this.clock);
@@ -37,7 +53,9 @@ export class Directory {
 
   resolve(ref: string): Tenant | undefined {
     const key = ref.toLowerCase();
-    return this.tenants.get(key) ?? [...this.tenants.values()].find((t) => t.verifiedDomains.some((d) => d.name === key));
+    return (
+      this.tenants.get(key) ?? [...this.tenants.values()].find((t) => t.verifiedDomains.some((d) => d.name === key))
+    );
   }
 
   require(ref: string): Tenant {

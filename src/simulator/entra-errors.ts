@@ -12,10 +12,18 @@ export interface AadstsError {
 }
 
 function timestamp(nowMs: number): string {
-  return new Date(nowMs).toISOString().replace('T', ' ').replace(/\.\d{3}Z$/, 'Z');
+  return new Date(nowMs)
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d{3}Z$/, 'Z');
 }
 
-export function aadstsBody(failure: AadstsError, origin: string, nowMs: number, correlationId: string = randomUUID()): object {
+export function aadstsBody(
+  failure: AadstsError,
+  origin: string,
+  nowMs: number,
+  correlationId: string = randomUUID(),
+): object {
   const traceId = randomUUID();
   const at = timestamp(nowMs);
   return {
@@ -55,8 +63,18 @@ export const aadsts = {
     code: 7000218,
     description: "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.",
   }),
-  badAssertion: (reason: string): AadstsError => ({ status: 401, error: 'invalid_client', code: 700027, description: `Client assertion failed signature validation. ${reason}` }),
-  assertionExpired: (): AadstsError => ({ status: 401, error: 'invalid_client', code: 700024, description: 'Client assertion is not within its valid time range.' }),
+  badAssertion: (reason: string): AadstsError => ({
+    status: 401,
+    error: 'invalid_client',
+    code: 700027,
+    description: `Client assertion failed signature validation. ${reason}`,
+  }),
+  assertionExpired: (): AadstsError => ({
+    status: 401,
+    error: 'invalid_client',
+    code: 700024,
+    description: 'Client assertion is not within its valid time range.',
+  }),
   /** A registered (multi-tenant) app that no admin of this tenant consented to: no service principal there. */
   noServicePrincipal: (clientId: string, tenantId: string): AadstsError => ({
     status: 400,
@@ -70,15 +88,30 @@ export const aadsts = {
     code: 70011,
     description: `The provided value for the input parameter 'scope' is not valid. The scope ${scope} is not valid.`,
   }),
-  unsupportedGrant: (grant: string): AadstsError => ({ status: 400, error: 'unsupported_grant_type', code: 70003, description: `The app requested an unsupported grant type '${grant}'.` }),
-  missingParameter: (name: string): AadstsError => ({ status: 400, error: 'invalid_request', code: 900144, description: `The request body must contain the following parameter: '${name}'.` }),
+  unsupportedGrant: (grant: string): AadstsError => ({
+    status: 400,
+    error: 'unsupported_grant_type',
+    code: 70003,
+    description: `The app requested an unsupported grant type '${grant}'.`,
+  }),
+  missingParameter: (name: string): AadstsError => ({
+    status: 400,
+    error: 'invalid_request',
+    code: 900144,
+    description: `The request body must contain the following parameter: '${name}'.`,
+  }),
   redirectMismatch: (uri: string, clientId: string): AadstsError => ({
     status: 400,
     error: 'invalid_request',
     code: 50011,
     description: `The redirect URI '${uri}' specified in the request does not match the redirect URIs configured for the application '${clientId}'.`,
   }),
-  consentDeclined: (): AadstsError => ({ status: 400, error: 'access_denied', code: 65004, description: 'User declined to consent to access the app.' }),
+  consentDeclined: (): AadstsError => ({
+    status: 400,
+    error: 'access_denied',
+    code: 65004,
+    description: 'User declined to consent to access the app.',
+  }),
   // ---- authorization-code flow (v2-oauth2-auth-code-flow.md, reference-error-codes.md) ----
   unsupportedResponseType: (type: string): AadstsError => ({
     status: 400,
@@ -99,18 +132,25 @@ export const aadsts = {
     description: `The user account ${user} does not exist in the ${directory} directory. To sign into this application, the account must be added to the directory.`,
   }),
   /** A code we never issued (or for another client or tenant): "AADSTS9002313: Invalid request. Request is malformed or invalid." */
-  malformedCode: (): AadstsError => ({ status: 400, error: 'invalid_grant', code: 9002313, description: 'Invalid request. Request is malformed or invalid.' }),
+  malformedCode: (): AadstsError => ({
+    status: 400,
+    error: 'invalid_grant',
+    code: 9002313,
+    description: 'Invalid request. Request is malformed or invalid.',
+  }),
   codeRedeemed: (): AadstsError => ({
     status: 400,
     error: 'invalid_grant',
     code: 54005,
-    description: 'OAuth2 Authorization code was already redeemed, please retry with a new valid code or use an existing refresh token.',
+    description:
+      'OAuth2 Authorization code was already redeemed, please retry with a new valid code or use an existing refresh token.',
   }),
   codeExpired: (): AadstsError => ({
     status: 400,
     error: 'invalid_grant',
     code: 70008,
-    description: 'The provided authorization code or refresh token has expired due to inactivity. Send a new interactive authorization request for this user and resource.',
+    description:
+      'The provided authorization code or refresh token has expired due to inactivity. Send a new interactive authorization request for this user and resource.',
   }),
   codeVerifierMismatch: (): AadstsError => ({
     status: 400,

@@ -77,9 +77,11 @@ export function registerTokenEndpoints(app: Hono<GraphEnv>, runtime: SimulatorRu
     const form = await c.req.parseBody();
     const field = (name: string) => (typeof form[name] === 'string' ? (form[name] as string) : undefined);
     try {
-      const tenant = runtime.world.directory.resolve(c.req.param('tenant')) ?? fail(aadsts.tenantNotFound(c.req.param('tenant')));
+      const tenant =
+        runtime.world.directory.resolve(c.req.param('tenant')) ?? fail(aadsts.tenantNotFound(c.req.param('tenant')));
       const grantType = field('grant_type') ?? fail(aadsts.missingParameter('grant_type'));
-      if (grantType !== 'client_credentials' && grantType !== 'authorization_code') fail(aadsts.unsupportedGrant(grantType));
+      if (grantType !== 'client_credentials' && grantType !== 'authorization_code')
+        fail(aadsts.unsupportedGrant(grantType));
       const clientId = field('client_id') ?? fail(aadsts.missingParameter('client_id'));
       const app = runtime.world.apps.find(clientId) ?? fail(aadsts.appNotFound(clientId, tenant.displayName));
       authenticateClient(app, field, `${url.origin}${url.pathname}`);
@@ -88,11 +90,13 @@ export function registerTokenEndpoints(app: Hono<GraphEnv>, runtime: SimulatorRu
         return c.json(redeemAuthorizationCode(runtime, { tenant, app, origin: url.origin, field }));
       }
       checkScope(field('scope') ?? fail(aadsts.missingParameter('scope')));
-      if (runtime.world.apps.consentState(tenant.id, app.clientId) === 'none') fail(aadsts.noServicePrincipal(app.clientId, tenant.id));
+      if (runtime.world.apps.consentState(tenant.id, app.clientId) === 'none')
+        fail(aadsts.noServicePrincipal(app.clientId, tenant.id));
       c.set('record', Object.assign(c.get('record'), { tenantId: tenant.id, clientId: app.clientId }));
       return c.json(issueToken(runtime, tenant, app));
     } catch (error) {
-      if (error instanceof TokenRequestError || error instanceof OAuthError) return answer(error.failure, url.origin, correlationId);
+      if (error instanceof TokenRequestError || error instanceof OAuthError)
+        return answer(error.failure, url.origin, correlationId);
       throw error;
     }
   });
@@ -111,7 +115,11 @@ function issueToken(runtime: SimulatorRuntime, tenant: Tenant, app: AppRegistrat
 }
 
 /** A client secret, or a certificate-signed assertion (`private_key_jwt`) naming a registered certificate. */
-function authenticateClient(app: AppRegistration, field: (name: string) => string | undefined, tokenEndpoint: string): void {
+function authenticateClient(
+  app: AppRegistration,
+  field: (name: string) => string | undefined,
+  tokenEndpoint: string,
+): void {
   const secret = field('client_secret');
   if (secret !== undefined) {
     if (!app.secrets.includes(secret)) fail(aadsts.invalidSecret(app.clientId));
@@ -122,16 +130,20 @@ function authenticateClient(app: AppRegistration, field: (name: string) => strin
   const jwt = decodeJwt(assertion) ?? fail(aadsts.badAssertion('The assertion is not a JWT.'));
   const x5t = jwt.header['x5t#S256'] ?? jwt.header.x5t;
   const certificate = app.certificates.find((cert) => cert.x5tS256 === x5t || cert.x5t === x5t);
-  if (!certificate) fail(aadsts.badAssertion(`The certificate '${String(x5t)}' is not registered on application '${app.clientId}'.`));
-  if (!verifyJwtSignature(jwt, certificate.publicKey)) fail(aadsts.badAssertion('The signature does not match the registered certificate.'));
+  if (!certificate)
+    fail(aadsts.badAssertion(`The certificate '${String(x5t)}' is not registered on application '${app.clientId}'.`));
+  if (!verifyJwtSignature(jwt, certificate.publicKey))
+    fail(aadsts.badAssertion('The signature does not match the registered certificate.'));
   const { aud, iss, sub, exp, nbf } = jwt.payload;
   if (iss !== app.clientId || sub !== app.clientId) fail(aadsts.badAssertion('iss and sub must be the client id.'));
   if (aud !== tokenEndpoint) fail(aadsts.badAssertion(`aud must be the token endpoint '${tokenEndpoint}'.`));
   const now = Date.now() / 1000;
-  if (typeof exp !== 'number' || exp < now || (typeof nbf === 'number' && nbf > now + 300)) fail(aadsts.assertionExpired());
+  if (typeof exp !== 'number' || exp < now || (typeof nbf === 'number' && nbf > now + 300))
+    fail(aadsts.assertionExpired());
 }
 
 function checkScope(scope: string): void {
   const resourceScopes = scope.split(/\s+/).filter((s) => s && !oidcScopes.has(s));
-  if (resourceScopes.length !== 1 || !graphDefaultScopes.has(resourceScopes[0] as string)) fail(aadsts.invalidScope(scope));
+  if (resourceScopes.length !== 1 || !graphDefaultScopes.has(resourceScopes[0] as string))
+    fail(aadsts.invalidScope(scope));
 }

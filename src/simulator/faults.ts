@@ -50,8 +50,16 @@ function matches(fault: Matching | undefined, target: string): boolean {
 }
 
 function validate(settings: FaultSettings): FaultSettings {
-  const counts = [settings.throttle?.mode === 'burst' ? settings.throttle.count : 0, settings.serverErrors?.count, settings.dropConnections?.count, settings.emptyMemberPages?.count, settings.slow?.count, settings.foreignNextLink?.count];
-  if (counts.some((n) => n !== undefined && (!Number.isInteger(n) || n < 0))) throw new SimulatorError('fault counts must be integers >= 0');
+  const counts = [
+    settings.throttle?.mode === 'burst' ? settings.throttle.count : 0,
+    settings.serverErrors?.count,
+    settings.dropConnections?.count,
+    settings.emptyMemberPages?.count,
+    settings.slow?.count,
+    settings.foreignNextLink?.count,
+  ];
+  if (counts.some((n) => n !== undefined && (!Number.isInteger(n) || n < 0)))
+    throw new SimulatorError('fault counts must be integers >= 0');
   if (settings.throttle?.mode === 'rate' && !(settings.throttle.limit >= 0 && settings.throttle.windowMs > 0)) {
     throw new SimulatorError('a rate throttle needs limit >= 0 and windowMs > 0');
   }
@@ -85,7 +93,11 @@ export class FaultInjector {
     if (!faults) return { action: 'pass', delayMs: 0 };
     const { settings } = faults;
     let delayMs = 0;
-    if (settings.slow && matches(settings.slow, target) && (settings.slow.count === undefined || settings.slow.count > 0)) {
+    if (
+      settings.slow &&
+      matches(settings.slow, target) &&
+      (settings.slow.count === undefined || settings.slow.count > 0)
+    ) {
       delayMs = settings.slow.delayMs;
       if (settings.slow.count !== undefined) settings.slow.count--;
     }
@@ -150,6 +162,9 @@ export class FaultInjector {
   }
 
   isVanished(tenantId: string, groupId: string): boolean {
-    return this.tenants.get(tenantId)?.settings.vanishedGroups?.some((id) => id.toLowerCase() === groupId.toLowerCase()) ?? false;
+    return (
+      this.tenants.get(tenantId)?.settings.vanishedGroups?.some((id) => id.toLowerCase() === groupId.toLowerCase()) ??
+      false
+    );
   }
 }

@@ -1,6 +1,15 @@
 import { graphDateTime } from './clock.js';
 import type { SimGroup, SimUser } from './model.js';
-import { departments, givenNames, offices, phonePrefixes, preferredLanguages, showcaseNames, surnames, teamNames } from './names.js';
+import {
+  departments,
+  givenNames,
+  offices,
+  phonePrefixes,
+  preferredLanguages,
+  showcaseNames,
+  surnames,
+  teamNames,
+} from './names.js';
 import { createRandom, type Random } from './random.js';
 import { foldToAscii, mailNicknameFrom, type Tenant } from './tenant.js';
 
@@ -74,15 +83,21 @@ export function seedOrganization(tenant: Tenant, options: { users: number; seed:
   for (let i = 0; i < options.users; i++) {
     let roll = random.int(weightTotal);
     let departmentIndex = 0;
-    while (roll >= (departmentWeights[departmentIndex] as number)) roll -= departmentWeights[departmentIndex++] as number;
+    while (roll >= (departmentWeights[departmentIndex] as number))
+      roll -= departmentWeights[departmentIndex++] as number;
     const user = makeUser(i, departments[departmentIndex] as readonly [string, readonly string[]]);
     const departmentTeams = teamsByDepartment[departmentIndex] as SimGroup[];
     // A few people sit directly in All Staff, most in a team, the rest directly in their department.
     const home =
-      i % 20 === 0 ? allStaff : departmentTeams.length > 0 && random.chance(0.85) ? random.pick(departmentTeams) : (departmentGroups[departmentIndex] as SimGroup);
+      i % 20 === 0
+        ? allStaff
+        : departmentTeams.length > 0 && random.chance(0.85)
+          ? random.pick(departmentTeams)
+          : (departmentGroups[departmentIndex] as SimGroup);
     home.members.add(user.id);
     // Some people belong to a second department too: transitive listing must not count them twice.
-    if (i % 50 === 1) (departmentGroups[(departmentIndex + 1) % departmentGroups.length] as SimGroup).members.add(user.id);
+    if (i % 50 === 1)
+      (departmentGroups[(departmentIndex + 1) % departmentGroups.length] as SimGroup).members.add(user.id);
     if (departmentIndex === 0 && engineers.length < 12) engineers.push(user.id);
     if (firstStaff.length < 7) firstStaff.push(user.id);
   }
@@ -119,7 +134,10 @@ export function seedOrganization(tenant: Tenant, options: { users: number; seed:
 }
 
 /** Makes user number `index`: showcase names first, then random ones with a few exact duplicates. */
-function userFactory(tenant: Tenant, random: Random): (index: number, department: readonly [string, readonly string[]]) => SimUser {
+function userFactory(
+  tenant: Tenant,
+  random: Random,
+): (index: number, department: readonly [string, readonly string[]]) => SimUser {
   const nicknames = new Map<string, number>();
   const samNames = new Map<string, number>();
   // Names repeat a lot: fold each given/surname pair to ASCII once (this is most of the seeding time otherwise).
@@ -134,7 +152,10 @@ function userFactory(tenant: Tenant, random: Random): (index: number, department
     const key = `${givenName} ${surname}`;
     let entry = folded.get(key);
     if (!entry) {
-      const letters = (text: string) => foldToAscii(text).replace(/[^A-Za-z]/g, '').slice(0, 2);
+      const letters = (text: string) =>
+        foldToAscii(text)
+          .replace(/[^A-Za-z]/g, '')
+          .slice(0, 2);
       const initials = (letters(givenName) + letters(surname)).toUpperCase();
       entry = { nickname: mailNicknameFrom(key), initials: initials.length >= 2 ? initials : 'USR' };
       folded.set(key, entry);

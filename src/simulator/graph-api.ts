@@ -28,7 +28,8 @@ interface GraphRoute {
 const readGroups: GraphPermission[] = ['GroupMember.Read.All', 'Group.Read.All', 'Directory.Read.All'];
 const readUsers: GraphPermission[] = ['User.Read.All', 'Directory.Read.All'];
 const readOrganization: GraphPermission[] = ['Organization.Read.All', 'Directory.Read.All'];
-const memberListCost = (call: GraphCall) => Math.max(1, (call.params.relation === 'transitivemembers' ? 5 : 3) - (call.query.has('$select') ? 1 : 0));
+const memberListCost = (call: GraphCall) =>
+  Math.max(1, (call.params.relation === 'transitivemembers' ? 5 : 3) - (call.query.has('$select') ? 1 : 0));
 const members = 'groups/:id/:relation(members|transitivemembers)';
 const cast = ':cast(microsoft.graph.user|microsoft.graph.group)';
 
@@ -91,7 +92,10 @@ export function graphHandler(runtime: SimulatorRuntime) {
       if (!(error instanceof GraphHttpError)) {
         runtime.logger?.error({ err: error }, 'simulator: unexpected error in a Graph handler');
       }
-      const failure = error instanceof GraphHttpError ? error : new GraphHttpError(500, 'generalException', 'An unexpected error occurred in the simulator.');
+      const failure =
+        error instanceof GraphHttpError
+          ? error
+          : new GraphHttpError(500, 'generalException', 'An unexpected error occurred in the simulator.');
       response = new Response(JSON.stringify(graphErrorBody(failure.code, failure.message, ids, world.clock.now())), {
         status: failure.status,
         headers: { 'Content-Type': 'application/json', ...failure.headers },
@@ -104,7 +108,11 @@ export function graphHandler(runtime: SimulatorRuntime) {
   };
 }
 
-function authenticate(runtime: SimulatorRuntime, c: Context<GraphEnv>, origin: string): { tenant: Tenant; clientId: string; permissions: Set<string> } {
+function authenticate(
+  runtime: SimulatorRuntime,
+  c: Context<GraphEnv>,
+  origin: string,
+): { tenant: Tenant; clientId: string; permissions: Set<string> } {
   const challenge = {
     'WWW-Authenticate': `Bearer realm="", authorization_uri="${origin}/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000"`,
   };
@@ -156,7 +164,12 @@ async function applyFault(
     });
   }
   record.fault = `error ${decision.status}`;
-  const codes: Record<number, string> = { 500: 'generalException', 502: 'badGateway', 503: 'serviceNotAvailable', 504: 'gatewayTimeout' };
+  const codes: Record<number, string> = {
+    500: 'generalException',
+    502: 'badGateway',
+    503: 'serviceNotAvailable',
+    504: 'gatewayTimeout',
+  };
   throw new GraphHttpError(
     decision.status,
     codes[decision.status] ?? 'generalException',
@@ -165,7 +178,12 @@ async function applyFault(
   );
 }
 
-async function handle(runtime: SimulatorRuntime, c: Context<GraphEnv>, ids: RequestIds, record: Partial<RequestRecord>): Promise<Response> {
+async function handle(
+  runtime: SimulatorRuntime,
+  c: Context<GraphEnv>,
+  ids: RequestIds,
+  record: Partial<RequestRecord>,
+): Promise<Response> {
   const world = runtime.world;
   const url = new URL(c.req.url);
   const path = url.pathname.replace(/^\/v1\.0\/?/i, '');
@@ -174,10 +192,20 @@ async function handle(runtime: SimulatorRuntime, c: Context<GraphEnv>, ids: Requ
 
   const segments = path.split('/').filter(Boolean).map(normalizeSegment);
   const matched = matchRoute(c.req.method, segments);
-  if (!matched) throw graphErrors.noSegment(segments.find((s) => !['groups', 'users', 'organization'].includes(s)) ?? segments[0] ?? '');
+  if (!matched)
+    throw graphErrors.noSegment(
+      segments.find((s) => !['groups', 'users', 'organization'].includes(s)) ?? segments[0] ?? '',
+    );
 
   const target = `${url.pathname}${url.search}`;
-  const faulted = await applyFault(world.faults.decide(caller.tenant.id, target), c, ids, caller, record, world.clock.now());
+  const faulted = await applyFault(
+    world.faults.decide(caller.tenant.id, target),
+    c,
+    ids,
+    caller,
+    record,
+    world.clock.now(),
+  );
   if (faulted) return faulted;
 
   const { route, params } = matched;
@@ -212,10 +240,16 @@ async function handle(runtime: SimulatorRuntime, c: Context<GraphEnv>, ids: Requ
   const result = await route.handler(call);
   world.faults.rewriteLinks(caller.tenant.id, target, result.body, url.origin);
   const contentType = result.contentType ?? odataJsonContentType;
-  const body = typeof result.body === 'string' && !contentType.includes('json') ? result.body : JSON.stringify(result.body);
+  const body =
+    typeof result.body === 'string' && !contentType.includes('json') ? result.body : JSON.stringify(result.body);
   const cost = typeof route.cost === 'function' ? route.cost(call) : route.cost;
   return new Response(body, {
     status: result.status ?? 200,
-    headers: { 'Content-Type': contentType, 'OData-Version': '4.0', 'x-ms-resource-unit': String(cost), ...result.headers },
+    headers: {
+      'Content-Type': contentType,
+      'OData-Version': '4.0',
+      'x-ms-resource-unit': String(cost),
+      ...result.headers,
+    },
   });
 }

@@ -23,14 +23,23 @@ function parseBatch(body: unknown): BatchRequest[] {
   const requests = (body as { requests?: unknown } | null)?.requests;
   if (!Array.isArray(requests)) throw new GraphHttpError(400, 'BadRequest', 'Invalid batch payload format.');
   if (requests.length > maxBatchRequests) {
-    throw new GraphHttpError(400, 'BadRequest', `The number of requests in the batch (${requests.length}) exceeds the limit of ${maxBatchRequests}.`);
+    throw new GraphHttpError(
+      400,
+      'BadRequest',
+      `The number of requests in the batch (${requests.length}) exceeds the limit of ${maxBatchRequests}.`,
+    );
   }
   const ids = new Set<string>();
   for (const request of requests as BatchRequest[]) {
     if (typeof request?.id !== 'string' || typeof request.method !== 'string' || typeof request.url !== 'string') {
-      throw new GraphHttpError(400, 'BadRequest', 'Invalid batch payload format: each request needs id, method and url.');
+      throw new GraphHttpError(
+        400,
+        'BadRequest',
+        'Invalid batch payload format: each request needs id, method and url.',
+      );
     }
-    if (ids.has(request.id)) throw new GraphHttpError(400, 'BadRequest', `Batch request ids must be unique; '${request.id}' is repeated.`);
+    if (ids.has(request.id))
+      throw new GraphHttpError(400, 'BadRequest', `Batch request ids must be unique; '${request.id}' is repeated.`);
     ids.add(request.id);
   }
   return requests as BatchRequest[];
@@ -48,9 +57,19 @@ export async function batch(call: GraphCall): Promise<GraphResult> {
   for (const request of requests) {
     const failedDependency = (request.dependsOn ?? []).find((id) => (statuses.get(id) ?? 424) >= 400);
     const response = failedDependency
-      ? failed(request.id, 424, 'FailedDependency', `The request depends on request '${failedDependency}', which failed.`)
+      ? failed(
+          request.id,
+          424,
+          'FailedDependency',
+          `The request depends on request '${failedDependency}', which failed.`,
+        )
       : /^https?:/i.test(request.url)
-        ? failed(request.id, 400, 'BadRequest', 'Batch request urls must be relative to the version, e.g. /groups/{id}.')
+        ? failed(
+            request.id,
+            400,
+            'BadRequest',
+            'Batch request urls must be relative to the version, e.g. /groups/{id}.',
+          )
         : await runInner(call, request);
     statuses.set(request.id, response.status);
     responses.push(response);
@@ -69,12 +88,23 @@ async function runInner(call: GraphCall, request: BatchRequest): Promise<BatchRe
   if (hasBody && !headers.has('content-type')) headers.set('content-type', 'application/json');
   const url = `${call.origin}/v1.0/${request.url.replace(/^\/+/, '').replace(/^v1\.0\//i, '')}`;
   const response = await call.dispatch(
-    new Request(url, { method: request.method.toUpperCase(), headers, body: hasBody ? JSON.stringify(request.body) : undefined }),
+    new Request(url, {
+      method: request.method.toUpperCase(),
+      headers,
+      body: hasBody ? JSON.stringify(request.body) : undefined,
+    }),
   );
   const text = await response.text();
   const contentType = response.headers.get('content-type') ?? '';
   const responseHeaders: Record<string, string> = {};
-  for (const name of ['Cache-Control', 'Content-Type', 'Retry-After', 'Location', 'OData-Version', 'x-ms-resource-unit']) {
+  for (const name of [
+    'Cache-Control',
+    'Content-Type',
+    'Retry-After',
+    'Location',
+    'OData-Version',
+    'x-ms-resource-unit',
+  ]) {
     const value = response.headers.get(name);
     if (value !== null) responseHeaders[name] = value;
   }

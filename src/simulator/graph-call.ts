@@ -40,7 +40,8 @@ export interface GraphResult {
   headers?: Record<string, string>;
 }
 
-export const odataJsonContentType = 'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8';
+export const odataJsonContentType =
+  'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8';
 
 export function hasAnyPermission(call: GraphCall, anyOf: readonly GraphPermission[]): boolean {
   return anyOf.some((p) => call.permissions.has(p));
@@ -53,12 +54,20 @@ export function requireObjectId(id: string): string {
   return id;
 }
 
-export function parseSelect(call: GraphCall, allowed: (property: string) => boolean, typeName: string): string[] | null {
+export function parseSelect(
+  call: GraphCall,
+  allowed: (property: string) => boolean,
+  typeName: string,
+): string[] | null {
   const raw = call.query.get('$select');
   if (raw === undefined) return null;
-  const properties = raw.split(',').map((p) => p.trim()).filter(Boolean);
+  const properties = raw
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
   for (const property of properties) {
-    if (!allowed(property)) throw graphErrors.badRequest(`Could not find a property named '${property}' on type '${typeName}'.`);
+    if (!allowed(property))
+      throw graphErrors.badRequest(`Could not find a property named '${property}' on type '${typeName}'.`);
   }
   return properties;
 }
@@ -68,7 +77,8 @@ export function parseTop(call: GraphCall, fallback = 100): number {
   const raw = call.query.get('$top');
   if (raw === undefined) return fallback;
   const top = Number(raw);
-  if (!Number.isInteger(top) || top < 1 || top > 999) throw graphErrors.badRequest(`Invalid page size specified: '${raw}'. Must be between 1 and 999 inclusive.`);
+  if (!Number.isInteger(top) || top < 1 || top > 999)
+    throw graphErrors.badRequest(`Invalid page size specified: '${raw}'. Must be between 1 and 999 inclusive.`);
   return top;
 }
 
@@ -91,9 +101,7 @@ export function contextUrl(call: GraphCall, fragment: string, select?: readonly 
  * `$skiptoken`/`$deltatoken` replaced.
  */
 export function linkWith(call: GraphCall, name: '$skiptoken' | '$deltatoken', token: string, path = call.path): string {
-  const kept = call.rawQuery
-    .split('&')
-    .filter((part) => part && !/^(\$|%24)(skiptoken|deltatoken)=/i.test(part));
+  const kept = call.rawQuery.split('&').filter((part) => part && !/^(\$|%24)(skiptoken|deltatoken)=/i.test(part));
   kept.push(`${name}=${token}`);
   return `${call.origin}/v1.0/${path}?${kept.join('&')}`;
 }
@@ -108,7 +116,10 @@ export function readSkipToken<T extends { k: string }>(call: GraphCall, kind: st
 }
 
 /** A page of a collection in Graph's key order: context, count (first page only), nextLink, value. */
-export function collectionPage(call: GraphCall, page: { context: string; total: number | null; nextLink: string | null; value: object[] }): GraphResult {
+export function collectionPage(
+  call: GraphCall,
+  page: { context: string; total: number | null; nextLink: string | null; value: object[] },
+): GraphResult {
   const body: Record<string, unknown> = { '@odata.context': page.context };
   if (page.total !== null && wantsCount(call)) body['@odata.count'] = page.total;
   if (page.nextLink) body['@odata.nextLink'] = page.nextLink;

@@ -27,17 +27,27 @@ function parseIdFilter(filter: string | undefined): string[] | null {
   if (ids.some((id) => id === undefined)) {
     throw graphErrors.unsupportedQuery("Delta queries only support $filter=id eq '{id}', combined with 'or'.");
   }
-  if (ids.length > maxFilterIds) throw graphErrors.unsupportedQuery(`A delta $filter may name at most ${maxFilterIds} ids; this one names ${ids.length}.`);
+  if (ids.length > maxFilterIds)
+    throw graphErrors.unsupportedQuery(
+      `A delta $filter may name at most ${maxFilterIds} ids; this one names ${ids.length}.`,
+    );
   return ids as string[];
 }
 
 /** The query of a first delta call, and the `$select` as asked (for `@odata.context`), before `$expand=members` joins it. */
-function initialQuery(call: GraphCall, resource: DeltaQuery['resource']): { query: DeltaQuery; asked: string[] | null } {
+function initialQuery(
+  call: GraphCall,
+  resource: DeltaQuery['resource'],
+): { query: DeltaQuery; asked: string[] | null } {
   rejectQueryOptions(call, ['$top', '$orderby', '$search', '$count'], 'are not supported on delta queries.');
   if (resource === 'users') rejectQueryOptions(call, ['$expand'], 'is not supported on users delta.');
   const expand = call.query.get('$expand');
-  if (expand !== undefined && expand.toLowerCase() !== 'members') throw graphErrors.unsupportedQuery(`$expand=${expand} is not supported on groups delta (members only).`);
-  const allowed = resource === 'users' ? (p: string) => userSelectableProperties.has(p) : (p: string) => p === 'members' || groupSelectableProperties.has(p);
+  if (expand !== undefined && expand.toLowerCase() !== 'members')
+    throw graphErrors.unsupportedQuery(`$expand=${expand} is not supported on groups delta (members only).`);
+  const allowed =
+    resource === 'users'
+      ? (p: string) => userSelectableProperties.has(p)
+      : (p: string) => p === 'members' || groupSelectableProperties.has(p);
   const asked = parseSelect(call, allowed, resource === 'users' ? 'microsoft.graph.user' : 'microsoft.graph.group');
   const select = asked && expand && !asked.includes('members') ? [...asked, 'members'] : asked;
   return { query: { resource, select, ids: parseIdFilter(call.query.get('$filter')) }, asked };
@@ -58,14 +68,24 @@ function readToken(call: GraphCall, resource: DeltaQuery['resource'], raw: strin
     throw graphErrors.badRequest('The delta token is not valid for this request.');
   }
   if (token.generation !== call.tenant.changes.generation) {
-    throw new GraphHttpError(410, 'resyncRequired', 'A resync is required: the change tracking state was reset. Restart with a full synchronization.', {
-      Location: restartUrl(call, token),
-    });
+    throw new GraphHttpError(
+      410,
+      'resyncRequired',
+      'A resync is required: the change tracking state was reset. Restart with a full synchronization.',
+      {
+        Location: restartUrl(call, token),
+      },
+    );
   }
   if (call.world.clock.now() - token.issuedAt > call.world.settings.deltaTokenLifetimeMs) {
-    throw new GraphHttpError(410, 'syncStateNotFound', 'The sync state generation is not found. The delta token is expired and data must be synchronized again.', {
-      Location: restartUrl(call, token),
-    });
+    throw new GraphHttpError(
+      410,
+      'syncStateNotFound',
+      'The sync state generation is not found. The delta token is expired and data must be synchronized again.',
+      {
+        Location: restartUrl(call, token),
+      },
+    );
   }
   return token;
 }
@@ -93,23 +113,52 @@ export function delta(resource: DeltaQuery['resource']): (call: GraphCall) => Gr
     } else {
       const { query, asked } = initialQuery(call, resource);
       selectInContext = asked;
-      const base = { k: 'delta' as const, resource, tenant: tenant.id, generation: tenant.changes.generation, select: query.select, ids: query.ids, since: 0, upTo: tenant.changes.sequence };
+      const base = {
+        k: 'delta' as const,
+        resource,
+        tenant: tenant.id,
+        generation: tenant.changes.generation,
+        select: query.select,
+        ids: query.ids,
+        since: 0,
+        upTo: tenant.changes.sequence,
+      };
       if (deltaToken?.toLowerCase() === 'latest') {
-        return { body: { '@odata.context': contextUrl(call, resource), '@odata.deltaLink': deltaLink(call, { ...base, since: base.upTo }), value: [] } };
+        return {
+          body: {
+            '@odata.context': contextUrl(call, resource),
+            '@odata.deltaLink': deltaLink(call, { ...base, since: base.upTo }),
+            value: [],
+          },
+        };
       }
       token = { ...base, position: { phase: 'initial', key: null, memberKey: null } };
     }
 
-    const page = deltaPage(tenant, { resource, select: token.select, ids: token.ids }, token, token.position, call.world.settings.deltaPageSize);
+    const page = deltaPage(
+      tenant,
+      { resource, select: token.select, ids: token.ids },
+      token,
+      token.position,
+      call.world.settings.deltaPageSize,
+    );
     const body: Record<string, unknown> = { '@odata.context': contextUrl(call, resource, selectInContext) };
-    if (page.next) body['@odata.nextLink'] = link(call, '$skiptoken', { ...token, issuedAt: call.world.clock.now(), position: page.next });
+    if (page.next)
+      body['@odata.nextLink'] = link(call, '$skiptoken', {
+        ...token,
+        issuedAt: call.world.clock.now(),
+        position: page.next,
+      });
     else body['@odata.deltaLink'] = deltaLink(call, { ...token, since: token.upTo });
     body.value = page.value;
     return { body };
   };
 }
 
-function deltaLink(call: GraphCall, token: Omit<DeltaToken, 'issuedAt' | 'position'> & { position?: DeltaPosition }): string {
+function deltaLink(
+  call: GraphCall,
+  token: Omit<DeltaToken, 'issuedAt' | 'position'> & { position?: DeltaPosition },
+): string {
   const { position: _position, ...rest } = token;
   return link(call, '$deltatoken', { ...rest, issuedAt: call.world.clock.now() });
 }

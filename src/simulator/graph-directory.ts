@@ -1,7 +1,24 @@
-import { collectionPage, contextUrl, linkWith, parseSelect, parseTop, readSkipToken, rejectQueryOptions, requireObjectId, type GraphCall, type GraphResult } from './graph-call.js';
+import {
+  collectionPage,
+  contextUrl,
+  linkWith,
+  parseSelect,
+  parseTop,
+  readSkipToken,
+  rejectQueryOptions,
+  requireObjectId,
+  type GraphCall,
+  type GraphResult,
+} from './graph-call.js';
 import { graphErrors } from './graph-errors.js';
 import { canReadUsers, findGroup } from './graph-members.js';
-import { groupSelectableProperties, organizationResource, selectedGroup, userResource, userSelectableProperties } from './graph-objects.js';
+import {
+  groupSelectableProperties,
+  organizationResource,
+  selectedGroup,
+  userResource,
+  userSelectableProperties,
+} from './graph-objects.js';
 import { containsSorted, pageAfter } from './keyset.js';
 import type { SimGroup } from './model.js';
 
@@ -11,7 +28,8 @@ export function getOrganization(call: GraphCall): GraphResult {
   const select = parseSelect(call, (p) => p in full, 'microsoft.graph.organization');
   const organization = select ? Object.fromEntries(['id', ...select].map((p) => [p, full[p]])) : full;
   const id = call.params.id;
-  if (id === undefined) return { body: { '@odata.context': contextUrl(call, 'organization', select), value: [organization] } };
+  if (id === undefined)
+    return { body: { '@odata.context': contextUrl(call, 'organization', select), value: [organization] } };
   if (id !== call.tenant.id) throw graphErrors.notFound(id);
   return { body: { '@odata.context': `${contextUrl(call, 'organization', select)}/$entity`, ...organization } };
 }
@@ -19,7 +37,9 @@ export function getOrganization(call: GraphCall): GraphResult {
 export function getGroup(call: GraphCall): GraphResult {
   const group = findGroup(call, call.params.id as string);
   const select = parseSelect(call, (p) => groupSelectableProperties.has(p), 'microsoft.graph.group');
-  return { body: { '@odata.context': `${contextUrl(call, 'groups', select)}/$entity`, ...selectedGroup(group, select) } };
+  return {
+    body: { '@odata.context': `${contextUrl(call, 'groups', select)}/$entity`, ...selectedGroup(group, select) },
+  };
 }
 
 /** `GET /users/{id | userPrincipalName}`; soft-deleted users are not found, as in Graph. */
@@ -29,7 +49,12 @@ export function getUser(call: GraphCall): GraphResult {
   const user = call.tenant.activeUser(ref);
   if (!user) throw graphErrors.notFound(ref);
   const select = parseSelect(call, (p) => userSelectableProperties.has(p), 'microsoft.graph.user');
-  return { body: { '@odata.context': `${contextUrl(call, 'users', select)}/$entity`, ...userResource(user, select, !canReadUsers(call)) } };
+  return {
+    body: {
+      '@odata.context': `${contextUrl(call, 'users', select)}/$entity`,
+      ...userResource(user, select, !canReadUsers(call)),
+    },
+  };
 }
 
 const maxCheckedGroups = 20;
@@ -44,17 +69,27 @@ export async function checkMemberGroups(call: GraphCall): Promise<GraphResult> {
   const user = call.tenant.activeUser(ref);
   if (!user) throw graphErrors.notFound(ref);
   const groupIds = ((await call.body()) as { groupIds?: unknown } | null)?.groupIds;
-  if (!Array.isArray(groupIds) || !groupIds.every((id) => typeof id === 'string')) throw graphErrors.badRequest("The request body needs 'groupIds', an array of group ids.");
-  if (groupIds.length > maxCheckedGroups) throw graphErrors.badRequest(`At most ${maxCheckedGroups} group ids can be checked at once.`);
+  if (!Array.isArray(groupIds) || !groupIds.every((id) => typeof id === 'string'))
+    throw graphErrors.badRequest("The request body needs 'groupIds', an array of group ids.");
+  if (groupIds.length > maxCheckedGroups)
+    throw graphErrors.badRequest(`At most ${maxCheckedGroups} group ids can be checked at once.`);
   const memberOf = (groupIds as string[]).filter((id) => {
     const key = id.toLowerCase();
-    return call.tenant.groups.has(key) && !call.world.faults.isVanished(call.tenant.id, key) && containsSorted(call.tenant.memberLists(key, true).users, user.id);
+    return (
+      call.tenant.groups.has(key) &&
+      !call.world.faults.isVanished(call.tenant.id, key) &&
+      containsSorted(call.tenant.memberLists(key, true).users, user.id)
+    );
   });
   return { body: { '@odata.context': contextUrl(call, 'Collection(Edm.String)'), value: memberOf } };
 }
 
 export function listUsers(call: GraphCall): GraphResult {
-  rejectQueryOptions(call, ['$filter', '$search', '$orderby', '$expand'], 'on /users are not supported by the simulator.');
+  rejectQueryOptions(
+    call,
+    ['$filter', '$search', '$orderby', '$expand'],
+    'on /users are not supported by the simulator.',
+  );
   const select = parseSelect(call, (p) => userSelectableProperties.has(p), 'microsoft.graph.user');
   const ids = call.tenant.sortedActiveUserIds();
   const after = readSkipToken<{ k: string; after: string }>(call, 'users')?.after ?? null;
@@ -62,7 +97,9 @@ export function listUsers(call: GraphCall): GraphResult {
   return collectionPage(call, {
     context: contextUrl(call, 'users', select),
     total: after === null ? ids.length : null,
-    nextLink: page.more ? linkWith(call, '$skiptoken', call.links.encode({ k: 'users', after: page.ids[page.ids.length - 1] })) : null,
+    nextLink: page.more
+      ? linkWith(call, '$skiptoken', call.links.encode({ k: 'users', after: page.ids[page.ids.length - 1] }))
+      : null,
     value: page.ids.map((id) => userResource(call.tenant.users.get(id)!, select)),
   });
 }
@@ -82,7 +119,8 @@ export function listGroups(call: GraphCall): GraphResult {
   const search = call.query.get('$search');
   if (search !== undefined && !call.eventual) throw graphErrors.searchNeedsEventual();
   const orderBy = call.query.get('$orderby');
-  if (orderBy !== undefined && !/^displayName( asc| desc)?$/i.test(orderBy.trim())) throw graphErrors.unsupportedQuery(`$orderby=${orderBy} is not supported by the simulator (displayName only).`);
+  if (orderBy !== undefined && !/^displayName( asc| desc)?$/i.test(orderBy.trim()))
+    throw graphErrors.unsupportedQuery(`$orderby=${orderBy} is not supported by the simulator (displayName only).`);
   const select = parseSelect(call, (p) => groupSelectableProperties.has(p), 'microsoft.graph.group');
 
   let groups = call.tenant.sortedGroupIds().map((id) => call.tenant.groups.get(id) as SimGroup);
@@ -97,7 +135,10 @@ export function listGroups(call: GraphCall): GraphResult {
   return collectionPage(call, {
     context: contextUrl(call, 'groups', select),
     total: offset === 0 ? groups.length : null,
-    nextLink: offset + top < groups.length ? linkWith(call, '$skiptoken', call.links.encode({ k: 'groups', offset: offset + top })) : null,
+    nextLink:
+      offset + top < groups.length
+        ? linkWith(call, '$skiptoken', call.links.encode({ k: 'groups', offset: offset + top }))
+        : null,
     value: groups.slice(offset, offset + top).map((g) => selectedGroup(g, select)),
   });
 }
@@ -115,7 +156,9 @@ function searchMatcher(search: string): (group: SimGroup) => boolean {
     }
     const match = /^"([A-Za-z]+):(.*)"$/s.exec(clause.trim());
     if (!match || !searchableGroupProperties.has(match[1] as string)) {
-      throw graphErrors.badRequest(`Syntax error: '${clause}' is not a valid $search clause; use "property:text" with property one of ${[...searchableGroupProperties].join(', ')}.`);
+      throw graphErrors.badRequest(
+        `Syntax error: '${clause}' is not a valid $search clause; use "property:text" with property one of ${[...searchableGroupProperties].join(', ')}.`,
+      );
     }
     terms.push({ property: match[1] as string, words: words((match[2] as string).replace(/\\"/g, '"')) });
   });
@@ -134,5 +177,8 @@ function searchMatcher(search: string): (group: SimGroup) => boolean {
 }
 
 function words(text: string): string[] {
-  return text.toLowerCase().split(/[\s\-_.·,;:/()]+/u).filter(Boolean);
+  return text
+    .toLowerCase()
+    .split(/[\s\-_.·,;:/()]+/u)
+    .filter(Boolean);
 }

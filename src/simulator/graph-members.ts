@@ -1,6 +1,24 @@
-import { collectionPage, contextUrl, hasAnyPermission, linkWith, parseSelect, parseTop, readSkipToken, rejectQueryOptions, requireObjectId, type GraphCall, type GraphResult } from './graph-call.js';
+import {
+  collectionPage,
+  contextUrl,
+  hasAnyPermission,
+  linkWith,
+  parseSelect,
+  parseTop,
+  readSkipToken,
+  rejectQueryOptions,
+  requireObjectId,
+  type GraphCall,
+  type GraphResult,
+} from './graph-call.js';
 import { graphErrors, GraphHttpError } from './graph-errors.js';
-import { groupSelectableProperties, odataType, selectedGroup, userResource, userSelectableProperties } from './graph-objects.js';
+import {
+  groupSelectableProperties,
+  odataType,
+  selectedGroup,
+  userResource,
+  userSelectableProperties,
+} from './graph-objects.js';
 import { pageAfter } from './keyset.js';
 import type { SimGroup } from './model.js';
 
@@ -21,9 +39,21 @@ const casts = { 'microsoft.graph.user': 'user', 'microsoft.graph.group': 'group'
 
 /** What a member list is, with or without an OData cast: which `$select` properties exist, and the names Graph gives it. */
 const listKinds = {
-  user: { selectable: (p: string) => userSelectableProperties.has(p), typeName: 'microsoft.graph.user', context: 'users' },
-  group: { selectable: (p: string) => groupSelectableProperties.has(p), typeName: 'microsoft.graph.group', context: 'groups' },
-  any: { selectable: (p: string) => userSelectableProperties.has(p) || groupSelectableProperties.has(p), typeName: 'microsoft.graph.directoryObject', context: 'directoryObjects' },
+  user: {
+    selectable: (p: string) => userSelectableProperties.has(p),
+    typeName: 'microsoft.graph.user',
+    context: 'users',
+  },
+  group: {
+    selectable: (p: string) => groupSelectableProperties.has(p),
+    typeName: 'microsoft.graph.group',
+    context: 'groups',
+  },
+  any: {
+    selectable: (p: string) => userSelectableProperties.has(p) || groupSelectableProperties.has(p),
+    typeName: 'microsoft.graph.directoryObject',
+    context: 'directoryObjects',
+  },
 } as const;
 
 interface MembersSkipToken {
@@ -52,7 +82,11 @@ export function listMembers(call: GraphCall): GraphResult {
     if (!call.eventual) throw graphErrors.countNotSupported();
     return { body: String(ids.length), contentType: 'text/plain' };
   }
-  rejectQueryOptions(call, ['$filter', '$search', '$orderby', '$expand'], 'on member lists are not supported by the simulator.');
+  rejectQueryOptions(
+    call,
+    ['$filter', '$search', '$orderby', '$expand'],
+    'on member lists are not supported by the simulator.',
+  );
 
   const listKind = listKinds[cast ?? 'any'];
   const select = parseSelect(call, listKind.selectable, listKind.typeName);
@@ -65,7 +99,12 @@ export function listMembers(call: GraphCall): GraphResult {
   const empty = call.world.faults.takeEmptyMemberPage(call.tenant.id, call.target);
   if (empty) {
     // The page a flaky backend may send: 200, no members, and either more to come or (worse) nothing.
-    return collectionPage(call, { context, total: after === null ? 0 : null, nextLink: empty.keepNextLink ? linkAfter(after ?? '') : null, value: [] });
+    return collectionPage(call, {
+      context,
+      total: after === null ? 0 : null,
+      nextLink: empty.keepNextLink ? linkAfter(after ?? '') : null,
+      value: [],
+    });
   }
 
   const page = pageAfter(ids, after, top);
@@ -73,7 +112,11 @@ export function listMembers(call: GraphCall): GraphResult {
   const value = page.ids.map((id) => {
     const user = call.tenant.users.get(id);
     if (user) {
-      const properties = userResource(user, select && select.filter((p) => userSelectableProperties.has(p)), limitedUsers);
+      const properties = userResource(
+        user,
+        select && select.filter((p) => userSelectableProperties.has(p)),
+        limitedUsers,
+      );
       return cast ? properties : { '@odata.type': odataType.user, ...properties };
     }
     const nested = call.tenant.groups.get(id);
@@ -81,5 +124,10 @@ export function listMembers(call: GraphCall): GraphResult {
     const properties = selectedGroup(nested, select && select.filter((p) => groupSelectableProperties.has(p)));
     return cast ? properties : { '@odata.type': odataType.group, ...properties };
   });
-  return collectionPage(call, { context, total: after === null ? ids.length : null, nextLink: page.more ? linkAfter(page.ids[page.ids.length - 1] as string) : null, value });
+  return collectionPage(call, {
+    context,
+    total: after === null ? ids.length : null,
+    nextLink: page.more ? linkAfter(page.ids[page.ids.length - 1] as string) : null,
+    value,
+  });
 }

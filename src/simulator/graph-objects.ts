@@ -18,7 +18,17 @@ export const userDefaultProperties = [
   'id',
 ] as const;
 
-export const userSelectableProperties = new Set<string>([...userDefaultProperties, 'mailNickname', 'department', 'employeeId', 'onPremisesSamAccountName', 'accountEnabled', 'userType', 'createdDateTime', 'deletedDateTime']);
+export const userSelectableProperties = new Set<string>([
+  ...userDefaultProperties,
+  'mailNickname',
+  'department',
+  'employeeId',
+  'onPremisesSamAccountName',
+  'accountEnabled',
+  'userType',
+  'createdDateTime',
+  'deletedDateTime',
+]);
 
 export const odataType = { user: '#microsoft.graph.user', group: '#microsoft.graph.group' } as const;
 
@@ -26,7 +36,11 @@ export const odataType = { user: '#microsoft.graph.user', group: '#microsoft.gra
  * A user's properties. `limited` is Graph's answer to an app that may list members but not read users
  * (GroupMember.Read.All without User.Read.All): the same keys, every value but `id` null, HTTP 200.
  */
-export function userResource(user: SimUser, select: readonly string[] | null, limited = false): Record<string, unknown> {
+export function userResource(
+  user: SimUser,
+  select: readonly string[] | null,
+  limited = false,
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const property of select ?? userDefaultProperties) {
     out[property] = limited && property !== 'id' ? null : (user as unknown as Record<string, unknown>)[property];
@@ -71,7 +85,9 @@ export function groupResource(group: SimGroup): Record<string, unknown> {
   };
 }
 
-export const groupSelectableProperties = new Set<string>(Object.keys(groupResource({ id: '00000000-0000-0000-0000-000000000000', members: new Set() } as unknown as SimGroup)));
+export const groupSelectableProperties = new Set<string>(
+  Object.keys(groupResource({ id: '00000000-0000-0000-0000-000000000000', members: new Set() } as unknown as SimGroup)),
+);
 
 /** A group with `$select`: Graph keeps `id` even when it was not asked for (group-get example 2). */
 export function selectedGroup(group: SimGroup, select: readonly string[] | null): Record<string, unknown> {
@@ -88,7 +104,12 @@ function securityIdentifier(objectId: string): string {
   const bytes = Buffer.from(hex, 'hex');
   if (bytes.length !== 16) return 'S-1-12-1';
   // GUID byte order: the first three fields are stored little-endian.
-  const guidBytes = Buffer.concat([Buffer.from(bytes.subarray(0, 4)).reverse(), Buffer.from(bytes.subarray(4, 6)).reverse(), Buffer.from(bytes.subarray(6, 8)).reverse(), bytes.subarray(8)]);
+  const guidBytes = Buffer.concat([
+    Buffer.from(bytes.subarray(0, 4)).reverse(),
+    Buffer.from(bytes.subarray(4, 6)).reverse(),
+    Buffer.from(bytes.subarray(6, 8)).reverse(),
+    bytes.subarray(8),
+  ]);
   const parts = [0, 4, 8, 12].map((offset) => guidBytes.readUInt32LE(offset));
   return `S-1-12-1-${parts.join('-')}`;
 }
@@ -118,7 +139,14 @@ export function organizationResource(tenant: Tenant): Record<string, unknown> {
     technicalNotificationMails: [`admin@${tenant.defaultDomain}`],
     tenantType: 'AAD',
     directorySizeQuota: { used: tenant.users.size + tenant.groups.size, total: 300000 },
-    assignedPlans: [{ assignedDateTime: tenant.createdDateTime, capabilityStatus: 'Enabled', service: 'exchange', servicePlanId: '113feb6c-3fe4-4440-bddc-54d774bf0318' }],
+    assignedPlans: [
+      {
+        assignedDateTime: tenant.createdDateTime,
+        capabilityStatus: 'Enabled',
+        service: 'exchange',
+        servicePlanId: '113feb6c-3fe4-4440-bddc-54d774bf0318',
+      },
+    ],
     privacyProfile: { contactEmail: '', statementUrl: '' },
     provisionedPlans: [{ capabilityStatus: 'Enabled', provisioningStatus: 'Success', service: 'exchange' }],
     verifiedDomains: tenant.verifiedDomains.map((d) => ({ ...d })),

@@ -12,7 +12,11 @@ export function base64UrlJson(value: unknown): string {
   return Buffer.from(JSON.stringify(value)).toString('base64url');
 }
 
-export function signJwt(header: Record<string, unknown>, payload: Record<string, unknown>, privateKey: KeyObject): string {
+export function signJwt(
+  header: Record<string, unknown>,
+  payload: Record<string, unknown>,
+  privateKey: KeyObject,
+): string {
   const signingInput = `${base64UrlJson({ typ: 'JWT', alg: 'RS256', ...header })}.${base64UrlJson(payload)}`;
   const signature = createSign('RSA-SHA256').update(signingInput).sign(privateKey).toString('base64url');
   return `${signingInput}.${signature}`;
@@ -39,7 +43,10 @@ export function verifyJwtSignature(jwt: DecodedJwt, publicKey: KeyObject): boole
   const verifier = createVerify('RSA-SHA256').update(jwt.signingInput);
   if (jwt.header.alg === 'RS256') return verifier.verify(publicKey, jwt.signature);
   if (jwt.header.alg === 'PS256') {
-    return verifier.verify({ key: publicKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_AUTO }, jwt.signature);
+    return verifier.verify(
+      { key: publicKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_AUTO },
+      jwt.signature,
+    );
   }
   return false;
 }

@@ -14,7 +14,11 @@ export function indexAfter(sorted: readonly string[], after: string | null): num
   return low;
 }
 
-export function pageAfter(sorted: readonly string[], after: string | null, size: number): { ids: readonly string[]; more: boolean } {
+export function pageAfter(
+  sorted: readonly string[],
+  after: string | null,
+  size: number,
+): { ids: readonly string[]; more: boolean } {
   const start = indexAfter(sorted, after);
   return { ids: sorted.slice(start, start + size), more: start + size < sorted.length };
 }

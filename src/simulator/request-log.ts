@@ -27,7 +27,9 @@ export class RequestLog {
 
   list(filter: { tenantId?: string; urlIncludes?: string } = {}): RequestRecord[] {
     return this.records.filter(
-      (r) => (!filter.tenantId || r.tenantId === filter.tenantId) && (!filter.urlIncludes || r.url.toLowerCase().includes(filter.urlIncludes.toLowerCase())),
+      (r) =>
+        (!filter.tenantId || r.tenantId === filter.tenantId) &&
+        (!filter.urlIncludes || r.url.toLowerCase().includes(filter.urlIncludes.toLowerCase())),
     );
   }
 

@@ -18,7 +18,8 @@ export class SimulatorRuntime {
   /** One-time authorization codes of the OpenID Connect sign-in. */
   readonly codes = new AuthorizationCodes();
   /** Runs a request through the server's app in-process; set once the app exists. */
-  dispatch: (request: Request, env?: unknown) => Promise<Response> = () => Promise.reject(new Error('simulator app not ready'));
+  dispatch: (request: Request, env?: unknown) => Promise<Response> = () =>
+    Promise.reject(new Error('simulator app not ready'));
 
   constructor(
     readonly tokens: AccessTokenIssuer,

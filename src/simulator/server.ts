@@ -43,10 +43,19 @@ export const defaultSimulatorSeed = 'directory-sync';
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
   const host = options.host ?? '127.0.0.1';
   const files = await ensureCertificateAuthority(options.caDir ?? defaultCaDir);
-  const [key, cert, tokens] = await Promise.all([readFile(files.keyFile), readFile(files.certFile), AccessTokenIssuer.create()]);
+  const [key, cert, tokens] = await Promise.all([
+    readFile(files.keyFile),
+    readFile(files.certFile),
+    AccessTokenIssuer.create(),
+  ]);
   const runtime = new SimulatorRuntime(
     tokens,
-    { users: options.users ?? defaultSimulatorUsers, seed: options.seed ?? defaultSimulatorSeed, clientId: options.clientId, clientSecret: options.clientSecret },
+    {
+      users: options.users ?? defaultSimulatorUsers,
+      seed: options.seed ?? defaultSimulatorSeed,
+      clientId: options.clientId,
+      clientSecret: options.clientSecret,
+    },
     options.logger,
   );
   const control = new SimulatorControl(runtime);
@@ -54,7 +63,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   runtime.dispatch = async (request, env) => app.fetch(request, env as Parameters<typeof app.fetch>[1]);
 
   const server = await new Promise<Server>((resolve, reject) => {
-    const created = serve({ fetch: app.fetch, port: options.port ?? 0, hostname: host, createServer, serverOptions: { key, cert } }, () => resolve(created as Server));
+    const created = serve(
+      { fetch: app.fetch, port: options.port ?? 0, hostname: host, createServer, serverOptions: { key, cert } },
+      () => resolve(created as Server),
+    );
     created.once('error', reject);
   });
   const { port } = server.address() as AddressInfo;

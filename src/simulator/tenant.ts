@@ -26,17 +26,41 @@ export interface MemberLists {
 }
 
 const noPhones: readonly string[] = Object.freeze([]);
-const mutableUserProperties = new Set<string>(userPropertyNames.filter((p) => !['id', 'createdDateTime', 'deletedDateTime'].includes(p)));
-const mutableGroupProperties = new Set<string>(groupPropertyNames.filter((p) => !['id', 'createdDateTime'].includes(p)));
+const mutableUserProperties = new Set<string>(
+  userPropertyNames.filter((p) => !['id', 'createdDateTime', 'deletedDateTime'].includes(p)),
+);
+const mutableGroupProperties = new Set<string>(
+  groupPropertyNames.filter((p) => !['id', 'createdDateTime'].includes(p)),
+);
 
 export function mailNicknameFrom(text: string): string {
-  const folded = foldToAscii(text).toLowerCase().replace(/[^a-z0-9]+/g, '.').replace(/^\.+|\.+$/g, '');
+  const folded = foldToAscii(text)
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '.')
+    .replace(/^\.+|\.+$/g, '');
   return folded || 'user';
 }
 
 /** ASCII form of a name for mail addresses and sAMAccountNames: Søren Ærø → Soren Aeroe-ish, Zoë → Zoe. */
 export function foldToAscii(text: string): string {
-  const special: Record<string, string> = { ø: 'o', Ø: 'O', æ: 'ae', Æ: 'AE', ß: 'ss', ł: 'l', Ł: 'L', þ: 'th', Þ: 'TH', ð: 'd', Ð: 'D', œ: 'oe', Œ: 'OE', đ: 'd', Đ: 'D', ı: 'i' };
+  const special: Record<string, string> = {
+    ø: 'o',
+    Ø: 'O',
+    æ: 'ae',
+    Æ: 'AE',
+    ß: 'ss',
+    ł: 'l',
+    Ł: 'L',
+    þ: 'th',
+    Þ: 'TH',
+    ð: 'd',
+    Ð: 'D',
+    œ: 'oe',
+    Œ: 'OE',
+    đ: 'd',
+    Đ: 'D',
+    ı: 'i',
+  };
   return text
     .replace(/[øØæÆßłŁþÞðÐœŒđĐı]/g, (ch) => special[ch] ?? ch)
     .normalize('NFD')
@@ -83,7 +107,9 @@ export class Tenant {
   ) {}
 
   get defaultDomain(): string {
-    return (this.verifiedDomains.find((d) => d.isDefault) ?? this.verifiedDomains[0])?.name ?? `${this.id}.onmicrosoft.com`;
+    return (
+      (this.verifiedDomains.find((d) => d.isDefault) ?? this.verifiedDomains[0])?.name ?? `${this.id}.onmicrosoft.com`
+    );
   }
 
   /** Throws away the change history: every delta token issued so far must resync (410). */
@@ -123,7 +149,10 @@ export class Tenant {
 
   /** Ids of all active users, sorted (the order Graph lists and delta-syncs them in here). */
   sortedActiveUserIds(): readonly string[] {
-    this.activeUserIds ??= [...this.users.values()].filter((u) => !u.deletedDateTime).map((u) => u.id).sort();
+    this.activeUserIds ??= [...this.users.values()]
+      .filter((u) => !u.deletedDateTime)
+      .map((u) => u.id)
+      .sort();
     return this.activeUserIds;
   }
 
@@ -206,7 +235,8 @@ export class Tenant {
       createdDateTime: graphDateTime(this.clock.now()),
       deletedDateTime: null,
     };
-    if (this.users.has(user.id) || this.groups.has(user.id)) throw new SimulatorError(`object '${user.id}' already exists`, 409);
+    if (this.users.has(user.id) || this.groups.has(user.id))
+      throw new SimulatorError(`object '${user.id}' already exists`, 409);
     this.users.set(user.id, user);
     this.activeUserIds = null;
     this.changes.append({ kind: 'user', userId: user.id, state: 'active', properties: 'all' });
@@ -269,7 +299,8 @@ export class Tenant {
       createdDateTime: graphDateTime(this.clock.now()),
       members: new Set(),
     };
-    if (this.users.has(group.id) || this.groups.has(group.id)) throw new SimulatorError(`object '${group.id}' already exists`, 409);
+    if (this.users.has(group.id) || this.groups.has(group.id))
+      throw new SimulatorError(`object '${group.id}' already exists`, 409);
     this.groups.set(group.id, group);
     this.changes.append({ kind: 'group', groupId: group.id, deleted: false, properties: 'all' });
     return group;
@@ -278,7 +309,8 @@ export class Tenant {
   updateGroup(id: string, patch: GroupPatch): SimGroup {
     const group = this.requireGroup(id);
     const changed = applyPatch(group, patch, mutableGroupProperties, 'group');
-    if (changed.length > 0) this.changes.append({ kind: 'group', groupId: group.id, deleted: false, properties: changed });
+    if (changed.length > 0)
+      this.changes.append({ kind: 'group', groupId: group.id, deleted: false, properties: changed });
     return group;
   }
 
@@ -308,7 +340,8 @@ export class Tenant {
     const id = memberId.toLowerCase();
     if (!group.members.delete(id)) throw new SimulatorError(`'${memberId}' is not a member of group '${groupId}'`, 404);
     const memberType = this.memberType(id);
-    if (memberType && this.isVisible(id)) this.changes.append({ kind: 'member', groupId: group.id, memberId: id, memberType, present: false });
+    if (memberType && this.isVisible(id))
+      this.changes.append({ kind: 'member', groupId: group.id, memberId: id, memberType, present: false });
     this.dropMemberCaches();
   }
 

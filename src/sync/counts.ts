@@ -15,7 +15,17 @@ const counterOf: Record<ChangeAction, keyof RunCounts> = {
 };
 
 export function emptyCounts(): RunCounts {
-  return { created: 0, updated: 0, adopted: 0, deactivated: 0, deleted: 0, unchanged: 0, skipped: 0, conflicts: 0, failed: 0 };
+  return {
+    created: 0,
+    updated: 0,
+    adopted: 0,
+    deactivated: 0,
+    deleted: 0,
+    unchanged: 0,
+    skipped: 0,
+    conflicts: 0,
+    failed: 0,
+  };
 }
 
 /** Each change lands in exactly one counter: its action's, or `failed`. */

@@ -9,7 +9,10 @@ export const DEFAULT_REMOVAL_GRACE_DAYS = 0;
 export const DEFAULT_DELETION_THRESHOLD: Readonly<SetupPolicy['deletionThreshold']> = { count: 500, percent: 20 };
 
 /** The settings a setup may leave out, filled with their defaults. */
-export type SetupPolicyInput = Omit<SetupPolicy, 'initialsAttributes' | 'removalGraceDays' | 'deletionThreshold' | 'verifiedDomains'> &
+export type SetupPolicyInput = Omit<
+  SetupPolicy,
+  'initialsAttributes' | 'removalGraceDays' | 'deletionThreshold' | 'verifiedDomains'
+> &
   Partial<Pick<SetupPolicy, 'initialsAttributes' | 'removalGraceDays' | 'deletionThreshold' | 'verifiedDomains'>>;
 
 export function withPolicyDefaults(input: SetupPolicyInput): SetupPolicy {

@@ -28,8 +28,10 @@ export function checkDeletionGuard(
 ): { verdict: GuardVerdict; reason: string } {
   const { removals, managedCount } = input;
   if (!input.memberReadSucceeded) return { verdict: 'forbid_removals', reason: reasons.memberReadFailed };
-  if (input.memberCount === 0 && managedCount > 0) return { verdict: 'forbid_removals', reason: reasons.noMembersReturned(managedCount) };
-  if (removals > threshold.count) return { verdict: 'needs_approval', reason: reasons.overCount(removals, threshold.count) };
+  if (input.memberCount === 0 && managedCount > 0)
+    return { verdict: 'forbid_removals', reason: reasons.noMembersReturned(managedCount) };
+  if (removals > threshold.count)
+    return { verdict: 'needs_approval', reason: reasons.overCount(removals, threshold.count) };
   // Compared in whole numbers: removals / managed > percent / 100 without floating-point rounding.
   if (managedCount > 0 && removals * 100 > threshold.percent * managedCount) {
     return { verdict: 'needs_approval', reason: reasons.overPercent(removals, threshold.percent, managedCount) };
@@ -52,6 +54,13 @@ export function countRemovals(changes: readonly Pick<PlannedChange, 'action'>[])
  */
 export function holdRemovals(changes: readonly PlannedChange[], guardReason: string): PlannedChange[] {
   return changes.map((change) =>
-    isRemoval(change) ? { ...change, action: 'skip', after: null, reason: `${reasons.removalHeld(guardReason)} (was: ${change.reason})` } : change,
+    isRemoval(change)
+      ? {
+          ...change,
+          action: 'skip',
+          after: null,
+          reason: `${reasons.removalHeld(guardReason)} (was: ${change.reason})`,
+        }
+      : change,
   );
 }

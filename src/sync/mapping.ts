@@ -49,6 +49,30 @@ export function mapDirectoryUser(user: DirectoryUser, policy: Pick<SetupPolicy, 
 
 /** The synced fields of a product user as it is now. */
 export function syncedFieldsOf(user: ProductUser): SyncedFields {
-  const { email, initials, firstName, lastName, displayName, phone, mobile, department, jobTitle, officeLocation, active } = user;
-  return { email, initials, firstName, lastName, displayName, phone, mobile, department, jobTitle, officeLocation, active };
+  const {
+    email,
+    initials,
+    firstName,
+    lastName,
+    displayName,
+    phone,
+    mobile,
+    department,
+    jobTitle,
+    officeLocation,
+    active,
+  } = user;
+  return {
+    email,
+    initials,
+    firstName,
+    lastName,
+    displayName,
+    phone,
+    mobile,
+    department,
+    jobTitle,
+    officeLocation,
+    active,
+  };
 }

@@ -23,11 +23,17 @@ export interface MatchKeys {
 }
 
 /** The key a directory user is matched by under the setup's matchOn; null when it has none. */
-export function matchKeyOf(user: DirectoryUser, policy: Pick<SetupPolicy, 'matchOn' | 'initialsAttributes'>): string | null {
+export function matchKeyOf(
+  user: DirectoryUser,
+  policy: Pick<SetupPolicy, 'matchOn' | 'initialsAttributes'>,
+): string | null {
   return policy.matchOn === 'email' ? directoryEmail(user) : directoryInitials(user, policy.initialsAttributes);
 }
 
-export function matchKeysFor(members: readonly DirectoryUser[], policy: Pick<SetupPolicy, 'matchOn' | 'initialsAttributes'>): MatchKeys {
+export function matchKeysFor(
+  members: readonly DirectoryUser[],
+  policy: Pick<SetupPolicy, 'matchOn' | 'initialsAttributes'>,
+): MatchKeys {
   const distinct = distinctMembers(members);
   const keys = new Set<string>();
   for (const member of distinct) {

@@ -33,7 +33,11 @@ interface ChunkContext {
 }
 
 /** Exactly one PlannedChange per distinct member id, in the order members first appear. */
-export function planMembers(members: readonly DirectoryUser[], candidates: MemberCandidates, policy: SetupPolicy): PlannedChange[] {
+export function planMembers(
+  members: readonly DirectoryUser[],
+  candidates: MemberCandidates,
+  policy: SetupPolicy,
+): PlannedChange[] {
   const distinct = distinctMembers(members);
   const context: ChunkContext = { policy, candidates, membersPerKey: countMembersPerKey(distinct, policy) };
   return distinct.map((member) => planMember(member, context));
@@ -53,7 +57,10 @@ function ofCompany(user: ProductUser | undefined, policy: SetupPolicy): user is 
   return user !== undefined && user.companyId === policy.companyId;
 }
 
-function managedByAnotherSetup(user: ProductUser, policy: SetupPolicy): user is ProductUser & { managingSetupId: string } {
+function managedByAnotherSetup(
+  user: ProductUser,
+  policy: SetupPolicy,
+): user is ProductUser & { managingSetupId: string } {
   return user.managingSetupId !== null && user.managingSetupId !== policy.setupId;
 }
 
@@ -63,7 +70,8 @@ function planMember(member: DirectoryUser, context: ChunkContext): PlannedChange
 }
 
 function planLinked(member: DirectoryUser, linked: ProductUser, policy: SetupPolicy): PlannedChange {
-  if (managedByAnotherSetup(linked, policy)) return noWrite('conflict', member, linked.id, reasons.linkedUserManagedElsewhere(linked.managingSetupId));
+  if (managedByAnotherSetup(linked, policy))
+    return noWrite('conflict', member, linked.id, reasons.linkedUserManagedElsewhere(linked.managingSetupId));
   if (linked.managingSetupId === policy.setupId) return planManaged(member, linked, policy);
   // The sync never takes ownership of an account Entra has switched off.
   if (!isEnabledInEntra(member)) return noWrite('skip', member, linked.id, reasons.disabledNotManaged);
@@ -81,15 +89,33 @@ function planUnlinked(member: DirectoryUser, context: ChunkContext): PlannedChan
   const matches = matchesFor(key, context);
   const [match] = matches;
   if (match === undefined) return create(member, policy, reasons.created(policy.matchOn, key, policy.customerTypeId));
-  if (matches.length > 1) return noWrite('conflict', member, null, reasons.manyMatches(policy.matchOn, key, matches.map((user) => user.id)));
-  if (managedByAnotherSetup(match, policy)) return noWrite('conflict', member, match.id, reasons.matchManagedElsewhere(policy.matchOn, key, match.managingSetupId));
+  if (matches.length > 1)
+    return noWrite(
+      'conflict',
+      member,
+      null,
+      reasons.manyMatches(
+        policy.matchOn,
+        key,
+        matches.map((user) => user.id),
+      ),
+    );
+  if (managedByAnotherSetup(match, policy))
+    return noWrite(
+      'conflict',
+      member,
+      match.id,
+      reasons.matchManagedElsewhere(policy.matchOn, key, match.managingSetupId),
+    );
   if (match.externalId !== null && match.externalId !== member.id) {
     return noWrite('conflict', member, match.id, reasons.matchLinkedElsewhere(policy.matchOn, key, match.externalId));
   }
   // Taking over an existing account needs an address the tenant owns, of a user that is not a guest.
   const refusal = adoptionRefusal(member, policy, { key, userId: match.id });
   if (refusal !== null) return noWrite('skip', member, match.id, refusal);
-  return adopt(member, match, policy, (fields) => reasons.adoptedByMatch(policy.matchOn, key, fields, policy.updateExisting));
+  return adopt(member, match, policy, (fields) =>
+    reasons.adoptedByMatch(policy.matchOn, key, fields, policy.updateExisting),
+  );
 }
 
 function matchesFor(key: string, { candidates, policy }: ChunkContext): ProductUser[] {
@@ -115,7 +141,12 @@ function planManaged(member: DirectoryUser, current: ProductUser, policy: SetupP
   const base = { externalId: member.id, userId: current.id, after: diff.after };
   if (diff.after.active === false) {
     // A deactivation keeps the whole snapshot in `before`, so an operator can see what was switched off.
-    return { ...base, action: 'deactivate', before: syncedFieldsOf(current), reason: reasons.disabledInEntra(attributes) };
+    return {
+      ...base,
+      action: 'deactivate',
+      before: syncedFieldsOf(current),
+      reason: reasons.disabledInEntra(attributes),
+    };
   }
   const reason = diff.after.active === true ? reasons.reactivated(attributes) : reasons.updated(attributes);
   return { ...base, action: 'update', before: diff.before, reason };
@@ -126,7 +157,12 @@ function unchangedReason(member: DirectoryUser, current: ProductUser, policy: Se
   return policy.updateExisting ? reasons.upToDate : reasons.upToDateAttributesNotWritten;
 }
 
-function adopt(member: DirectoryUser, user: ProductUser, policy: SetupPolicy, reason: (fields: string[]) => string): PlannedChange {
+function adopt(
+  member: DirectoryUser,
+  user: ProductUser,
+  policy: SetupPolicy,
+  reason: (fields: string[]) => string,
+): PlannedChange {
   const diff = diffFields(syncedFieldsOf(user), desiredFields(member, user, policy));
   return {
     action: 'adopt',
@@ -139,7 +175,14 @@ function adopt(member: DirectoryUser, user: ProductUser, policy: SetupPolicy, re
 }
 
 function create(member: DirectoryUser, policy: SetupPolicy, reason: string): PlannedChange {
-  return { action: 'create', externalId: member.id, userId: null, before: null, after: mapDirectoryUser(member, policy), reason };
+  return {
+    action: 'create',
+    externalId: member.id,
+    userId: null,
+    before: null,
+    after: mapDirectoryUser(member, policy),
+    reason,
+  };
 }
 
 function noWrite(action: ChangeAction, member: DirectoryUser, userId: string | null, reason: string): PlannedChange {

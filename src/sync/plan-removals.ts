@@ -28,19 +28,23 @@ export function planRemovals(
   return [...distinct.values()].map((user) => {
     const change = planRemoval(user, policy, now);
     const how = user.externalId === null ? undefined : deletedInEntra.get(user.externalId);
-    return how && change.action !== 'conflict' ? { ...change, reason: reasons.deletedInEntra(how, change.reason) } : change;
+    return how && change.action !== 'conflict'
+      ? { ...change, reason: reasons.deletedInEntra(how, change.reason) }
+      : change;
   });
 }
 
 function planRemoval(user: ProductUser, policy: SetupPolicy, now: Date): PlannedChange {
   // Ownership is the one rule a removal may never bend, so it is checked here again, not only in SQL.
-  if (user.managingSetupId !== policy.setupId) return removal('conflict', user, reasons.notManagedBySetup(user.managingSetupId));
+  if (user.managingSetupId !== policy.setupId)
+    return removal('conflict', user, reasons.notManagedBySetup(user.managingSetupId));
   const graceDays = Math.max(0, policy.removalGraceDays);
   if (graceDays === 0) return removal('delete', user, reasons.deletedNoGrace);
   if (user.active) return removal('deactivate', user, reasons.deactivatedForGrace(graceDays, addDays(now, graceDays)));
   if (user.deactivatedAt === null) return removal('deactivate', user, reasons.graceStartsNow(graceDays));
   const deleteAt = addDays(user.deactivatedAt, graceDays);
-  if (deleteAt.getTime() <= now.getTime()) return removal('delete', user, reasons.deletedGraceOver(graceDays, deleteAt));
+  if (deleteAt.getTime() <= now.getTime())
+    return removal('delete', user, reasons.deletedGraceOver(graceDays, deleteAt));
   return removal('unchanged', user, reasons.inGrace(deleteAt));
 }
 

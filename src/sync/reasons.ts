@@ -50,7 +50,8 @@ export const reasons = {
     `deactivated by this sync and again an enabled member of the group; reactivated${alsoWritten(fields)}`,
   disabledInEntra: (fields: readonly string[]) => `disabled in Entra ID${alsoWritten(fields)}`,
   upToDate: 'linked and up to date',
-  upToDateAttributesNotWritten: 'linked; activation state matches Entra ID and updateExisting is off, so attributes are not written',
+  upToDateAttributesNotWritten:
+    'linked; activation state matches Entra ID and updateExisting is off, so attributes are not written',
   staysDeactivated: 'linked; stays inactive because it was deactivated outside this sync, which the sync never undoes',
 
   // members: nothing changed for them
@@ -74,7 +75,9 @@ export const reasons = {
     '(userType Guest or #EXT# in its userPrincipalName) whose address its inviter typed; not adopted, the product user stays as it is',
   notAdoptedUnverifiedDomain: (matchOn: MatchOn, key: string, userId: string, domain: string | null) =>
     `matched by ${matchOn} ${key} to product user ${userId}, but ` +
-    (domain === null ? 'the directory user has no email address' : `its address domain ${domain} is not one of the tenant's verified domains`) +
+    (domain === null
+      ? 'the directory user has no email address'
+      : `its address domain ${domain} is not one of the tenant's verified domains`) +
     '; not adopted, the product user stays as it is',
 
   // removals
@@ -83,7 +86,8 @@ export const reasons = {
     `${notAMember}; deactivated now and deleted after the grace period of ${graceDays} days (from ${formatDate(deleteAt)})`,
   graceStartsNow: (graceDays: number) =>
     `${notAMember}; inactive without a deactivation time, so the grace period of ${graceDays} days starts now`,
-  inGrace: (deleteAt: Date) => `${notAMember}; deactivated and in the grace period, deleted from ${formatDate(deleteAt)}`,
+  inGrace: (deleteAt: Date) =>
+    `${notAMember}; deactivated and in the grace period, deleted from ${formatDate(deleteAt)}`,
   deletedGraceOver: (graceDays: number, deleteAt: Date) =>
     `${notAMember} and the grace period of ${graceDays} days ended at ${formatDate(deleteAt)}`,
   /** A removal of a user deleted in Entra: why it left, then what the removal does (one of the sentences above). */

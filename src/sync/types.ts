@@ -72,7 +72,17 @@ export type ChangeAction = 'create' | 'update' | 'adopt' | 'deactivate' | 'delet
 /** The fields the sync writes on a product user. */
 export type SyncedFields = Pick<
   ProductUser,
-  'email' | 'initials' | 'firstName' | 'lastName' | 'displayName' | 'phone' | 'mobile' | 'department' | 'jobTitle' | 'officeLocation' | 'active'
+  | 'email'
+  | 'initials'
+  | 'firstName'
+  | 'lastName'
+  | 'displayName'
+  | 'phone'
+  | 'mobile'
+  | 'department'
+  | 'jobTitle'
+  | 'officeLocation'
+  | 'active'
 >;
 
 /**

@@ -41,8 +41,15 @@ export function describeTemporalConnection(options: TemporalConnectionOptions): 
   };
 }
 
-export async function connectClient(address: string, namespace: string, security: TemporalSecurity = {}): Promise<Client> {
-  const connection = await Connection.connect({ ...temporalConnectionOptions(address, security), connectTimeout: '5s' });
+export async function connectClient(
+  address: string,
+  namespace: string,
+  security: TemporalSecurity = {},
+): Promise<Client> {
+  const connection = await Connection.connect({
+    ...temporalConnectionOptions(address, security),
+    connectTimeout: '5s',
+  });
   return new Client({ connection, namespace });
 }
 
@@ -64,14 +71,19 @@ export async function waitForTemporal(address: string, timeoutMs: number): Promi
       await new Promise((r) => setTimeout(r, 250));
     }
   }
-  throw new Error(`Temporal at ${address} did not answer within ${Math.round(timeoutMs / 1000)} s: ${lastError instanceof Error ? lastError.message : String(lastError)}`);
+  throw new Error(
+    `Temporal at ${address} did not answer within ${Math.round(timeoutMs / 1000)} s: ${lastError instanceof Error ? lastError.message : String(lastError)}`,
+  );
 }
 
 /**
  * Registers our search attributes on the namespace when missing. Needed even for the dev server: it only
  * registers --search-attribute flags when it creates a new database file.
  */
-export async function ensureSearchAttributes(connection: Pick<ConnectionLike, 'operatorService'>, namespace: string): Promise<void> {
+export async function ensureSearchAttributes(
+  connection: Pick<ConnectionLike, 'operatorService'>,
+  namespace: string,
+): Promise<void> {
   const existing = await connection.operatorService.listSearchAttributes({ namespace });
   const missing: Record<string, protos.temporal.api.enums.v1.IndexedValueType> = {};
   for (const key of searchAttributes) {

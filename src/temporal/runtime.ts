@@ -32,7 +32,15 @@ export function installTemporalRuntime(logger: Logger, options: { metricsAddress
       // The SDK's worker metrics (task slots, poll latencies, activity/workflow counts) as Prometheus text on
       // TEMPORAL_METRICS_ADDRESS; the worker's own /metrics includes them (src/metrics/exposition.ts).
       ...(options.metricsAddress
-        ? { metrics: { prometheus: { bindAddress: options.metricsAddress, countersTotalSuffix: true, useSecondsForDurations: true } } }
+        ? {
+            metrics: {
+              prometheus: {
+                bindAddress: options.metricsAddress,
+                countersTotalSuffix: true,
+                useSecondsForDurations: true,
+              },
+            },
+          }
         : {}),
     },
   });

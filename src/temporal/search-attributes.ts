@@ -12,4 +12,10 @@ export const SetupIdAttribute = defineSearchAttributeKey('DsSetupId', SearchAttr
 /** The connection's status as the onboarding workflow last saw it (pending_consent, verifying, connected, …). */
 export const ConnectionStatusAttribute = defineSearchAttributeKey('DsConnectionStatus', SearchAttributeType.KEYWORD);
 
-export const searchAttributes = [CompanyIdAttribute, ConnectionIdAttribute, TenantIdAttribute, SetupIdAttribute, ConnectionStatusAttribute];
+export const searchAttributes = [
+  CompanyIdAttribute,
+  ConnectionIdAttribute,
+  TenantIdAttribute,
+  SetupIdAttribute,
+  ConnectionStatusAttribute,
+];

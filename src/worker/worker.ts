@@ -26,9 +26,13 @@ export async function bundleWorkflowsInChild(): Promise<WorkflowBundle> {
   const bin = fileURLToPath(new URL('../../bin/directory-sync.js', import.meta.url));
   try {
     await new Promise<void>((resolve, reject) => {
-      const child = spawn(process.execPath, [bin, 'bundle-workflows', file], { stdio: ['ignore', 'ignore', 'inherit'] });
+      const child = spawn(process.execPath, [bin, 'bundle-workflows', file], {
+        stdio: ['ignore', 'ignore', 'inherit'],
+      });
       child.once('error', reject);
-      child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`bundling the workflows failed (exit code ${code})`))));
+      child.once('exit', (code) =>
+        code === 0 ? resolve() : reject(new Error(`bundling the workflows failed (exit code ${code})`)),
+      );
     });
     return { code: readFileSync(file, 'utf8') };
   } finally {

@@ -5,7 +5,16 @@ import type { RunCounts } from '../sync/types.js';
 export const approveRemovalsSignal = defineSignal<[{ by?: string }]>('approveRemovals');
 export const rejectRemovalsSignal = defineSignal<[{ by?: string }]>('rejectRemovals');
 
-export type RunPhase = 'starting' | 'reading' | 'planning' | 'awaiting_approval' | 'applying' | 'removing' | 'finishing' | 'done' | 'skipped';
+export type RunPhase =
+  | 'starting'
+  | 'reading'
+  | 'planning'
+  | 'awaiting_approval'
+  | 'applying'
+  | 'removing'
+  | 'finishing'
+  | 'done'
+  | 'skipped';
 
 export interface RunProgress {
   runId?: string;

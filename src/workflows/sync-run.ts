@@ -18,12 +18,20 @@ import {
   type SyncRunInput,
 } from './sync-run-messages.js';
 
-const nonRetryableErrorTypes = ['GroupNotFound', 'DirectoryAccessLost', 'DirectoryConfiguration', 'SetupGone', 'RunNotActiveError', 'ForeignGraphLink'];
+const nonRetryableErrorTypes = [
+  'GroupNotFound',
+  'DirectoryAccessLost',
+  'DirectoryConfiguration',
+  'SetupGone',
+  'RunNotActiveError',
+  'ForeignGraphLink',
+];
 
-const { beginRun, assessRemovals, setRunStatus, finishRun, readDeltaChanges, prepareRereadIfStale } = proxyActivities<Activities>({
-  startToCloseTimeout: '5 minutes',
-  retry: { initialInterval: '1s', maximumInterval: '30s', nonRetryableErrorTypes },
-});
+const { beginRun, assessRemovals, setRunStatus, finishRun, readDeltaChanges, prepareRereadIfStale } =
+  proxyActivities<Activities>({
+    startToCloseTimeout: '5 minutes',
+    retry: { initialInterval: '1s', maximumInterval: '30s', nonRetryableErrorTypes },
+  });
 
 // Long activities heartbeat their cursor: a worker that dies is noticed within the heartbeat timeout and the
 // retry resumes from the last cursor instead of starting over.
@@ -40,7 +48,12 @@ const defaultApprovalTimeoutMs = 24 * 3600 * 1000;
 
 /** '24h', '90m', '8s' — for the reason a run records. */
 function describeDuration(ms: number): string {
-  for (const [unit, size] of [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1000]] as const) {
+  for (const [unit, size] of [
+    ['d', 86_400_000],
+    ['h', 3_600_000],
+    ['m', 60_000],
+    ['s', 1000],
+  ] as const) {
     if (ms >= size && ms % size === 0) return `${ms / size}${unit}`;
   }
   return `${ms}ms`;
@@ -57,7 +70,11 @@ export async function syncRunWorkflow(input: SyncRunInput): Promise<RunProgress>
   const approvalTimeoutMs = input.approvalTimeoutMs ?? defaultApprovalTimeoutMs;
   setHandler(approveRemovalsSignal, () => void (decision ??= 'approved'));
   setHandler(rejectRemovalsSignal, () => void (decision ??= 'rejected'));
-  const progress: RunProgress = { runId: input.state?.runId ?? input.runId, phase: 'starting', membersRead: input.state?.membersRead ?? 0 };
+  const progress: RunProgress = {
+    runId: input.state?.runId ?? input.runId,
+    phase: 'starting',
+    membersRead: input.state?.membersRead ?? 0,
+  };
   setHandler(runProgressQuery, () => progress);
 
   let state = input.state;
@@ -65,7 +82,14 @@ export async function syncRunWorkflow(input: SyncRunInput): Promise<RunProgress>
   const { stageDirectoryMembers, applyChunks } = longActivities(input.heartbeatTimeoutMs ?? 60_000);
   try {
     if (!state) {
-      const begun = await beginRun({ setupId: input.setupId, runId: input.runId, trigger: input.trigger, dryRun, fullSync: input.fullSync, workflowId: workflowInfo().workflowId });
+      const begun = await beginRun({
+        setupId: input.setupId,
+        runId: input.runId,
+        trigger: input.trigger,
+        dryRun,
+        fullSync: input.fullSync,
+        workflowId: workflowInfo().workflowId,
+      });
       if ('skipped' in begun) {
         progress.phase = 'skipped';
         return progress;
@@ -73,7 +97,8 @@ export async function syncRunWorkflow(input: SyncRunInput): Promise<RunProgress>
       progress.runId = begun.runId;
       progress.phase = 'reading';
       progress.mode = begun.mode;
-      let read = begun.mode === 'delta' ? await readDeltaChanges({ runId: begun.runId, setupId: input.setupId }) : undefined;
+      let read =
+        begun.mode === 'delta' ? await readDeltaChanges({ runId: begun.runId, setupId: input.setupId }) : undefined;
       if (!read || read.fallback !== undefined) {
         progress.mode = 'full';
         read = await stageDirectoryMembers({ runId: begun.runId, setupId: input.setupId });
@@ -89,7 +114,12 @@ export async function syncRunWorkflow(input: SyncRunInput): Promise<RunProgress>
         assessment = await assessRemovals({ runId: begun.runId, setupId: input.setupId });
         progress.removals = assessment.removals;
         const guard = checkDeletionGuard(
-          { removals: assessment.removals, managedCount: assessment.managedCount, memberReadSucceeded: true, memberCount: assessment.memberCount },
+          {
+            removals: assessment.removals,
+            managedCount: assessment.managedCount,
+            memberReadSucceeded: true,
+            memberCount: assessment.memberCount,
+          },
           assessment.threshold,
         );
         holdReason = guard.verdict === 'forbid_removals' ? guard.reason : undefined;
@@ -115,7 +145,14 @@ export async function syncRunWorkflow(input: SyncRunInput): Promise<RunProgress>
         read = await stageDirectoryMembers({ runId: begun.runId, setupId: input.setupId });
         progress.membersRead = read.members;
       }
-      state = { runId: begun.runId, phase: 'members', cursor: null, membersRead: read.members, holdReason, total: read.members + assessment.removals };
+      state = {
+        runId: begun.runId,
+        phase: 'members',
+        cursor: null,
+        membersRead: read.members,
+        holdReason,
+        total: read.members + assessment.removals,
+      };
     }
 
     // Members, then removals, a bounded number of batches per activity call; continue-as-new keeps history small.

@@ -22,11 +22,15 @@ describe('admin pages in a browser', () => {
 
   const url = (path: string) => `${stack.apiUrl}${path}`;
   const text = async (selector: string) => ((await page.textContent(selector)) ?? '').replace(/\s+/g, ' ').trim();
-  const finalRun = (status = 'succeeded') => page.waitForSelector(`#run-status[data-status="${status}"]`, { timeout: 60_000 });
+  const finalRun = (status = 'succeeded') =>
+    page.waitForSelector(`#run-status[data-status="${status}"]`, { timeout: 60_000 });
 
   beforeAll(async () => {
     // Pages of two members make the read phase long enough to watch (with the slow fault below).
-    [stack, browser] = await Promise.all([startTestStack({ listen: true, config: { SYNC_PAGE_SIZE: '2' } }), launchChromium()]);
+    [stack, browser] = await Promise.all([
+      startTestStack({ listen: true, config: { SYNC_PAGE_SIZE: '2' } }),
+      launchChromium(),
+    ]);
     company = await onboardCompany(stack, { name: 'Nordlys A/S' });
     const tenant = stack.sim.control.addTenant({ displayName: 'Nordlys Directory' });
     tenantId = tenant.id;
@@ -36,7 +40,11 @@ describe('admin pages in a browser', () => {
     groupId = stack.sim.control.addGroup(tenantId, { displayName: 'All Staff', members: people.map((p) => p.id) }).id;
     stack.sim.control.addGroup(tenantId, { displayName: 'Alliance Partners', members: [] });
     stack.sim.control.setConsentMode(tenantId, 'interactive');
-    context = await browser.newContext({ ignoreHTTPSErrors: true, locale: 'en-GB', viewport: { width: 1400, height: 900 } });
+    context = await browser.newContext({
+      ignoreHTTPSErrors: true,
+      locale: 'en-GB',
+      viewport: { width: 1400, height: 900 },
+    });
     page = await context.newPage();
   });
   afterAll(async () => {
@@ -62,9 +70,13 @@ describe('admin pages in a browser', () => {
     await page.fill('#tenantId', tenantId);
     await page.click('#submit-connection');
     await page.waitForURL('**/consent/start?**');
-    expect(await text('#confirm-question')).toBe(`Connect Microsoft Entra tenant ${tenantId} to Nordlys A/S in this product?`);
+    expect(await text('#confirm-question')).toBe(
+      `Connect Microsoft Entra tenant ${tenantId} to Nordlys A/S in this product?`,
+    );
     await page.click('#switch-language');
-    expect(await text('#confirm-question')).toBe(`Forbind Microsoft Entra-lejeren ${tenantId} med Nordlys A/S i dette produkt?`);
+    expect(await text('#confirm-question')).toBe(
+      `Forbind Microsoft Entra-lejeren ${tenantId} med Nordlys A/S i dette produkt?`,
+    );
     await page.click('#continue-to-microsoft');
     await page.waitForURL(`${stack.sim.url}/**`);
     expect(await text('h1')).toBe('Permissions requested');
@@ -92,8 +104,12 @@ describe('admin pages in a browser', () => {
     await page.fill('#intervalMinutes', '0');
     await page.click('#save-setup');
     expect(await text('#form-errors')).toBe('Some fields need your attention.');
-    expect(await page.locator('.field.invalid:has(#groupId) #groupId-error').textContent()).toBe("Enter the group's object id (a GUID), or search for it by name.");
-    expect(await page.locator('.field.invalid:has(#intervalMinutes) #intervalMinutes-error').textContent()).toBe('A whole number of minutes from 1 to 10080.');
+    expect(await page.locator('.field.invalid:has(#groupId) #groupId-error').textContent()).toBe(
+      "Enter the group's object id (a GUID), or search for it by name.",
+    );
+    expect(await page.locator('.field.invalid:has(#intervalMinutes) #intervalMinutes-error').textContent()).toBe(
+      'A whole number of minutes from 1 to 10080.',
+    );
     expect(await page.inputValue('#groupId')).toBe('not-a-group');
   });
 
@@ -141,7 +157,9 @@ describe('admin pages in a browser', () => {
       await page.evaluate(() => ((window as unknown as { sameDocument: boolean }).sameDocument = true));
       // The script rewrites the progress in place: the text changes while the document stays the same.
       await page.waitForFunction(
-        (before) => (window as unknown as { sameDocument?: boolean }).sameDocument === true && document.querySelector('[data-field="detail"]')?.textContent !== before,
+        (before) =>
+          (window as unknown as { sameDocument?: boolean }).sameDocument === true &&
+          document.querySelector('[data-field="detail"]')?.textContent !== before,
         first,
         { timeout: 30_000 },
       );
@@ -174,7 +192,9 @@ describe('admin pages in a browser', () => {
     await page.waitForURL('**action=update');
     const rows = page.locator('#changes tbody tr');
     expect(await rows.count()).toBe(1);
-    expect((await rows.first().locator('.diff li[data-field="jobTitle"]').textContent())?.replace(/\s+/g, ' ').trim()).toBe('Job title: Engineer → CTO');
+    expect(
+      (await rows.first().locator('.diff li[data-field="jobTitle"]').textContent())?.replace(/\s+/g, ' ').trim(),
+    ).toBe('Job title: Engineer → CTO');
   });
 
   it('holds a mass removal for approval, shows who would go, and applies it when approved', async () => {
@@ -232,7 +252,9 @@ describe('admin pages in a browser', () => {
     await page.waitForURL(`${stack.sim.url}/**`);
     await page.click('#cancel');
     await page.waitForURL('**/admin/system?**');
-    expect(await text('#notice')).toMatch(/^Consent was not given — .*AADSTS65004: User declined to consent to access the app\.$/);
+    expect(await text('#notice')).toMatch(
+      /^Consent was not given — .*AADSTS65004: User declined to consent to access the app\.$/,
+    );
     const row = page.locator('#connections tbody tr[data-status="consent_denied"]');
     expect((await row.locator('.status').textContent())?.trim()).toBe('Consent denied');
     expect(await row.locator('.reason').textContent()).toContain('AADSTS65004');
@@ -244,7 +266,9 @@ describe('admin pages in a browser', () => {
     await page.click('#accept');
     await page.click(`#accounts button[data-upn="${clerk.userPrincipalName}"]`);
     await page.waitForURL('**/admin/system?**');
-    expect(await text('#notice')).toMatch(/^The connection could not be established — the sign-in was refused: .+ holds no directory role that can grant/);
+    expect(await text('#notice')).toMatch(
+      /^The connection could not be established — the sign-in was refused: .+ holds no directory role that can grant/,
+    );
     const failed = page.locator('#connections tbody tr[data-status="failed"]');
     expect(await failed.locator('.reason').textContent()).toContain(clerk.userPrincipalName);
 
@@ -258,7 +282,10 @@ describe('admin pages in a browser', () => {
       `Connection established: Fjord Denied. Approved by ${fjordAdmin.userPrincipalName}, signed in at Microsoft as an admin of the tenant.`,
     );
 
-    await page.locator('#connections tbody tr', { hasText: 'Fjord Denied' }).locator('button', { hasText: 'Delete' }).click();
+    await page
+      .locator('#connections tbody tr', { hasText: 'Fjord Denied' })
+      .locator('button', { hasText: 'Delete' })
+      .click();
     expect(await text('h1')).toBe('Delete the connection “Fjord Denied”?');
     expect(await page.locator('#connections tbody tr').count()).toBe(0); // not deleted yet: this is the question
     await page.click('#confirm-delete');
@@ -267,7 +294,11 @@ describe('admin pages in a browser', () => {
   });
 
   it('speaks Danish to a Danish browser, and switches language on request', async () => {
-    const danish = await browser.newContext({ ignoreHTTPSErrors: true, locale: 'da-DK', viewport: { width: 1400, height: 900 } });
+    const danish = await browser.newContext({
+      ignoreHTTPSErrors: true,
+      locale: 'da-DK',
+      viewport: { width: 1400, height: 900 },
+    });
     const da = await danish.newPage();
     try {
       await da.goto(url('/admin/setup'));
@@ -275,7 +306,12 @@ describe('admin pages in a browser', () => {
       await da.fill('#apiKey', company.key);
       await da.click('#sign-in');
       await da.waitForURL('**/admin/setup');
-      expect(await da.locator('nav.tabs a').allTextContents()).toEqual(['System', 'Opsætning', 'Brugere', 'Notifikationer']);
+      expect(await da.locator('nav.tabs a').allTextContents()).toEqual([
+        'System',
+        'Opsætning',
+        'Brugere',
+        'Notifikationer',
+      ]);
       expect(await da.textContent('h1')).toBe('Synkroniseringsopsætninger');
       expect((await da.textContent('#create-setup'))?.trim()).toBe('Opret');
       expect(await da.locator('#setups tbody tr').first().locator('button', { hasText: 'Kør nu' }).count()).toBe(1);
@@ -284,7 +320,9 @@ describe('admin pages in a browser', () => {
       await da.click('#create-setup');
       await da.fill('#groupId', 'ikke-en-gruppe');
       await da.click('#save-setup');
-      expect(await da.textContent('#groupId-error')).toBe('Indtast gruppens objekt-id (en GUID), eller søg efter den ved navn.');
+      expect(await da.textContent('#groupId-error')).toBe(
+        'Indtast gruppens objekt-id (en GUID), eller søg efter den ved navn.',
+      );
 
       await da.click('#tab-system');
       expect((await da.textContent('#create-connection'))?.trim()).toBe('Opret');

@@ -6,8 +6,11 @@ import { negotiateLanguage } from '../../src/api/admin/i18n/language.js';
 /** Every leaf of a dictionary: strings as they are, functions called with sample arguments. */
 function leaves(value: unknown, path = ''): [string, string][] {
   if (typeof value === 'string') return [[path, value]];
-  if (typeof value === 'function') return [[path, String(value(...Array.from({ length: value.length }, (_, i) => i + 2)))]];
-  return Object.entries(value as Record<string, unknown>).flatMap(([key, child]) => leaves(child, path ? `${path}.${key}` : key));
+  if (typeof value === 'function')
+    return [[path, String(value(...Array.from({ length: value.length }, (_, i) => i + 2)))]];
+  return Object.entries(value as Record<string, unknown>).flatMap(([key, child]) =>
+    leaves(child, path ? `${path}.${key}` : key),
+  );
 }
 
 describe('admin pages in English and Danish', () => {

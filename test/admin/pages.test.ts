@@ -28,13 +28,17 @@ describe('admin pages: forms and actions', () => {
     intent: 'save',
     ...overrides,
   });
-  const errorOf = (html: string, field: string) => textOf(new RegExp(`id="${field}-error"[^>]*>([^<]*)<`).exec(html)?.[1] ?? '');
+  const errorOf = (html: string, field: string) =>
+    textOf(new RegExp(`id="${field}-error"[^>]*>([^<]*)<`).exec(html)?.[1] ?? '');
 
   beforeAll(async () => {
     stack = await startTestStack();
     company = await onboardCompany(stack, { name: 'Forms Co' });
     ({ tenantId, connectionId } = await connectNewTenant(stack, company, 'Forms Tenant'));
-    groupId = stack.sim.control.addGroup(tenantId, { displayName: 'Team', members: [addPerson(stack, tenantId).id, addPerson(stack, tenantId).id] }).id;
+    groupId = stack.sim.control.addGroup(tenantId, {
+      displayName: 'Team',
+      members: [addPerson(stack, tenantId).id, addPerson(stack, tenantId).id],
+    }).id;
     admin = new AdminClient(stack.app);
     await admin.signIn(company.key);
   });
@@ -42,10 +46,16 @@ describe('admin pages: forms and actions', () => {
 
   it('refuses a tenant ID that is not one, beside the field, keeping the designation', async () => {
     await admin.page('/admin/system/new');
-    const response = await admin.post('/admin/system/connections', { provider: 'azure', designation: 'HQ', tenantId: 'common' });
+    const response = await admin.post('/admin/system/connections', {
+      provider: 'azure',
+      designation: 'HQ',
+      tenantId: 'common',
+    });
     const html = await response.text();
     expect(response.status).toBe(400);
-    expect(errorOf(html, 'tenantId')).toBe('Enter the tenant ID (a GUID) or a verified domain such as contoso.onmicrosoft.com.');
+    expect(errorOf(html, 'tenantId')).toBe(
+      'Enter the tenant ID (a GUID) or a verified domain such as contoso.onmicrosoft.com.',
+    );
     expect(html).toContain('value="HQ"');
   });
 
@@ -63,8 +73,12 @@ describe('admin pages: forms and actions', () => {
 
     const created = await admin.post('/admin/setup', setupForm());
     expect(created.status).toBe(303);
-    expect(created.headers.get('location')).toMatch(/^\/admin\/setup\?notice=setup_created&setup=[0-9a-f-]{36}&users=2$/);
-    expect(textOf((await admin.page(created.headers.get('location')!)).html)).toContain('The setup was created for Team (2 users in the group).');
+    expect(created.headers.get('location')).toMatch(
+      /^\/admin\/setup\?notice=setup_created&setup=[0-9a-f-]{36}&users=2$/,
+    );
+    expect(textOf((await admin.page(created.headers.get('location')!)).html)).toContain(
+      'The setup was created for Team (2 users in the group).',
+    );
 
     const duplicate = await admin.post('/admin/setup', setupForm());
     expect(duplicate.status).toBe(409);
@@ -73,12 +87,18 @@ describe('admin pages: forms and actions', () => {
 
   it('finds groups by name without JavaScript: Search and Use re-render the form with what was typed', async () => {
     stack.sim.control.addGroup(tenantId, { displayName: 'Team Alpha', members: [] });
-    const searched = await admin.post('/admin/setup', setupForm({ groupId: '', designation: 'Kept', groupSearch: 'Team', intent: 'search' }));
+    const searched = await admin.post(
+      '/admin/setup',
+      setupForm({ groupId: '', designation: 'Kept', groupSearch: 'Team', intent: 'search' }),
+    );
     const html = await searched.text();
     expect(searched.status).toBe(200);
     expect((html.match(/name="pickGroup"/g) ?? []).length).toBe(2);
     expect(html).toContain('value="Kept"');
-    const picked = await admin.post('/admin/setup', setupForm({ groupId: '', groupSearch: 'Team', pickGroup: groupId, intent: '' }));
+    const picked = await admin.post(
+      '/admin/setup',
+      setupForm({ groupId: '', groupSearch: 'Team', pickGroup: groupId, intent: '' }),
+    );
     const pickedHtml = await picked.text();
     expect(pickedHtml).toContain(`id="groupId" name="groupId" value="${groupId}"`);
     expect(textOf(pickedHtml)).toContain('Chosen: Team');
@@ -91,7 +111,11 @@ describe('admin pages: forms and actions', () => {
   });
 
   it('holds a removal for approval; Run now shows the held run; rejecting keeps everyone', async () => {
-    const setup = await stack.db.selectFrom('sync_setups').selectAll().where('company_id', '=', company.companyId).executeTakeFirstOrThrow();
+    const setup = await stack.db
+      .selectFrom('sync_setups')
+      .selectAll()
+      .where('company_id', '=', company.companyId)
+      .executeTakeFirstOrThrow();
     const first = await admin.post(`/admin/setup/${setup.id}/run`);
     const firstRunId = first.headers.get('location')!.split('/').at(-1)!;
     expect((await waitForRun(stack, company, firstRunId)).counts.created).toBe(2);
@@ -124,7 +148,12 @@ describe('admin pages: forms and actions', () => {
   });
 
   it('answers the live progress as JSON in the page’s language', async () => {
-    const run = await stack.db.selectFrom('sync_runs').select('id').where('company_id', '=', company.companyId).orderBy('created_at', 'desc').executeTakeFirstOrThrow();
+    const run = await stack.db
+      .selectFrom('sync_runs')
+      .select('id')
+      .where('company_id', '=', company.companyId)
+      .orderBy('created_at', 'desc')
+      .executeTakeFirstOrThrow();
     const danish = new AdminClient(stack.app, { 'accept-language': 'da' });
     await danish.signIn(company.key);
     const progress = await waitFor(async () => {
@@ -138,8 +167,14 @@ describe('admin pages: forms and actions', () => {
     const other = stack.sim.control.addGroup(tenantId, { displayName: 'Short-lived', members: [] });
     const created = await admin.post('/admin/setup', setupForm({ groupId: other.id, designation: 'Temporary' }));
     const setupId = new URL(created.headers.get('location')!, 'http://x').searchParams.get('setup')!;
-    const exists = async () => (await stack.db.selectFrom('sync_setups').select('id').where('id', '=', setupId).executeTakeFirst()) !== undefined;
-    const usersBefore = await stack.db.selectFrom('users').select('id').where('company_id', '=', company.companyId).execute();
+    const exists = async () =>
+      (await stack.db.selectFrom('sync_setups').select('id').where('id', '=', setupId).executeTakeFirst()) !==
+      undefined;
+    const usersBefore = await stack.db
+      .selectFrom('users')
+      .select('id')
+      .where('company_id', '=', company.companyId)
+      .execute();
 
     const asked = await admin.post(`/admin/setup/${setupId}/delete`);
     expect(asked.status).toBe(200);
@@ -151,18 +186,25 @@ describe('admin pages: forms and actions', () => {
 
     const danish = new AdminClient(stack.app, { 'accept-language': 'da' });
     await danish.signIn(company.key);
-    expect(textOf(await (await danish.post(`/admin/setup/${setupId}/delete`)).text())).toContain('Slet opsætningen “Temporary”?');
+    expect(textOf(await (await danish.post(`/admin/setup/${setupId}/delete`)).text())).toContain(
+      'Slet opsætningen “Temporary”?',
+    );
     expect(await exists()).toBe(true);
 
     const confirmed = await admin.post(`/admin/setup/${setupId}/delete`, { confirm: 'yes' });
     expect(confirmed.status).toBe(303);
     expect(confirmed.headers.get('location')).toBe('/admin/setup?notice=setup_deleted');
     expect(await exists()).toBe(false);
-    expect(await stack.db.selectFrom('users').select('id').where('company_id', '=', company.companyId).execute()).toHaveLength(usersBefore.length);
+    expect(
+      await stack.db.selectFrom('users').select('id').where('company_id', '=', company.companyId).execute(),
+    ).toHaveLength(usersBefore.length);
   });
 
   it('adds a customer type on the Setup tab; an empty or taken name is refused beside the field and adds nothing', async () => {
-    const types = async () => (await stack.db.selectFrom('customer_types').select('name').where('company_id', '=', company.companyId).execute()).map((r) => r.name).sort();
+    const types = async () =>
+      (await stack.db.selectFrom('customer_types').select('name').where('company_id', '=', company.companyId).execute())
+        .map((r) => r.name)
+        .sort();
     const before = await types();
 
     const added = await admin.post('/admin/customer-types', { name: '  Contractors ' });
@@ -189,7 +231,11 @@ describe('admin pages: forms and actions', () => {
   });
 
   it('searches the users page', async () => {
-    const users = await stack.db.selectFrom('users').select(['email']).where('company_id', '=', company.companyId).execute();
+    const users = await stack.db
+      .selectFrom('users')
+      .select(['email'])
+      .where('company_id', '=', company.companyId)
+      .execute();
     const { html } = await admin.page(`/admin/users?q=${encodeURIComponent(users[0]!.email!)}`);
     expect(textOf(html)).toContain('1 user');
     expect(textOf(html)).toContain(users[0]!.email!);

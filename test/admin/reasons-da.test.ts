@@ -8,8 +8,16 @@ import { reasons } from '../../src/sync/reasons.js';
 const date = new Date('2026-12-01T00:00:00.000Z');
 const samples: Record<keyof typeof reasons, string[]> = {
   created: [reasons.created('email', 'anna@contoso.example', 'ct-1'), reasons.created('initials', 'AB', 'ct-1')],
-  adoptedByLink: [reasons.adoptedByLink([], true), reasons.adoptedByLink(['jobTitle'], true), reasons.adoptedByLink([], false), reasons.adoptedByLink(['active'], false)],
-  adoptedByMatch: [reasons.adoptedByMatch('email', 'anna@contoso.example', ['department', 'jobTitle'], true), reasons.adoptedByMatch('initials', 'AB', [], false)],
+  adoptedByLink: [
+    reasons.adoptedByLink([], true),
+    reasons.adoptedByLink(['jobTitle'], true),
+    reasons.adoptedByLink([], false),
+    reasons.adoptedByLink(['active'], false),
+  ],
+  adoptedByMatch: [
+    reasons.adoptedByMatch('email', 'anna@contoso.example', ['department', 'jobTitle'], true),
+    reasons.adoptedByMatch('initials', 'AB', [], false),
+  ],
   updated: [reasons.updated(['email', 'jobTitle'])],
   reactivated: [reasons.reactivated([]), reasons.reactivated(['department'])],
   disabledInEntra: [reasons.disabledInEntra([]), reasons.disabledInEntra(['mobile'])],
@@ -65,18 +73,22 @@ const wrapped = [
 ];
 
 // Words that give away an untranslated English sentence (values in the samples avoid them).
-const english = /\b(the|and|not|is|are|of|to|by|no|none|setup|member|group|linked|user|users|product|removal|removals|deleted|created|adopted|failed|planned|was)\b/;
+const english =
+  /\b(the|and|not|is|are|of|to|by|no|none|setup|member|group|linked|user|users|product|removal|removals|deleted|created|adopted|failed|planned|was)\b/;
 
 describe('stored reasons on the Danish pages', () => {
   it('has a sample of every sentence the planner and the guard can store', () => {
     expect(Object.keys(samples).sort()).toEqual(Object.keys(reasons).sort());
   });
 
-  it.each(Object.entries(samples).flatMap(([key, texts]) => texts.map((text) => [key, text])))('translates %s: %s', (_key, text) => {
-    const danish = da.reason(text);
-    expect(danish).not.toBe(text);
-    expect(danish).not.toMatch(english);
-  });
+  it.each(Object.entries(samples).flatMap(([key, texts]) => texts.map((text) => [key, text])))(
+    'translates %s: %s',
+    (_key, text) => {
+      const danish = da.reason(text);
+      expect(danish).not.toBe(text);
+      expect(danish).not.toMatch(english);
+    },
+  );
 
   it.each(wrapped)('translates what is stored around them: %s', (text) => {
     const danish = da.reason(text);
@@ -86,11 +98,15 @@ describe('stored reasons on the Danish pages', () => {
   });
 
   it('keeps values, ids and Microsoft’s texts as they are, and shows an unknown reason as stored', () => {
-    expect(da.reason(reasons.created('email', 'anna@contoso.example', 'ct-1'))).toBe('ikke koblet, og ingen bruger i produktet har e-mailen anna@contoso.example; oprettet i kundetypen ct-1');
+    expect(da.reason(reasons.created('email', 'anna@contoso.example', 'ct-1'))).toBe(
+      'ikke koblet, og ingen bruger i produktet har e-mailen anna@contoso.example; oprettet i kundetypen ct-1',
+    );
     expect(da.reason(`${reasons.removalHeld(reasons.overCount(1, 0))} (was: ${reasons.deletedNoGrace})`)).toBe(
       'fjernelse holdt tilbage: 1 fjernelse er flere end grænsen på 0 (var: ikke længere medlem af gruppen, og sletning af fjernede brugere er slået til, og der er ingen henstandsperiode)',
     );
-    expect(da.reason('consent was not granted: AADSTS65004: User declined.')).toBe('samtykke blev ikke givet: AADSTS65004: User declined.');
+    expect(da.reason('consent was not granted: AADSTS65004: User declined.')).toBe(
+      'samtykke blev ikke givet: AADSTS65004: User declined.',
+    );
     expect(da.reason('something new')).toBe('something new');
     expect(en.reason(reasons.upToDate)).toBe(reasons.upToDate);
   });

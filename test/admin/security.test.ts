@@ -14,9 +14,15 @@ describe('admin pages: sign-in, session cookie, CSRF and tenancy', () => {
 
   beforeAll(async () => {
     stack = await startTestStack();
-    [mine, theirs] = await Promise.all([onboardCompany(stack, { name: 'Mine' }), onboardCompany(stack, { name: 'Theirs' })]);
+    [mine, theirs] = await Promise.all([
+      onboardCompany(stack, { name: 'Mine' }),
+      onboardCompany(stack, { name: 'Theirs' }),
+    ]);
     const { tenantId, connectionId } = await connectNewTenant(stack, theirs, 'Their Tenant');
-    const group = stack.sim.control.addGroup(tenantId, { displayName: 'Staff', members: [addPerson(stack, tenantId).id] });
+    const group = stack.sim.control.addGroup(tenantId, {
+      displayName: 'Staff',
+      members: [addPerson(stack, tenantId).id],
+    });
     theirConnectionId = connectionId;
     theirSetupId = (await createSetup(stack, theirs, connectionId, group.id)).id;
     theirRunId = (await runSetup(stack, theirs, theirSetupId)).id;
@@ -28,11 +34,25 @@ describe('admin pages: sign-in, session cookie, CSRF and tenancy', () => {
     await client.signIn(company.key);
     return client;
   };
-  const connectionCount = async () => Number((await stack.db.selectFrom('directory_connections').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+  const connectionCount = async () =>
+    Number(
+      (
+        await stack.db
+          .selectFrom('directory_connections')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
 
   it('sends a visitor without a session to sign-in, and back to the page afterwards', async () => {
     const anonymous = new AdminClient(stack.app);
-    for (const path of ['/admin', '/admin/system', '/admin/setup/new', '/admin/users?q=x', `/admin/runs/${theirRunId}`]) {
+    for (const path of [
+      '/admin',
+      '/admin/system',
+      '/admin/setup/new',
+      '/admin/users?q=x',
+      `/admin/runs/${theirRunId}`,
+    ]) {
       const response = await anonymous.request('GET', path);
       expect([302, 303], path).toContain(response.status);
       const location = response.headers.get('location')!;
@@ -102,7 +122,9 @@ describe('admin pages: sign-in, session cookie, CSRF and tenancy', () => {
     expect(await connectionCount()).toBe(before);
 
     expect((await other.post(`/admin/setup/${theirSetupId}/delete`, {}, { csrf: 'wrong-token' })).status).toBe(403);
-    expect(await stack.db.selectFrom('sync_setups').select('id').where('id', '=', theirSetupId).executeTakeFirst()).toBeDefined();
+    expect(
+      await stack.db.selectFrom('sync_setups').select('id').where('id', '=', theirSetupId).executeTakeFirst(),
+    ).toBeDefined();
 
     const anonymous = new AdminClient(stack.app);
     expect((await anonymous.post('/admin/sign-in', { apiKey: mine.key }, { csrf: null })).status).toBe(403);
@@ -110,7 +132,13 @@ describe('admin pages: sign-in, session cookie, CSRF and tenancy', () => {
 
   it('answers 404 for another company’s connections, setups and runs, and changes nothing', async () => {
     const client = await signedIn();
-    for (const path of [`/admin/setup/${theirSetupId}/edit`, `/admin/setup/${theirSetupId}/runs`, `/admin/runs/${theirRunId}`, `/admin/runs/${theirRunId}/progress`, '/admin/runs/not-a-uuid']) {
+    for (const path of [
+      `/admin/setup/${theirSetupId}/edit`,
+      `/admin/setup/${theirSetupId}/runs`,
+      `/admin/runs/${theirRunId}`,
+      `/admin/runs/${theirRunId}/progress`,
+      '/admin/runs/not-a-uuid',
+    ]) {
       const { status, html } = await client.page(path);
       expect(status, path).toBe(404);
       expect(textOf(html)).toContain('There is nothing here, or it belongs to another company.');
@@ -126,8 +154,18 @@ describe('admin pages: sign-in, session cookie, CSRF and tenancy', () => {
     ]) {
       expect((await client.post(path)).status, path).toBe(404);
     }
-    expect(await stack.db.selectFrom('directory_connections').select('id').where('id', '=', theirConnectionId).executeTakeFirst()).toBeDefined();
-    const setup = await stack.db.selectFrom('sync_setups').select(['id', 'status']).where('id', '=', theirSetupId).executeTakeFirstOrThrow();
+    expect(
+      await stack.db
+        .selectFrom('directory_connections')
+        .select('id')
+        .where('id', '=', theirConnectionId)
+        .executeTakeFirst(),
+    ).toBeDefined();
+    const setup = await stack.db
+      .selectFrom('sync_setups')
+      .select(['id', 'status'])
+      .where('id', '=', theirSetupId)
+      .executeTakeFirstOrThrow();
     expect(setup.status).toBe('active');
   });
 
@@ -146,15 +184,27 @@ describe('admin pages: sign-in, session cookie, CSRF and tenancy', () => {
     expect(replayed.headers.get('location')).toMatch(/^\/admin\/sign-in\?next=/);
     // the server keeps the session as the hash of its id, now ended
     const signedValue = decodeURIComponent(copied.get('ds_admin_session')!);
-    const { sid } = JSON.parse(Buffer.from(signedValue.slice(0, signedValue.lastIndexOf('.')), 'base64url').toString('utf8'));
-    const row = await stack.db.selectFrom('admin_sessions').selectAll().where('sid_hash', '=', createHash('sha256').update(sid).digest('hex')).executeTakeFirstOrThrow();
+    const { sid } = JSON.parse(
+      Buffer.from(signedValue.slice(0, signedValue.lastIndexOf('.')), 'base64url').toString('utf8'),
+    );
+    const row = await stack.db
+      .selectFrom('admin_sessions')
+      .selectAll()
+      .where('sid_hash', '=', createHash('sha256').update(sid).digest('hex'))
+      .executeTakeFirstOrThrow();
     expect(row.ended_at).not.toBeNull();
-    expect(await stack.db.selectFrom('admin_sessions').select('sid_hash').where('sid_hash', '=', sid).executeTakeFirst()).toBeUndefined();
+    expect(
+      await stack.db.selectFrom('admin_sessions').select('sid_hash').where('sid_hash', '=', sid).executeTakeFirst(),
+    ).toBeUndefined();
 
     const company = await onboardCompany(stack, { name: 'Revoked' });
     const revoked = await signedIn(company);
     expect((await revoked.page('/admin/system')).status).toBe(200);
-    await stack.db.updateTable('api_keys').set({ revoked_at: new Date() }).where('company_id', '=', company.companyId).execute();
+    await stack.db
+      .updateTable('api_keys')
+      .set({ revoked_at: new Date() })
+      .where('company_id', '=', company.companyId)
+      .execute();
     expect((await revoked.request('GET', '/admin/system')).status).toBe(303);
   });
 
@@ -163,9 +213,13 @@ describe('admin pages: sign-in, session cookie, CSRF and tenancy', () => {
     const english = await signedIn(company);
     const page = await english.page('/admin/system');
     expect(page.status).toBe(403);
-    expect(textOf(page.html)).toContain('No Module Inc does not have the directory sync module. Ask your provider to enable it.');
+    expect(textOf(page.html)).toContain(
+      'No Module Inc does not have the directory sync module. Ask your provider to enable it.',
+    );
     const danish = await signedIn(company, { 'accept-language': 'da-DK,da;q=0.9,en;q=0.5' });
-    expect(textOf((await danish.page('/admin/setup')).html)).toContain('No Module Inc har ikke modulet til katalogsynkronisering.');
+    expect(textOf((await danish.page('/admin/setup')).html)).toContain(
+      'No Module Inc har ikke modulet til katalogsynkronisering.',
+    );
   });
 
   it('sends security headers: scripts and styles only from our files, forms only here or to the consent page', async () => {

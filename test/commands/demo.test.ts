@@ -21,28 +21,61 @@ describe('directory-sync demo', () => {
     const env = testEnvironment();
     scratch = await createScratchDatabase(env.adminDatabaseUrl, 'ds_demo');
     const port = await freePort();
-    child = spawn(process.execPath, ['bin/directory-sync.js', 'demo', '--json', '--connected', '--users', '30', '--simulator-port', '0'], {
-      env: { ...process.env, DATABASE_URL: scratch.url, TEMPORAL_ADDRESS: env.temporalAddress, TEMPORAL_TASK_QUEUE: `demo-${port}`, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'silent' },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    child = spawn(
+      process.execPath,
+      ['bin/directory-sync.js', 'demo', '--json', '--connected', '--users', '30', '--simulator-port', '0'],
+      {
+        env: {
+          ...process.env,
+          DATABASE_URL: scratch.url,
+          TEMPORAL_ADDRESS: env.temporalAddress,
+          TEMPORAL_TASK_QUEUE: `demo-${port}`,
+          PORT: String(port),
+          HOST: '127.0.0.1',
+          LOG_LEVEL: 'silent',
+        },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     const line = await new Promise<string>((resolve, reject) => {
       createInterface({ input: child!.stdout! }).once('line', resolve);
       child!.once('exit', (code) => reject(new Error(`demo exited with ${code}`)));
     });
     const facts = JSON.parse(line);
-    expect(Object.keys(facts)).toEqual(expect.arrayContaining(['apiUrl', 'operatorKey', 'companyApiKey', 'tenantId', 'groups', 'simulatorUrl', 'caFile']));
+    expect(Object.keys(facts)).toEqual(
+      expect.arrayContaining([
+        'apiUrl',
+        'operatorKey',
+        'companyApiKey',
+        'tenantId',
+        'groups',
+        'simulatorUrl',
+        'caFile',
+      ]),
+    );
     expect(facts.simulatorUrl).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
     expect(facts.groups[0]).toMatchObject({ id: expect.any(String), name: 'All Staff', userCount: 30 });
 
     expect((await fetch(`${facts.apiUrl}/readyz`)).status).toBe(200);
-    const me = await (await fetch(`${facts.apiUrl}/api/v1/me`, { headers: { authorization: `Bearer ${facts.companyApiKey}` } })).json();
+    const me = await (
+      await fetch(`${facts.apiUrl}/api/v1/me`, { headers: { authorization: `Bearer ${facts.companyApiKey}` } })
+    ).json();
     expect(me.kind).toBe('company');
     const auth = { authorization: `Bearer ${facts.companyApiKey}` };
     // --connected: made through the real flow (consent and the tenant admin's sign-in), so a setup can start now
     expect(facts.connectionId).toEqual(expect.any(String));
-    const connection = await (await fetch(`${facts.apiUrl}/api/v1/connections/${facts.connectionId}`, { headers: auth })).json();
-    expect(connection).toMatchObject({ status: 'connected', tenantId: facts.tenantId, organizationName: 'Contoso', adminUpn: facts.tenantAdmin });
-    const groups = await (await fetch(`${facts.apiUrl}/api/v1/connections/${facts.connectionId}/groups?search=All`, { headers: auth })).json();
+    const connection = await (
+      await fetch(`${facts.apiUrl}/api/v1/connections/${facts.connectionId}`, { headers: auth })
+    ).json();
+    expect(connection).toMatchObject({
+      status: 'connected',
+      tenantId: facts.tenantId,
+      organizationName: 'Contoso',
+      adminUpn: facts.tenantAdmin,
+    });
+    const groups = await (
+      await fetch(`${facts.apiUrl}/api/v1/connections/${facts.connectionId}/groups?search=All`, { headers: auth })
+    ).json();
     expect(groups.items.map((g: { id: string }) => g.id)).toContain(facts.groups[0].id);
 
     const created = await fetch(`${facts.apiUrl}/api/v1/connections`, {
@@ -82,7 +115,11 @@ describe('directory-sync demo stops on Ctrl-C', () => {
   });
 
   async function startDemo(env: Record<string, string>): Promise<void> {
-    child = spawn(process.execPath, ['bin/directory-sync.js', 'demo', '--users', '20', '--simulator-port', '0'], { env, stdio: ['ignore', 'pipe', 'inherit'], detached: true });
+    child = spawn(process.execPath, ['bin/directory-sync.js', 'demo', '--users', '20', '--simulator-port', '0'], {
+      env,
+      stdio: ['ignore', 'pipe', 'inherit'],
+      detached: true,
+    });
     const output: string[] = [];
     await new Promise<void>((resolve, reject) => {
       createInterface({ input: child!.stdout! }).on('line', (line) => {
@@ -98,7 +135,15 @@ describe('directory-sync demo stops on Ctrl-C', () => {
     const exited = new Promise<number | null>((resolve) => child!.once('exit', (c) => resolve(c)));
     process.kill(-child!.pid!, signal);
     const stuck = new Promise<never>((_, reject) =>
-      setTimeout(() => reject(new Error(`demo still running 20 s after ${signal}: ${processesMentioning('directory-sync.js demo').join('; ')}`)), 20_000).unref(),
+      setTimeout(
+        () =>
+          reject(
+            new Error(
+              `demo still running 20 s after ${signal}: ${processesMentioning('directory-sync.js demo').join('; ')}`,
+            ),
+          ),
+        20_000,
+      ).unref(),
     );
     return Promise.race([exited, stuck]);
   }

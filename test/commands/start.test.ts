@@ -28,7 +28,11 @@ describe('directory-sync start (the embedded default)', () => {
   });
 
   async function startService(env: Record<string, string>): Promise<string[]> {
-    child = spawn(process.execPath, ['bin/directory-sync.js', 'start'], { env, stdio: ['ignore', 'pipe', 'inherit'], detached: true });
+    child = spawn(process.execPath, ['bin/directory-sync.js', 'start'], {
+      env,
+      stdio: ['ignore', 'pipe', 'inherit'],
+      detached: true,
+    });
     const output: string[] = [];
     await new Promise<void>((resolve, reject) => {
       const lines = createInterface({ input: child!.stdout! });
@@ -74,9 +78,20 @@ describe('directory-sync start (the embedded default)', () => {
     const operatorKey = /Operator key\s+(\S+)/.exec(text)![1]!;
     const api = `http://127.0.0.1:${port}/api/v1`;
     const company = await (
-      await fetch(`${api}/companies`, { method: 'POST', headers: { authorization: `Bearer ${operatorKey}`, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Persisted' }) })
+      await fetch(`${api}/companies`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${operatorKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'Persisted' }),
+      })
     ).json();
-    const key = (await (await fetch(`${api}/companies/${company.id}/api-keys`, { method: 'POST', headers: { authorization: `Bearer ${operatorKey}` } })).json()).key;
+    const key = (
+      await (
+        await fetch(`${api}/companies/${company.id}/api-keys`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${operatorKey}` },
+        })
+      ).json()
+    ).key;
 
     expect(await pressCtrlC()).toBe(0);
     await new Promise((r) => setTimeout(r, 500));

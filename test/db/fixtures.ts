@@ -31,21 +31,52 @@ export async function openScratchDb(): Promise<ScratchDb> {
 }
 
 export async function seedCompany(db: Db): Promise<{ companyId: string; customerTypeId: string }> {
-  const company = await db.insertInto('companies').values({ name: `Company ${randomUUID()}` }).returning('id').executeTakeFirstOrThrow();
-  const type = await db.insertInto('customer_types').values({ company_id: company.id, name: 'Staff' }).returning('id').executeTakeFirstOrThrow();
+  const company = await db
+    .insertInto('companies')
+    .values({ name: `Company ${randomUUID()}` })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const type = await db
+    .insertInto('customer_types')
+    .values({ company_id: company.id, name: 'Staff' })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   return { companyId: company.id, customerTypeId: type.id };
 }
 
 /** A setup (with its connection) of the company, as the planner's policy. */
-export async function seedSetup(db: Db, company: { companyId: string; customerTypeId: string }, overrides: Partial<SetupPolicy> = {}): Promise<SetupPolicy> {
+export async function seedSetup(
+  db: Db,
+  company: { companyId: string; customerTypeId: string },
+  overrides: Partial<SetupPolicy> = {},
+): Promise<SetupPolicy> {
   const connection = await db
     .insertInto('directory_connections')
-    .values({ company_id: company.companyId, provider: 'azure', tenant_id: `${randomUUID()}.onmicrosoft.com`, tenant_guid: null, designation: null, status_reason: null, organization_name: null, connected_at: null })
+    .values({
+      company_id: company.companyId,
+      provider: 'azure',
+      tenant_id: `${randomUUID()}.onmicrosoft.com`,
+      tenant_guid: null,
+      designation: null,
+      status_reason: null,
+      organization_name: null,
+      connected_at: null,
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   const setup = await db
     .insertInto('sync_setups')
-    .values({ company_id: company.companyId, connection_id: connection.id, customer_type_id: company.customerTypeId, designation: null, group_id: randomUUID(), group_display_name: null, ldap_path: null, ldap_filter: null, status_reason: null })
+    .values({
+      company_id: company.companyId,
+      connection_id: connection.id,
+      customer_type_id: company.customerTypeId,
+      designation: null,
+      group_id: randomUUID(),
+      group_display_name: null,
+      ldap_path: null,
+      ldap_filter: null,
+      status_reason: null,
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   return withPolicyDefaults({
@@ -61,7 +92,14 @@ export async function seedSetup(db: Db, company: { companyId: string; customerTy
 }
 
 export async function startRun(db: Db, policy: SetupPolicy, options: { dryRun?: boolean } = {}): Promise<string> {
-  const run = await createRun(db, { setupId: policy.setupId, companyId: policy.companyId, trigger: 'manual', mode: 'full', dryRun: options.dryRun ?? false, workflowId: null });
+  const run = await createRun(db, {
+    setupId: policy.setupId,
+    companyId: policy.companyId,
+    trigger: 'manual',
+    mode: 'full',
+    dryRun: options.dryRun ?? false,
+    workflowId: null,
+  });
   await db.updateTable('sync_runs').set({ status: 'running' }).where('id', '=', run.id).execute();
   return run.id;
 }
@@ -88,7 +126,10 @@ export async function auditRows(db: Db, runId: string) {
   return db.selectFrom('sync_changes').selectAll().where('run_id', '=', runId).orderBy('id').execute();
 }
 
-export async function countRows(db: Db, table: 'users' | 'sync_changes' | 'sync_run_batches' | 'sync_run_members'): Promise<number> {
+export async function countRows(
+  db: Db,
+  table: 'users' | 'sync_changes' | 'sync_run_batches' | 'sync_run_members',
+): Promise<number> {
   const row = await sql<{ n: number }>`select count(*)::int as n from ${sql.table(table)}`.execute(db);
   return row.rows[0]?.n ?? 0;
 }

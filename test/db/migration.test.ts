@@ -4,10 +4,24 @@ import { createMigrator, migrateToLatest, migrations } from '../../src/db/migrat
 import { openScratchDb, type ScratchDb } from './fixtures.js';
 
 async function present(scratch: ScratchDb) {
-  const tables = await sql<{ name: string }>`select table_name as name from information_schema.tables where table_schema = 'public' and table_name in ('sync_run_batches', 'sync_run_members') order by 1`.execute(scratch.db);
-  const columns = await sql<{ name: string }>`select column_name as name from information_schema.columns where table_name = 'sync_runs' and column_name in ('members_read', 'pages_read') order by 1`.execute(scratch.db);
-  const indexes = await sql<{ name: string }>`select indexname as name from pg_indexes where indexname in ('users_company_external_id', 'users_managed_by_setup') order by 1`.execute(scratch.db);
-  const statistics = await sql<{ name: string }>`select stxname as name from pg_statistic_ext where stxname like 'users_%' order by 1`.execute(scratch.db);
+  const tables = await sql<{
+    name: string;
+  }>`select table_name as name from information_schema.tables where table_schema = 'public' and table_name in ('sync_run_batches', 'sync_run_members') order by 1`.execute(
+    scratch.db,
+  );
+  const columns = await sql<{
+    name: string;
+  }>`select column_name as name from information_schema.columns where table_name = 'sync_runs' and column_name in ('members_read', 'pages_read') order by 1`.execute(
+    scratch.db,
+  );
+  const indexes = await sql<{
+    name: string;
+  }>`select indexname as name from pg_indexes where indexname in ('users_company_external_id', 'users_managed_by_setup') order by 1`.execute(
+    scratch.db,
+  );
+  const statistics = await sql<{
+    name: string;
+  }>`select stxname as name from pg_statistic_ext where stxname like 'users_%' order by 1`.execute(scratch.db);
   return [tables, columns, indexes, statistics].map((result) => result.rows.map((row) => row.name));
 }
 

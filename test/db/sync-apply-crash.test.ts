@@ -6,7 +6,16 @@ import type { Database } from '../../src/db/schema.js';
 import { applyBatch, type ApplyBatchInput } from '../../src/db/repositories/sync-apply.js';
 import { getRun } from '../../src/db/repositories/sync-runs.js';
 import { emptyCounts, type PlannedChange } from '../../src/sync/index.js';
-import { auditRows, insertUser, openScratchDb, seedCompany, seedSetup, startRun, userById, type ScratchDb } from './fixtures.js';
+import {
+  auditRows,
+  insertUser,
+  openScratchDb,
+  seedCompany,
+  seedSetup,
+  startRun,
+  userById,
+  type ScratchDb,
+} from './fixtures.js';
 
 /**
  * A crash in the middle of a batch, for real: the backend applying the batch is killed with
@@ -42,7 +51,9 @@ describe('applyBatch when the connection dies mid-batch', () => {
     for (let i = 0; i < 200; i += 1) {
       const rows = await sql<{ pid: number }>`
         select pid from pg_stat_activity
-        where application_name = 'ds-crash-victim' and datname = current_database() and wait_event_type = 'Lock'`.execute(scratch.db);
+        where application_name = 'ds-crash-victim' and datname = current_database() and wait_event_type = 'Lock'`.execute(
+        scratch.db,
+      );
       if (rows.rows[0]) return rows.rows[0].pid;
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
@@ -53,13 +64,39 @@ describe('applyBatch when the connection dies mid-batch', () => {
     const company = await seedCompany(scratch.db);
     const policy = await seedSetup(scratch.db, company);
     const runId = await startRun(scratch.db, policy);
-    const managed = (n: string) => insertUser(scratch.db, company, { external_id: `e-${n}`, managing_setup_id: policy.setupId, email: `${n}@example.com` });
+    const managed = (n: string) =>
+      insertUser(scratch.db, company, {
+        external_id: `e-${n}`,
+        managing_setup_id: policy.setupId,
+        email: `${n}@example.com`,
+      });
     const deletee = await managed('delete');
     const locked = await managed('locked');
     const changes: PlannedChange[] = [
-      { action: 'delete', externalId: 'e-delete', userId: deletee, before: { active: true }, after: null, reason: 'removed' },
-      { action: 'update', externalId: 'e-locked', userId: locked, before: { jobTitle: null }, after: { jobTitle: 'Lead' }, reason: 'changed' },
-      ...Array.from({ length: 20 }, (_, i): PlannedChange => ({ action: 'create', externalId: `e-c${i}`, userId: null, before: null, after: { email: `c${i}@example.com`, active: true }, reason: 'new' })),
+      {
+        action: 'delete',
+        externalId: 'e-delete',
+        userId: deletee,
+        before: { active: true },
+        after: null,
+        reason: 'removed',
+      },
+      {
+        action: 'update',
+        externalId: 'e-locked',
+        userId: locked,
+        before: { jobTitle: null },
+        after: { jobTitle: 'Lead' },
+        reason: 'changed',
+      },
+      ...Array.from({ length: 20 }, (_, i): PlannedChange => ({
+        action: 'create',
+        externalId: `e-c${i}`,
+        userId: null,
+        before: null,
+        after: { email: `c${i}@example.com`, active: true },
+        reason: 'new',
+      })),
     ];
     const input: ApplyBatchInput = {
       runId,
@@ -83,9 +120,13 @@ describe('applyBatch when the connection dies mid-batch', () => {
 
     expect(await userById(scratch.db, deletee)).toBeDefined();
     expect(await userById(scratch.db, locked)).toMatchObject({ job_title: null });
-    expect(await scratch.db.selectFrom('users').select('id').where('company_id', '=', company.companyId).execute()).toHaveLength(2);
+    expect(
+      await scratch.db.selectFrom('users').select('id').where('company_id', '=', company.companyId).execute(),
+    ).toHaveLength(2);
     expect(await auditRows(scratch.db, runId)).toHaveLength(0);
-    expect(await scratch.db.selectFrom('sync_run_batches').selectAll().where('run_id', '=', runId).execute()).toHaveLength(0);
+    expect(
+      await scratch.db.selectFrom('sync_run_batches').selectAll().where('run_id', '=', runId).execute(),
+    ).toHaveLength(0);
     expect((await getRun(scratch.db, runId))?.counts).toEqual({});
 
     // the activity's retry, on the same pool (its dead connection must have been discarded)
@@ -96,7 +137,9 @@ describe('applyBatch when the connection dies mid-batch', () => {
 
     expect(await userById(scratch.db, deletee)).toBeUndefined();
     expect(await userById(scratch.db, locked)).toMatchObject({ job_title: 'Lead' });
-    expect(await scratch.db.selectFrom('users').select('id').where('company_id', '=', company.companyId).execute()).toHaveLength(21);
+    expect(
+      await scratch.db.selectFrom('users').select('id').where('company_id', '=', company.companyId).execute(),
+    ).toHaveLength(21);
     expect(await auditRows(scratch.db, runId)).toHaveLength(22);
     expect((await getRun(scratch.db, runId))?.counts).toEqual(expected);
   });

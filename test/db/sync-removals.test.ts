@@ -21,9 +21,13 @@ describe('sync removals', () => {
     await stageMembers(db, runId, [member(1), member(2)], 0);
 
     // still members: not removed
-    for (const n of [1, 2]) await insertUser(db, company, { external_id: member(n).id, managing_setup_id: setup.setupId });
+    for (const n of [1, 2])
+      await insertUser(db, company, { external_id: member(n).id, managing_setup_id: setup.setupId });
     // managed by this setup and no longer staged: removed (also the one without a link, and an inactive one)
-    for (const n of [3, 4, 5]) removed.push(await insertUser(db, company, { external_id: member(n).id, managing_setup_id: setup.setupId, active: n !== 5 }));
+    for (const n of [3, 4, 5])
+      removed.push(
+        await insertUser(db, company, { external_id: member(n).id, managing_setup_id: setup.setupId, active: n !== 5 }),
+      );
     removed.push(await insertUser(db, company, { managing_setup_id: setup.setupId }));
     // not this setup's: never removed
     await insertUser(db, company, { external_id: member(6).id, managing_setup_id: otherSetup.setupId });
@@ -38,7 +42,12 @@ describe('sync removals', () => {
     const seen: ProductUser[] = [];
     let after: string | null = null;
     for (;;) {
-      const chunk: ProductUser[] = await readRemovedChunk(scratch.db, { setupId: setup.setupId, runId, afterUserId: after, limit: 3 });
+      const chunk: ProductUser[] = await readRemovedChunk(scratch.db, {
+        setupId: setup.setupId,
+        runId,
+        afterUserId: after,
+        limit: 3,
+      });
       if (chunk.length === 0) break;
       seen.push(...chunk);
       after = chunk[chunk.length - 1]!.id;
@@ -52,7 +61,12 @@ describe('sync removals', () => {
   it('runs on the setup index and the staging primary key', async () => {
     const plan = await scratch.db.transaction().execute(async (trx) => {
       await sql`set local enable_seqscan = off`.execute(trx);
-      const rows = await removedChunkQuery(trx, { setupId: setup.setupId, runId, afterUserId: removed[0]!, limit: 500 }).explain();
+      const rows = await removedChunkQuery(trx, {
+        setupId: setup.setupId,
+        runId,
+        afterUserId: removed[0]!,
+        limit: 500,
+      }).explain();
       return rows.map((row) => String(row['QUERY PLAN'])).join('\n');
     });
     expect(plan).toContain('users_managed_by_setup');

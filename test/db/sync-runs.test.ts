@@ -1,7 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyBatch } from '../../src/db/repositories/sync-apply.js';
 import { closeRun } from '../../src/db/repositories/sync-run-outcome.js';
-import { createRun, getRun, markRun, runCounts, RunAlreadyActiveError, RunNotActiveError, updateProgress } from '../../src/db/repositories/sync-runs.js';
+import {
+  createRun,
+  getRun,
+  markRun,
+  runCounts,
+  RunAlreadyActiveError,
+  RunNotActiveError,
+  updateProgress,
+} from '../../src/db/repositories/sync-runs.js';
 import { emptyCounts, type SetupPolicy } from '../../src/sync/index.js';
 import { setPendingDelta } from '../../src/db/repositories/sync-delta.js';
 import { sql } from 'kysely';
@@ -18,11 +26,29 @@ describe('sync runs', () => {
   afterAll(async () => scratch?.close());
 
   const newRun = (workflowId: string | null = null) =>
-    createRun(scratch.db, { setupId: policy.setupId, companyId: policy.companyId, trigger: 'api', mode: 'full', dryRun: false, workflowId });
+    createRun(scratch.db, {
+      setupId: policy.setupId,
+      companyId: policy.companyId,
+      trigger: 'api',
+      mode: 'full',
+      dryRun: false,
+      workflowId,
+    });
 
   it('creates a queued run, and refuses a second active one naming the first', async () => {
     const run = await newRun('wf-1');
-    expect(run).toMatchObject({ setup_id: policy.setupId, status: 'queued', trigger: 'api', mode: 'full', dry_run: false, workflow_id: 'wf-1', counts: {}, progress: {}, members_read: 0, pages_read: 0 });
+    expect(run).toMatchObject({
+      setup_id: policy.setupId,
+      status: 'queued',
+      trigger: 'api',
+      mode: 'full',
+      dry_run: false,
+      workflow_id: 'wf-1',
+      counts: {},
+      progress: {},
+      members_read: 0,
+      pages_read: 0,
+    });
 
     const refused = await newRun('wf-2').catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(RunAlreadyActiveError);
@@ -51,26 +77,45 @@ describe('sync runs', () => {
   it('marks status, times and error; merges progress', async () => {
     const run = await newRun();
     const started = new Date('2026-11-26T10:00:00Z');
-    expect(await markRun(scratch.db, run.id, { status: 'running', startedAt: started })).toMatchObject({ status: 'running', started_at: started, error: null });
+    expect(await markRun(scratch.db, run.id, { status: 'running', startedAt: started })).toMatchObject({
+      status: 'running',
+      started_at: started,
+      error: null,
+    });
     await updateProgress(scratch.db, run.id, { phase: 'staging', pages: 1 });
     await updateProgress(scratch.db, run.id, { pages: 2, membersRead: 1998 });
     expect((await getRun(scratch.db, run.id))?.progress).toEqual({ phase: 'staging', pages: 2, membersRead: 1998 });
     const finished = new Date('2026-11-26T10:05:00Z');
-    expect(await markRun(scratch.db, run.id, { status: 'failed', error: 'Graph said no', finishedAt: finished })).toMatchObject({
+    expect(
+      await markRun(scratch.db, run.id, { status: 'failed', error: 'Graph said no', finishedAt: finished }),
+    ).toMatchObject({
       status: 'failed',
       error: 'Graph said no',
       started_at: started,
       finished_at: finished,
     });
-    await expect(markRun(scratch.db, '00000000-0000-4000-8000-000000000000', { status: 'failed' })).rejects.toBeInstanceOf(RunNotActiveError);
+    await expect(
+      markRun(scratch.db, '00000000-0000-4000-8000-000000000000', { status: 'failed' }),
+    ).rejects.toBeInstanceOf(RunNotActiveError);
     expect(await getRun(scratch.db, '00000000-0000-4000-8000-000000000000')).toBeUndefined();
   });
 
   it('runCounts sums the applied batches, and equals the counts kept on the run', async () => {
     const run = await newRun();
     expect(await runCounts(scratch.db, run.id)).toEqual(emptyCounts());
-    const base = { runId: run.id, setupId: policy.setupId, companyId: policy.companyId, customerTypeId: policy.customerTypeId, dryRun: false, now: new Date() };
-    await applyBatch(scratch.db, { ...base, batchKey: 'a', changes: [{ action: 'skip', externalId: 'e1', userId: null, before: null, after: null, reason: 'r' }] });
+    const base = {
+      runId: run.id,
+      setupId: policy.setupId,
+      companyId: policy.companyId,
+      customerTypeId: policy.customerTypeId,
+      dryRun: false,
+      now: new Date(),
+    };
+    await applyBatch(scratch.db, {
+      ...base,
+      batchKey: 'a',
+      changes: [{ action: 'skip', externalId: 'e1', userId: null, before: null, after: null, reason: 'r' }],
+    });
     await applyBatch(scratch.db, {
       ...base,
       batchKey: 'b',
@@ -88,7 +133,11 @@ describe('sync runs', () => {
     const run = await newRun();
     await markRun(scratch.db, run.id, { status: 'running', startedAt: new Date() });
     await updateProgress(scratch.db, run.id, { phase: 'removing' });
-    const links = { groupLinks: [{ groupIds: ['g1'], link: 'https://graph.example/delta?token=1' }], usersLink: 'https://graph.example/users/delta?token=1', trackedGroupIds: ['g1'] };
+    const links = {
+      groupLinks: [{ groupIds: ['g1'], link: 'https://graph.example/delta?token=1' }],
+      usersLink: 'https://graph.example/users/delta?token=1',
+      trackedGroupIds: ['g1'],
+    };
     await setPendingDelta(scratch.db, run.id, links);
 
     // Another session holds the delta state table, so closing stops half-way; meanwhile the run must still read as running.
@@ -104,24 +153,56 @@ describe('sync runs', () => {
     await isLocked;
     const closing = closeRun(scratch.db, run.id, { status: 'succeeded', error: null });
     const waiting = async () =>
-      Number((await sql<{ n: number }>`select count(*)::int as n from pg_locks where not granted and relation = 'sync_delta_state'::regclass`.execute(scratch.db)).rows[0]?.n);
+      Number(
+        (
+          await sql<{
+            n: number;
+          }>`select count(*)::int as n from pg_locks where not granted and relation = 'sync_delta_state'::regclass`.execute(
+            scratch.db,
+          )
+        ).rows[0]?.n,
+      );
     for (let i = 0; i < 200 && (await waiting()) === 0; i++) await new Promise((r) => setTimeout(r, 10));
     expect(await waiting()).toBeGreaterThan(0);
-    expect(await getRun(scratch.db, run.id)).toMatchObject({ status: 'running', progress: { phase: 'removing' }, finished_at: null });
+    expect(await getRun(scratch.db, run.id)).toMatchObject({
+      status: 'running',
+      progress: { phase: 'removing' },
+      finished_at: null,
+    });
 
     release();
     await holder;
     expect(await closing).toMatchObject({ status: 'succeeded', progress: { phase: 'done' } });
-    expect(await getRun(scratch.db, run.id)).toMatchObject({ status: 'succeeded', progress: { phase: 'done' }, finished_at: expect.any(Date) });
-    const state = await scratch.db.selectFrom('sync_delta_state').selectAll().where('setup_id', '=', policy.setupId).executeTakeFirstOrThrow();
+    expect(await getRun(scratch.db, run.id)).toMatchObject({
+      status: 'succeeded',
+      progress: { phase: 'done' },
+      finished_at: expect.any(Date),
+    });
+    const state = await scratch.db
+      .selectFrom('sync_delta_state')
+      .selectAll()
+      .where('setup_id', '=', policy.setupId)
+      .executeTakeFirstOrThrow();
     expect(state).toMatchObject({ users_link: links.usersLink, group_links: links.groupLinks });
   });
 
   it('a failed run closes without taking its delta links', async () => {
     const run = await newRun();
-    await setPendingDelta(scratch.db, run.id, { groupLinks: [], usersLink: 'https://graph.example/users/delta?token=failed', trackedGroupIds: [] });
-    expect(await closeRun(scratch.db, run.id, { status: 'failed', error: 'Graph said no' })).toMatchObject({ status: 'failed', error: 'Graph said no', progress: { phase: 'done' } });
-    const state = await scratch.db.selectFrom('sync_delta_state').select('users_link').where('setup_id', '=', policy.setupId).executeTakeFirst();
+    await setPendingDelta(scratch.db, run.id, {
+      groupLinks: [],
+      usersLink: 'https://graph.example/users/delta?token=failed',
+      trackedGroupIds: [],
+    });
+    expect(await closeRun(scratch.db, run.id, { status: 'failed', error: 'Graph said no' })).toMatchObject({
+      status: 'failed',
+      error: 'Graph said no',
+      progress: { phase: 'done' },
+    });
+    const state = await scratch.db
+      .selectFrom('sync_delta_state')
+      .select('users_link')
+      .where('setup_id', '=', policy.setupId)
+      .executeTakeFirst();
     expect(state?.users_link).not.toBe('https://graph.example/users/delta?token=failed');
   });
 });

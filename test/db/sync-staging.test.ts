@@ -16,7 +16,15 @@ describe('sync staging', () => {
   afterAll(async () => scratch?.close());
 
   const ordinals = async () =>
-    new Map((await scratch.db.selectFrom('sync_run_members').select(['external_id', 'ordinal']).where('run_id', '=', runId).execute()).map((r) => [r.external_id, r.ordinal]));
+    new Map(
+      (
+        await scratch.db
+          .selectFrom('sync_run_members')
+          .select(['external_id', 'ordinal'])
+          .where('run_id', '=', runId)
+          .execute()
+      ).map((r) => [r.external_id, r.ordinal]),
+    );
 
   it('stages pages; a replayed page or member overwrites instead of duplicating, and counters stay exact', async () => {
     const page1 = [1, 2, 3, 4, 5].map((n) => member(n));

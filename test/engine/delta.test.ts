@@ -14,7 +14,10 @@ describe('incremental sync with Graph delta', () => {
     const { tenantId, connectionId } = await connectNewTenant(stack, company, name);
     const people = Array.from({ length: 4 }, () => addPerson(stack, tenantId));
     const team = stack.sim.control.addGroup(tenantId, { displayName: 'Team', members: [people[3]!.id] });
-    const group = stack.sim.control.addGroup(tenantId, { displayName: 'Staff', members: [...people.slice(0, 3).map((p) => p.id), team.id] });
+    const group = stack.sim.control.addGroup(tenantId, {
+      displayName: 'Staff',
+      members: [...people.slice(0, 3).map((p) => p.id), team.id],
+    });
     const setup = await createSetup(stack, company, connectionId, group.id);
     const first = await runSetup(stack, company, setup.id);
     expect(first).toMatchObject({ mode: 'full', status: 'succeeded', counts: { created: 4 } });
@@ -66,7 +69,10 @@ describe('incremental sync with Graph delta', () => {
 
   it('a nested group added to or removed from the group falls back to a full sync, recorded on the run', async () => {
     const { company, tenantId, group, team, setup } = await synced('Structure Co');
-    const newTeam = stack.sim.control.addGroup(tenantId, { displayName: 'New Team', members: [addPerson(stack, tenantId).id, addPerson(stack, tenantId).id] });
+    const newTeam = stack.sim.control.addGroup(tenantId, {
+      displayName: 'New Team',
+      members: [addPerson(stack, tenantId).id, addPerson(stack, tenantId).id],
+    });
     stack.sim.control.addMember(tenantId, group.id, newTeam.id);
     const added = await runSetup(stack, company, setup.id);
     expect(added).toMatchObject({ mode: 'full', status: 'succeeded', counts: { created: 2 } });
@@ -88,7 +94,11 @@ describe('incremental sync with Graph delta', () => {
     expect(run.progress.fullReason).toMatch(/410/);
 
     // links older than 7 days by our own clock are not even tried
-    await stack.db.updateTable('sync_delta_state').set({ updated_at: new Date(Date.now() - 8 * 24 * 3600 * 1000) }).where('setup_id', '=', setup.id).execute();
+    await stack.db
+      .updateTable('sync_delta_state')
+      .set({ updated_at: new Date(Date.now() - 8 * 24 * 3600 * 1000) })
+      .where('setup_id', '=', setup.id)
+      .execute();
     const stale = await runSetup(stack, company, setup.id);
     expect(stale).toMatchObject({ mode: 'full' });
     expect(stale.progress.fullReason).toMatch(/older than 7 days/);
@@ -97,7 +107,11 @@ describe('incremental sync with Graph delta', () => {
   it('a crash between apply and link advance: the next run re-applies nothing and loses nothing', async () => {
     const { company, tenantId, group, people, setup } = await synced('Crash Delta Co');
     await runSetup(stack, company, setup.id); // delta, establishes a delta-run baseline
-    const before = await stack.db.selectFrom('sync_delta_state').selectAll().where('setup_id', '=', setup.id).executeTakeFirstOrThrow();
+    const before = await stack.db
+      .selectFrom('sync_delta_state')
+      .selectAll()
+      .where('setup_id', '=', setup.id)
+      .executeTakeFirstOrThrow();
 
     stack.sim.control.updateUser(tenantId, people[0]!.id, { jobTitle: 'Changed once' });
     const joiner = addPerson(stack, tenantId);

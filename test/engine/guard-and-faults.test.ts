@@ -1,6 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { onboardCompany, startTestStack, type TestStack } from '../support/stack.js';
-import { addPerson, changesOf, connectNewTenant, createSetup, runSetup, usersOf, waitForRun } from '../support/sync-fixtures.js';
+import {
+  addPerson,
+  changesOf,
+  connectNewTenant,
+  createSetup,
+  runSetup,
+  usersOf,
+  waitForRun,
+} from '../support/sync-fixtures.js';
 
 describe('the deletion guard, dry runs and failed reads', () => {
   let stack: TestStack;
@@ -14,7 +22,10 @@ describe('the deletion guard, dry runs and failed reads', () => {
     const { tenantId, connectionId } = await connectNewTenant(stack, company, name);
     const people = Array.from({ length: size }, () => addPerson(stack, tenantId));
     const group = stack.sim.control.addGroup(tenantId, { displayName: 'Staff', members: people.map((p) => p.id) });
-    const setup = await createSetup(stack, company, connectionId, group.id, { deleteRemoved: true, deletionThreshold: threshold });
+    const setup = await createSetup(stack, company, connectionId, group.id, {
+      deleteRemoved: true,
+      deletionThreshold: threshold,
+    });
     expect((await runSetup(stack, company, setup.id)).counts.created).toBe(size);
     return { company, tenantId, connectionId, group, people, setup };
   }
@@ -32,19 +43,25 @@ describe('the deletion guard, dry runs and failed reads', () => {
     expect(second.status).toBe(409);
     expect((await second.json()).error.runId).toBe(held.id);
 
-    expect((await stack.call('POST', `/api/v1/runs/${held.id}/approve-removals`, { key: company.key })).status).toBe(202);
+    expect((await stack.call('POST', `/api/v1/runs/${held.id}/approve-removals`, { key: company.key })).status).toBe(
+      202,
+    );
     const done = await waitForRun(stack, company, held.id);
     expect(done.status).toBe('succeeded');
     expect(done.counts).toMatchObject({ deleted: 4, unchanged: 1 });
     expect((await usersOf(stack, company.companyId)).length).toBe(1);
-    expect((await stack.call('POST', `/api/v1/runs/${held.id}/approve-removals`, { key: company.key })).status).toBe(409);
+    expect((await stack.call('POST', `/api/v1/runs/${held.id}/approve-removals`, { key: company.key })).status).toBe(
+      409,
+    );
   });
 
   it('rejecting ends the run with the removals skipped and everyone kept', async () => {
     const { company, tenantId, group, people, setup } = await syncedGroup('Guard Reject', 5);
     for (const p of people.slice(0, 3)) stack.sim.control.removeMember(tenantId, group.id, p.id);
     const held = await runSetup(stack, company, setup.id, { until: 'awaiting_approval' });
-    expect((await stack.call('POST', `/api/v1/runs/${held.id}/reject-removals`, { key: company.key })).status).toBe(202);
+    expect((await stack.call('POST', `/api/v1/runs/${held.id}/reject-removals`, { key: company.key })).status).toBe(
+      202,
+    );
     const done = await waitForRun(stack, company, held.id);
     expect(done.counts).toMatchObject({ deleted: 0, deactivated: 0, skipped: 3, unchanged: 2 });
     expect((await usersOf(stack, company.companyId)).every((u) => u.active)).toBe(true);
@@ -61,7 +78,11 @@ describe('the deletion guard, dry runs and failed reads', () => {
     const preview = await runSetup(stack, company, setup.id, { dryRun: true });
     expect(preview).toMatchObject({ status: 'succeeded', dryRun: true });
     expect(preview.counts).toMatchObject({ created: 1, updated: 1, deleted: 1, unchanged: 1 });
-    expect((await changesOf(stack, company, preview.id)).map((c) => c.action).sort()).toEqual(['create', 'delete', 'update']);
+    expect((await changesOf(stack, company, preview.id)).map((c) => c.action).sort()).toEqual([
+      'create',
+      'delete',
+      'update',
+    ]);
     expect(await usersOf(stack, company.companyId)).toEqual(before);
   });
 
@@ -95,10 +116,19 @@ describe('the deletion guard, dry runs and failed reads', () => {
     expect(run).toMatchObject({ status: 'failed', counts: { deleted: 0, deactivated: 0 } });
     expect(run.error).toMatch(/directory access lost/);
     expect((await usersOf(stack, company.companyId)).filter((u) => u.active)).toHaveLength(3);
-    const connection = await (await stack.call('GET', `/api/v1/connections/${connectionId}`, { key: company.key })).json();
-    expect(connection).toMatchObject({ status: 'consent_revoked', statusReason: expect.stringMatching(/directory access lost/) });
+    const connection = await (
+      await stack.call('GET', `/api/v1/connections/${connectionId}`, { key: company.key })
+    ).json();
+    expect(connection).toMatchObject({
+      status: 'consent_revoked',
+      statusReason: expect.stringMatching(/directory access lost/),
+    });
     const after = await (await stack.call('GET', `/api/v1/setups/${setup.id}`, { key: company.key })).json();
-    expect(after).toMatchObject({ status: 'paused', statusReason: expect.stringMatching(/^paused: directory access lost/), nextRunAt: null });
+    expect(after).toMatchObject({
+      status: 'paused',
+      statusReason: expect.stringMatching(/^paused: directory access lost/),
+      nextRunAt: null,
+    });
     expect((await stack.temporal.schedule.getHandle(`setup-sync-${setup.id}`).describe()).state.paused).toBe(true);
   });
 

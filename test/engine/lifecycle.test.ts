@@ -1,6 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { onboardCompany, startTestStack, type TestStack } from '../support/stack.js';
-import { addPerson, changesOf, connectNewTenant, createSetup, runSetup, usersOf, type SetupOptions } from '../support/sync-fixtures.js';
+import {
+  addPerson,
+  changesOf,
+  connectNewTenant,
+  createSetup,
+  runSetup,
+  usersOf,
+  type SetupOptions,
+} from '../support/sync-fixtures.js';
 
 /** One directory story — add, change, disable, remove, re-add — under each combination of the two switches. */
 describe.each([
@@ -18,8 +26,16 @@ describe.each([
   it('follows the group', async () => {
     const company = await onboardCompany(stack);
     const { tenantId, connectionId } = await connectNewTenant(stack, company, 'Lifecycle Co');
-    const [stays, changes, disabled, leaves] = [addPerson(stack, tenantId), addPerson(stack, tenantId), addPerson(stack, tenantId), addPerson(stack, tenantId)];
-    const group = stack.sim.control.addGroup(tenantId, { displayName: 'Staff', members: [stays, changes, disabled, leaves].map((u) => u.id) });
+    const [stays, changes, disabled, leaves] = [
+      addPerson(stack, tenantId),
+      addPerson(stack, tenantId),
+      addPerson(stack, tenantId),
+      addPerson(stack, tenantId),
+    ];
+    const group = stack.sim.control.addGroup(tenantId, {
+      displayName: 'Staff',
+      members: [stays, changes, disabled, leaves].map((u) => u.id),
+    });
     const setup = await createSetup(stack, company, connectionId, group.id, options);
     expect((await runSetup(stack, company, setup.id)).counts.created).toBe(4);
 
@@ -52,7 +68,10 @@ describe.each([
     });
     if (options.updateExisting) {
       const [update] = await changesOf(stack, company, run.id, 'update');
-      expect(update).toMatchObject({ before: { jobTitle: 'Engineer', department: 'R&D' }, after: { jobTitle: 'Director', department: 'Board' } });
+      expect(update).toMatchObject({
+        before: { jobTitle: 'Engineer', department: 'R&D' },
+        after: { jobTitle: 'Director', department: 'Board' },
+      });
     }
 
     // re-add the one who left, re-enable the disabled one

@@ -9,7 +9,11 @@ describe('matching existing product users', () => {
   });
   afterAll(() => stack?.close());
 
-  async function existingUser(companyId: string, customerTypeId: string, values: { email?: string; initials?: string; managing_setup_id?: string; external_id?: string }) {
+  async function existingUser(
+    companyId: string,
+    customerTypeId: string,
+    values: { email?: string; initials?: string; managing_setup_id?: string; external_id?: string },
+  ) {
     return stack.db
       .insertInto('users')
       .values({
@@ -41,13 +45,23 @@ describe('matching existing product users', () => {
     const known = addPerson(stack, tenantId, { mail: `Anne.Known@${domain.toUpperCase()}` });
     const taken = addPerson(stack, tenantId);
     const fresh = addPerson(stack, tenantId);
-    const noMail = addPerson(stack, tenantId, { mail: null, userPrincipalName: 'nomail_ext#EXT#@match.onmicrosoft.com' });
-    const group = stack.sim.control.addGroup(tenantId, { displayName: 'Staff', members: [known, taken, fresh, noMail].map((u) => u.id) });
+    const noMail = addPerson(stack, tenantId, {
+      mail: null,
+      userPrincipalName: 'nomail_ext#EXT#@match.onmicrosoft.com',
+    });
+    const group = stack.sim.control.addGroup(tenantId, {
+      displayName: 'Staff',
+      members: [known, taken, fresh, noMail].map((u) => u.id),
+    });
     const otherGroup = stack.sim.control.addGroup(tenantId, { displayName: 'Other', members: [] });
 
     const existing = await existingUser(company.companyId, company.customerTypeId, { email: `anne.known@${domain}` });
     const otherSetup = await createSetup(stack, company, connectionId, otherGroup.id);
-    await existingUser(company.companyId, company.customerTypeId, { email: taken.mail!.toLowerCase(), managing_setup_id: otherSetup.id, external_id: 'someone-else' });
+    await existingUser(company.companyId, company.customerTypeId, {
+      email: taken.mail!.toLowerCase(),
+      managing_setup_id: otherSetup.id,
+      external_id: 'someone-else',
+    });
 
     const setup = await createSetup(stack, company, connectionId, group.id, { matchOn: 'email' });
     const run = await runSetup(stack, company, setup.id);
@@ -66,10 +80,16 @@ describe('matching existing product users', () => {
     const sam = addPerson(stack, tenantId, { onPremisesSamAccountName: 'jdo' });
     const nick = addPerson(stack, tenantId, { onPremisesSamAccountName: null, mailNickname: 'abc' });
     const group = stack.sim.control.addGroup(tenantId, { displayName: 'Staff', members: [sam.id, nick.id] });
-    const jdo = await existingUser(company.companyId, company.customerTypeId, { initials: 'JDO', email: 'different@example.test' });
+    const jdo = await existingUser(company.companyId, company.customerTypeId, {
+      initials: 'JDO',
+      email: 'different@example.test',
+    });
     const abc = await existingUser(company.companyId, company.customerTypeId, { initials: 'ABC' });
 
-    const setup = await createSetup(stack, company, connectionId, group.id, { matchOn: 'initials', updateExisting: false });
+    const setup = await createSetup(stack, company, connectionId, group.id, {
+      matchOn: 'initials',
+      updateExisting: false,
+    });
     const run = await runSetup(stack, company, setup.id);
     expect(run.counts).toMatchObject({ adopted: 2, created: 0 });
     const users = await usersOf(stack, company.companyId);

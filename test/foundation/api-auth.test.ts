@@ -38,11 +38,19 @@ describe('API key authentication', () => {
   });
 
   it('stores only a hash of a company key, and a revoked key stops working', async () => {
-    const stored = await api.db.selectFrom('api_keys').selectAll().where('company_id', '=', company.company.id).execute();
+    const stored = await api.db
+      .selectFrom('api_keys')
+      .selectAll()
+      .where('company_id', '=', company.company.id)
+      .execute();
     expect(stored).toHaveLength(1);
     expect(stored[0]!.key_hash).toBe(hashApiKey(company.key));
     expect(JSON.stringify(stored)).not.toContain(company.key);
-    await api.db.updateTable('api_keys').set({ revoked_at: new Date() }).where('company_id', '=', company.company.id).execute();
+    await api.db
+      .updateTable('api_keys')
+      .set({ revoked_at: new Date() })
+      .where('company_id', '=', company.company.id)
+      .execute();
     expect((await api.call('GET', '/api/v1/me', { key: company.key })).status).toBe(401);
   });
 

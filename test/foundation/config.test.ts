@@ -34,7 +34,15 @@ describe('configuration', () => {
     });
     const byVariable = Object.fromEntries(found.map((p) => [p.variable, p.reason]));
     expect(Object.keys(byVariable).sort()).toEqual(
-      ['AZURE_AUTHORITY_HOST', 'CONSENT_TIMEOUT', 'DATABASE_URL', 'GRAPH_BASE_URL', 'OPERATOR_API_KEY', 'PORT', 'TEMPORAL_ADDRESS'].sort(),
+      [
+        'AZURE_AUTHORITY_HOST',
+        'CONSENT_TIMEOUT',
+        'DATABASE_URL',
+        'GRAPH_BASE_URL',
+        'OPERATOR_API_KEY',
+        'PORT',
+        'TEMPORAL_ADDRESS',
+      ].sort(),
     );
     expect(byVariable.AZURE_AUTHORITY_HOST).toMatch(/https/);
     expect(byVariable.TEMPORAL_ADDRESS).toMatch(/host:port/);
@@ -42,16 +50,31 @@ describe('configuration', () => {
   });
 
   it('requires the external services for the production roles', () => {
-    expect(problems({}, 'api').map((p) => p.variable).sort()).toEqual(['DATABASE_URL', 'TEMPORAL_ADDRESS']);
-    expect(problems({}, 'worker').map((p) => p.variable).sort()).toEqual(['DATABASE_URL', 'TEMPORAL_ADDRESS']);
+    expect(
+      problems({}, 'api')
+        .map((p) => p.variable)
+        .sort(),
+    ).toEqual(['DATABASE_URL', 'TEMPORAL_ADDRESS']);
+    expect(
+      problems({}, 'worker')
+        .map((p) => p.variable)
+        .sort(),
+    ).toEqual(['DATABASE_URL', 'TEMPORAL_ADDRESS']);
     expect(problems({}, 'migrate').map((p) => p.variable)).toEqual(['DATABASE_URL']);
   });
 
   it('checks that the Azure app identity is complete and unambiguous', () => {
     expect(problems({ AZURE_CLIENT_ID: 'a' }).map((p) => p.variable)).toEqual(['AZURE_CLIENT_SECRET']);
     expect(problems({ AZURE_CLIENT_SECRET: 's' }).map((p) => p.variable)).toEqual(['AZURE_CLIENT_ID']);
-    const both = problems({ AZURE_CLIENT_ID: 'a', AZURE_CLIENT_SECRET: 's', AZURE_CLIENT_CERTIFICATE_PATH: '/nonexistent.pem' });
-    expect(both.map((p) => p.variable).sort()).toEqual(['AZURE_CLIENT_CERTIFICATE_PATH', 'AZURE_CLIENT_CERTIFICATE_PATH']);
+    const both = problems({
+      AZURE_CLIENT_ID: 'a',
+      AZURE_CLIENT_SECRET: 's',
+      AZURE_CLIENT_CERTIFICATE_PATH: '/nonexistent.pem',
+    });
+    expect(both.map((p) => p.variable).sort()).toEqual([
+      'AZURE_CLIENT_CERTIFICATE_PATH',
+      'AZURE_CLIENT_CERTIFICATE_PATH',
+    ]);
   });
 
   it('never puts a value into the message, only names and reasons', () => {

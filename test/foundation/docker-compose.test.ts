@@ -9,15 +9,17 @@ const compose = parse(readFileSync('docker-compose.yml', 'utf8'), { merge: true 
 
 describe('docker-compose.yml', () => {
   it('has Postgres, Temporal with its own Postgres, the Temporal UI, migrations, API and worker', () => {
-    expect(Object.keys(compose.services).sort()).toEqual(['api', 'migrate', 'postgres', 'temporal', 'temporal-postgres', 'temporal-ui', 'worker'].sort());
+    expect(Object.keys(compose.services).sort()).toEqual(
+      ['api', 'migrate', 'postgres', 'temporal', 'temporal-postgres', 'temporal-ui', 'worker'].sort(),
+    );
     expect(compose.services.temporal.environment.POSTGRES_SEEDS).toBe('temporal-postgres');
     expect(compose.services['temporal-ui'].environment.TEMPORAL_ADDRESS).toBe('temporal:7233');
   });
 
   it('does not publish the Temporal frontend (gRPC, no authentication) to the host; the API and the UI only', () => {
     expect(compose.services.temporal.ports).toBeUndefined();
-    const published = Object.entries(compose.services as Record<string, { ports?: string[] }>).flatMap(([name, service]) =>
-      (service.ports ?? []).map((p) => `${name} ${p}`),
+    const published = Object.entries(compose.services as Record<string, { ports?: string[] }>).flatMap(
+      ([name, service]) => (service.ports ?? []).map((p) => `${name} ${p}`),
     );
     expect(published.some((p) => /:7233\b|^temporal /.test(p))).toBe(false);
     expect(published.sort()).toEqual(['api 3000:3000', 'temporal-ui 8233:8080']);

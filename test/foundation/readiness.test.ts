@@ -43,7 +43,12 @@ describe('/healthz and /readyz', () => {
     cleanups.push(() => connection.close());
     const deadDb = createDb(`postgres://postgres@127.0.0.1:${await freePort()}/nothing`);
     cleanups.push(() => deadDb.destroy());
-    const app = createApp({ config: testConfig(), db: deadDb, temporal: new Client({ connection }), logger: testLogger() });
+    const app = createApp({
+      config: testConfig(),
+      db: deadDb,
+      temporal: new Client({ connection }),
+      logger: testLogger(),
+    });
     const res = await app.request('/readyz');
     expect(res.status).toBe(503);
     expect((await res.json()).error.checks).toEqual({ postgres: 'unreachable', temporal: 'ok' });

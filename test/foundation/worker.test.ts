@@ -14,7 +14,13 @@ describe('the worker', () => {
 
   beforeAll(async () => {
     installTemporalRuntime(testLogger());
-    worker = await startWorker({ config, db, logger: testLogger(), address: config.temporal.address!, bundle: testEnvironment().workflowBundle });
+    worker = await startWorker({
+      config,
+      db,
+      logger: testLogger(),
+      address: config.temporal.address!,
+      bundle: testEnvironment().workflowBundle,
+    });
     connection = await Connection.connect({ address: config.temporal.address! });
   });
   afterAll(async () => {

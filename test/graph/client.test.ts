@@ -34,8 +34,16 @@ describe('createGraphClient', () => {
 
   it('also works with the host name `localhost` (the CA certificate names it too)', async () => {
     const url = sim.url.replace('127.0.0.1', 'localhost');
-    const { client } = createGraphClient({ tenantId: sim.demo.tenantId, clientId: sim.demo.clientId, clientSecret: sim.demo.clientSecret, authorityHost: url, graphBaseUrl: url });
-    expect((await client.api(`/groups/${sim.demo.groups[0]!.id}`).select('displayName').get()).displayName).toBe('All Staff');
+    const { client } = createGraphClient({
+      tenantId: sim.demo.tenantId,
+      clientId: sim.demo.clientId,
+      clientSecret: sim.demo.clientSecret,
+      authorityHost: url,
+      graphBaseUrl: url,
+    });
+    expect((await client.api(`/groups/${sim.demo.groups[0]!.id}`).select('displayName').get()).displayName).toBe(
+      'All Staff',
+    );
   });
 
   it('keeps instance discovery for Microsoft’s own authority (no request leaves for it here)', () => {
@@ -50,17 +58,31 @@ describe('createGraphClient', () => {
   });
 
   it('needs a secret or a certificate', () => {
-    expect(() => createGraphClient({ tenantId: 't', clientId: 'c', authorityHost: sim.url, graphBaseUrl: sim.url })).toThrow(/clientSecret or certificatePath/);
+    expect(() =>
+      createGraphClient({ tenantId: 't', clientId: 'c', authorityHost: sim.url, graphBaseUrl: sim.url }),
+    ).toThrow(/clientSecret or certificatePath/);
   });
 
   it('turns a tenant that Entra does not know into tenant_not_found, not an outage', async () => {
-    const { credential } = createGraphClient({ tenantId: 'typo.onmicrosoft.com', clientId: sim.demo.clientId, clientSecret: sim.demo.clientSecret, authorityHost: sim.url, graphBaseUrl: sim.url });
+    const { credential } = createGraphClient({
+      tenantId: 'typo.onmicrosoft.com',
+      clientId: sim.demo.clientId,
+      clientSecret: sim.demo.clientSecret,
+      authorityHost: sim.url,
+      graphBaseUrl: sim.url,
+    });
     const error = await credential.getToken('https://graph.microsoft.com/.default').catch((e: unknown) => e);
     expect(classifyGraphError(error)).toMatchObject({ kind: 'tenant_not_found', aadsts: 90002 });
   });
 
   it('an unreachable authority stays transient', async () => {
-    const { credential } = createGraphClient({ tenantId: sim.demo.tenantId, clientId: sim.demo.clientId, clientSecret: 'x', authorityHost: 'https://127.0.0.1:1', graphBaseUrl: sim.url });
+    const { credential } = createGraphClient({
+      tenantId: sim.demo.tenantId,
+      clientId: sim.demo.clientId,
+      clientSecret: 'x',
+      authorityHost: 'https://127.0.0.1:1',
+      graphBaseUrl: sim.url,
+    });
     const error = await credential.getToken('https://graph.microsoft.com/.default').catch((e: unknown) => e);
     expect(classifyGraphError(error).kind).toBe('transient');
   });

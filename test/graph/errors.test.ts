@@ -1,7 +1,14 @@
 import { AuthenticationError, AuthenticationRequiredError, CredentialUnavailableError } from '@azure/identity';
 import { GraphError } from '@microsoft/microsoft-graph-client';
 import { describe, expect, it } from 'vitest';
-import { about, classifyGraphError, describeGraphError, isDeltaResyncRequired, isRetryable, recordFailedRequest } from '../../src/graph/errors.js';
+import {
+  about,
+  classifyGraphError,
+  describeGraphError,
+  isDeltaResyncRequired,
+  isRetryable,
+  recordFailedRequest,
+} from '../../src/graph/errors.js';
 
 function graphError(status: number, code: string, headers: Record<string, string> = {}): GraphError {
   const error = new GraphError(status, `${code} happened`);
@@ -40,18 +47,36 @@ describe('classifyGraphError', () => {
     [7000229, 'consent_missing_or_revoked'],
     [65001, 'consent_missing_or_revoked'],
     [70011, 'unknown'],
-  ] as const)('token failure AADSTS%i → %s, in each form @azure/identity and the Graph client deliver it', (code, kind) => {
-    const message = `invalid_client: Error(s): ${code} - Timestamp: 2026-01-01 00:00:00Z - Description: AADSTS${code}: Something.`;
-    const required = new AuthenticationRequiredError({ scopes: ['https://graph.microsoft.com/.default'], message });
-    const authentication = new AuthenticationError(400, { error: 'invalid_request', error_description: `AADSTS${code}: Something.`, error_codes: [code] });
-    const wrapped = new GraphError(-1, message);
-    wrapped.code = 'AuthenticationRequiredError';
-    for (const error of [required, authentication, wrapped]) expect(classifyGraphError(error)).toMatchObject({ kind, aadsts: code });
-  });
+  ] as const)(
+    'token failure AADSTS%i → %s, in each form @azure/identity and the Graph client deliver it',
+    (code, kind) => {
+      const message = `invalid_client: Error(s): ${code} - Timestamp: 2026-01-01 00:00:00Z - Description: AADSTS${code}: Something.`;
+      const required = new AuthenticationRequiredError({ scopes: ['https://graph.microsoft.com/.default'], message });
+      const authentication = new AuthenticationError(400, {
+        error: 'invalid_request',
+        error_description: `AADSTS${code}: Something.`,
+        error_codes: [code],
+      });
+      const wrapped = new GraphError(-1, message);
+      wrapped.code = 'AuthenticationRequiredError';
+      for (const error of [required, authentication, wrapped])
+        expect(classifyGraphError(error)).toMatchObject({ kind, aadsts: code });
+    },
+  );
 
   it('treats an unreachable authority or a broken connection as transient', () => {
-    expect(classifyGraphError(new CredentialUnavailableError('endpoints_resolution_error: See https://aka.ms/msal.js.errors')).kind).toBe('transient');
-    expect(classifyGraphError(new TypeError('fetch failed', { cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }) })).kind).toBe('transient');
+    expect(
+      classifyGraphError(
+        new CredentialUnavailableError('endpoints_resolution_error: See https://aka.ms/msal.js.errors'),
+      ).kind,
+    ).toBe('transient');
+    expect(
+      classifyGraphError(
+        new TypeError('fetch failed', {
+          cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }),
+        }),
+      ).kind,
+    ).toBe('transient');
     const wrapped = new GraphError(-1, 'fetch failed');
     wrapped.code = 'TypeError';
     expect(classifyGraphError(wrapped).kind).toBe('transient');
@@ -87,10 +112,19 @@ describe('classifyGraphError', () => {
 
   it('names the request of a failed answer, without tokens', () => {
     const error = graphError(400, 'Request_BadRequest');
-    recordFailedRequest(error.headers!, 'get', 'https://graph.example/v1.0/users/delta?$select=id,mail&$deltatoken=SECRET123&$skiptoken=S2');
+    recordFailedRequest(
+      error.headers!,
+      'get',
+      'https://graph.example/v1.0/users/delta?$select=id,mail&$deltatoken=SECRET123&$skiptoken=S2',
+    );
     const classified = classifyGraphError(error);
-    expect(classified.request).toEqual({ method: 'GET', path: '/v1.0/users/delta?$select=id,mail&$deltatoken=…&$skiptoken=…' });
-    expect(describeGraphError(classified)).toBe('Microsoft Graph answered 400 Request_BadRequest to GET /v1.0/users/delta?$select=id,mail&$deltatoken=…&$skiptoken=…: Request_BadRequest happened');
+    expect(classified.request).toEqual({
+      method: 'GET',
+      path: '/v1.0/users/delta?$select=id,mail&$deltatoken=…&$skiptoken=…',
+    });
+    expect(describeGraphError(classified)).toBe(
+      'Microsoft Graph answered 400 Request_BadRequest to GET /v1.0/users/delta?$select=id,mail&$deltatoken=…&$skiptoken=…: Request_BadRequest happened',
+    );
     expect(describeGraphError(classified)).not.toContain('SECRET123');
   });
 });

@@ -1,6 +1,12 @@
 import { PageIterator } from '@microsoft/microsoft-graph-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { directoryUserSelect, findGroups, pageGroupUsers, parseDirectoryUser, type GroupUsersPage } from '../../src/graph/members.js';
+import {
+  directoryUserSelect,
+  findGroups,
+  pageGroupUsers,
+  parseDirectoryUser,
+  type GroupUsersPage,
+} from '../../src/graph/members.js';
 import type { Simulator } from '../../src/simulator/server.js';
 import { connect, startTestSimulator } from '../simulator/helpers.js';
 import { loadFixture } from '../simulator/shapes.js';
@@ -66,9 +72,12 @@ describe('pageGroupUsers', () => {
     // A fresh client, as after a worker restart.
     const { client: again } = connect(sim);
     sim.control.clearRequests();
-    for await (const page of pageGroupUsers(again, allStaff().id, { cursor: cursor.replace(/&?\$count=true/, '') })) for (const u of page.users) seen.add(u.id);
+    for await (const page of pageGroupUsers(again, allStaff().id, { cursor: cursor.replace(/&?\$count=true/, '') }))
+      for (const u of page.users) seen.add(u.id);
     expect(seen.size).toBe(2_500);
-    expect(sim.control.requests({ urlIncludes: '/transitiveMembers/' }).every((r) => /\$count=true/.test(r.url))).toBe(true);
+    expect(sim.control.requests({ urlIncludes: '/transitiveMembers/' }).every((r) => /\$count=true/.test(r.url))).toBe(
+      true,
+    );
   });
 
   it('the SDK’s own PageIterator pages the same list when given the header to resend', async () => {
@@ -89,9 +98,17 @@ describe('pageGroupUsers', () => {
 describe('findGroups', () => {
   it('finds groups by a word prefix of the display name, ordered by name', async () => {
     const { client } = connect(sim);
-    expect((await findGroups(client, 'falc')).map((g) => g.displayName)).toEqual(['Falcon Contractors', 'Project Falcon']);
+    expect((await findGroups(client, 'falc')).map((g) => g.displayName)).toEqual([
+      'Falcon Contractors',
+      'Project Falcon',
+    ]);
     const [allStaffGroup] = await findGroups(client, 'All Staff');
-    expect(allStaffGroup).toEqual({ id: allStaff().id, displayName: 'All Staff', description: 'Everyone employed by the company', mail: 'allstaff@contoso.com' });
+    expect(allStaffGroup).toEqual({
+      id: allStaff().id,
+      displayName: 'All Staff',
+      description: 'Everyone employed by the company',
+      mail: 'allstaff@contoso.com',
+    });
     expect((await findGroups(client, 'Søren')).map((g) => g.displayName)).toEqual(["Søren's Book Club"]);
     expect(await findGroups(client, 'nothing like this')).toEqual([]);
   });
@@ -103,7 +120,9 @@ describe('findGroups', () => {
     expect((await findGroups(client, '"skunk')).map((g) => g.displayName)).toEqual(['R&D "Skunkworks"']);
     const first = await findGroups(client, '', { top: 3 });
     expect(first).toHaveLength(3);
-    expect(first.map((g) => g.displayName)).toEqual([...first.map((g) => g.displayName)].sort((a, b) => a.localeCompare(b)));
+    expect(first.map((g) => g.displayName)).toEqual(
+      [...first.map((g) => g.displayName)].sort((a, b) => a.localeCompare(b)),
+    );
   });
 });
 
@@ -122,14 +141,24 @@ describe('parseDirectoryUser', () => {
       expect(Object.keys(user).sort()).toEqual([...directoryUserSelect].sort());
     }
     const adele = parseDirectoryUser(loadFixture('user-get.example1').body);
-    expect(adele).toMatchObject({ displayName: 'Adele Vance', mail: 'AdeleV@contoso.com', businessPhones: ['+1 425 555 0109'], department: null, accountEnabled: null });
+    expect(adele).toMatchObject({
+      displayName: 'Adele Vance',
+      mail: 'AdeleV@contoso.com',
+      businessPhones: ['+1 425 555 0109'],
+      department: null,
+      accountEnabled: null,
+    });
     const room = parseDirectoryUser(loadFixture('auth-v2-service.users-list').body.value[0]);
     expect(room).toMatchObject({ givenName: null, surname: null, businessPhones: [] });
   });
 
   it('keeps limited-information nulls as nulls and refuses non-users', () => {
-    expect(parseDirectoryUser({ '@odata.type': '#microsoft.graph.user', id: 'x', mail: null, accountEnabled: false })).toMatchObject({ id: 'x', mail: null, accountEnabled: false });
-    expect(() => parseDirectoryUser({ '@odata.type': '#microsoft.graph.group', id: 'g' })).toThrow(/microsoft.graph.user/);
+    expect(
+      parseDirectoryUser({ '@odata.type': '#microsoft.graph.user', id: 'x', mail: null, accountEnabled: false }),
+    ).toMatchObject({ id: 'x', mail: null, accountEnabled: false });
+    expect(() => parseDirectoryUser({ '@odata.type': '#microsoft.graph.group', id: 'g' })).toThrow(
+      /microsoft.graph.user/,
+    );
     expect(() => parseDirectoryUser({ displayName: 'no id' })).toThrow(/id/);
     expect(() => parseDirectoryUser(null)).toThrow();
   });

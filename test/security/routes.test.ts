@@ -68,7 +68,11 @@ const apiRules: Record<string, ApiRule> = {
   'POST /api/v1/setups': { access: 'module', body: setupBody },
   'GET /api/v1/setups': { access: 'module' },
   'GET /api/v1/setups/:id': { access: 'module', owned: 'setup' },
-  'PATCH /api/v1/setups/:id': { access: 'module', owned: 'setup', body: () => ({ enabled: false, deleteRemoved: true }) },
+  'PATCH /api/v1/setups/:id': {
+    access: 'module',
+    owned: 'setup',
+    body: () => ({ enabled: false, deleteRemoved: true }),
+  },
   'DELETE /api/v1/setups/:id': { access: 'module', owned: 'setup' },
   'POST /api/v1/setups/:id/pause': { access: 'module', owned: 'setup' },
   'POST /api/v1/setups/:id/resume': { access: 'module', owned: 'setup' },
@@ -136,7 +140,12 @@ let before: string;
 /** The other company's objects as stored, to show nothing a refused request touched has changed. */
 async function theirObjects(): Promise<string> {
   const [connections, setups, runs] = await Promise.all([
-    stack.db.selectFrom('directory_connections').selectAll().where('company_id', '=', f.theirs.companyId).orderBy('id').execute(),
+    stack.db
+      .selectFrom('directory_connections')
+      .selectAll()
+      .where('company_id', '=', f.theirs.companyId)
+      .orderBy('id')
+      .execute(),
     stack.db.selectFrom('sync_setups').selectAll().where('company_id', '=', f.theirs.companyId).orderBy('id').execute(),
     stack.db.selectFrom('sync_runs').selectAll().where('company_id', '=', f.theirs.companyId).orderBy('id').execute(),
   ]);
@@ -151,7 +160,10 @@ beforeAll(async () => {
     onboardCompany(stack, { name: 'Theirs' }),
   ]);
   const { tenantId, connectionId } = await connectNewTenant(stack, theirs, 'Their Tenant');
-  const group = stack.sim.control.addGroup(tenantId, { displayName: 'Staff', members: [addPerson(stack, tenantId).id] });
+  const group = stack.sim.control.addGroup(tenantId, {
+    displayName: 'Staff',
+    members: [addPerson(stack, tenantId).id],
+  });
   const setupId = (await createSetup(stack, theirs, connectionId, group.id)).id;
   const runId = (await runSetup(stack, theirs, setupId)).id;
   f = { mine, noModule, theirs, their: { connection: connectionId, setup: setupId, run: runId } };
@@ -167,7 +179,10 @@ function pathOf(route: string, owned: Owned | undefined): string {
 
 function apiCall(route: string, key: string | undefined) {
   const rule = apiRules[route]!;
-  return stack.call(route.split(' ')[0]!, `${pathOf(route, rule.owned)}${rule.query ?? ''}`, { key, body: rule.body?.(f) });
+  return stack.call(route.split(' ')[0]!, `${pathOf(route, rule.owned)}${rule.query ?? ''}`, {
+    key,
+    body: rule.body?.(f),
+  });
 }
 
 async function errorOf(response: Response): Promise<{ status: number; code?: string }> {
@@ -189,22 +204,34 @@ describe('JSON API: every route', () => {
     expect([401, 403]).not.toContain((await apiCall(route, undefined)).status);
   });
 
-  it.each(apiRoutes.filter((r) => apiRules[r] && apiRules[r].access !== 'public'))('%s: 401 without a key, or with a wrong one', async (route) => {
-    expect(await errorOf(await apiCall(route, undefined))).toEqual({ status: 401, code: 'unauthorized' });
-    expect(await errorOf(await apiCall(route, 'dsk_not-a-real-key'))).toEqual({ status: 401, code: 'invalid_api_key' });
-  });
+  it.each(apiRoutes.filter((r) => apiRules[r] && apiRules[r].access !== 'public'))(
+    '%s: 401 without a key, or with a wrong one',
+    async (route) => {
+      expect(await errorOf(await apiCall(route, undefined))).toEqual({ status: 401, code: 'unauthorized' });
+      expect(await errorOf(await apiCall(route, 'dsk_not-a-real-key'))).toEqual({
+        status: 401,
+        code: 'invalid_api_key',
+      });
+    },
+  );
 
   it.each(apiRoutes.filter((r) => apiRules[r]?.access === 'operator'))('%s: 403 with a company key', async (route) => {
     expect(await errorOf(await apiCall(route, f.mine.key))).toEqual({ status: 403, code: 'forbidden' });
   });
 
-  it.each(apiRoutes.filter((r) => ['company', 'module'].includes(apiRules[r]?.access ?? '')))('%s: 403 with the operator key', async (route) => {
-    expect(await errorOf(await apiCall(route, stack.operatorKey))).toEqual({ status: 403, code: 'forbidden' });
-  });
+  it.each(apiRoutes.filter((r) => ['company', 'module'].includes(apiRules[r]?.access ?? '')))(
+    '%s: 403 with the operator key',
+    async (route) => {
+      expect(await errorOf(await apiCall(route, stack.operatorKey))).toEqual({ status: 403, code: 'forbidden' });
+    },
+  );
 
-  it.each(apiRoutes.filter((r) => apiRules[r]?.access === 'module'))('%s: 403 for a company without the module', async (route) => {
-    expect(await errorOf(await apiCall(route, f.noModule.key))).toEqual({ status: 403, code: 'module_not_enabled' });
-  });
+  it.each(apiRoutes.filter((r) => apiRules[r]?.access === 'module'))(
+    '%s: 403 for a company without the module',
+    async (route) => {
+      expect(await errorOf(await apiCall(route, f.noModule.key))).toEqual({ status: 403, code: 'module_not_enabled' });
+    },
+  );
 
   it.each(apiRoutes.filter((r) => apiRules[r]?.owned))('%s: 404 for another company’s object', async (route) => {
     expect(await errorOf(await apiCall(route, f.mine.key))).toEqual({ status: 404, code: 'not_found' });
@@ -226,24 +253,36 @@ describe('admin pages: every route', () => {
     if (!client.csrf) await client.page('/admin/sign-in');
     return client.post(path);
   }
-  const toSignIn = (response: Response) => ({ status: response.status, toSignIn: response.headers.get('location')?.startsWith('/admin/sign-in?next=') ?? false });
-
-  it.each(adminRoutes.filter((r) => adminRules[r]?.access === 'public'))('%s answers without a session', async (route) => {
-    const response = await visit(anonymous(), route);
-    expect(toSignIn(response).toSignIn).toBe(false);
-    expect(response.status).toBeLessThan(500);
+  const toSignIn = (response: Response) => ({
+    status: response.status,
+    toSignIn: response.headers.get('location')?.startsWith('/admin/sign-in?next=') ?? false,
   });
 
-  it.each(adminRoutes.filter((r) => adminRules[r]?.access === 'signed-in'))('%s: to sign-in without a session and with the operator key', async (route) => {
-    expect(toSignIn(await visit(anonymous(), route))).toEqual({ status: 303, toSignIn: true });
-    const operator = anonymous();
-    await operator.signIn(stack.operatorKey); // refused: the operator key is not a company's
-    expect(toSignIn(await visit(operator, route))).toEqual({ status: 303, toSignIn: true });
-  });
+  it.each(adminRoutes.filter((r) => adminRules[r]?.access === 'public'))(
+    '%s answers without a session',
+    async (route) => {
+      const response = await visit(anonymous(), route);
+      expect(toSignIn(response).toSignIn).toBe(false);
+      expect(response.status).toBeLessThan(500);
+    },
+  );
 
-  it.each(adminRoutes.filter((r) => adminRules[r]?.access === 'signed-in'))('%s: 403 for a company without the module', async (route) => {
-    expect((await visit(await signedIn(f.noModule), route)).status).toBe(403);
-  });
+  it.each(adminRoutes.filter((r) => adminRules[r]?.access === 'signed-in'))(
+    '%s: to sign-in without a session and with the operator key',
+    async (route) => {
+      expect(toSignIn(await visit(anonymous(), route))).toEqual({ status: 303, toSignIn: true });
+      const operator = anonymous();
+      await operator.signIn(stack.operatorKey); // refused: the operator key is not a company's
+      expect(toSignIn(await visit(operator, route))).toEqual({ status: 303, toSignIn: true });
+    },
+  );
+
+  it.each(adminRoutes.filter((r) => adminRules[r]?.access === 'signed-in'))(
+    '%s: 403 for a company without the module',
+    async (route) => {
+      expect((await visit(await signedIn(f.noModule), route)).status).toBe(403);
+    },
+  );
 
   it.each(adminRoutes.filter((r) => adminRules[r]?.owned))('%s: 404 for another company’s object', async (route) => {
     expect((await visit(await signedIn(f.mine), route)).status).toBe(404);

@@ -18,7 +18,12 @@ describe('$batch', () => {
   it('runs each request with its own status and headers; the outer answer is 200', async () => {
     const answer = await batch([
       { id: '1', method: 'GET', url: '/organization?$select=id' },
-      { id: '2', method: 'GET', url: `/groups/${allStaff()}/transitiveMembers/microsoft.graph.user?$count=true&$top=5`, headers: { ConsistencyLevel: 'eventual' } },
+      {
+        id: '2',
+        method: 'GET',
+        url: `/groups/${allStaff()}/transitiveMembers/microsoft.graph.user?$count=true&$top=5`,
+        headers: { ConsistencyLevel: 'eventual' },
+      },
       { id: '3', method: 'GET', url: `groups/${allStaff()}/transitiveMembers/microsoft.graph.user` },
       { id: '4', method: 'GET', url: '/groups/6a1a5cbb-0000-4000-8000-000000000000' },
     ]);
@@ -52,14 +57,20 @@ describe('$batch', () => {
 
   it('throttles requests inside a batch on their own', async () => {
     sim.control.clearRequests();
-    sim.control.setFaults(sim.demo.tenantId, { throttle: { mode: 'burst', count: 1, retryAfterSeconds: 2, match: '/organization' } });
+    sim.control.setFaults(sim.demo.tenantId, {
+      throttle: { mode: 'burst', count: 1, retryAfterSeconds: 2, match: '/organization' },
+    });
     try {
       const answer = await batch([
         { id: '1', method: 'GET', url: '/organization' },
         { id: '2', method: 'GET', url: '/organization' },
       ]);
       expect(answer.status).toBe(200);
-      expect(answer.body.responses[0]).toMatchObject({ status: 429, headers: { 'Retry-After': '2' }, body: { error: { code: 'TooManyRequests' } } });
+      expect(answer.body.responses[0]).toMatchObject({
+        status: 429,
+        headers: { 'Retry-After': '2' },
+        body: { error: { code: 'TooManyRequests' } },
+      });
       expect(answer.body.responses[1].status).toBe(200);
       expect(sim.control.requests({ urlIncludes: '/organization' }).filter((r) => r.batchRequestId).length).toBe(2);
     } finally {
@@ -72,14 +83,23 @@ describe('$batch', () => {
     const tooMany = await batch(many);
     expect(tooMany.status).toBe(400);
     expect(tooMany.body.error.code).toBe('BadRequest');
-    expect((await batch([{ id: '1', method: 'GET', url: '/organization' }, { id: '1', method: 'GET', url: '/organization' }])).status).toBe(400);
+    expect(
+      (
+        await batch([
+          { id: '1', method: 'GET', url: '/organization' },
+          { id: '1', method: 'GET', url: '/organization' },
+        ])
+      ).status,
+    ).toBe(400);
     const absolute = await batch([{ id: '1', method: 'GET', url: `${sim.url}/v1.0/organization` }]);
     expect(absolute.body.responses[0].status).toBe(400);
   });
 
   it('works through the real Graph client', async () => {
     const { client } = connect(sim);
-    const answer = await client.api('/$batch').post({ requests: [{ id: '1', method: 'GET', url: `/groups/${allStaff()}?$select=displayName` }] });
+    const answer = await client
+      .api('/$batch')
+      .post({ requests: [{ id: '1', method: 'GET', url: `/groups/${allStaff()}?$select=displayName` }] });
     expect(answer.responses[0].body.displayName).toBe('All Staff');
   });
 });

@@ -33,7 +33,11 @@ describe('ensureCertificateAuthority', () => {
     writeFileSync(first.keyFile, 'not a key');
     await ensureCertificateAuthority(dir);
     expect(readFileSync(first.caFile, 'utf8')).not.toBe(pem);
-    expect(new X509Certificate(readFileSync(first.certFile)).verify(new X509Certificate(readFileSync(first.caFile)).publicKey)).toBe(true);
+    expect(
+      new X509Certificate(readFileSync(first.certFile)).verify(
+        new X509Certificate(readFileSync(first.caFile)).publicKey,
+      ),
+    ).toBe(true);
   });
 
   it('gives concurrent callers one and the same CA', async () => {
@@ -45,7 +49,9 @@ describe('ensureCertificateAuthority', () => {
 
   it('a TLS client that trusts the CA accepts the server for 127.0.0.1 and localhost', async () => {
     const files = await ensureCertificateAuthority(fresh());
-    const server = createServer({ key: readFileSync(files.keyFile), cert: readFileSync(files.certFile) }, (_req, res) => res.end('ok'));
+    const server = createServer({ key: readFileSync(files.keyFile), cert: readFileSync(files.certFile) }, (_req, res) =>
+      res.end('ok'),
+    );
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
     try {

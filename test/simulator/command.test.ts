@@ -7,18 +7,28 @@ const bin = fileURLToPath(new URL('../../bin/directory-sync.js', import.meta.url
 
 describe('directory-sync simulator', () => {
   it('refuses a bad flag or value with a clear message', async () => {
-    await expect(run(['--frobnicate'])).rejects.toThrow(/Unknown option '--frobnicate'[\s\S]*usage: directory-sync simulator/);
+    await expect(run(['--frobnicate'])).rejects.toThrow(
+      /Unknown option '--frobnicate'[\s\S]*usage: directory-sync simulator/,
+    );
     await expect(run(['--users', 'many'])).rejects.toThrow(/--users must be a whole number/);
     await expect(run(['--port', '70000'])).rejects.toThrow(/--port must be a port number/);
   });
 
   it('prints the URL, the CA and the environment to copy, serves, and stops cleanly on SIGTERM', async () => {
-    const child = spawn(process.execPath, [bin, 'simulator', '--port', '0', '--users', '25', '--seed', 'cli'], { env: { ...process.env, LOG_LEVEL: 'warn' } });
+    const child = spawn(process.execPath, [bin, 'simulator', '--port', '0', '--users', '25', '--seed', 'cli'], {
+      env: { ...process.env, LOG_LEVEL: 'warn' },
+    });
     let output = '';
     child.stdout.on('data', (chunk) => (output += chunk));
     await expect.poll(() => output, { timeout: 30_000 }).toContain('Control API');
     const env = Object.fromEntries([...output.matchAll(/^\s+([A-Z_]+)=(\S+)$/gm)].map((m) => [m[1], m[2]]));
-    expect(Object.keys(env)).toEqual(['AZURE_AUTHORITY_HOST', 'GRAPH_BASE_URL', 'NODE_EXTRA_CA_CERTS', 'AZURE_CLIENT_ID', 'AZURE_CLIENT_SECRET']);
+    expect(Object.keys(env)).toEqual([
+      'AZURE_AUTHORITY_HOST',
+      'GRAPH_BASE_URL',
+      'NODE_EXTRA_CA_CERTS',
+      'AZURE_CLIENT_ID',
+      'AZURE_CLIENT_SECRET',
+    ]);
     expect(env.AZURE_AUTHORITY_HOST).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
     expect(output).toMatch(/All Staff \(25 users\)/);
     const tenantId = /Demo tenant: Contoso\s+id (\S+)/.exec(output)![1];

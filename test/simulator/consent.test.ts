@@ -29,7 +29,11 @@ describe('admin consent', () => {
     const answer = await follow(consentUrl(sim.demo.domain, app.clientId));
     expect(answer.status).toBe(302);
     expect(`${answer.location!.origin}${answer.location!.pathname}`).toBe(redirectUri);
-    expect(Object.fromEntries(answer.location!.searchParams)).toEqual({ admin_consent: 'True', tenant: sim.demo.tenantId, state: 'state-123' });
+    expect(Object.fromEntries(answer.location!.searchParams)).toEqual({
+      admin_consent: 'True',
+      tenant: sim.demo.tenantId,
+      state: 'state-123',
+    });
     expect(sim.control.consentState(sim.demo.tenantId, app.clientId)).toBe('granted');
 
     const token = await accessToken(sim, app);
@@ -57,7 +61,10 @@ describe('admin consent', () => {
   });
 
   it('interactive mode shows a page whose Accept and Cancel buttons decide', async () => {
-    const tenant = sim.control.addTenant({ displayName: 'Northwind Traders', initialDomain: 'northwind.onmicrosoft.com' });
+    const tenant = sim.control.addTenant({
+      displayName: 'Northwind Traders',
+      initialDomain: 'northwind.onmicrosoft.com',
+    });
     sim.control.setConsentMode('northwind.onmicrosoft.com', 'interactive');
     const page = await follow(consentUrl('northwind.onmicrosoft.com', sim.demo.clientId, 'ui'));
     expect(page.status).toBe(200);
@@ -67,12 +74,18 @@ describe('admin consent', () => {
     expect(sim.control.consentState(tenant.id, sim.demo.clientId)).toBe('none');
 
     const fields = { client_id: sim.demo.clientId, redirect_uri: redirectUri, state: 'ui' };
-    const cancelled = await postForm(consentUrl('northwind.onmicrosoft.com', sim.demo.clientId, 'ui'), { ...fields, decision: 'cancel' });
+    const cancelled = await postForm(consentUrl('northwind.onmicrosoft.com', sim.demo.clientId, 'ui'), {
+      ...fields,
+      decision: 'cancel',
+    });
     expect(cancelled.status).toBe(302);
     expect(new URL(cancelled.headers.get('location')!).searchParams.get('error')).toBe('access_denied');
     expect(sim.control.consentState(tenant.id, sim.demo.clientId)).toBe('none');
 
-    const accepted = await postForm(consentUrl('northwind.onmicrosoft.com', sim.demo.clientId, 'ui'), { ...fields, decision: 'accept' });
+    const accepted = await postForm(consentUrl('northwind.onmicrosoft.com', sim.demo.clientId, 'ui'), {
+      ...fields,
+      decision: 'accept',
+    });
     expect(accepted.status).toBe(302);
     expect(new URL(accepted.headers.get('location')!).searchParams.get('tenant')).toBe(tenant.id);
     expect(sim.control.consentState(tenant.id, sim.demo.clientId)).toBe('granted');
@@ -111,7 +124,14 @@ describe('revoking consent', () => {
     expect(denied.body.error.message).toBe('Insufficient privileges to complete the operation.');
 
     const { client } = connect(sim, { clientId: app.clientId, clientSecret: app.clientSecret });
-    expect(classifyGraphError(await client.api('/organization').get().catch((e: unknown) => e)).kind).toBe('forbidden');
+    expect(
+      classifyGraphError(
+        await client
+          .api('/organization')
+          .get()
+          .catch((e: unknown) => e),
+      ).kind,
+    ).toBe('forbidden');
   });
 
   it('removing the service principal makes the token endpoint refuse the app (AADSTS7000229)', async () => {

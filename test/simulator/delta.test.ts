@@ -39,13 +39,18 @@ describe('groups/delta', () => {
     const allStaff = sim.control.tenant(tenant()).groups.get(sim.demo.groups[0]!.id)!;
     const members = membersOf(values, allStaff.id);
     expect(members.map((m) => m.id).sort()).toEqual([...allStaff.members].sort());
-    expect(members.every((m) => m['@odata.type'] === '#microsoft.graph.user' || m['@odata.type'] === '#microsoft.graph.group')).toBe(true);
+    expect(
+      members.every(
+        (m) => m['@odata.type'] === '#microsoft.graph.user' || m['@odata.type'] === '#microsoft.graph.group',
+      ),
+    ).toBe(true);
     expect(values.find((v) => v.id === empty.id)).toEqual({ id: empty.id, displayName: 'Empty delta group' });
   });
 
   it('splits a large group over several pages; merged slices give every member once', async () => {
     const big = sim.control.addGroup(tenant(), { displayName: 'Big delta group' });
-    for (const id of sim.control.transitiveUserIds(tenant(), sim.demo.groups[0]!.id)) sim.control.addMember(tenant(), big.id, id);
+    for (const id of sim.control.transitiveUserIds(tenant(), sim.demo.groups[0]!.id))
+      sim.control.addMember(tenant(), big.id, id);
     sim.control.updateSettings({ deltaPageSize: 25 });
     const { values, pages } = await round(`groups/delta?$filter=id eq '${big.id}'&$select=members`);
     expect(pages).toBeGreaterThan(2);
@@ -75,7 +80,11 @@ describe('groups/delta', () => {
     expect(changed.values[0]).toMatchObject({ id: group.id, displayName: 'Tracked' });
     const byId = Object.fromEntries(membersOf(changed.values, group.id).map((m) => [m.id, m]));
     expect(Object.keys(byId).sort()).toEqual([a!.id, b!.id, d!.id].sort());
-    expect(byId[a!.id]).toEqual({ '@odata.type': '#microsoft.graph.user', id: a!.id, '@removed': { reason: 'deleted' } });
+    expect(byId[a!.id]).toEqual({
+      '@odata.type': '#microsoft.graph.user',
+      id: a!.id,
+      '@removed': { reason: 'deleted' },
+    });
     expect(byId[b!.id]['@removed']).toEqual({ reason: 'deleted' });
     expect(byId[d!.id]).toEqual({ '@odata.type': '#microsoft.graph.user', id: d!.id });
 
@@ -101,7 +110,11 @@ describe('groups/delta', () => {
 
   it('accepts at most 50 ids in $filter and only id eq clauses', async () => {
     const ids = Array.from({ length: 51 }, (_, i) => `'${String(i).padStart(8, '0')}-0000-4000-8000-000000000000'`);
-    const tooMany = await graph(sim, `groups/delta?$filter=${encodeURIComponent(ids.map((id) => `id eq ${id}`).join(' or '))}`, { token });
+    const tooMany = await graph(
+      sim,
+      `groups/delta?$filter=${encodeURIComponent(ids.map((id) => `id eq ${id}`).join(' or '))}`,
+      { token },
+    );
     expect(tooMany.status).toBe(400);
     expect(tooMany.body.error.code).toBe('Request_UnsupportedQuery');
     const other = await graph(sim, `groups/delta?$filter=${encodeURIComponent("displayName eq 'x'")}`, { token });
@@ -153,7 +166,9 @@ describe('users/delta', () => {
     const [one, two] = sim.control.tenant(tenant()).sortedActiveUserIds();
     const start = await round(`users/delta?$filter=id eq '${one}' or id eq '${two}'&$select=displayName`);
     expect(start.values.map((u) => u.id).sort()).toEqual([one, two].sort());
-    sim.control.updateUser(tenant(), sim.control.tenant(tenant()).sortedActiveUserIds()[5]!, { displayName: 'Outside the filter' });
+    sim.control.updateUser(tenant(), sim.control.tenant(tenant()).sortedActiveUserIds()[5]!, {
+      displayName: 'Outside the filter',
+    });
     sim.control.updateUser(tenant(), one!, { displayName: 'Inside the filter' });
     expect((await round(start.deltaLink)).values).toEqual([{ displayName: 'Inside the filter', id: one }]);
   });
@@ -181,7 +196,10 @@ describe('delta token lifetime', () => {
     const first = await graph(sim, 'users/delta', { token });
     sim.control.advanceClock(8 * day);
     const { client } = connect(sim);
-    const error = await client.api(first.body['@odata.nextLink']).get().catch((e: unknown) => e);
+    const error = await client
+      .api(first.body['@odata.nextLink'])
+      .get()
+      .catch((e: unknown) => e);
     expect(isDeltaResyncRequired(error)).toBe(true);
     expect(classifyGraphError(error)).toMatchObject({ status: 410, code: 'syncStateNotFound' });
   });

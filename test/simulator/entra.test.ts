@@ -42,7 +42,9 @@ describe('OpenID configuration', () => {
   });
 
   it('publishes the key that verifies its access tokens', async () => {
-    const keys = (await (await fetch(`${sim.url}/${sim.demo.tenantId}/discovery/v2.0/keys`)).json()) as { keys: { kid: string; kty: string; n: string }[] };
+    const keys = (await (await fetch(`${sim.url}/${sim.demo.tenantId}/discovery/v2.0/keys`)).json()) as {
+      keys: { kid: string; kty: string; n: string }[];
+    };
     const token = (await requestToken(sim)).body.access_token as string;
     const header = JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString());
     expect(keys.keys.map((k) => k.kid)).toContain(header.kid);
@@ -73,7 +75,13 @@ describe('client-credentials token endpoint', () => {
     ['a wrong secret', { secret: 'wrong' }, 401, 'invalid_client', 7000215],
     ['an unknown app', { clientId: '0badc0de-0000-4000-8000-000000000000' }, 400, 'unauthorized_client', 700016],
     ['an unknown tenant', { tenant: '11111111-2222-4333-8444-555555555555' }, 400, 'invalid_tenant', 90002],
-    ['a scope other than Graph .default', { scope: 'https://graph.microsoft.com/User.Read' }, 400, 'invalid_scope', 70011],
+    [
+      'a scope other than Graph .default',
+      { scope: 'https://graph.microsoft.com/User.Read' },
+      400,
+      'invalid_scope',
+      70011,
+    ],
     ['another grant type', { grant: 'password' }, 400, 'unsupported_grant_type', 70003],
   ])('refuses %s with Entra’s error and AADSTS code', async (_label, change, status, error, code) => {
     const c = change as { secret?: string; clientId?: string; tenant?: string; scope?: string; grant?: string };
@@ -86,7 +94,9 @@ describe('client-credentials token endpoint', () => {
     expect(answer.status).toBe(status);
     expect(answer.body.error).toBe(error);
     expect(answer.body.error_codes).toEqual([code]);
-    expect(answer.body.error_description).toMatch(new RegExp(`^AADSTS${code}: .+\\r\\nTrace ID: .+\\r\\nCorrelation ID: .+\\r\\nTimestamp: `));
+    expect(answer.body.error_description).toMatch(
+      new RegExp(`^AADSTS${code}: .+\\r\\nTrace ID: .+\\r\\nCorrelation ID: .+\\r\\nTimestamp: `),
+    );
     expect(answer.body.trace_id).toMatch(/^[0-9a-f-]{36}$/);
   });
 
@@ -120,7 +130,12 @@ describe('the real @azure/identity credentials against the simulator', () => {
   const options = () => ({ authorityHost: sim.url, disableInstanceDiscovery: true });
 
   it('ClientSecretCredential gets a token', async () => {
-    const credential = new ClientSecretCredential(sim.demo.tenantId, sim.demo.clientId, sim.demo.clientSecret, options());
+    const credential = new ClientSecretCredential(
+      sim.demo.tenantId,
+      sim.demo.clientId,
+      sim.demo.clientSecret,
+      options(),
+    );
     const token = await credential.getToken('https://graph.microsoft.com/.default');
     expect(decodeJwtPayload(token.token).tid).toBe(sim.demo.tenantId);
     expect(token.expiresOnTimestamp).toBeGreaterThan(Date.now());
@@ -143,11 +158,21 @@ describe('the real @azure/identity credentials against the simulator', () => {
     const path = join(mkdtempSync(join(tmpdir(), 'sim-cert-')), 'app.pem');
     writeFileSync(path, keyPem + certificatePem);
 
-    const credential = new ClientCertificateCredential(sim.demo.tenantId, app.clientId, { certificatePath: path }, options());
+    const credential = new ClientCertificateCredential(
+      sim.demo.tenantId,
+      app.clientId,
+      { certificatePath: path },
+      options(),
+    );
     const token = await credential.getToken('https://graph.microsoft.com/.default');
     expect(decodeJwtPayload(token.token).appid).toBe(app.clientId);
 
-    const other = new ClientCertificateCredential(sim.demo.tenantId, sim.demo.clientId, { certificatePath: path }, options());
+    const other = new ClientCertificateCredential(
+      sim.demo.tenantId,
+      sim.demo.clientId,
+      { certificatePath: path },
+      options(),
+    );
     const refused = await other.getToken('https://graph.microsoft.com/.default').catch((e: unknown) => e);
     expect(classifyGraphError(refused)).toMatchObject({ kind: 'invalid_client', aadsts: 700027 });
   });
@@ -157,14 +182,21 @@ describe('the real @azure/identity credentials against the simulator', () => {
     const cases = [
       [{ clientSecret: 'wrong' }, 'invalid_client', 7000215],
       [{ tenantId: 'nowhere.onmicrosoft.com' }, 'tenant_not_found', 90002],
-      [{ clientId: unconsented.clientId, clientSecret: unconsented.clientSecret }, 'consent_missing_or_revoked', 7000229],
+      [
+        { clientId: unconsented.clientId, clientSecret: unconsented.clientSecret },
+        'consent_missing_or_revoked',
+        7000229,
+      ],
       [{ clientId: '0badc0de-0000-4000-8000-000000000000' }, 'consent_missing_or_revoked', 700016],
     ] as const;
     for (const [overrides, kind, aadsts] of cases) {
       const { credential, client } = connect(sim, overrides);
       const fromCredential = await credential.getToken('https://graph.microsoft.com/.default').catch((e: unknown) => e);
       expect(classifyGraphError(fromCredential)).toMatchObject({ kind, aadsts });
-      const fromClient = await client.api('/organization').get().catch((e: unknown) => e);
+      const fromClient = await client
+        .api('/organization')
+        .get()
+        .catch((e: unknown) => e);
       expect(classifyGraphError(fromClient)).toMatchObject({ kind, aadsts });
     }
   });

@@ -37,8 +37,15 @@ describe('throttling', () => {
     const raw = await graph(sim, 'organization', { token });
     expect(raw.status).toBe(429);
     expect(raw.headers.get('retry-after')).toBe('0.01');
-    expect(raw.body.error).toMatchObject({ code: 'TooManyRequests', message: 'Please retry again later.', innerError: { code: '429', status: '429' } });
-    const error = await connect(sim).client.api('/organization').get().catch((e: unknown) => e);
+    expect(raw.body.error).toMatchObject({
+      code: 'TooManyRequests',
+      message: 'Please retry again later.',
+      innerError: { code: '429', status: '429' },
+    });
+    const error = await connect(sim)
+      .client.api('/organization')
+      .get()
+      .catch((e: unknown) => e);
     expect(classifyGraphError(error)).toMatchObject({ kind: 'throttled', status: 429, retryAfterMs: 10 });
   });
 
@@ -57,7 +64,9 @@ describe('throttling', () => {
     sim.control.grantConsent(fabrikam.id, sim.demo.clientId);
     sim.control.setFaults(fabrikam.id, { throttle: { mode: 'burst', count: 5 } });
     expect((await graph(sim, 'organization', { token })).status).toBe(200);
-    expect((await graph(sim, 'organization', { token: await accessToken(sim, sim.demo, fabrikam.id) })).status).toBe(429);
+    expect((await graph(sim, 'organization', { token: await accessToken(sim, sim.demo, fabrikam.id) })).status).toBe(
+      429,
+    );
 
     sim.control.setFaults(tenant(), { throttle: { mode: 'burst', count: 5, match: 'transitiveMembers' } });
     expect((await graph(sim, 'organization', { token })).status).toBe(200);
@@ -75,7 +84,9 @@ describe('server errors, slowness, dropped connections', () => {
     sim.control.setFaults(tenant(), { serverErrors: { status: 503, count: 2, retryAfterSeconds: 0.02 } });
     const organization = await connect(sim).client.api('/organization').get();
     expect(organization.value[0].id).toBe(tenant());
-    expect(sim.control.requests({ urlIncludes: '/v1.0/organization' }).map((r) => r.status)).toEqual([504, 503, 503, 200]);
+    expect(sim.control.requests({ urlIncludes: '/v1.0/organization' }).map((r) => r.status)).toEqual([
+      504, 503, 503, 200,
+    ]);
   });
 
   it('slow responses', async () => {
@@ -91,7 +102,10 @@ describe('server errors, slowness, dropped connections', () => {
   it('dropped connections: the socket is destroyed, the client sees a transient failure, the next call works', async () => {
     sim.control.setFaults(tenant(), { dropConnections: { count: 1 } });
     const { client } = connect(sim);
-    const error = await client.api('/organization').get().catch((e: unknown) => e);
+    const error = await client
+      .api('/organization')
+      .get()
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Error);
     expect(classifyGraphError(error).kind).toBe('transient');
     expect((await client.api('/organization').get()).value).toHaveLength(1);
@@ -101,12 +115,18 @@ describe('server errors, slowness, dropped connections', () => {
 describe('member-list faults', () => {
   it('an empty-but-200 first page: the group looks empty (count 0, no nextLink)', async () => {
     sim.control.setFaults(tenant(), { emptyMemberPages: { count: 1 } });
-    const page = await graph(sim, `groups/${allStaff()}/transitiveMembers/microsoft.graph.user?$count=true`, { token, headers: eventual });
+    const page = await graph(sim, `groups/${allStaff()}/transitiveMembers/microsoft.graph.user?$count=true`, {
+      token,
+      headers: eventual,
+    });
     expect(page.status).toBe(200);
     expect(page.body.value).toEqual([]);
     expect(page.body['@odata.count']).toBe(0);
     expect(page.body).not.toHaveProperty('@odata.nextLink');
-    const again = await graph(sim, `groups/${allStaff()}/transitiveMembers/microsoft.graph.user?$count=true`, { token, headers: eventual });
+    const again = await graph(sim, `groups/${allStaff()}/transitiveMembers/microsoft.graph.user?$count=true`, {
+      token,
+      headers: eventual,
+    });
     expect(again.body['@odata.count']).toBe(250);
   });
 
@@ -121,12 +141,19 @@ describe('member-list faults', () => {
   it('a vanished group answers 404 Request_ResourceNotFound until the fault is cleared', async () => {
     const engineering = sim.demo.groups[1]!.id;
     sim.control.setFaults(tenant(), { vanishedGroups: [engineering] });
-    for (const path of [`groups/${engineering}`, `groups/${engineering}/members`, `groups/${engineering}/transitiveMembers/microsoft.graph.user`]) {
+    for (const path of [
+      `groups/${engineering}`,
+      `groups/${engineering}/members`,
+      `groups/${engineering}/transitiveMembers/microsoft.graph.user`,
+    ]) {
       const answer = await graph(sim, path, { token, headers: eventual });
       expect(answer.status).toBe(404);
       expect(answer.body.error.code).toBe('Request_ResourceNotFound');
     }
-    const error = await connect(sim).client.api(`/groups/${engineering}`).get().catch((e: unknown) => e);
+    const error = await connect(sim)
+      .client.api(`/groups/${engineering}`)
+      .get()
+      .catch((e: unknown) => e);
     expect(classifyGraphError(error)).toMatchObject({ kind: 'not_found', code: 'Request_ResourceNotFound' });
     expect((await graph(sim, `groups/${allStaff()}`, { token })).status).toBe(200);
     sim.control.clearFaults(tenant());

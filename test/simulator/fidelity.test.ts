@@ -1,6 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Simulator } from '../../src/simulator/server.js';
-import { accessToken, eventual, graph, postForm, requestToken, startTestSimulator, type RawResponse } from './helpers.js';
+import {
+  accessToken,
+  eventual,
+  graph,
+  postForm,
+  requestToken,
+  startTestSimulator,
+  type RawResponse,
+} from './helpers.js';
 import { linkForm, loadFixture, shapeDifferences, type ShapeMode } from './shapes.js';
 
 /**
@@ -39,7 +47,8 @@ async function get(path: string, headers: Record<string, string> = {}): Promise<
 /** Runs a delta request to the end of its round; returns every page. */
 async function deltaRound(start: string): Promise<RawResponse[]> {
   const pages = [await get(start)];
-  while (pages[pages.length - 1]!.body['@odata.nextLink']) pages.push(await get(pages[pages.length - 1]!.body['@odata.nextLink']));
+  while (pages[pages.length - 1]!.body['@odata.nextLink'])
+    pages.push(await get(pages[pages.length - 1]!.body['@odata.nextLink']));
   return pages;
 }
 
@@ -49,7 +58,12 @@ describe('directory objects', () => {
     ['organization-get', (): string => `organization/${sim.demo.tenantId}`, 'exact', []],
     ['group-get.example1', (): string => `groups/${groupId}`, 'exact', []],
     ['user-get.example1', (): string => `users/${userId}`, 'exact', ['@odata.context']],
-    ['user-get.example3-select', (): string => `users/${userId}?$select=displayName,givenName`, 'subset', ['postalCode', 'identities', '@odata.context']],
+    [
+      'user-get.example3-select',
+      (): string => `users/${userId}?$select=displayName,givenName`,
+      'subset',
+      ['postalCode', 'identities', '@odata.context'],
+    ],
     ['auth-v2-service.users-list', (): string => 'users', 'exact', []],
   ] as const)('%s', async (fixture, path, mode, ignore) => {
     const answer = await get(path());
@@ -80,10 +94,34 @@ describe('directory objects', () => {
 
 describe('member lists', () => {
   it.each([
-    ['group-list-members.example1', (): string => `groups/${groupId}/members?$select=id,mail`, {}, 'subset', (b: any) => ({ ...b, value: b.value.filter(isUser) })],
-    ['group-list-transitivemembers.example1', (): string => `groups/${groupId}/transitiveMembers?$select=id,mail`, {}, 'exact', (b: any) => ({ value: b.value.filter(isUser) })],
-    ['group-list-transitivemembers.cast-user-filter', (): string => `groups/${groupId}/transitiveMembers/microsoft.graph.user?$count=true&$select=displayName,mail`, eventual, 'exact', (b: any) => b],
-    ['group-list-members.cast-user-search', (): string => `groups/${groupId}/members/microsoft.graph.user?$count=true&$select=displayName,id`, eventual, 'exact', (b: any) => b],
+    [
+      'group-list-members.example1',
+      (): string => `groups/${groupId}/members?$select=id,mail`,
+      {},
+      'subset',
+      (b: any) => ({ ...b, value: b.value.filter(isUser) }),
+    ],
+    [
+      'group-list-transitivemembers.example1',
+      (): string => `groups/${groupId}/transitiveMembers?$select=id,mail`,
+      {},
+      'exact',
+      (b: any) => ({ value: b.value.filter(isUser) }),
+    ],
+    [
+      'group-list-transitivemembers.cast-user-filter',
+      (): string => `groups/${groupId}/transitiveMembers/microsoft.graph.user?$count=true&$select=displayName,mail`,
+      eventual,
+      'exact',
+      (b: any) => b,
+    ],
+    [
+      'group-list-members.cast-user-search',
+      (): string => `groups/${groupId}/members/microsoft.graph.user?$count=true&$select=displayName,id`,
+      eventual,
+      'exact',
+      (b: any) => b,
+    ],
   ] as const)('%s', async (fixture, path, headers, mode, pick) => {
     const answer = await get(path(), headers);
     expect(answer.status).toBe(200);
@@ -93,7 +131,9 @@ describe('member lists', () => {
   it('group-list-transitivemembers.cast-group (the doc’s @odata.id and organizationId are storage artefacts)', async () => {
     const answer = await get(`groups/${groupId}/transitiveMembers/microsoft.graph.group?$count=true`, eventual);
     expectShape(answer.body, 'group-list-transitivemembers.cast-group', 'subset', ['@odata.id', 'organizationId']);
-    expect(answer.body['@odata.context'].split('#')[1]).toBe(loadFixture('group-list-transitivemembers.cast-group').body['@odata.context'].split('#')[1]);
+    expect(answer.body['@odata.context'].split('#')[1]).toBe(
+      loadFixture('group-list-transitivemembers.cast-group').body['@odata.context'].split('#')[1],
+    );
   });
 
   it.each([
@@ -118,7 +158,9 @@ describe('delta', () => {
       expect(Object.keys(first.body)).toEqual(Object.keys(loadFixture('group-delta.response1-default').body));
       const selected = await get('groups/delta?$select=displayName,description,mailNickname');
       expectShape(selected.body, 'group-delta.response2-select', 'subset', ['@odata.context']);
-      const large = await get(`groups/delta?$filter=id eq '${groupId}'&$select=displayName,description&$expand=members`);
+      const large = await get(
+        `groups/delta?$filter=id eq '${groupId}'&$select=displayName,description&$expand=members`,
+      );
       // The doc's large-group page comes from a later round (one member removed): ours must use its item forms.
       expectShape(large.body, 'delta-query-groups.6-large-group-page1', 'ours-in-docs', ['@odata.context']);
     } finally {
@@ -127,16 +169,28 @@ describe('delta', () => {
   });
 
   it('groups: initial round with $expand=members, final page, no change, membership changes', async () => {
-    const tracked = sim.control.addGroup(tenant(), { displayName: 'Tracked for fidelity', description: 'Employees in test group 1' });
+    const tracked = sim.control.addGroup(tenant(), {
+      displayName: 'Tracked for fidelity',
+      description: 'Employees in test group 1',
+    });
     sim.control.addGroup(tenant(), { displayName: 'Tracked, no members', description: 'Employees in test group 2' });
     const [a, b] = sim.control.transitiveUserIds(tenant(), groupId);
     sim.control.addMember(tenant(), tracked.id, a!);
     const initial = await deltaRound('groups/delta?$select=displayName,description&$expand=members');
     const firstPage = initial[0]!.body;
-    expectShape({ ...firstPage, '@odata.nextLink': 'https://x/v1.0/groups/delta?$skiptoken=x', value: firstPage.value }, 'delta-query-groups.1-initial', 'exact', ['@odata.deltaLink']);
+    expectShape(
+      { ...firstPage, '@odata.nextLink': 'https://x/v1.0/groups/delta?$skiptoken=x', value: firstPage.value },
+      'delta-query-groups.1-initial',
+      'exact',
+      ['@odata.deltaLink'],
+    );
     expect(firstPage['@odata.context'].split('#')[1]).toBe('groups(displayName,description)');
     const last = initial[initial.length - 1]!.body;
-    const finalPage = combined('delta-query-groups.3-final-nextlink', 'delta-query-groups.1-initial', 'delta-query-groups.3-final-nextlink');
+    const finalPage = combined(
+      'delta-query-groups.3-final-nextlink',
+      'delta-query-groups.1-initial',
+      'delta-query-groups.3-final-nextlink',
+    );
     expect(shapeDifferences(last, finalPage, 'ours-in-docs', ['@odata.context'])).toEqual([]);
 
     const noChange = await get(last['@odata.deltaLink']);
@@ -154,11 +208,17 @@ describe('delta', () => {
       const initial = await deltaRound('users/delta?$select=displayName,givenName,surname');
       expectShape(initial[0]!.body, 'delta-query-users.1-initial', 'ours-in-docs');
       expect(initial[0]!.body['@odata.context'].split('#')[1]).toBe('users(displayName,givenName,surname)');
-      expectShape(initial[initial.length - 1]!.body, 'delta-query-users.3-final-nextlink', 'ours-in-docs', ['@odata.context']);
+      expectShape(initial[initial.length - 1]!.body, 'delta-query-users.3-final-nextlink', 'ours-in-docs', [
+        '@odata.context',
+      ]);
       const noChange = await get(initial[initial.length - 1]!.body['@odata.deltaLink']);
       expectShape(noChange.body, 'delta-query-users.4-deltalink-nochange', 'exact');
       const [renamed, deleted] = sim.control.tenant(tenant()).sortedActiveUserIds();
-      sim.control.updateUser(tenant(), renamed!, { displayName: 'MOD Administrator', givenName: 'MOD', surname: 'Administrator' });
+      sim.control.updateUser(tenant(), renamed!, {
+        displayName: 'MOD Administrator',
+        givenName: 'MOD',
+        surname: 'Administrator',
+      });
       sim.control.deleteUser(tenant(), deleted!);
       const changes = await get(noChange.body['@odata.deltaLink']);
       expectShape(changes.body, 'delta-query-users.5-deltalink-changes', 'exact');
@@ -172,7 +232,11 @@ describe('delta', () => {
     sim.control.updateSettings({ deltaPageSize: 10 });
     try {
       expectShape((await get('users/delta')).body, 'user-delta.example1-default', 'exact');
-      expectShape((await get('users/delta?$select=displayName,jobTitle,mobilePhone')).body, 'user-delta.example2-select', 'subset');
+      expectShape(
+        (await get('users/delta?$select=displayName,jobTitle,mobilePhone')).body,
+        'user-delta.example2-select',
+        'subset',
+      );
     } finally {
       sim.control.updateSettings({ deltaPageSize: 500 });
     }
@@ -233,7 +297,12 @@ describe('errors', () => {
     const answer = await graph(sim, '$batch', {
       token,
       method: 'POST',
-      body: { requests: [{ id: '1', method: 'GET', url: '/organization' }, { id: '3', method: 'GET', url: '/groups/6a1a5cbb-0000-4000-8000-000000000000' }] },
+      body: {
+        requests: [
+          { id: '1', method: 'GET', url: '/organization' },
+          { id: '3', method: 'GET', url: '/groups/6a1a5cbb-0000-4000-8000-000000000000' },
+        ],
+      },
     });
     const documented = loadFixture('json-batching.response').body;
     expect(Object.keys(answer.body)).toEqual(Object.keys(documented));
@@ -288,8 +357,12 @@ describe('Entra', () => {
   });
 
   it('the link-form comparison itself tells different links apart', () => {
-    expect(linkForm('https://a/v1.0/users?$top=5&$skiptoken=x')).toBe(linkForm('https://b:1/v1.0/users?$skiptoken=y&$top=9'));
-    expect(linkForm('https://a/v1.0/users?$top=5&$skiptoken=x')).not.toBe(linkForm('https://a/v1.0/users?$skiptoken=x'));
+    expect(linkForm('https://a/v1.0/users?$top=5&$skiptoken=x')).toBe(
+      linkForm('https://b:1/v1.0/users?$skiptoken=y&$top=9'),
+    );
+    expect(linkForm('https://a/v1.0/users?$top=5&$skiptoken=x')).not.toBe(
+      linkForm('https://a/v1.0/users?$skiptoken=x'),
+    );
     expect(shapeDifferences({ a: 1, b: 'x' }, { a: 2 }, 'exact')).toEqual(['$.b: not in the docs']);
     expect(shapeDifferences({ a: '1' }, { a: 2 }, 'subset')).toEqual(['$.a: string where the docs have number']);
   });

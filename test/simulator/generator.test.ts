@@ -20,7 +20,12 @@ describe('seeded directory', () => {
       const allStaff = demo.groups[0]!;
       expect(allStaff).toMatchObject({ displayName: 'All Staff', userCount: n });
       expect(tenant.memberLists(allStaff.id, true).users).toHaveLength(n);
-      expect(demo.groups.map((g) => g.displayName)).toEqual(['All Staff', 'Engineering', 'Project Falcon', "Søren's Book Club"]);
+      expect(demo.groups.map((g) => g.displayName)).toEqual([
+        'All Staff',
+        'Engineering',
+        'Project Falcon',
+        "Søren's Book Club",
+      ]);
     }
     const { world, demo } = buildWorld({ users: 5_000, seed: 'spread' });
     const tenant = world.directory.require(demo.tenantId);
@@ -29,7 +34,10 @@ describe('seeded directory', () => {
     const direct = tenant.memberLists(demo.groups[0]!.id, false);
     expect(direct.users.length).toBeLessThan(5_000 / 10);
     // Some people sit in two departments: the transitive list still counts them once.
-    const memberships = [...tenant.groups.values()].reduce((sum, g) => sum + [...g.members].filter((m) => tenant.users.has(m)).length, 0);
+    const memberships = [...tenant.groups.values()].reduce(
+      (sum, g) => sum + [...g.members].filter((m) => tenant.users.has(m)).length,
+      0,
+    );
     expect(memberships).toBeGreaterThan(5_000);
   });
 
@@ -38,7 +46,11 @@ describe('seeded directory', () => {
     const users = [...world.directory.require(demo.tenantId).users.values()];
     const names = users.map((u) => u.displayName);
     expect(names.slice(0, 3)).toEqual(['Søren Ærø', 'Zoë Ødegaard', 'José Núñez']);
-    expect(users[0]).toMatchObject({ mailNickname: 'soren.aero', userPrincipalName: 'soren.aero@contoso.com', onPremisesSamAccountName: expect.stringMatching(/^SOAE\d*$/) });
+    expect(users[0]).toMatchObject({
+      mailNickname: 'soren.aero',
+      userPrincipalName: 'soren.aero@contoso.com',
+      onPremisesSamAccountName: expect.stringMatching(/^SOAE\d*$/),
+    });
     expect(users.filter((u) => u.mail === null).length).toBeGreaterThan(10);
     expect(new Set(names).size).toBeLessThan(names.length);
     expect(new Set(users.map((u) => u.userPrincipalName)).size).toBe(users.length);
@@ -68,7 +80,10 @@ describe('guests', () => {
       const selected = await graph(sim, `users/${guests[0]!.id}?$select=id,userType`, { token });
       expect(selected.body.userType).toBe('Guest');
       // A user added with a #EXT# UPN is a guest unless told otherwise.
-      const added = sim.control.addUser(sim.demo.tenantId, { displayName: 'Invited', userPrincipalName: 'x_y.example#EXT#@t.onmicrosoft.com' });
+      const added = sim.control.addUser(sim.demo.tenantId, {
+        displayName: 'Invited',
+        userPrincipalName: 'x_y.example#EXT#@t.onmicrosoft.com',
+      });
       expect(added.userType).toBe('Guest');
     } finally {
       await sim.close();

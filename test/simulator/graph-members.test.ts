@@ -25,10 +25,14 @@ describe('members and transitiveMembers', () => {
   });
 
   it('flattens nested groups in transitiveMembers and the user cast counts every user once', async () => {
-    const { pages, values } = await allPages(sim, `groups/${allStaff().id}/transitiveMembers/microsoft.graph.user?$count=true&$top=500&$select=id,displayName`, {
-      token,
-      headers: eventual,
-    });
+    const { pages, values } = await allPages(
+      sim,
+      `groups/${allStaff().id}/transitiveMembers/microsoft.graph.user?$count=true&$top=500&$select=id,displayName`,
+      {
+        token,
+        headers: eventual,
+      },
+    );
     expect(pages[0]!.body['@odata.count']).toBe(1200);
     expect(pages.slice(1).every((p) => !('@odata.count' in p.body))).toBe(true);
     expect(values).toHaveLength(1200);
@@ -38,7 +42,10 @@ describe('members and transitiveMembers', () => {
   });
 
   it('casts to groups', async () => {
-    const page = await graph(sim, `groups/${allStaff().id}/transitiveMembers/microsoft.graph.group?$count=true`, { token, headers: eventual });
+    const page = await graph(sim, `groups/${allStaff().id}/transitiveMembers/microsoft.graph.group?$count=true`, {
+      token,
+      headers: eventual,
+    });
     const groups = sim.control.tenant(tenant()).memberLists(allStaff().id, true).groups;
     expect(page.body['@odata.count']).toBe(groups.length);
     expect(page.body.value.map((g: any) => g.id).sort()).toEqual([...groups].sort());
@@ -46,7 +53,11 @@ describe('members and transitiveMembers', () => {
   });
 
   it('pages with absolute https nextLinks on its own host that keep the query and carry an opaque skip token', async () => {
-    const first = await graph(sim, `groups/${allStaff().id}/transitiveMembers/microsoft.graph.user?$count=true&$top=100&$select=id`, { token, headers: eventual });
+    const first = await graph(
+      sim,
+      `groups/${allStaff().id}/transitiveMembers/microsoft.graph.user?$count=true&$top=100&$select=id`,
+      { token, headers: eventual },
+    );
     const next = new URL(first.body['@odata.nextLink']);
     expect(next.origin).toBe(sim.url);
     expect(next.pathname).toBe(`/v1.0/groups/${allStaff().id}/transitiveMembers/microsoft.graph.user`);
@@ -66,9 +77,13 @@ describe('members and transitiveMembers', () => {
   });
 
   it('rejects an unknown $select property as Graph does', async () => {
-    const answer = await graph(sim, `groups/${allStaff().id}/members/microsoft.graph.user?$select=id,shoeSize`, { token });
+    const answer = await graph(sim, `groups/${allStaff().id}/members/microsoft.graph.user?$select=id,shoeSize`, {
+      token,
+    });
     expect(answer.status).toBe(400);
-    expect(answer.body.error.message).toBe("Could not find a property named 'shoeSize' on type 'microsoft.graph.user'.");
+    expect(answer.body.error.message).toBe(
+      "Could not find a property named 'shoeSize' on type 'microsoft.graph.user'.",
+    );
   });
 
   it('answers 400 Request_BadRequest for the transitive cast and for $count without ConsistencyLevel: eventual', async () => {
@@ -77,7 +92,10 @@ describe('members and transitiveMembers', () => {
     expect(cast.body.error.code).toBe('Request_BadRequest');
     const count = await graph(sim, `groups/${allStaff().id}/transitiveMembers/$count`, { token });
     expect(count.status).toBe(400);
-    expect(count.body.error).toMatchObject({ code: 'Request_BadRequest', message: '$count is not currently supported.' });
+    expect(count.body.error).toMatchObject({
+      code: 'Request_BadRequest',
+      message: '$count is not currently supported.',
+    });
     // The cast on direct members is "enabled" without advanced query; $count=true is then silently ignored.
     const direct = await graph(sim, `groups/${allStaff().id}/members/microsoft.graph.user?$count=true`, { token });
     expect(direct.status).toBe(200);
@@ -85,14 +103,21 @@ describe('members and transitiveMembers', () => {
   });
 
   it('answers the $count segment as text/plain', async () => {
-    const answer = await graph(sim, `groups/${allStaff().id}/transitiveMembers/microsoft.graph.user/$count`, { token, headers: eventual });
+    const answer = await graph(sim, `groups/${allStaff().id}/transitiveMembers/microsoft.graph.user/$count`, {
+      token,
+      headers: eventual,
+    });
     expect(answer.status).toBe(200);
     expect(answer.headers.get('content-type')).toMatch(/^text\/plain/);
     expect(answer.text).toBe('1200');
   });
 
   it('matches path segments case-insensitively, as Graph does', async () => {
-    const answer = await graph(sim, `GROUPS/${allStaff().id.toUpperCase()}/transitivemembers/Microsoft.Graph.User?$count=true&$top=1`, { token, headers: eventual });
+    const answer = await graph(
+      sim,
+      `GROUPS/${allStaff().id.toUpperCase()}/transitivemembers/Microsoft.Graph.User?$count=true&$top=1`,
+      { token, headers: eventual },
+    );
     expect(answer.status).toBe(200);
     expect(answer.body['@odata.count']).toBe(1200);
   });
@@ -101,7 +126,10 @@ describe('members and transitiveMembers', () => {
     const missing = await graph(sim, 'groups/6a1a5cbb-0000-4000-8000-000000000000/members', { token });
     expect(missing.status).toBe(404);
     expect(missing.body.error.code).toBe('Request_ResourceNotFound');
-    expect(missing.body.error.innerError).toMatchObject({ 'request-id': expect.any(String), date: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$/) });
+    expect(missing.body.error.innerError).toMatchObject({
+      'request-id': expect.any(String),
+      date: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$/),
+    });
     expect(missing.headers.get('request-id')).toBe(missing.body.error.innerError['request-id']);
     expect((await graph(sim, 'groups/not-a-guid/members', { token })).status).toBe(400);
   });
@@ -125,7 +153,11 @@ describe('membership changes', () => {
     const bob = sim.control.addUser(tenant(), { displayName: 'Bob Núñez' });
     const group = sim.control.addGroup(tenant(), { displayName: 'Small team', members: [alice.id, bob.id] });
     const ids = async () =>
-      (await graph(sim, `groups/${group.id}/members/microsoft.graph.user?$select=id,accountEnabled`, { token })).body.value.map((u: any) => u.id).sort();
+      (
+        await graph(sim, `groups/${group.id}/members/microsoft.graph.user?$select=id,accountEnabled`, { token })
+      ).body.value
+        .map((u: any) => u.id)
+        .sort();
     sim.control.disableUser(tenant(), bob.id);
     expect(await ids()).toEqual([alice.id, bob.id].sort());
     sim.control.deleteUser(tenant(), alice.id);
@@ -147,7 +179,10 @@ describe('membership changes', () => {
     // Remove two members already delivered and add one that sorts before everything.
     sim.control.removeMember(tenant(), group.id, sorted[0]!);
     sim.control.removeMember(tenant(), group.id, sorted[1]!);
-    const early = sim.control.addUser(tenant(), { id: '00000000-0000-4000-8000-000000000001', displayName: 'Early bird' });
+    const early = sim.control.addUser(tenant(), {
+      id: '00000000-0000-4000-8000-000000000001',
+      displayName: 'Early bird',
+    });
     sim.control.addMember(tenant(), group.id, early.id);
     let next = first.body['@odata.nextLink'];
     while (next) {
@@ -165,6 +200,8 @@ describe('membership changes', () => {
     sim.control.addMember(tenant(), from.id, user.id);
     sim.control.moveMember(tenant(), user.id, from.id, to.id);
     expect((await graph(sim, `groups/${from.id}/members`, { token })).body.value).toEqual([]);
-    expect((await graph(sim, `groups/${to.id}/members?$select=id`, { token })).body.value).toEqual([{ '@odata.type': '#microsoft.graph.user', id: user.id }]);
+    expect((await graph(sim, `groups/${to.id}/members?$select=id`, { token })).body.value).toEqual([
+      { '@odata.type': '#microsoft.graph.user', id: user.id },
+    ]);
   });
 });

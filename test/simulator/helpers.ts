@@ -7,7 +7,10 @@ export function startTestSimulator(options: SimulatorOptions = {}): Promise<Simu
 }
 
 /** The real client stack (ClientSecretCredential + Graph client) as the service builds it. */
-export function connect(sim: Simulator, overrides: { tenantId?: string; clientId?: string; clientSecret?: string } = {}): GraphConnection {
+export function connect(
+  sim: Simulator,
+  overrides: { tenantId?: string; clientId?: string; clientSecret?: string } = {},
+): GraphConnection {
   return createGraphClient({
     tenantId: sim.demo.tenantId,
     clientId: sim.demo.clientId,
@@ -37,11 +40,22 @@ async function read<T>(response: Response): Promise<RawResponse<T>> {
 }
 
 export async function postForm(url: string, fields: Record<string, string>): Promise<RawResponse> {
-  return read(await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields), redirect: 'manual' }));
+  return read(
+    await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(fields),
+      redirect: 'manual',
+    }),
+  );
 }
 
 /** A token straight from the simulator's token endpoint (no MSAL cache in between). */
-export async function requestToken(sim: Simulator, app: { clientId: string; clientSecret?: string } = sim.demo, tenant: string = sim.demo.tenantId): Promise<RawResponse> {
+export async function requestToken(
+  sim: Simulator,
+  app: { clientId: string; clientSecret?: string } = sim.demo,
+  tenant: string = sim.demo.tenantId,
+): Promise<RawResponse> {
   return postForm(`${sim.url}/${tenant}/oauth2/v2.0/token`, {
     grant_type: 'client_credentials',
     client_id: app.clientId,
@@ -50,19 +64,31 @@ export async function requestToken(sim: Simulator, app: { clientId: string; clie
   });
 }
 
-export async function accessToken(sim: Simulator, app?: { clientId: string; clientSecret?: string }, tenant?: string): Promise<string> {
+export async function accessToken(
+  sim: Simulator,
+  app?: { clientId: string; clientSecret?: string },
+  tenant?: string,
+): Promise<string> {
   const answer = await requestToken(sim, app, tenant);
   if (answer.status !== 200) throw new Error(`token request failed: ${answer.text}`);
   return answer.body.access_token as string;
 }
 
 /** A plain HTTPS call to the simulator's Graph (`path` below /v1.0, or an absolute link). */
-export async function graph(sim: Simulator, path: string, options: { token?: string; headers?: Record<string, string>; method?: string; body?: unknown } = {}): Promise<RawResponse> {
+export async function graph(
+  sim: Simulator,
+  path: string,
+  options: { token?: string; headers?: Record<string, string>; method?: string; body?: unknown } = {},
+): Promise<RawResponse> {
   const token = options.token ?? (await accessToken(sim));
   const url = path.startsWith('https://') ? path : `${sim.url}/v1.0/${path.replace(/^\//, '')}`;
   const response = await fetch(url, {
     method: options.method ?? 'GET',
-    headers: { authorization: `Bearer ${token}`, ...(options.body ? { 'content-type': 'application/json' } : {}), ...options.headers },
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(options.body ? { 'content-type': 'application/json' } : {}),
+      ...options.headers,
+    },
     body: options.body ? JSON.stringify(options.body) : undefined,
   });
   return read(response);
@@ -71,7 +97,11 @@ export async function graph(sim: Simulator, path: string, options: { token?: str
 export const eventual = { ConsistencyLevel: 'eventual' } as const;
 
 /** Follows @odata.nextLink to the end, sending the same headers on every page. */
-export async function allPages(sim: Simulator, path: string, options: { token?: string; headers?: Record<string, string> } = {}): Promise<{ pages: RawResponse[]; values: any[] }> {
+export async function allPages(
+  sim: Simulator,
+  path: string,
+  options: { token?: string; headers?: Record<string, string> } = {},
+): Promise<{ pages: RawResponse[]; values: any[] }> {
   const token = options.token ?? (await accessToken(sim));
   const pages: RawResponse[] = [];
   let next: string | undefined = path;

@@ -12,7 +12,9 @@ export interface DocFixture {
 }
 
 export function loadFixture(name: string): DocFixture {
-  return JSON.parse(readFileSync(new URL(`../fixtures/graph-docs/${name}.json`, import.meta.url), 'utf8')) as DocFixture;
+  return JSON.parse(
+    readFileSync(new URL(`../fixtures/graph-docs/${name}.json`, import.meta.url), 'utf8'),
+  ) as DocFixture;
 }
 
 /**
@@ -38,11 +40,20 @@ function typeOf(value: unknown): string {
 }
 
 /** Structural differences between a simulator response and a documented one; empty when they agree. */
-export function shapeDifferences(actual: unknown, documented: unknown, mode: ShapeMode = 'exact', ignore: readonly string[] = [], path = '$'): string[] {
+export function shapeDifferences(
+  actual: unknown,
+  documented: unknown,
+  mode: ShapeMode = 'exact',
+  ignore: readonly string[] = [],
+  path = '$',
+): string[] {
   // A documented null says "nullable", not "always null"; ours may be null where the doc has a value.
-  if (documented === null || actual === null) return typeOf(actual) === 'array' || typeOf(documented) === 'array' ? [`${path}: null vs array`] : [];
-  if (typeOf(actual) !== typeOf(documented)) return [`${path}: ${typeOf(actual)} where the docs have ${typeOf(documented)}`];
-  if (Array.isArray(actual) && Array.isArray(documented)) return arrayDifferences(actual, documented, mode, ignore, path);
+  if (documented === null || actual === null)
+    return typeOf(actual) === 'array' || typeOf(documented) === 'array' ? [`${path}: null vs array`] : [];
+  if (typeOf(actual) !== typeOf(documented))
+    return [`${path}: ${typeOf(actual)} where the docs have ${typeOf(documented)}`];
+  if (Array.isArray(actual) && Array.isArray(documented))
+    return arrayDifferences(actual, documented, mode, ignore, path);
   if (typeof actual !== 'object') return [];
 
   const ours = actual as Record<string, unknown>;
@@ -52,24 +63,39 @@ export function shapeDifferences(actual: unknown, documented: unknown, mode: Sha
     if (ignore.includes(key)) continue;
     if (!(key in ours)) differences.push(`${path}.${key}: missing`);
     else if (key === '@odata.nextLink' || key === '@odata.deltaLink') {
-      if (linkForm(String(ours[key])) !== linkForm(String(docs[key]))) differences.push(`${path}.${key}: ${linkForm(String(ours[key]))} where the docs have ${linkForm(String(docs[key]))}`);
+      if (linkForm(String(ours[key])) !== linkForm(String(docs[key])))
+        differences.push(
+          `${path}.${key}: ${linkForm(String(ours[key]))} where the docs have ${linkForm(String(docs[key]))}`,
+        );
     } else differences.push(...shapeDifferences(ours[key], docs[key], mode, ignore, `${path}.${key}`));
   }
   if (mode !== 'subset') {
-    for (const key of Object.keys(ours)) if (!ignore.includes(key) && !(key in docs)) differences.push(`${path}.${key}: not in the docs`);
+    for (const key of Object.keys(ours))
+      if (!ignore.includes(key) && !(key in docs)) differences.push(`${path}.${key}: not in the docs`);
   }
   return differences;
 }
 
-function arrayDifferences(actual: unknown[], documented: unknown[], mode: ShapeMode, ignore: readonly string[], path: string): string[] {
+function arrayDifferences(
+  actual: unknown[],
+  documented: unknown[],
+  mode: ShapeMode,
+  ignore: readonly string[],
+  path: string,
+): string[] {
   if (documented.length === 0) return [];
   // A property list may well be empty (businessPhones: []); a page of results may not.
   if (actual.length === 0) return path.endsWith('.value') ? [`${path}: empty where the docs have items`] : [];
   const closest = (item: unknown, candidates: unknown[], at: string, flip: boolean) =>
     candidates
-      .map((candidate) => (flip ? shapeDifferences(candidate, item, mode, ignore, at) : shapeDifferences(item, candidate, mode, ignore, at)))
+      .map((candidate) =>
+        flip
+          ? shapeDifferences(candidate, item, mode, ignore, at)
+          : shapeDifferences(item, candidate, mode, ignore, at),
+      )
       .reduce((best, d) => (d.length < best.length ? d : best));
   const differences = actual.flatMap((item, i) => closest(item, documented, `${path}[${i}]`, false));
-  if (mode === 'exact') differences.push(...documented.flatMap((item, i) => closest(item, actual, `${path}[doc ${i}]`, true)));
+  if (mode === 'exact')
+    differences.push(...documented.flatMap((item, i) => closest(item, actual, `${path}[doc ${i}]`, true)));
   return [...new Set(differences)];
 }

@@ -16,7 +16,11 @@ export interface TestApi {
   config: Config;
   operatorKey: string;
   /** Sends a request to the in-process app, JSON-encoding `body` and adding the bearer key when given. */
-  call(method: string, path: string, options?: { key?: string; body?: unknown; headers?: Record<string, string> }): Promise<Response>;
+  call(
+    method: string,
+    path: string,
+    options?: { key?: string; body?: unknown; headers?: Record<string, string> },
+  ): Promise<Response>;
   close(): Promise<void>;
 }
 

@@ -34,7 +34,10 @@ export function testWorkerEnv(): Record<string, string> {
 
 /** A config as the service would load it, pointed at the test run's services, with a task queue of its own. */
 export function testConfig(overrides: Record<string, string> = {}): Config {
-  return loadConfig({ ...testWorkerEnv(), TEMPORAL_TASK_QUEUE: `test-${randomBytes(4).toString('hex')}`, ...overrides }, 'worker');
+  return loadConfig(
+    { ...testWorkerEnv(), TEMPORAL_TASK_QUEUE: `test-${randomBytes(4).toString('hex')}`, ...overrides },
+    'worker',
+  );
 }
 
 export function testDb(): Db {

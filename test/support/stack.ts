@@ -25,7 +25,11 @@ export interface TestStack {
   operatorKey: string;
   /** With `listen: true`: the API on a real socket (http://127.0.0.1:port), which is also PUBLIC_BASE_URL. */
   apiUrl?: string;
-  call(method: string, path: string, options?: { key?: string; body?: unknown; headers?: Record<string, string> }): Promise<Response>;
+  call(
+    method: string,
+    path: string,
+    options?: { key?: string; body?: unknown; headers?: Record<string, string> },
+  ): Promise<Response>;
   /** Another API app on the same worker with different settings (e.g. a short consent timeout). */
   appWith(overrides: Record<string, string>): { app: App; config: Config };
   restartWorker(): Promise<void>;
@@ -40,7 +44,9 @@ export interface TestStack {
  * `listen: true` also serves the API on a free port of 127.0.0.1 with PUBLIC_BASE_URL pointing at it, for a real
  * browser: the consent callback's redirect then lands on the admin pages of this stack.
  */
-export async function startTestStack(options: { simulator?: SimulatorOptions; config?: Record<string, string>; listen?: boolean } = {}): Promise<TestStack> {
+export async function startTestStack(
+  options: { simulator?: SimulatorOptions; config?: Record<string, string>; listen?: boolean } = {},
+): Promise<TestStack> {
   const sim = await startSimulator({ users: 0, ...options.simulator });
   const listenPort = options.listen ? await freePort() : undefined;
   const base = {
@@ -63,7 +69,9 @@ export async function startTestStack(options: { simulator?: SimulatorOptions; co
   let worker = await startOne();
   const makeApp = (cfg: Config) => createApp({ config: cfg, db, temporal, logger });
   const app = makeApp(config);
-  const api: RunningApi | undefined = listenPort ? await startApiServer({ config, db, temporal, logger, port: listenPort }) : undefined;
+  const api: RunningApi | undefined = listenPort
+    ? await startApiServer({ config, db, temporal, logger, port: listenPort })
+    : undefined;
 
   const stack: TestStack = {
     sim,
@@ -109,14 +117,30 @@ export async function startTestStack(options: { simulator?: SimulatorOptions; co
 /** A company with the module on, a customer type and a company API key, made through the operator API. */
 export async function onboardCompany(stack: TestStack, options: { directorySync?: boolean; name?: string } = {}) {
   const company = await (
-    await stack.call('POST', '/api/v1/companies', { key: stack.operatorKey, body: { name: options.name ?? 'Test Company', directorySync: options.directorySync ?? true } })
+    await stack.call('POST', '/api/v1/companies', {
+      key: stack.operatorKey,
+      body: { name: options.name ?? 'Test Company', directorySync: options.directorySync ?? true },
+    })
   ).json();
-  const key = (await (await stack.call('POST', `/api/v1/companies/${company.id}/api-keys`, { key: stack.operatorKey, body: { name: 'tests' } })).json()).key as string;
-  const customerType = await (await stack.call('POST', '/api/v1/customer-types', { key, body: { name: 'Employees' } })).json();
+  const key = (
+    await (
+      await stack.call('POST', `/api/v1/companies/${company.id}/api-keys`, {
+        key: stack.operatorKey,
+        body: { name: 'tests' },
+      })
+    ).json()
+  ).key as string;
+  const customerType = await (
+    await stack.call('POST', '/api/v1/customer-types', { key, body: { name: 'Employees' } })
+  ).json();
   return { companyId: company.id as string, key, customerTypeId: customerType.id as string };
 }
 
-const unescapeHtml = (text: string) => text.replace(/&amp;/g, '&').replace(/&#(\d+);/g, (_, n) => String.fromCharCode(Number(n))).replace(/&quot;/g, '"');
+const unescapeHtml = (text: string) =>
+  text
+    .replace(/&amp;/g, '&')
+    .replace(/&#(\d+);/g, (_, n) => String.fromCharCode(Number(n)))
+    .replace(/&quot;/g, '"');
 
 /** Our path and query of a URL on this stack's API (PUBLIC_BASE_URL), for `stack.call`. */
 function ownPath(url: string): string {
@@ -139,24 +163,32 @@ export async function confirmPage(stack: TestStack, consentUrl: string, headers:
  * Our confirm page → Microsoft's admin consent on the simulator (as a browser would follow it) → the path and query
  * of our consent callback.
  */
-export async function followConsent(stack: TestStack, consentUrl: string): Promise<{ callbackPath: string; params: URLSearchParams }> {
+export async function followConsent(
+  stack: TestStack,
+  consentUrl: string,
+): Promise<{ callbackPath: string; params: URLSearchParams }> {
   const { microsoftUrl } = await confirmPage(stack, consentUrl);
   const response = await fetch(microsoftUrl, { redirect: 'manual' });
   const location = response.headers.get('location');
-  if (response.status !== 302 || !location) throw new Error(`consent page answered ${response.status}: ${await response.text()}`);
+  if (response.status !== 302 || !location)
+    throw new Error(`consent page answered ${response.status}: ${await response.text()}`);
   const url = new URL(location);
   return { callbackPath: `${url.pathname}${url.search}`, params: url.searchParams };
 }
 
 /** Picks `userId` on the simulator's sign-in page of `signInUrl`; returns the path and query of our sign-in callback. */
-export async function signInAs(signInUrl: string, userId: string): Promise<{ callbackPath: string; params: URLSearchParams }> {
+export async function signInAs(
+  signInUrl: string,
+  userId: string,
+): Promise<{ callbackPath: string; params: URLSearchParams }> {
   const page = await fetch(signInUrl);
   if (page.status !== 200) throw new Error(`sign-in page answered ${page.status}: ${await page.text()}`);
   const form = new URLSearchParams(new URL(signInUrl).searchParams);
   form.set('user', userId);
   const response = await fetch(signInUrl, { method: 'POST', body: form, redirect: 'manual' });
   const location = response.headers.get('location');
-  if (response.status !== 302 || !location) throw new Error(`sign-in answered ${response.status}: ${await response.text()}`);
+  if (response.status !== 302 || !location)
+    throw new Error(`sign-in answered ${response.status}: ${await response.text()}`);
   const url = new URL(location);
   return { callbackPath: `${url.pathname}${url.search}`, params: url.searchParams };
 }
@@ -170,21 +202,34 @@ export async function connectAs(stack: TestStack, consentUrl: string, userId: st
   const { callbackPath } = await followConsent(stack, consentUrl);
   const consented = await stack.call('GET', callbackPath);
   const signInUrl = consented.headers.get('location');
-  if (consented.status !== 302 || !signInUrl) throw new Error(`consent callback answered ${consented.status}: ${await consented.text()}`);
-  if (!signInUrl.startsWith(stack.sim.url)) return { response: consented, notice: new URL(signInUrl).searchParams.get('notice') };
+  if (consented.status !== 302 || !signInUrl)
+    throw new Error(`consent callback answered ${consented.status}: ${await consented.text()}`);
+  if (!signInUrl.startsWith(stack.sim.url))
+    return { response: consented, notice: new URL(signInUrl).searchParams.get('notice') };
   const signedIn = await signInAs(signInUrl, userId);
   const response = await stack.call('GET', signedIn.callbackPath);
   const location = response.headers.get('location');
-  return { response, notice: location ? new URL(location).searchParams.get('notice') : null, signInPath: signedIn.callbackPath };
+  return {
+    response,
+    notice: location ? new URL(location).searchParams.get('notice') : null,
+    signInPath: signedIn.callbackPath,
+  };
 }
 
 /** A Global Administrator (unless other roles are given) in the tenant, to sign in as. */
 export function addTenantAdmin(stack: TestStack, tenantId: string, roles: string[] = ['Global Administrator']) {
   const n = Math.random().toString(36).slice(2, 8);
-  return stack.sim.control.addAdmin(tenantId, { displayName: `Admin ${n}`, mailNickname: `admin.${n}`, mail: null }, roles);
+  return stack.sim.control.addAdmin(
+    tenantId,
+    { displayName: `Admin ${n}`, mailNickname: `admin.${n}`, mail: null },
+    roles,
+  );
 }
 
-export async function waitFor<T>(probe: () => Promise<T | undefined>, options: { timeoutMs?: number; what?: string } = {}): Promise<T> {
+export async function waitFor<T>(
+  probe: () => Promise<T | undefined>,
+  options: { timeoutMs?: number; what?: string } = {},
+): Promise<T> {
   const deadline = Date.now() + (options.timeoutMs ?? 30_000);
   for (;;) {
     const value = await probe();

@@ -7,7 +7,12 @@ type Company = Awaited<ReturnType<typeof onboardCompany>>;
 export async function connectNewTenant(stack: TestStack, company: Company, name: string) {
   const tenant = stack.sim.control.addTenant({ displayName: name });
   const admin = addTenantAdmin(stack, tenant.id);
-  const created = await (await stack.call('POST', '/api/v1/connections', { key: company.key, body: { provider: 'azure', tenantId: tenant.id } })).json();
+  const created = await (
+    await stack.call('POST', '/api/v1/connections', {
+      key: company.key,
+      body: { provider: 'azure', tenantId: tenant.id },
+    })
+  ).json();
   await connectAs(stack, created.consentUrl, admin.id);
   const connection = await (await stack.call('GET', `/api/v1/connections/${created.id}`, { key: company.key })).json();
   expect(connection.status).toBe('connected');
@@ -40,7 +45,13 @@ export interface SetupOptions {
   removalGraceDays?: number;
 }
 
-export async function createSetup(stack: TestStack, company: Company, connectionId: string, groupId: string, options: SetupOptions = {}) {
+export async function createSetup(
+  stack: TestStack,
+  company: Company,
+  connectionId: string,
+  groupId: string,
+  options: SetupOptions = {},
+) {
   const res = await stack.call('POST', '/api/v1/setups', {
     key: company.key,
     body: {
@@ -61,18 +72,34 @@ export async function createSetup(stack: TestStack, company: Company, connection
 
 const finalStatuses = new Set(['succeeded', 'failed', 'cancelled']);
 
-export async function runSetup(stack: TestStack, company: Company, setupId: string, options: { dryRun?: boolean; fullSync?: boolean; until?: 'final' | 'awaiting_approval' } = {}) {
-  const started = await stack.call('POST', `/api/v1/setups/${setupId}/runs`, { key: company.key, body: { dryRun: options.dryRun ?? false, fullSync: options.fullSync ?? false } });
+export async function runSetup(
+  stack: TestStack,
+  company: Company,
+  setupId: string,
+  options: { dryRun?: boolean; fullSync?: boolean; until?: 'final' | 'awaiting_approval' } = {},
+) {
+  const started = await stack.call('POST', `/api/v1/setups/${setupId}/runs`, {
+    key: company.key,
+    body: { dryRun: options.dryRun ?? false, fullSync: options.fullSync ?? false },
+  });
   const body = await started.json();
   expect(started.status, JSON.stringify(body)).toBe(202);
   return waitForRun(stack, company, body.runId, options.until);
 }
 
-export async function waitForRun(stack: TestStack, company: Company, runId: string, until: 'final' | 'awaiting_approval' = 'final') {
+export async function waitForRun(
+  stack: TestStack,
+  company: Company,
+  runId: string,
+  until: 'final' | 'awaiting_approval' = 'final',
+) {
   return waitFor(
     async () => {
       const run = await (await stack.call('GET', `/api/v1/runs/${runId}`, { key: company.key })).json();
-      const done = until === 'final' ? finalStatuses.has(run.status) : run.status === 'awaiting_approval' || finalStatuses.has(run.status);
+      const done =
+        until === 'final'
+          ? finalStatuses.has(run.status)
+          : run.status === 'awaiting_approval' || finalStatuses.has(run.status);
       return done ? run : undefined;
     },
     { timeoutMs: 60_000, what: `run ${runId}` },
@@ -82,7 +109,11 @@ export async function waitForRun(stack: TestStack, company: Company, runId: stri
 export async function changesOf(stack: TestStack, company: Company, runId: string, action?: string) {
   const items: Record<string, unknown>[] = [];
   for (let page = 1; ; page++) {
-    const res = await (await stack.call('GET', `/api/v1/runs/${runId}/changes?page=${page}${action ? `&action=${action}` : ''}`, { key: company.key })).json();
+    const res = await (
+      await stack.call('GET', `/api/v1/runs/${runId}/changes?page=${page}${action ? `&action=${action}` : ''}`, {
+        key: company.key,
+      })
+    ).json();
     items.push(...res.items);
     if (items.length >= res.total || res.items.length === 0) return items;
   }

@@ -79,7 +79,12 @@ export function daysBefore(date: Date, days: number): Date {
 }
 
 /** Applies planned changes to a list of product users the way the orchestrator is meant to. */
-export function applyToSnapshot(users: readonly ProductUser[], changes: readonly PlannedChange[], policy: SetupPolicy, now: Date): ProductUser[] {
+export function applyToSnapshot(
+  users: readonly ProductUser[],
+  changes: readonly PlannedChange[],
+  policy: SetupPolicy,
+  now: Date,
+): ProductUser[] {
   let result = users.map((user) => ({ ...user }));
   const byId = (id: string | null) => {
     const user = result.find((candidate) => candidate.id === id);
@@ -101,15 +106,25 @@ export function applyToSnapshot(users: readonly ProductUser[], changes: readonly
         );
         break;
       case 'adopt':
-        Object.assign(byId(change.userId), { externalId: change.externalId, managingSetupId: policy.setupId }, change.after);
-        if (change.after?.active === true) Object.assign(byId(change.userId), { deactivatedAt: null, deactivatedBySetupId: null });
+        Object.assign(
+          byId(change.userId),
+          { externalId: change.externalId, managingSetupId: policy.setupId },
+          change.after,
+        );
+        if (change.after?.active === true)
+          Object.assign(byId(change.userId), { deactivatedAt: null, deactivatedBySetupId: null });
         break;
       case 'update':
         Object.assign(byId(change.userId), change.after);
-        if (change.after?.active === true) Object.assign(byId(change.userId), { deactivatedAt: null, deactivatedBySetupId: null });
+        if (change.after?.active === true)
+          Object.assign(byId(change.userId), { deactivatedAt: null, deactivatedBySetupId: null });
         break;
       case 'deactivate':
-        Object.assign(byId(change.userId), change.after, { active: false, deactivatedAt: now, deactivatedBySetupId: policy.setupId });
+        Object.assign(byId(change.userId), change.after, {
+          active: false,
+          deactivatedAt: now,
+          deactivatedBySetupId: policy.setupId,
+        });
         break;
       case 'delete':
         byId(change.userId);

@@ -3,7 +3,17 @@ import { addCounts, countChanges, emptyCounts, totalCount, type ChangeAction } f
 
 describe('countChanges', () => {
   it('puts each action in its counter', () => {
-    const actions: ChangeAction[] = ['create', 'update', 'adopt', 'deactivate', 'delete', 'unchanged', 'skip', 'conflict', 'create'];
+    const actions: ChangeAction[] = [
+      'create',
+      'update',
+      'adopt',
+      'deactivate',
+      'delete',
+      'unchanged',
+      'skip',
+      'conflict',
+      'create',
+    ];
     expect(countChanges(actions.map((action) => ({ action })))).toEqual({
       created: 2,
       updated: 1,
@@ -18,7 +28,12 @@ describe('countChanges', () => {
   });
 
   it('counts a change that failed to apply as failed only', () => {
-    expect(countChanges([{ action: 'create', failed: true }, { action: 'delete', failed: false }])).toEqual({ ...emptyCounts(), failed: 1, deleted: 1 });
+    expect(
+      countChanges([
+        { action: 'create', failed: true },
+        { action: 'delete', failed: false },
+      ]),
+    ).toEqual({ ...emptyCounts(), failed: 1, deleted: 1 });
   });
 
   it('counts nothing for no changes', () => {

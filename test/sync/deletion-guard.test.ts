@@ -6,7 +6,9 @@ const healthy = { memberReadSucceeded: true, memberCount: 1000 };
 
 describe('checkDeletionGuard', () => {
   it('forbids removals when the member read failed', () => {
-    expect(checkDeletionGuard({ ...healthy, memberReadSucceeded: false, removals: 1, managedCount: 100 }, threshold)).toEqual({
+    expect(
+      checkDeletionGuard({ ...healthy, memberReadSucceeded: false, removals: 1, managedCount: 100 }, threshold),
+    ).toEqual({
       verdict: 'forbid_removals',
       reason: reasons.memberReadFailed,
     });
@@ -20,7 +22,9 @@ describe('checkDeletionGuard', () => {
   });
 
   it('proceeds on zero members when the setup manages no one', () => {
-    expect(checkDeletionGuard({ ...healthy, memberCount: 0, removals: 0, managedCount: 0 }, threshold).verdict).toBe('proceed');
+    expect(checkDeletionGuard({ ...healthy, memberCount: 0, removals: 0, managedCount: 0 }, threshold).verdict).toBe(
+      'proceed',
+    );
   });
 
   it('needs approval for strictly more removals than the count threshold', () => {
@@ -41,7 +45,9 @@ describe('checkDeletionGuard', () => {
 
   it('compares the percentage without rounding errors', () => {
     // 3 of 10 is exactly 30%: not more than 30%.
-    expect(checkDeletionGuard({ ...healthy, removals: 3, managedCount: 10 }, { count: 500, percent: 30 }).verdict).toBe('proceed');
+    expect(checkDeletionGuard({ ...healthy, removals: 3, managedCount: 10 }, { count: 500, percent: 30 }).verdict).toBe(
+      'proceed',
+    );
   });
 
   it('asks for approval of a single removal in a small setup (1 of 3 is over 20%)', () => {
@@ -52,7 +58,10 @@ describe('checkDeletionGuard', () => {
   });
 
   it('skips the percentage when the setup manages no one', () => {
-    expect(checkDeletionGuard({ ...healthy, removals: 0, managedCount: 0 }, threshold)).toEqual({ verdict: 'proceed', reason: reasons.withinThreshold(0) });
+    expect(checkDeletionGuard({ ...healthy, removals: 0, managedCount: 0 }, threshold)).toEqual({
+      verdict: 'proceed',
+      reason: reasons.withinThreshold(0),
+    });
   });
 
   it('proceeds without removals', () => {
@@ -63,7 +72,12 @@ describe('checkDeletionGuard', () => {
   });
 
   it('lets a failed read win over the thresholds', () => {
-    expect(checkDeletionGuard({ memberReadSucceeded: false, memberCount: 0, removals: 10_000, managedCount: 10_000 }, threshold).verdict).toBe('forbid_removals');
+    expect(
+      checkDeletionGuard(
+        { memberReadSucceeded: false, memberCount: 0, removals: 10_000, managedCount: 10_000 },
+        threshold,
+      ).verdict,
+    ).toBe('forbid_removals');
   });
 });
 
@@ -78,16 +92,33 @@ const change = (action: PlannedChange['action'], reason = 'r'): PlannedChange =>
 
 describe('countRemovals', () => {
   it('counts deactivations and deletions only', () => {
-    const actions = ['create', 'update', 'adopt', 'deactivate', 'delete', 'skip', 'conflict', 'unchanged', 'deactivate'] as const;
+    const actions = [
+      'create',
+      'update',
+      'adopt',
+      'deactivate',
+      'delete',
+      'skip',
+      'conflict',
+      'unchanged',
+      'deactivate',
+    ] as const;
     expect(countRemovals(actions.map((action) => change(action)))).toBe(3);
   });
 });
 
 describe('holdRemovals', () => {
   it('turns deactivations and deletions into skips that give the guard reason, leaving the rest', () => {
-    const held = holdRemovals([change('deactivate', 'disabled in Entra ID'), change('delete'), change('update')], reasons.memberReadFailed);
+    const held = holdRemovals(
+      [change('deactivate', 'disabled in Entra ID'), change('delete'), change('update')],
+      reasons.memberReadFailed,
+    );
     expect(held.map((c) => c.action)).toEqual(['skip', 'skip', 'update']);
-    expect(held[0]).toMatchObject({ after: null, reason: 'removal held back: the member read failed, so no one is removed or deactivated (was: disabled in Entra ID)' });
+    expect(held[0]).toMatchObject({
+      after: null,
+      reason:
+        'removal held back: the member read failed, so no one is removed or deactivated (was: disabled in Entra ID)',
+    });
     expect(held[2]).toEqual(change('update'));
   });
 });

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { diffFields, directoryEmail, directoryInitials, mapDirectoryUser, syncedFieldsOf, withPolicyDefaults } from '../../src/sync/index.js';
+import {
+  diffFields,
+  directoryEmail,
+  directoryInitials,
+  mapDirectoryUser,
+  syncedFieldsOf,
+  withPolicyDefaults,
+} from '../../src/sync/index.js';
 import { ALICE_FIELDS, COMPANY, CUSTOMER_TYPE, SETUP, directoryUser, productUser, setupPolicy } from './builders.js';
 
 describe('directoryEmail', () => {
@@ -8,21 +15,35 @@ describe('directoryEmail', () => {
   });
 
   it('falls back to the UPN when mail is missing or blank', () => {
-    expect(directoryEmail(directoryUser({ id: 'e1', mail: null, userPrincipalName: 'Bob@Example.com' }))).toBe('bob@example.com');
-    expect(directoryEmail(directoryUser({ id: 'e1', mail: '   ', userPrincipalName: 'bob@example.com' }))).toBe('bob@example.com');
+    expect(directoryEmail(directoryUser({ id: 'e1', mail: null, userPrincipalName: 'Bob@Example.com' }))).toBe(
+      'bob@example.com',
+    );
+    expect(directoryEmail(directoryUser({ id: 'e1', mail: '   ', userPrincipalName: 'bob@example.com' }))).toBe(
+      'bob@example.com',
+    );
   });
 
   it('falls back to the UPN when mail is not an address', () => {
-    expect(directoryEmail(directoryUser({ id: 'e1', mail: 'not an address', userPrincipalName: 'bob@example.com' }))).toBe('bob@example.com');
+    expect(
+      directoryEmail(directoryUser({ id: 'e1', mail: 'not an address', userPrincipalName: 'bob@example.com' })),
+    ).toBe('bob@example.com');
   });
 
   it("never takes a guest's #EXT# UPN", () => {
-    const guest = directoryUser({ id: 'e1', mail: null, userPrincipalName: 'carol_partner.com#EXT#@tenant.onmicrosoft.com' });
+    const guest = directoryUser({
+      id: 'e1',
+      mail: null,
+      userPrincipalName: 'carol_partner.com#EXT#@tenant.onmicrosoft.com',
+    });
     expect(directoryEmail(guest)).toBeNull();
   });
 
   it("takes a guest's mail", () => {
-    const guest = directoryUser({ id: 'e1', mail: 'carol@partner.com', userPrincipalName: 'carol_partner.com#EXT#@tenant.onmicrosoft.com' });
+    const guest = directoryUser({
+      id: 'e1',
+      mail: 'carol@partner.com',
+      userPrincipalName: 'carol_partner.com#EXT#@tenant.onmicrosoft.com',
+    });
     expect(directoryEmail(guest)).toBe('carol@partner.com');
   });
 
@@ -34,7 +55,12 @@ describe('directoryEmail', () => {
 
 describe('directoryInitials', () => {
   it('takes the first attribute with a value, uppercased', () => {
-    const user = directoryUser({ id: 'e1', onPremisesSamAccountName: ' aex ', mailNickname: 'alice', employeeId: 'E1' });
+    const user = directoryUser({
+      id: 'e1',
+      onPremisesSamAccountName: ' aex ',
+      mailNickname: 'alice',
+      employeeId: 'E1',
+    });
     expect(directoryInitials(user, ['onPremisesSamAccountName', 'mailNickname'])).toBe('AEX');
     expect(directoryInitials(user, ['mailNickname', 'onPremisesSamAccountName'])).toBe('ALICE');
     expect(directoryInitials(user, ['employeeId'])).toBe('E1');
@@ -58,12 +84,17 @@ describe('mapDirectoryUser', () => {
   });
 
   it('trims text and turns blanks into null', () => {
-    const mapped = mapDirectoryUser(directoryUser({ id: 'e1', givenName: '  Alice ', surname: '', jobTitle: '   ', mobilePhone: null }), setupPolicy());
+    const mapped = mapDirectoryUser(
+      directoryUser({ id: 'e1', givenName: '  Alice ', surname: '', jobTitle: '   ', mobilePhone: null }),
+      setupPolicy(),
+    );
     expect(mapped).toMatchObject({ firstName: 'Alice', lastName: null, jobTitle: null, mobile: null });
   });
 
   it('takes the first non-blank business phone', () => {
-    expect(mapDirectoryUser(directoryUser({ id: 'e1', businessPhones: [' ', '+1 555'] }), setupPolicy()).phone).toBe('+1 555');
+    expect(mapDirectoryUser(directoryUser({ id: 'e1', businessPhones: [' ', '+1 555'] }), setupPolicy()).phone).toBe(
+      '+1 555',
+    );
     expect(mapDirectoryUser(directoryUser({ id: 'e1', businessPhones: [] }), setupPolicy()).phone).toBeNull();
   });
 
@@ -82,7 +113,19 @@ describe('syncedFieldsOf', () => {
   it('keeps only the synced fields', () => {
     const fields = syncedFieldsOf(productUser({ id: 'p1', externalId: 'e1', managingSetupId: SETUP }));
     expect(Object.keys(fields).sort()).toEqual(
-      ['active', 'department', 'displayName', 'email', 'firstName', 'initials', 'jobTitle', 'lastName', 'mobile', 'officeLocation', 'phone'].sort(),
+      [
+        'active',
+        'department',
+        'displayName',
+        'email',
+        'firstName',
+        'initials',
+        'jobTitle',
+        'lastName',
+        'mobile',
+        'officeLocation',
+        'phone',
+      ].sort(),
     );
   });
 });
@@ -108,19 +151,32 @@ describe('diffFields', () => {
   });
 
   it('ignores case in email and initials', () => {
-    expect(diffFields({ ...current, email: 'Alice@Example.com', initials: 'aex' }, { email: 'alice@example.com', initials: 'AEX' })).toBeNull();
+    expect(
+      diffFields(
+        { ...current, email: 'Alice@Example.com', initials: 'aex' },
+        { email: 'alice@example.com', initials: 'AEX' },
+      ),
+    ).toBeNull();
   });
 
   it('respects case in other text', () => {
-    expect(diffFields(current, { lastName: 'EXAMPLE' })).toEqual({ before: { lastName: 'Example' }, after: { lastName: 'EXAMPLE' } });
+    expect(diffFields(current, { lastName: 'EXAMPLE' })).toEqual({
+      before: { lastName: 'Example' },
+      after: { lastName: 'EXAMPLE' },
+    });
   });
 
   it('treats blank and null, and surrounding white space, as the same', () => {
-    expect(diffFields({ ...current, department: '', jobTitle: 'Engineer ' }, { department: null, jobTitle: 'Engineer' })).toBeNull();
+    expect(
+      diffFields({ ...current, department: '', jobTitle: 'Engineer ' }, { department: null, jobTitle: 'Engineer' }),
+    ).toBeNull();
   });
 
   it('writes a null over a value', () => {
-    expect(diffFields(current, { mobile: null })).toEqual({ before: { mobile: '+41 79 000 00 00' }, after: { mobile: null } });
+    expect(diffFields(current, { mobile: null })).toEqual({
+      before: { mobile: '+41 79 000 00 00' },
+      after: { mobile: null },
+    });
   });
 });
 
@@ -142,7 +198,16 @@ describe('withPolicyDefaults', () => {
   });
 
   it('keeps what the setup says', () => {
-    const policy = withPolicyDefaults({ ...setupPolicy(), initialsAttributes: ['employeeId'], removalGraceDays: 7, deletionThreshold: { count: 5, percent: 1 } });
-    expect(policy).toMatchObject({ initialsAttributes: ['employeeId'], removalGraceDays: 7, deletionThreshold: { count: 5, percent: 1 } });
+    const policy = withPolicyDefaults({
+      ...setupPolicy(),
+      initialsAttributes: ['employeeId'],
+      removalGraceDays: 7,
+      deletionThreshold: { count: 5, percent: 1 },
+    });
+    expect(policy).toMatchObject({
+      initialsAttributes: ['employeeId'],
+      removalGraceDays: 7,
+      deletionThreshold: { count: 5, percent: 1 },
+    });
   });
 });

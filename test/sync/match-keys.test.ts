@@ -10,7 +10,9 @@ describe('matchKeyOf', () => {
   it('is the uppercased initials when the setup matches on initials', () => {
     const policy = setupPolicy({ matchOn: 'initials' });
     expect(matchKeyOf(directoryUser({ id: 'e1', onPremisesSamAccountName: 'aex' }), policy)).toBe('AEX');
-    expect(matchKeyOf(directoryUser({ id: 'e1', onPremisesSamAccountName: null, mailNickname: 'alice' }), policy)).toBe('ALICE');
+    expect(matchKeyOf(directoryUser({ id: 'e1', onPremisesSamAccountName: null, mailNickname: 'alice' }), policy)).toBe(
+      'ALICE',
+    );
   });
 
   it('is null when the user lacks the key', () => {
@@ -22,16 +24,30 @@ describe('matchKeysFor', () => {
   const members = [
     directoryUser({ id: 'e1', mail: 'A@x.com', onPremisesSamAccountName: 'aa' }),
     directoryUser({ id: 'e2', mail: 'a@X.com', onPremisesSamAccountName: 'AA' }),
-    directoryUser({ id: 'e3', mail: null, userPrincipalName: null, onPremisesSamAccountName: null, mailNickname: null }),
+    directoryUser({
+      id: 'e3',
+      mail: null,
+      userPrincipalName: null,
+      onPremisesSamAccountName: null,
+      mailNickname: null,
+    }),
     directoryUser({ id: 'e1', mail: 'A@x.com', onPremisesSamAccountName: 'aa' }),
   ];
 
   it('lists distinct ids and distinct emails when matching on email', () => {
-    expect(matchKeysFor(members, setupPolicy())).toEqual({ externalIds: ['e1', 'e2', 'e3'], emails: ['a@x.com'], initials: [] });
+    expect(matchKeysFor(members, setupPolicy())).toEqual({
+      externalIds: ['e1', 'e2', 'e3'],
+      emails: ['a@x.com'],
+      initials: [],
+    });
   });
 
   it('lists distinct initials when matching on initials', () => {
-    expect(matchKeysFor(members, setupPolicy({ matchOn: 'initials' }))).toEqual({ externalIds: ['e1', 'e2', 'e3'], emails: [], initials: ['AA'] });
+    expect(matchKeysFor(members, setupPolicy({ matchOn: 'initials' }))).toEqual({
+      externalIds: ['e1', 'e2', 'e3'],
+      emails: [],
+      initials: ['AA'],
+    });
   });
 
   it("takes a replayed member's keys from its last read, as planMembers does", () => {

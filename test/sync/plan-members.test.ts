@@ -1,6 +1,25 @@
 import { describe, expect, it } from 'vitest';
-import { indexCandidates, planMembers, reasons, type DirectoryUser, type PlannedChange, type ProductUser, type SetupPolicy } from '../../src/sync/index.js';
-import { ALICE_FIELDS, CUSTOMER_TYPE, OTHER_COMPANY, OTHER_SETUP, SETUP, daysBefore, directoryUser, NOW, productUser, setupPolicy } from './builders.js';
+import {
+  indexCandidates,
+  planMembers,
+  reasons,
+  type DirectoryUser,
+  type PlannedChange,
+  type ProductUser,
+  type SetupPolicy,
+} from '../../src/sync/index.js';
+import {
+  ALICE_FIELDS,
+  CUSTOMER_TYPE,
+  OTHER_COMPANY,
+  OTHER_SETUP,
+  SETUP,
+  daysBefore,
+  directoryUser,
+  NOW,
+  productUser,
+  setupPolicy,
+} from './builders.js';
 
 function plan(members: DirectoryUser[], users: ProductUser[], overrides: Partial<SetupPolicy> = {}): PlannedChange[] {
   return planMembers(members, indexCandidates(users), setupPolicy(overrides));
@@ -13,7 +32,8 @@ function planOne(member: DirectoryUser, users: ProductUser[], overrides: Partial
 }
 
 const alice = directoryUser({ id: 'e1' });
-const managed = (overrides: Partial<ProductUser> = {}) => productUser({ id: 'p1', externalId: 'e1', managingSetupId: SETUP, ...overrides });
+const managed = (overrides: Partial<ProductUser> = {}) =>
+  productUser({ id: 'p1', externalId: 'e1', managingSetupId: SETUP, ...overrides });
 
 describe('planMembers: linked and managed by this setup', () => {
   it('is unchanged when everything matches', () => {
@@ -46,35 +66,57 @@ describe('planMembers: linked and managed by this setup', () => {
   });
 
   it('links by Entra id even when the email changed', () => {
-    const change = planOne(directoryUser({ id: 'e1', mail: 'alice.new@example.com' }), [managed(), productUser({ id: 'p2', email: 'alice.new@example.com' })]);
+    const change = planOne(directoryUser({ id: 'e1', mail: 'alice.new@example.com' }), [
+      managed(),
+      productUser({ id: 'p2', email: 'alice.new@example.com' }),
+    ]);
     expect(change).toMatchObject({ action: 'update', userId: 'p1', after: { email: 'alice.new@example.com' } });
   });
 
   it('deactivates a user disabled in Entra, keeping the snapshot in before', () => {
     const change = planOne(directoryUser({ id: 'e1', accountEnabled: false }), [managed()]);
-    expect(change).toMatchObject({ action: 'deactivate', userId: 'p1', after: { active: false }, reason: 'disabled in Entra ID' });
+    expect(change).toMatchObject({
+      action: 'deactivate',
+      userId: 'p1',
+      after: { active: false },
+      reason: 'disabled in Entra ID',
+    });
     expect(change.before).toMatchObject({ email: 'alice@example.com', active: true, jobTitle: 'Engineer' });
   });
 
   it('writes the attribute changes along with the deactivation when updateExisting is on', () => {
     const change = planOne(directoryUser({ id: 'e1', accountEnabled: false, jobTitle: 'Manager' }), [managed()]);
-    expect(change).toMatchObject({ action: 'deactivate', after: { active: false, jobTitle: 'Manager' }, reason: reasons.disabledInEntra(['jobTitle']) });
+    expect(change).toMatchObject({
+      action: 'deactivate',
+      after: { active: false, jobTitle: 'Manager' },
+      reason: reasons.disabledInEntra(['jobTitle']),
+    });
   });
 
   it('deactivates a disabled user even with updateExisting off, writing only active', () => {
-    const change = planOne(directoryUser({ id: 'e1', accountEnabled: false, jobTitle: 'Manager' }), [managed()], { updateExisting: false });
+    const change = planOne(directoryUser({ id: 'e1', accountEnabled: false, jobTitle: 'Manager' }), [managed()], {
+      updateExisting: false,
+    });
     expect(change).toMatchObject({ action: 'deactivate', after: { active: false } });
   });
 
   it('leaves an already inactive disabled user unchanged', () => {
     const inactive = managed({ active: false, deactivatedAt: daysBefore(NOW, 1), deactivatedBySetupId: SETUP });
-    expect(planOne(directoryUser({ id: 'e1', accountEnabled: false }), [inactive])).toMatchObject({ action: 'unchanged', reason: reasons.upToDate });
+    expect(planOne(directoryUser({ id: 'e1', accountEnabled: false }), [inactive])).toMatchObject({
+      action: 'unchanged',
+      reason: reasons.upToDate,
+    });
   });
 
   it('reactivates a user this sync deactivated once it is enabled again (re-enabled or re-added in its grace period)', () => {
     const inactive = managed({ active: false, deactivatedAt: daysBefore(NOW, 1), deactivatedBySetupId: SETUP });
     const change = planOne(alice, [inactive]);
-    expect(change).toMatchObject({ action: 'update', before: { active: false }, after: { active: true }, reason: reasons.reactivated([]) });
+    expect(change).toMatchObject({
+      action: 'update',
+      before: { active: false },
+      after: { active: true },
+      reason: reasons.reactivated([]),
+    });
   });
 
   it('reactivates even with updateExisting off: activation is access control, not an attribute', () => {
@@ -85,7 +127,9 @@ describe('planMembers: linked and managed by this setup', () => {
 
   it('names the attributes it writes along with a reactivation', () => {
     const inactive = managed({ active: false, deactivatedBySetupId: SETUP, jobTitle: 'Old' });
-    expect(planOne(alice, [inactive]).reason).toBe('deactivated by this sync and again an enabled member of the group; reactivated; fields updated: jobTitle');
+    expect(planOne(alice, [inactive]).reason).toBe(
+      'deactivated by this sync and again an enabled member of the group; reactivated; fields updated: jobTitle',
+    );
   });
 
   it('never reactivates a user someone else deactivated', () => {
@@ -96,7 +140,9 @@ describe('planMembers: linked and managed by this setup', () => {
   });
 
   it('treats accountEnabled null as enabled', () => {
-    expect(planOne(directoryUser({ id: 'e1', accountEnabled: null }), [managed()])).toMatchObject({ action: 'unchanged' });
+    expect(planOne(directoryUser({ id: 'e1', accountEnabled: null }), [managed()])).toMatchObject({
+      action: 'unchanged',
+    });
   });
 });
 
@@ -114,7 +160,9 @@ describe('planMembers: linked to a user it does not manage', () => {
   });
 
   it('conflicts with another setup even when disabled', () => {
-    expect(planOne(directoryUser({ id: 'e1', accountEnabled: false }), [managed({ managingSetupId: OTHER_SETUP })]).action).toBe('conflict');
+    expect(
+      planOne(directoryUser({ id: 'e1', accountEnabled: false }), [managed({ managingSetupId: OTHER_SETUP })]).action,
+    ).toBe('conflict');
   });
 
   it('adopts a linked user no setup manages', () => {
@@ -151,35 +199,60 @@ describe('planMembers: unlinked, matched by email', () => {
       after: ALICE_FIELDS,
       reason: reasons.created('email', 'alice@example.com', CUSTOMER_TYPE),
     });
-    expect(change.reason).toBe(`not linked and no product user matches email alice@example.com; created in customer type ${CUSTOMER_TYPE}`);
+    expect(change.reason).toBe(
+      `not linked and no product user matches email alice@example.com; created in customer type ${CUSTOMER_TYPE}`,
+    );
   });
 
   it('adopts the one unmanaged user whose email matches, case-insensitively', () => {
-    const change = planOne(directoryUser({ id: 'e1', mail: 'ALICE@example.com' }), [productUser({ id: 'p9', email: 'Alice@Example.com' })]);
-    expect(change).toMatchObject({ action: 'adopt', userId: 'p9', before: {}, after: {}, reason: reasons.adoptedByMatch('email', 'alice@example.com', [], true) });
-    expect(change.reason).toBe('matched by email alice@example.com to a product user no setup manages; adopted; already up to date');
+    const change = planOne(directoryUser({ id: 'e1', mail: 'ALICE@example.com' }), [
+      productUser({ id: 'p9', email: 'Alice@Example.com' }),
+    ]);
+    expect(change).toMatchObject({
+      action: 'adopt',
+      userId: 'p9',
+      before: {},
+      after: {},
+      reason: reasons.adoptedByMatch('email', 'alice@example.com', [], true),
+    });
+    expect(change.reason).toBe(
+      'matched by email alice@example.com to a product user no setup manages; adopted; already up to date',
+    );
   });
 
   it('adopts and updates attributes with updateExisting on', () => {
     const change = planOne(directoryUser({ id: 'e1', jobTitle: 'Manager' }), [productUser({ id: 'p9' })]);
     expect(change).toMatchObject({ action: 'adopt', before: { jobTitle: 'Engineer' }, after: { jobTitle: 'Manager' } });
-    expect(change.reason).toBe('matched by email alice@example.com to a product user no setup manages; adopted; fields updated: jobTitle');
+    expect(change.reason).toBe(
+      'matched by email alice@example.com to a product user no setup manages; adopted; fields updated: jobTitle',
+    );
   });
 
   it('adopts writing only the link with updateExisting off', () => {
-    const change = planOne(directoryUser({ id: 'e1', jobTitle: 'Manager' }), [productUser({ id: 'p9' })], { updateExisting: false });
+    const change = planOne(directoryUser({ id: 'e1', jobTitle: 'Manager' }), [productUser({ id: 'p9' })], {
+      updateExisting: false,
+    });
     expect(change).toMatchObject({ action: 'adopt', before: {}, after: {} });
-    expect(change.reason).toBe('matched by email alice@example.com to a product user no setup manages; adopted; updateExisting is off, so only the link is written');
+    expect(change.reason).toBe(
+      'matched by email alice@example.com to a product user no setup manages; adopted; updateExisting is off, so only the link is written',
+    );
   });
 
   it('adopts and reactivates a user this sync deactivated, even with updateExisting off', () => {
-    const change = planOne(alice, [productUser({ id: 'p9', active: false, deactivatedBySetupId: SETUP })], { updateExisting: false });
+    const change = planOne(alice, [productUser({ id: 'p9', active: false, deactivatedBySetupId: SETUP })], {
+      updateExisting: false,
+    });
     expect(change).toMatchObject({ action: 'adopt', before: { active: false }, after: { active: true } });
-    expect(change.reason).toBe('matched by email alice@example.com to a product user no setup manages; adopted; updateExisting is off, so only the link and active are written');
+    expect(change.reason).toBe(
+      'matched by email alice@example.com to a product user no setup manages; adopted; updateExisting is off, so only the link and active are written',
+    );
   });
 
   it('adopts a matched user this setup manages whose link was lost', () => {
-    expect(planOne(alice, [productUser({ id: 'p9', managingSetupId: SETUP })])).toMatchObject({ action: 'adopt', userId: 'p9' });
+    expect(planOne(alice, [productUser({ id: 'p9', managingSetupId: SETUP })])).toMatchObject({
+      action: 'adopt',
+      userId: 'p9',
+    });
   });
 
   it('adopts an inactive user without reactivating it when someone else deactivated it', () => {
@@ -189,18 +262,30 @@ describe('planMembers: unlinked, matched by email', () => {
 
   it('conflicts when several product users match', () => {
     const change = planOne(alice, [productUser({ id: 'p8' }), productUser({ id: 'p9', email: 'ALICE@example.com' })]);
-    expect(change).toMatchObject({ action: 'conflict', userId: null, reason: reasons.manyMatches('email', 'alice@example.com', ['p8', 'p9']) });
+    expect(change).toMatchObject({
+      action: 'conflict',
+      userId: null,
+      reason: reasons.manyMatches('email', 'alice@example.com', ['p8', 'p9']),
+    });
     expect(change.reason).toBe('2 product users match email alice@example.com (p8, p9); none is adopted');
   });
 
   it('conflicts when the match is managed by another setup', () => {
     const change = planOne(alice, [productUser({ id: 'p9', managingSetupId: OTHER_SETUP })]);
-    expect(change).toMatchObject({ action: 'conflict', userId: 'p9', reason: reasons.matchManagedElsewhere('email', 'alice@example.com', OTHER_SETUP) });
+    expect(change).toMatchObject({
+      action: 'conflict',
+      userId: 'p9',
+      reason: reasons.matchManagedElsewhere('email', 'alice@example.com', OTHER_SETUP),
+    });
   });
 
   it('conflicts when the match is linked to another Entra user', () => {
     const change = planOne(alice, [productUser({ id: 'p9', externalId: 'e-other' })]);
-    expect(change).toMatchObject({ action: 'conflict', userId: 'p9', reason: reasons.matchLinkedElsewhere('email', 'alice@example.com', 'e-other') });
+    expect(change).toMatchObject({
+      action: 'conflict',
+      userId: 'p9',
+      reason: reasons.matchLinkedElsewhere('email', 'alice@example.com', 'e-other'),
+    });
   });
 
   it('ignores candidates of another company', () => {
@@ -208,14 +293,27 @@ describe('planMembers: unlinked, matched by email', () => {
   });
 
   it('skips a member without an email address', () => {
-    const change = planOne(directoryUser({ id: 'e1', mail: null, userPrincipalName: 'x_y.com#EXT#@t.onmicrosoft.com' }), []);
-    expect(change).toEqual({ action: 'skip', externalId: 'e1', userId: null, before: null, after: null, reason: reasons.noMatchKey('email') });
+    const change = planOne(
+      directoryUser({ id: 'e1', mail: null, userPrincipalName: 'x_y.com#EXT#@t.onmicrosoft.com' }),
+      [],
+    );
+    expect(change).toEqual({
+      action: 'skip',
+      externalId: 'e1',
+      userId: null,
+      before: null,
+      after: null,
+      reason: reasons.noMatchKey('email'),
+    });
   });
 
   it('skips an unlinked member disabled in Entra, matched or not', () => {
     const disabled = directoryUser({ id: 'e1', accountEnabled: false });
     expect(planOne(disabled, [])).toMatchObject({ action: 'skip', userId: null, reason: reasons.disabledNotManaged });
-    expect(planOne(disabled, [productUser({ id: 'p9' })])).toMatchObject({ action: 'skip', reason: reasons.disabledNotManaged });
+    expect(planOne(disabled, [productUser({ id: 'p9' })])).toMatchObject({
+      action: 'skip',
+      reason: reasons.disabledNotManaged,
+    });
   });
 });
 
@@ -223,45 +321,75 @@ describe('planMembers: unlinked, matched by initials', () => {
   const byInitials = { matchOn: 'initials' as const };
 
   it('adopts the user with the same initials, case-insensitively', () => {
-    const change = planOne(directoryUser({ id: 'e1', onPremisesSamAccountName: 'aex' }), [productUser({ id: 'p9', email: 'other@x.com', initials: 'Aex' })], byInitials);
+    const change = planOne(
+      directoryUser({ id: 'e1', onPremisesSamAccountName: 'aex' }),
+      [productUser({ id: 'p9', email: 'other@x.com', initials: 'Aex' })],
+      byInitials,
+    );
     expect(change).toMatchObject({ action: 'adopt', userId: 'p9', after: { email: 'alice@example.com' } });
     expect(change.reason).toMatch(/^matched by initials AEX /);
   });
 
   it('falls back to the next initials attribute', () => {
     const member = directoryUser({ id: 'e1', onPremisesSamAccountName: null, mailNickname: 'alice' });
-    expect(planOne(member, [productUser({ id: 'p9', initials: 'ALICE' })], byInitials)).toMatchObject({ action: 'adopt', userId: 'p9' });
+    expect(planOne(member, [productUser({ id: 'p9', initials: 'ALICE' })], byInitials)).toMatchObject({
+      action: 'adopt',
+      userId: 'p9',
+    });
   });
 
   it('creates without an email address: only the match key is needed', () => {
     const change = planOne(directoryUser({ id: 'e1', mail: null, userPrincipalName: null }), [], byInitials);
-    expect(change).toMatchObject({ action: 'create', after: { email: null, initials: 'AEX' }, reason: reasons.created('initials', 'AEX', CUSTOMER_TYPE) });
+    expect(change).toMatchObject({
+      action: 'create',
+      after: { email: null, initials: 'AEX' },
+      reason: reasons.created('initials', 'AEX', CUSTOMER_TYPE),
+    });
   });
 
   it('skips a member without initials', () => {
-    const change = planOne(directoryUser({ id: 'e1', onPremisesSamAccountName: null, mailNickname: null }), [], byInitials);
+    const change = planOne(
+      directoryUser({ id: 'e1', onPremisesSamAccountName: null, mailNickname: null }),
+      [],
+      byInitials,
+    );
     expect(change).toMatchObject({ action: 'skip', reason: reasons.noMatchKey('initials') });
-    expect(change.reason).toBe("no initials (none of the setup's initials attributes has a value); cannot be matched or created");
+    expect(change.reason).toBe(
+      "no initials (none of the setup's initials attributes has a value); cannot be matched or created",
+    );
   });
 
   it('ignores emails when matching on initials', () => {
-    const change = planOne(directoryUser({ id: 'e1', onPremisesSamAccountName: 'ZZ' }), [productUser({ id: 'p9', initials: 'AEX' })], byInitials);
+    const change = planOne(
+      directoryUser({ id: 'e1', onPremisesSamAccountName: 'ZZ' }),
+      [productUser({ id: 'p9', initials: 'AEX' })],
+      byInitials,
+    );
     expect(change.action).toBe('create');
   });
 });
 
 describe('planMembers: a chunk', () => {
   it('conflicts every member sharing a match key, whether a product user matches or not', () => {
-    const members = [directoryUser({ id: 'e1' }), directoryUser({ id: 'e2', mail: 'ALICE@example.com' }), directoryUser({ id: 'e3', mail: 'bob@example.com' })];
+    const members = [
+      directoryUser({ id: 'e1' }),
+      directoryUser({ id: 'e2', mail: 'ALICE@example.com' }),
+      directoryUser({ id: 'e3', mail: 'bob@example.com' }),
+    ];
     for (const users of [[], [productUser({ id: 'p9' })]]) {
       const changes = plan(members, users);
       expect(changes.map((change) => change.action)).toEqual(['conflict', 'conflict', 'create']);
-      expect(changes[0]!.reason).toBe('2 directory users in this batch share email alice@example.com; none of them is matched or created');
+      expect(changes[0]!.reason).toBe(
+        '2 directory users in this batch share email alice@example.com; none of them is matched or created',
+      );
     }
   });
 
   it('conflicts an unlinked member whose key a linked member of the chunk carries, but not the linked one', () => {
-    const changes = plan([directoryUser({ id: 'e1' }), directoryUser({ id: 'e2' })], [managed({ email: 'alice.old@example.com' })]);
+    const changes = plan(
+      [directoryUser({ id: 'e1' }), directoryUser({ id: 'e2' })],
+      [managed({ email: 'alice.old@example.com' })],
+    );
     expect(changes.map((change) => change.action)).toEqual(['update', 'conflict']);
   });
 
@@ -271,7 +399,14 @@ describe('planMembers: a chunk', () => {
   });
 
   it('plans a member replayed by Graph once, from its last read', () => {
-    const changes = plan([directoryUser({ id: 'e1', jobTitle: 'Old' }), directoryUser({ id: 'e2', mail: 'bob@x.com' }), directoryUser({ id: 'e1', jobTitle: 'Manager' })], [managed()]);
+    const changes = plan(
+      [
+        directoryUser({ id: 'e1', jobTitle: 'Old' }),
+        directoryUser({ id: 'e2', mail: 'bob@x.com' }),
+        directoryUser({ id: 'e1', jobTitle: 'Manager' }),
+      ],
+      [managed()],
+    );
     expect(changes.map((change) => [change.externalId, change.action])).toEqual([
       ['e1', 'update'],
       ['e2', 'create'],

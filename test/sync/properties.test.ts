@@ -15,7 +15,16 @@ import {
   type ProductUser,
   type SetupPolicy,
 } from '../../src/sync/index.js';
-import { COMPANY, CUSTOMER_TYPE, NOW, OTHER_COMPANY, OTHER_SETUP, SETUP, applyToSnapshot, daysBefore } from './builders.js';
+import {
+  COMPANY,
+  CUSTOMER_TYPE,
+  NOW,
+  OTHER_COMPANY,
+  OTHER_SETUP,
+  SETUP,
+  applyToSnapshot,
+  daysBefore,
+} from './builders.js';
 
 const ENTRA_IDS = ['e1', 'e2', 'e3', 'e4', 'e5'];
 const text = (...values: (string | null)[]) => fc.constantFrom<string | null>(...values);
@@ -71,7 +80,8 @@ const productUsersArb: fc.Arbitrary<ProductUser[]> = fc.array(productUserArb, { 
     const key = `${row.companyId}/${row.externalId}`;
     const externalId = row.externalId !== null && !linked.has(key) ? row.externalId : null;
     if (externalId !== null) linked.add(key);
-    const managingSetupId = row.companyId !== COMPANY && row.managingSetupId === SETUP ? OTHER_SETUP : row.managingSetupId;
+    const managingSetupId =
+      row.companyId !== COMPANY && row.managingSetupId === SETUP ? OTHER_SETUP : row.managingSetupId;
     return { ...row, id: `p${index}`, externalId, managingSetupId };
   });
 });
@@ -83,7 +93,9 @@ const policyArb: fc.Arbitrary<SetupPolicy> = fc.record({
   updateExisting: fc.boolean(),
   deleteRemoved: fc.boolean(),
   matchOn: fc.constantFrom<'email' | 'initials'>('email', 'initials'),
-  initialsAttributes: fc.shuffledSubarray(['onPremisesSamAccountName', 'mailNickname', 'employeeId'] as const, { minLength: 1 }),
+  initialsAttributes: fc.shuffledSubarray(['onPremisesSamAccountName', 'mailNickname', 'employeeId'] as const, {
+    minLength: 1,
+  }),
   removalGraceDays: fc.integer({ min: 0, max: 3 }),
   deletionThreshold: fc.constant({ count: 500, percent: 20 }),
   verifiedDomains: fc.constantFrom<string[]>(['x.com'], ['X.com', 'y.com'], [], ['t.onmicrosoft.com']),
@@ -115,13 +127,23 @@ function runSync(users: ProductUser[], chunks: DirectoryUser[][], policy: SetupP
   let snapshot = users;
   const memberChanges: PlannedChange[] = [];
   for (const chunk of chunks) {
-    const planned = planMembers(chunk, indexCandidates(snapshot.filter((user) => user.companyId === policy.companyId)), policy);
+    const planned = planMembers(
+      chunk,
+      indexCandidates(snapshot.filter((user) => user.companyId === policy.companyId)),
+      policy,
+    );
     memberChanges.push(...planned);
     snapshot = applyToSnapshot(snapshot, planned, policy, NOW);
   }
-  const removed = notMembers(snapshot, chunks.flat()).filter((user) => user.companyId === policy.companyId && user.managingSetupId === policy.setupId);
+  const removed = notMembers(snapshot, chunks.flat()).filter(
+    (user) => user.companyId === policy.companyId && user.managingSetupId === policy.setupId,
+  );
   const removalChanges = planRemovals(removed, policy, NOW);
-  return { changes: [...memberChanges, ...removalChanges], removed, users: applyToSnapshot(snapshot, removalChanges, policy, NOW) };
+  return {
+    changes: [...memberChanges, ...removalChanges],
+    removed,
+    users: applyToSnapshot(snapshot, removalChanges, policy, NOW),
+  };
 }
 
 const WRITES = new Set<PlannedChange['action']>(['create', 'update', 'adopt', 'deactivate', 'delete']);
@@ -133,7 +155,11 @@ const writesOf = (changes: PlannedChange[]) => changes.filter((change) => WRITES
  * one: its plan was made before), so only then may a re-run still write.
  */
 const freesMatchKeys = (changes: PlannedChange[], policy: SetupPolicy) =>
-  changes.some((change) => change.action === 'delete' || (change.action !== 'create' && change.after !== null && policy.matchOn in change.after));
+  changes.some(
+    (change) =>
+      change.action === 'delete' ||
+      (change.action !== 'create' && change.after !== null && policy.matchOn in change.after),
+  );
 
 /** A re-run after applying writes nothing (unless the first run freed a match key); a third run never does. */
 function expectConvergence(users: ProductUser[], chunks: DirectoryUser[][], policy: SetupPolicy): void {
@@ -157,10 +183,14 @@ describe('sync plan properties', () => {
 
   it('never changes a product user managed by another setup, only records a conflict', () => {
     forEveryWorld(({ members, users, policy }) => {
-      const changes = [...planMembers(members, indexCandidates(users), policy), ...planRemovals(notMembers(users, members), policy, NOW)];
+      const changes = [
+        ...planMembers(members, indexCandidates(users), policy),
+        ...planRemovals(notMembers(users, members), policy, NOW),
+      ];
       for (const change of changes) {
         const target = users.find((user) => user.id === change.userId);
-        if (target?.managingSetupId != null && target.managingSetupId !== policy.setupId) expect(change.action).toBe('conflict');
+        if (target?.managingSetupId != null && target.managingSetupId !== policy.setupId)
+          expect(change.action).toBe('conflict');
         if (WRITES.has(change.action) && change.action !== 'create') expect(target?.companyId).toBe(policy.companyId);
       }
     });
@@ -180,7 +210,9 @@ describe('sync plan properties', () => {
     forEveryWorld(({ members, users, policy }) => {
       const off = { ...policy, deleteRemoved: false };
       expect(planRemovals(notMembers(users, members), off, NOW)).toEqual([]);
-      expect(planMembers(members, indexCandidates(users), off).some((change) => change.action === 'delete')).toBe(false);
+      expect(planMembers(members, indexCandidates(users), off).some((change) => change.action === 'delete')).toBe(
+        false,
+      );
     });
   });
 
@@ -211,7 +243,9 @@ describe('sync plan properties', () => {
     forEveryWorld(({ members, users, policy, chunkSize }) => {
       // Distinct members so no id straddles two chunks (the orchestrator pages a deduplicated staging table).
       const distinct = [...new Map(members.map((member) => [member.id, member])).values()];
-      const chunks = Array.from({ length: Math.ceil(distinct.length / chunkSize) }, (_, i) => distinct.slice(i * chunkSize, (i + 1) * chunkSize));
+      const chunks = Array.from({ length: Math.ceil(distinct.length / chunkSize) }, (_, i) =>
+        distinct.slice(i * chunkSize, (i + 1) * chunkSize),
+      );
       expectConvergence(users, chunks, policy);
     });
   });

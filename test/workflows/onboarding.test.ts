@@ -41,12 +41,22 @@ describe('onboarding workflow with stub activities', () => {
     const handle = await stub.env.client.workflow.start(onboardingWorkflow, {
       workflowId: `onboarding-test-${connectionId}`,
       taskQueue: stub.taskQueue,
-      args: [{ connectionId, companyId: 'company-1', tenantId: '00000000-0000-0000-0000-000000000001', consentTimeoutMs: 1000 }],
+      args: [
+        {
+          connectionId,
+          companyId: 'company-1',
+          tenantId: '00000000-0000-0000-0000-000000000001',
+          consentTimeoutMs: 1000,
+        },
+      ],
     });
     expect(await handle.query(onboardingPhaseQuery)).toBe('awaiting_consent');
     const outcome = await handle.result();
 
-    expect(outcome).toEqual({ status: 'consent_expired', reason: expect.stringContaining('no admin consent arrived in time') });
+    expect(outcome).toEqual({
+      status: 'consent_expired',
+      reason: expect.stringContaining('no admin consent arrived in time'),
+    });
     expect(outcomes).toEqual([{ connectionId, status: 'consent_expired', reason: outcome.reason }]);
     expect(unexpected).toEqual([]); // nothing was verified
     expect(await handle.query(onboardingPhaseQuery)).toBe('done');

@@ -41,12 +41,17 @@ export async function startStubWorker(activities: Partial<Activities>): Promise<
 }
 
 /** Polls `read` until `done` holds for its value (a workflow query, a recorded call), or fails after timeoutMs. */
-export async function eventually<T>(read: () => Promise<T> | T, done: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
+export async function eventually<T>(
+  read: () => Promise<T> | T,
+  done: (value: T) => boolean,
+  timeoutMs = 20_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await read();
     if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`condition not reached within ${timeoutMs} ms (last value: ${JSON.stringify(value)})`);
+    if (Date.now() > deadline)
+      throw new Error(`condition not reached within ${timeoutMs} ms (last value: ${JSON.stringify(value)})`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }

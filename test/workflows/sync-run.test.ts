@@ -3,7 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Activities } from '../../src/activities/index.js';
 import { emptyCounts } from '../../src/sync/counts.js';
 import { reasons } from '../../src/sync/reasons.js';
-import { approveRemovalsSignal, rejectRemovalsSignal, runProgressQuery, type SyncRunInput } from '../../src/workflows/sync-run-messages.js';
+import {
+  approveRemovalsSignal,
+  rejectRemovalsSignal,
+  runProgressQuery,
+  type SyncRunInput,
+} from '../../src/workflows/sync-run-messages.js';
 import { syncRunWorkflow } from '../../src/workflows/sync-run.js';
 import { eventually, startStubWorker, type StubWorker } from './stub-worker.js';
 
@@ -15,7 +20,12 @@ import { eventually, startStubWorker, type StubWorker } from './stub-worker.js';
  */
 interface Script {
   /** What assessRemovals answers: decides the deletion guard's verdict. */
-  assessment: { removals: number; managedCount: number; memberCount: number; threshold: { count: number; percent: number } };
+  assessment: {
+    removals: number;
+    managedCount: number;
+    memberCount: number;
+    threshold: { count: number; percent: number };
+  };
   /** How many applyChunks calls each phase takes before it is done. */
   chunks: { members: number; removals: number };
 }
@@ -69,7 +79,13 @@ const stubs: Partial<Activities> = {
   async applyChunks(input) {
     const calls: ChunkCall[] = record(input.setupId).chunks;
     const workflowRunId = Context.current().info.workflowExecution?.runId ?? '?';
-    calls.push({ workflowRunId, phase: input.phase, cursor: input.cursor, holdReason: input.holdReason, total: input.total });
+    calls.push({
+      workflowRunId,
+      phase: input.phase,
+      cursor: input.cursor,
+      holdReason: input.holdReason,
+      total: input.total,
+    });
     const n = calls.filter((c) => c.phase === input.phase).length;
     const done = n >= scripts.get(input.setupId)!.chunks[input.phase];
     return { cursor: done ? null : `${input.phase}-${n}`, done, counts: emptyCounts() };
@@ -92,7 +108,12 @@ afterAll(async () => {
 });
 
 /** More removals than the count threshold: the guard asks for approval. */
-const heldForApproval: Script['assessment'] = { removals: 12, managedCount: 40, memberCount: 40, threshold: { count: 10, percent: 100 } };
+const heldForApproval: Script['assessment'] = {
+  removals: 12,
+  managedCount: 40,
+  memberCount: 40,
+  threshold: { count: 10, percent: 100 },
+};
 const guardReason = reasons.overCount(12, 10);
 
 function start(script: Script, input: Partial<SyncRunInput> = {}) {
@@ -108,17 +129,28 @@ function start(script: Script, input: Partial<SyncRunInput> = {}) {
 }
 
 async function awaitingApproval(handle: Awaited<ReturnType<typeof start>['handle']>) {
-  await eventually(() => handle.query(runProgressQuery), (p) => p.phase === 'awaiting_approval');
+  await eventually(
+    () => handle.query(runProgressQuery),
+    (p) => p.phase === 'awaiting_approval',
+  );
 }
 
 describe('sync-run workflow with stub activities', () => {
   it('a held run that nobody approves in time applies its members with every removal held back, saying why', async () => {
-    const run = start({ assessment: heldForApproval, chunks: { members: 2, removals: 2 } }, { approvalTimeoutMs: 1500 });
+    const run = start(
+      { assessment: heldForApproval, chunks: { members: 2, removals: 2 } },
+      { approvalTimeoutMs: 1500 },
+    );
     const handle = await run.handle;
     await awaitingApproval(handle);
     const result = await handle.result();
 
-    expect(result).toMatchObject({ phase: 'done', runId: runIdOf(run.setupId), membersRead: membersStaged, removals: 12 });
+    expect(result).toMatchObject({
+      phase: 'done',
+      runId: runIdOf(run.setupId),
+      membersRead: membersStaged,
+      removals: 12,
+    });
     const rec = run.record();
     expect(rec.statuses).toEqual(['awaiting_approval', 'running']);
     expect(rec.chunks.map((c) => c.phase)).toEqual(['members', 'members', 'removals', 'removals']);
@@ -127,7 +159,10 @@ describe('sync-run workflow with stub activities', () => {
   });
 
   it('a rejected run keeps everyone: its removals are held back with the rejection as the reason', async () => {
-    const run = start({ assessment: heldForApproval, chunks: { members: 1, removals: 1 } }, { approvalTimeoutMs: 60_000 });
+    const run = start(
+      { assessment: heldForApproval, chunks: { members: 1, removals: 1 } },
+      { approvalTimeoutMs: 60_000 },
+    );
     const handle = await run.handle;
     await awaitingApproval(handle);
     await handle.signal(rejectRemovalsSignal, { by: 'test' });
@@ -143,7 +178,10 @@ describe('sync-run workflow with stub activities', () => {
   });
 
   it('an approved run applies its removals (no hold reason)', async () => {
-    const run = start({ assessment: heldForApproval, chunks: { members: 1, removals: 1 } }, { approvalTimeoutMs: 60_000 });
+    const run = start(
+      { assessment: heldForApproval, chunks: { members: 1, removals: 1 } },
+      { approvalTimeoutMs: 60_000 },
+    );
     const handle = await run.handle;
     await awaitingApproval(handle);
     await handle.signal(approveRemovalsSignal, { by: 'test' });
@@ -157,7 +195,12 @@ describe('sync-run workflow with stub activities', () => {
 
   it('continue-as-new carries the run: its id, phase, cursor, hold reason and totals; nothing is read or assessed twice', async () => {
     // An empty member read of a setup that manages users forbids removals: the hold reason must survive the new run.
-    const forbidden: Script['assessment'] = { removals: 5, managedCount: 5, memberCount: 0, threshold: { count: 10, percent: 100 } };
+    const forbidden: Script['assessment'] = {
+      removals: 5,
+      managedCount: 5,
+      memberCount: 0,
+      threshold: { count: 10, percent: 100 },
+    };
     const run = start({ assessment: forbidden, chunks: { members: 60, removals: 3 } });
     const handle = await run.handle;
     const result = await handle.result();
@@ -172,7 +215,10 @@ describe('sync-run workflow with stub activities', () => {
     const removals = rec.chunks.filter((c) => c.phase === 'removals');
     expect(members.map((c) => c.cursor)).toEqual([null, ...Array.from({ length: 59 }, (_, i) => `members-${i + 1}`)]);
     expect(removals.map((c) => c.cursor)).toEqual([null, 'removals-1', 'removals-2']);
-    expect(rec.chunks.map((c) => c.phase)).toEqual([...members.map(() => 'members'), ...removals.map(() => 'removals')]);
+    expect(rec.chunks.map((c) => c.phase)).toEqual([
+      ...members.map(() => 'members'),
+      ...removals.map(() => 'removals'),
+    ]);
     for (const call of rec.chunks) {
       expect(call.holdReason).toBe(reasons.noMembersReturned(5));
       expect(call.total).toBe(membersStaged + 5);

@@ -24,7 +24,10 @@ export const requireCsrfToken: MiddlewareHandler<AdminEnv> = async (c, next) => 
   const presented = body[csrfField];
   if (typeof presented !== 'string' || !sameToken(c.get('csrfToken'), presented)) {
     const t = c.get('t');
-    c.get('deps').logger.warn({ requestId: c.get('requestId'), path: c.req.path }, 'admin form refused: missing or wrong CSRF token');
+    c.get('deps').logger.warn(
+      { requestId: c.get('requestId'), path: c.req.path },
+      'admin form refused: missing or wrong CSRF token',
+    );
     return renderMessage(c, 403, t.errors.csrfTitle, t.errors.csrf);
   }
   await next();

@@ -29,6 +29,8 @@ export function runCountsOf(run: SyncRun): RunCounts {
 
 /** The counts that are not zero, "Created 6 · Unchanged 2"; a dash when nothing was counted. */
 export function countsSummary(t: Messages, counts: RunCounts): string {
-  const parts = (Object.keys(t.run.counts) as (keyof RunCounts)[]).filter((key) => counts[key] > 0).map((key) => `${t.run.counts[key]} ${counts[key]}`);
+  const parts = (Object.keys(t.run.counts) as (keyof RunCounts)[])
+    .filter((key) => counts[key] > 0)
+    .map((key) => `${t.run.counts[key]} ${counts[key]}`);
   return parts.length > 0 ? parts.join(' · ') : t.common.none;
 }

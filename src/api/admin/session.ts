@@ -17,7 +17,12 @@ const sessionCookie = 'ds_admin_session';
 export const sessionLifetimeMs = 12 * 60 * 60 * 1000;
 
 export function newSession(identity?: { keyId: string; companyId: string }): AdminSession {
-  return { sid: randomBytes(18).toString('base64url'), keyId: identity?.keyId ?? null, companyId: identity?.companyId ?? null, issuedAt: Date.now() };
+  return {
+    sid: randomBytes(18).toString('base64url'),
+    keyId: identity?.keyId ?? null,
+    companyId: identity?.companyId ?? null,
+    issuedAt: Date.now(),
+  };
 }
 
 function encode(session: AdminSession): string {
@@ -28,7 +33,12 @@ function decode(value: string): AdminSession | undefined {
   try {
     const s = JSON.parse(Buffer.from(value, 'base64url').toString('utf8')) as Partial<AdminSession>;
     if (typeof s.sid !== 'string' || typeof s.issuedAt !== 'number') return undefined;
-    return { sid: s.sid, keyId: typeof s.keyId === 'string' ? s.keyId : null, companyId: typeof s.companyId === 'string' ? s.companyId : null, issuedAt: s.issuedAt };
+    return {
+      sid: s.sid,
+      keyId: typeof s.keyId === 'string' ? s.keyId : null,
+      companyId: typeof s.companyId === 'string' ? s.companyId : null,
+      issuedAt: s.issuedAt,
+    };
   } catch {
     return undefined;
   }

@@ -18,7 +18,10 @@ export const requireSignedIn: MiddlewareHandler<AdminEnv> = async (c, next) => {
   const { db } = c.get('deps');
   // The cookie names the session; the server decides whether it is still open (not signed out, not expired,
   // its key not revoked).
-  const signedIn = session.keyId && session.companyId && (await isAdminSessionOpen(db, { sid: session.sid, companyId: session.companyId, apiKeyId: session.keyId }));
+  const signedIn =
+    session.keyId &&
+    session.companyId &&
+    (await isAdminSessionOpen(db, { sid: session.sid, companyId: session.companyId, apiKeyId: session.keyId }));
   const company = signedIn ? await findCompany(db, session.companyId!) : undefined;
   if (!company) {
     const back = c.req.method === 'GET' ? `${c.req.path}${new URL(c.req.url).search}` : '/admin/system';

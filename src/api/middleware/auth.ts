@@ -15,7 +15,13 @@ export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
   const header = c.req.header('authorization');
   const key = bearerToken(header);
   if (!key) {
-    throw new ApiError(401, 'unauthorized', header ? 'the Authorization header must be "Bearer <api key>"' : 'an API key is required: send "Authorization: Bearer <api key>"');
+    throw new ApiError(
+      401,
+      'unauthorized',
+      header
+        ? 'the Authorization header must be "Bearer <api key>"'
+        : 'an API key is required: send "Authorization: Bearer <api key>"',
+    );
   }
   const { config, db } = c.get('deps');
   let principal: Principal | undefined;

@@ -27,7 +27,10 @@ const readyz = createRoute({
   summary: 'Postgres and Temporal are reachable',
   responses: {
     200: { description: 'ready', content: { 'application/json': { schema: ReadinessSchema } } },
-    503: { description: 'a dependency is unreachable; the body names which', content: { 'application/json': { schema: ErrorSchema } } },
+    503: {
+      description: 'a dependency is unreachable; the body names which',
+      content: { 'application/json': { schema: ErrorSchema } },
+    },
   },
 });
 
@@ -37,11 +40,23 @@ export function registerHealthRoutes(app: App): void {
   app.openapi(readyz, async (c) => {
     const { db, temporal } = c.get('deps');
     const [postgresOk, temporalOk] = await Promise.all([pingDb(db), pingTemporal(temporal)]);
-    const checks = { postgres: postgresOk ? ('ok' as const) : ('unreachable' as const), temporal: temporalOk ? ('ok' as const) : ('unreachable' as const) };
+    const checks = {
+      postgres: postgresOk ? ('ok' as const) : ('unreachable' as const),
+      temporal: temporalOk ? ('ok' as const) : ('unreachable' as const),
+    };
     if (postgresOk && temporalOk) return c.json({ status: 'ready' as const, checks }, 200);
-    const down = Object.entries(checks).filter(([, v]) => v !== 'ok').map(([k]) => k);
+    const down = Object.entries(checks)
+      .filter(([, v]) => v !== 'ok')
+      .map(([k]) => k);
     return c.json(
-      { error: { code: 'not_ready', message: `not ready: ${down.join(' and ')} unreachable`, requestId: c.get('requestId'), checks } },
+      {
+        error: {
+          code: 'not_ready',
+          message: `not ready: ${down.join(' and ')} unreachable`,
+          requestId: c.get('requestId'),
+          checks,
+        },
+      },
       503,
     );
   });

@@ -17,4 +17,6 @@ export function companyJson(c: Company) {
 /** The longest customer type name accepted (the API and the admin pages refuse longer ones alike). */
 export const customerTypeNameMax = 200;
 
-export const CustomerTypeSchema = z.object({ id: z.uuid(), name: z.string(), createdAt: z.string() }).openapi('CustomerType');
+export const CustomerTypeSchema = z
+  .object({ id: z.uuid(), name: z.string(), createdAt: z.string() })
+  .openapi('CustomerType');

@@ -1,16 +1,29 @@
 import { z } from '@hono/zod-openapi';
 import type { DirectoryConnection } from '../../db/schema.js';
 
-export const connectionStatuses = ['pending_consent', 'verifying', 'connected', 'consent_denied', 'consent_expired', 'consent_revoked', 'failed'] as const;
+export const connectionStatuses = [
+  'pending_consent',
+  'verifying',
+  'connected',
+  'consent_denied',
+  'consent_expired',
+  'consent_revoked',
+  'failed',
+] as const;
 
 export const ConnectionSchema = z
   .object({
     id: z.uuid(),
     provider: z.literal('azure'),
-    tenantId: z.string().openapi({ description: 'as entered until verified; then the tenant GUID Microsoft confirmed' }),
+    tenantId: z
+      .string()
+      .openapi({ description: 'as entered until verified; then the tenant GUID Microsoft confirmed' }),
     designation: z.string().nullable(),
     status: z.enum(connectionStatuses),
-    statusReason: z.string().nullable().openapi({ description: 'why the connection is not connected, in words a person can act on' }),
+    statusReason: z
+      .string()
+      .nullable()
+      .openapi({ description: 'why the connection is not connected, in words a person can act on' }),
     organizationName: z.string().nullable(),
     adminUpn: z.string().nullable().openapi({ description: 'the tenant admin who signed in when it was connected' }),
     verifiedDomains: z.array(z.string()),
@@ -21,7 +34,9 @@ export const ConnectionSchema = z
   .openapi('Connection');
 
 export const ConnectionWithConsentSchema = ConnectionSchema.extend({
-  consentUrl: z.url().openapi({ description: "our confirm page (then Microsoft's admin consent and sign-in): send the tenant's admin there" }),
+  consentUrl: z.url().openapi({
+    description: "our confirm page (then Microsoft's admin consent and sign-in): send the tenant's admin there",
+  }),
 }).openapi('ConnectionWithConsentUrl');
 
 export function connectionJson(c: DirectoryConnection) {

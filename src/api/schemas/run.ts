@@ -3,7 +3,16 @@ import type { SyncChange, SyncRun, UserRow } from '../../db/schema.js';
 import { toRunCounts } from '../../db/repositories/sync-runs.js';
 
 export const runStatuses = ['queued', 'running', 'awaiting_approval', 'succeeded', 'failed', 'cancelled'] as const;
-export const changeActions = ['create', 'update', 'adopt', 'deactivate', 'delete', 'skip', 'conflict', 'failed'] as const;
+export const changeActions = [
+  'create',
+  'update',
+  'adopt',
+  'deactivate',
+  'delete',
+  'skip',
+  'conflict',
+  'failed',
+] as const;
 
 export const CountsSchema = z
   .object({
@@ -37,16 +46,24 @@ export const RunSchema = z
         processed: z.number().optional(),
         total: z.number().optional(),
         removals: z.number().optional(),
-        fullReason: z.string().optional().openapi({ description: 'why this run reads the whole group instead of a delta' }),
+        fullReason: z
+          .string()
+          .optional()
+          .openapi({ description: 'why this run reads the whole group instead of a delta' }),
         retrying: z
           .object({
             attempt: z.number().int().openapi({ description: 'the attempt that comes next (2 = the first retry)' }),
-            reason: z.string().openapi({ description: "what failed: Graph's answer and the request (method and path)" }),
+            reason: z
+              .string()
+              .openapi({ description: "what failed: Graph's answer and the request (method and path)" }),
             nextAttemptAt: z.string().openapi({ description: 'when the next attempt is made (ISO 8601)' }),
           })
           .nullable()
           .optional()
-          .openapi({ description: 'set while a transient Graph failure (429, 5xx, a dropped connection) is retried; null once it passed' }),
+          .openapi({
+            description:
+              'set while a transient Graph failure (429, 5xx, a dropped connection) is retried; null once it passed',
+          }),
       })
       .passthrough()
       .openapi({ description: 'pages and members read, changes applied of total' }),

@@ -20,24 +20,38 @@ export const SetupFields = z.object({
   groupId: z
     .string({ message: 'is required' })
     .trim()
-    .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, { message: 'must be the object id (a GUID) of an Entra group' })
+    .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, {
+      message: 'must be the object id (a GUID) of an Entra group',
+    })
     .transform((v) => v.toLowerCase()),
   updateExisting: z.boolean({ message: 'must be true or false' }),
   deleteRemoved: z.boolean({ message: 'must be true or false' }),
   matchOn: z.enum(['email', 'initials'], { message: "must be 'email' or 'initials'" }),
   initialsAttributes: z.array(z.enum(initialsAttributes)).min(1).max(3).optional(),
-  ldapPath: optionalText(1000).openapi({ description: 'optional LDAP path (on-premises Active Directory), recorded with the setup' }),
+  ldapPath: optionalText(1000).openapi({
+    description: 'optional LDAP path (on-premises Active Directory), recorded with the setup',
+  }),
   ldapFilter: optionalText(2000).openapi({ description: 'optional LDAP filter, recorded with the setup' }),
-  intervalMinutes: z.number().int({ message: 'must be a whole number of minutes' }).min(1, { message: 'must be at least 1 minute' }).max(10_080).optional(),
+  intervalMinutes: z
+    .number()
+    .int({ message: 'must be a whole number of minutes' })
+    .min(1, { message: 'must be at least 1 minute' })
+    .max(10_080)
+    .optional(),
   removalGraceDays: z.number().int().min(0).max(365).optional(),
   deletionThreshold: z
     .object({ count: z.number().int().min(0), percent: z.number().int().min(0).max(100) })
     .optional()
-    .openapi({ description: 'a run that would remove or deactivate more than this many users (or this percentage of the users the setup manages) waits for approval; defaults 500 and 20%' }),
+    .openapi({
+      description:
+        'a run that would remove or deactivate more than this many users (or this percentage of the users the setup manages) waits for approval; defaults 500 and 20%',
+    }),
   enabled: z.boolean().optional(),
 });
 
-export const CreateSetupBody = SetupFields.extend({ connectionId: z.uuid({ message: 'must be the id of one of your connections' }) }).strict();
+export const CreateSetupBody = SetupFields.extend({
+  connectionId: z.uuid({ message: 'must be the id of one of your connections' }),
+}).strict();
 export const UpdateSetupBody = SetupFields.partial().strict();
 
 export const SetupSchema = z
@@ -107,7 +121,10 @@ export function setupColumns(body: Partial<z.infer<typeof SetupFields>>) {
     ...(body.intervalMinutes !== undefined ? { interval_minutes: body.intervalMinutes } : {}),
     ...(body.removalGraceDays !== undefined ? { removal_grace_days: body.removalGraceDays } : {}),
     ...(body.deletionThreshold !== undefined
-      ? { deletion_threshold_count: body.deletionThreshold.count, deletion_threshold_percent: body.deletionThreshold.percent }
+      ? {
+          deletion_threshold_count: body.deletionThreshold.count,
+          deletion_threshold_percent: body.deletionThreshold.percent,
+        }
       : {}),
     ...(body.enabled !== undefined ? { enabled: body.enabled } : {}),
   };

@@ -29,7 +29,9 @@ export async function findActiveApiKeyByHash(db: Db, hash: string) {
       .updateTable('api_keys')
       .set({ last_used_at: sql<Date>`now()` })
       .where('id', '=', row.id)
-      .where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<', sql<Date>`now() - interval '1 minute'`)]))
+      .where((eb) =>
+        eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<', sql<Date>`now() - interval '1 minute'`)]),
+      )
       .execute();
   }
   return { id: row.id, company_id: row.company_id };

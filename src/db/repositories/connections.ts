@@ -2,7 +2,10 @@ import { sql } from 'kysely';
 import type { Db } from '../database.js';
 import type { ConnectionStatus } from '../schema.js';
 
-export async function insertConnection(db: Db, input: { companyId: string; tenantId: string; designation: string | null }) {
+export async function insertConnection(
+  db: Db,
+  input: { companyId: string; tenantId: string; designation: string | null },
+) {
   return db
     .insertInto('directory_connections')
     .values({
@@ -34,7 +37,12 @@ export async function findConnection(db: Db, connectionId: string) {
 }
 
 export async function listCompanyConnections(db: Db, companyId: string) {
-  return db.selectFrom('directory_connections').selectAll().where('company_id', '=', companyId).orderBy('created_at').execute();
+  return db
+    .selectFrom('directory_connections')
+    .selectAll()
+    .where('company_id', '=', companyId)
+    .orderBy('created_at')
+    .execute();
 }
 
 export async function setConnectionStatus(

@@ -1,7 +1,11 @@
 import type { Db } from '../database.js';
 
 export async function insertCustomerType(db: Db, companyId: string, name: string) {
-  return db.insertInto('customer_types').values({ company_id: companyId, name }).returningAll().executeTakeFirstOrThrow();
+  return db
+    .insertInto('customer_types')
+    .values({ company_id: companyId, name })
+    .returningAll()
+    .executeTakeFirstOrThrow();
 }
 
 export async function listCustomerTypes(db: Db, companyId: string) {
@@ -9,5 +13,10 @@ export async function listCustomerTypes(db: Db, companyId: string) {
 }
 
 export async function findCompanyCustomerType(db: Db, companyId: string, id: string) {
-  return db.selectFrom('customer_types').selectAll().where('company_id', '=', companyId).where('id', '=', id).executeTakeFirst();
+  return db
+    .selectFrom('customer_types')
+    .selectAll()
+    .where('company_id', '=', companyId)
+    .where('id', '=', id)
+    .executeTakeFirst();
 }

@@ -10,19 +10,41 @@ function offsetOf(page: number): number {
 }
 
 export async function latestRun(db: Db, setupId: string) {
-  return db.selectFrom('sync_runs').selectAll().where('setup_id', '=', setupId).orderBy('created_at', 'desc').limit(1).executeTakeFirst();
+  return db
+    .selectFrom('sync_runs')
+    .selectAll()
+    .where('setup_id', '=', setupId)
+    .orderBy('created_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
 }
 
 export async function listSetupRuns(db: Db, setupId: string, page: number) {
   const [rows, total] = await Promise.all([
-    db.selectFrom('sync_runs').selectAll().where('setup_id', '=', setupId).orderBy('created_at', 'desc').limit(pageSize).offset(offsetOf(page)).execute(),
-    db.selectFrom('sync_runs').select((eb) => eb.fn.countAll<number>().as('n')).where('setup_id', '=', setupId).executeTakeFirstOrThrow(),
+    db
+      .selectFrom('sync_runs')
+      .selectAll()
+      .where('setup_id', '=', setupId)
+      .orderBy('created_at', 'desc')
+      .limit(pageSize)
+      .offset(offsetOf(page))
+      .execute(),
+    db
+      .selectFrom('sync_runs')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('setup_id', '=', setupId)
+      .executeTakeFirstOrThrow(),
   ]);
   return { rows, total: Number(total.n) };
 }
 
 export async function findCompanyRun(db: Db, companyId: string, runId: string) {
-  return db.selectFrom('sync_runs').selectAll().where('id', '=', runId).where('company_id', '=', companyId).executeTakeFirst();
+  return db
+    .selectFrom('sync_runs')
+    .selectAll()
+    .where('id', '=', runId)
+    .where('company_id', '=', companyId)
+    .executeTakeFirst();
 }
 
 export async function listRunChanges(db: Db, runId: string, filter: { action?: ChangeAuditAction; page: number }) {
@@ -36,7 +58,10 @@ export async function listRunChanges(db: Db, runId: string, filter: { action?: C
 }
 
 /** How many changes of each action the run recorded (the admin page's filter labels). */
-export async function countRunChangesByAction(db: Db, runId: string): Promise<Partial<Record<ChangeAuditAction, number>>> {
+export async function countRunChangesByAction(
+  db: Db,
+  runId: string,
+): Promise<Partial<Record<ChangeAuditAction, number>>> {
   const rows = await db
     .selectFrom('sync_changes')
     .select(['action', (eb) => eb.fn.countAll<string>().as('n')])
@@ -46,7 +71,11 @@ export async function countRunChangesByAction(db: Db, runId: string): Promise<Pa
   return Object.fromEntries(rows.map((r) => [r.action, Number(r.n)]));
 }
 
-export async function listCompanyUsers(db: Db, companyId: string, filter: { customerTypeId?: string; q?: string; page: number }) {
+export async function listCompanyUsers(
+  db: Db,
+  companyId: string,
+  filter: { customerTypeId?: string; q?: string; page: number },
+) {
   let base = db.selectFrom('users').where('company_id', '=', companyId);
   if (filter.customerTypeId) base = base.where('customer_type_id', '=', filter.customerTypeId);
   if (filter.q) {

@@ -16,7 +16,12 @@ export async function findSetup(db: Db, setupId: string) {
 
 /** A company's setup; another company's id finds nothing (404, never 403). */
 export async function findCompanySetup(db: Db, companyId: string, setupId: string) {
-  return db.selectFrom('sync_setups').selectAll().where('id', '=', setupId).where('company_id', '=', companyId).executeTakeFirst();
+  return db
+    .selectFrom('sync_setups')
+    .selectAll()
+    .where('id', '=', setupId)
+    .where('company_id', '=', companyId)
+    .executeTakeFirst();
 }
 
 export async function listCompanySetups(db: Db, companyId: string) {
@@ -38,5 +43,9 @@ export async function deleteSetup(db: Db, setupId: string) {
 
 /** The setup's error state, with the reason, after a run failed for a reason retries cannot fix. */
 export async function markSetupError(db: Db, setupId: string, reason: string) {
-  await db.updateTable('sync_setups').set({ status: 'error', status_reason: reason, updated_at: sql`now()` }).where('id', '=', setupId).execute();
+  await db
+    .updateTable('sync_setups')
+    .set({ status: 'error', status_reason: reason, updated_at: sql`now()` })
+    .where('id', '=', setupId)
+    .execute();
 }

@@ -68,7 +68,9 @@ export async function applyBatch(db: Db, input: ApplyBatchInput): Promise<ApplyB
 
     const outcomes: ReadonlyMap<PlannedChange, WriteOutcome> =
       input.dryRun || run.dryRun ? new Map() : await writeUsers(trx, input, input.changes);
-    const counts = countChanges(input.changes.map((change) => ({ action: change.action, failed: outcomes.get(change)?.error != null })));
+    const counts = countChanges(
+      input.changes.map((change) => ({ action: change.action, failed: outcomes.get(change)?.error != null })),
+    );
     await insertAuditRows(trx, auditRowsFor(input, input.changes, outcomes));
     await completeBatch(trx, input.runId, input.batchKey, counts);
     return { counts, alreadyApplied: false, cursor };

@@ -19,7 +19,8 @@ export interface AuditTarget {
 /** The subject of a change: the Entra id, or the product user for a removal of a user that never had one. */
 export function subjectKeyOf(change: PlannedChange): string {
   const key = change.externalId ?? change.userId;
-  if (key === null) throw new Error(`a ${change.action} change has neither an external id nor a user id (${change.reason})`);
+  if (key === null)
+    throw new Error(`a ${change.action} change has neither an external id nor a user id (${change.reason})`);
   return key;
 }
 
@@ -38,7 +39,11 @@ function isAudited(change: PlannedChange): change is AuditedChange {
  * in the reason and its before/after, so the audit shows what the sync tried to do. A create's row names the
  * user it created.
  */
-export function auditRowsFor(target: AuditTarget, changes: readonly PlannedChange[], outcomes: ReadonlyMap<PlannedChange, WriteOutcome>): AuditRow[] {
+export function auditRowsFor(
+  target: AuditTarget,
+  changes: readonly PlannedChange[],
+  outcomes: ReadonlyMap<PlannedChange, WriteOutcome>,
+): AuditRow[] {
   return changes.filter(isAudited).map((change) => {
     const outcome = outcomes.get(change);
     const error = outcome?.error ?? null;
@@ -67,5 +72,7 @@ export async function insertAuditRows(trx: Db, rows: readonly AuditRow[]): Promi
     insert into sync_changes (run_id, setup_id, company_id, user_id, external_id, action, before, after, reason, subject_key)
     select run_id, setup_id, company_id, user_id, external_id, action, before, after, reason, subject_key
     from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
-      as r(run_id uuid, setup_id uuid, company_id uuid, user_id uuid, external_id text, action text, before jsonb, after jsonb, reason text, subject_key text)`.execute(trx);
+      as r(run_id uuid, setup_id uuid, company_id uuid, user_id uuid, external_id text, action text, before jsonb, after jsonb, reason text, subject_key text)`.execute(
+    trx,
+  );
 }

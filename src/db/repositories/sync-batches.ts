@@ -20,7 +20,11 @@ export interface BatchRun {
  * the row only from that statement to the commit.
  */
 export async function readBatchRun(trx: Db, runId: string): Promise<BatchRun> {
-  const run = await trx.selectFrom('sync_runs').select(['status', 'dry_run']).where('id', '=', runId).executeTakeFirst();
+  const run = await trx
+    .selectFrom('sync_runs')
+    .select(['status', 'dry_run'])
+    .where('id', '=', runId)
+    .executeTakeFirst();
   if (!run) throw new RunNotActiveError(runId, null);
   return { status: run.status, dryRun: run.dry_run };
 }
@@ -44,7 +48,11 @@ export async function claimBatch(trx: Db, runId: string, batchKey: string, curso
   return claimed !== undefined;
 }
 
-export async function storedBatch(trx: Db, runId: string, batchKey: string): Promise<{ counts: RunCounts; cursor: string | null }> {
+export async function storedBatch(
+  trx: Db,
+  runId: string,
+  batchKey: string,
+): Promise<{ counts: RunCounts; cursor: string | null }> {
   const batch = await trx
     .selectFrom('sync_run_batches')
     .select(['counts', 'cursor'])

@@ -13,7 +13,11 @@ export async function findDeltaState(db: Db, setupId: string) {
 }
 
 export async function setPendingDelta(db: Db, runId: string, links: DeltaLinks | null) {
-  await db.updateTable('sync_runs').set({ pending_delta: links ? JSON.stringify(links) : null }).where('id', '=', runId).execute();
+  await db
+    .updateTable('sync_runs')
+    .set({ pending_delta: links ? JSON.stringify(links) : null })
+    .where('id', '=', runId)
+    .execute();
 }
 
 /**
@@ -50,28 +54,53 @@ export async function dropDeltaState(db: Db, setupId: string) {
 export async function resetDeltaState(db: Db, setupId: string, reason: string) {
   await db.transaction().execute(async (trx) => {
     await trx.deleteFrom('sync_delta_state').where('setup_id', '=', setupId).execute();
-    await trx.updateTable('sync_setups').set({ delta_reset_reason: reason, delta_reset_at: sql<Date>`clock_timestamp()` }).where('id', '=', setupId).execute();
+    await trx
+      .updateTable('sync_setups')
+      .set({ delta_reset_reason: reason, delta_reset_at: sql<Date>`clock_timestamp()` })
+      .where('id', '=', setupId)
+      .execute();
   });
 }
 
 /** Membership changes of one page of group delta, net per user (last report wins). */
-export async function recordMemberChanges(db: Db, runId: string, changes: { externalId: string; change: 'added' | 'removed' }[]) {
+export async function recordMemberChanges(
+  db: Db,
+  runId: string,
+  changes: { externalId: string; change: 'added' | 'removed' }[],
+) {
   if (changes.length === 0) return;
   const net = new Map(changes.map((c) => [c.externalId, c.change]));
   await db
     .insertInto('sync_run_delta_members')
     .values([...net].map(([external_id, change]) => ({ run_id: runId, external_id, change })))
-    .onConflict((oc) => oc.columns(['run_id', 'external_id']).doUpdateSet((eb) => ({ change: eb.ref('excluded.change') })))
+    .onConflict((oc) =>
+      oc.columns(['run_id', 'external_id']).doUpdateSet((eb) => ({ change: eb.ref('excluded.change') })),
+    )
     .execute();
 }
 
-export async function recordUserChanges(db: Db, runId: string, users: { externalId: string; data: Record<string, unknown> | null; removedReason: string | null }[]) {
+export async function recordUserChanges(
+  db: Db,
+  runId: string,
+  users: { externalId: string; data: Record<string, unknown> | null; removedReason: string | null }[],
+) {
   if (users.length === 0) return;
   const net = new Map(users.map((u) => [u.externalId, u]));
   await db
     .insertInto('sync_run_delta_users')
-    .values([...net.values()].map((u) => ({ run_id: runId, external_id: u.externalId, data: u.data ? JSON.stringify(u.data) : null, removed_reason: u.removedReason })))
-    .onConflict((oc) => oc.columns(['run_id', 'external_id']).doUpdateSet((eb) => ({ data: eb.ref('excluded.data'), removed_reason: eb.ref('excluded.removed_reason') })))
+    .values(
+      [...net.values()].map((u) => ({
+        run_id: runId,
+        external_id: u.externalId,
+        data: u.data ? JSON.stringify(u.data) : null,
+        removed_reason: u.removedReason,
+      })),
+    )
+    .onConflict((oc) =>
+      oc
+        .columns(['run_id', 'external_id'])
+        .doUpdateSet((eb) => ({ data: eb.ref('excluded.data'), removed_reason: eb.ref('excluded.removed_reason') })),
+    )
     .execute();
 }
 
@@ -86,7 +115,10 @@ export async function recordUsersGone(db: Db, runId: string, externalIds: string
     .insertInto('sync_run_delta_users')
     .values(externalIds.map((external_id) => ({ run_id: runId, external_id, data: null, removed_reason: 'gone' })))
     .onConflict((oc) =>
-      oc.columns(['run_id', 'external_id']).doUpdateSet((eb) => ({ data: null, removed_reason: eb.fn.coalesce('sync_run_delta_users.removed_reason', eb.val('gone')) })),
+      oc.columns(['run_id', 'external_id']).doUpdateSet((eb) => ({
+        data: null,
+        removed_reason: eb.fn.coalesce('sync_run_delta_users.removed_reason', eb.val('gone')),
+      })),
     )
     .execute();
 }
@@ -105,7 +137,12 @@ export async function deltaRemovalCauses(db: Db, runId: string, externalIds: str
 }
 
 export async function memberChanges(db: Db, runId: string, change: 'added' | 'removed'): Promise<string[]> {
-  const rows = await db.selectFrom('sync_run_delta_members').select('external_id').where('run_id', '=', runId).where('change', '=', change).execute();
+  const rows = await db
+    .selectFrom('sync_run_delta_members')
+    .select('external_id')
+    .where('run_id', '=', runId)
+    .where('change', '=', change)
+    .execute();
   return rows.map((r) => r.external_id);
 }
 
@@ -115,7 +152,10 @@ export async function memberChanges(db: Db, runId: string, change: 'added' | 're
  * be in its grace period; one it does not manage may have been skipped while disabled). The caller asks Graph.
  * Disabled users the setup does not manage are left out: nothing would be done for them anyway.
  */
-export async function changedUsersOutsideGroupDelta(db: Db, input: { runId: string; setupId: string }): Promise<{ externalId: string; managed: boolean }[]> {
+export async function changedUsersOutsideGroupDelta(
+  db: Db,
+  input: { runId: string; setupId: string },
+): Promise<{ externalId: string; managed: boolean }[]> {
   const rows = await sql<{ external_id: string; managed: boolean }>`
     select c.external_id, c.managed from (
       select u.external_id, (u.data->>'accountEnabled') is distinct from 'false' as enabled,
@@ -132,7 +172,11 @@ export async function changedUsersOutsideGroupDelta(db: Db, input: { runId: stri
 /** Changed users that turned out not to be members: their changes are none of this setup's business. */
 export async function forgetUserChanges(db: Db, runId: string, externalIds: string[]) {
   if (externalIds.length === 0) return;
-  await db.deleteFrom('sync_run_delta_users').where('run_id', '=', runId).where('external_id', 'in', externalIds).execute();
+  await db
+    .deleteFrom('sync_run_delta_users')
+    .where('run_id', '=', runId)
+    .where('external_id', 'in', externalIds)
+    .execute();
 }
 
 /** Added members whose attributes the users round did not bring (they need a GET /users/{id}). */
@@ -140,13 +184,19 @@ export async function addedWithoutData(db: Db, runId: string): Promise<string[]>
   const rows = await sql<{ external_id: string }>`
     select m.external_id from sync_run_delta_members m
     left join sync_run_delta_users u on u.run_id = m.run_id and u.external_id = m.external_id
-    where m.run_id = ${runId}::uuid and m.change = 'added' and (u.data is null) and (u.removed_reason is null)`.execute(db);
+    where m.run_id = ${runId}::uuid and m.change = 'added' and (u.data is null) and (u.removed_reason is null)`.execute(
+    db,
+  );
   return rows.rows.map((r) => r.external_id);
 }
 
 export async function forgetMemberChanges(db: Db, runId: string, externalIds: string[]) {
   if (externalIds.length === 0) return;
-  await db.deleteFrom('sync_run_delta_members').where('run_id', '=', runId).where('external_id', 'in', externalIds).execute();
+  await db
+    .deleteFrom('sync_run_delta_members')
+    .where('run_id', '=', runId)
+    .where('external_id', 'in', externalIds)
+    .execute();
 }
 
 /**
@@ -168,12 +218,17 @@ export async function stageDeltaMembers(db: Db, input: { runId: string; setupId:
       and (m.change = 'added' or (m.change is null and exists (
         select 1 from users p where p.managing_setup_id = ${input.setupId}::uuid and p.external_id = u.external_id)))
     on conflict (run_id, external_id) do update set data = excluded.data`.execute(db);
-  await sql`update sync_runs set members_read = (select count(*) from sync_run_members where run_id = ${input.runId}::uuid) where id = ${input.runId}::uuid`.execute(db);
+  await sql`update sync_runs set members_read = (select count(*) from sync_run_members where run_id = ${input.runId}::uuid) where id = ${input.runId}::uuid`.execute(
+    db,
+  );
   return Number(result.numAffectedRows ?? 0);
 }
 
 /** Users this setup manages that the delta reported as gone from the group or deleted, in user-id order. */
-export async function readDeltaRemovedChunk(db: Db, page: { setupId: string; runId: string; afterUserId: string | null; limit: number }): Promise<ProductUser[]> {
+export async function readDeltaRemovedChunk(
+  db: Db,
+  page: { setupId: string; runId: string; afterUserId: string | null; limit: number },
+): Promise<ProductUser[]> {
   const rows = await db
     .selectFrom('users as u')
     .selectAll('u')
@@ -212,7 +267,9 @@ export async function countDeltaUnchanged(db: Db, input: { runId: string; setupI
       select count(*)::int as n from users u
       where u.managing_setup_id = ${input.setupId}::uuid
         and not exists (select 1 from sync_run_members m where m.run_id = ${input.runId}::uuid and m.external_id = u.external_id)
-        and not exists (select 1 from sync_run_delta_members d where d.run_id = ${input.runId}::uuid and d.external_id = u.external_id and d.change = 'removed')`.execute(trx);
+        and not exists (select 1 from sync_run_delta_members d where d.run_id = ${input.runId}::uuid and d.external_id = u.external_id and d.change = 'removed')`.execute(
+      trx,
+    );
     await completeBatch(trx, input.runId, 'delta:unchanged', { ...emptyCounts(), unchanged: row.rows[0]?.n ?? 0 });
   });
 }

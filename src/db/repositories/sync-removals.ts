@@ -13,7 +13,14 @@ function removedUsers(db: Db, setupId: string, runId: string) {
     .selectFrom('users as u')
     .where('u.managing_setup_id', '=', setupId)
     .where(({ not, exists, selectFrom, lit }) =>
-      not(exists(selectFrom('sync_run_members as m').select(lit(1).as('one')).where('m.run_id', '=', runId).whereRef('m.external_id', '=', 'u.external_id'))),
+      not(
+        exists(
+          selectFrom('sync_run_members as m')
+            .select(lit(1).as('one'))
+            .where('m.run_id', '=', runId)
+            .whereRef('m.external_id', '=', 'u.external_id'),
+        ),
+      ),
     );
 }
 

@@ -9,7 +9,11 @@ import { markRun } from './sync-runs.js';
  * succeeded the delta links it fetched. A reader never sees a finished run still 'removing', and a run begun
  * the moment this one reads as finished never starts from the links this one has already applied.
  */
-export async function closeRun(db: Db, runId: string, outcome: { status: 'succeeded' | 'failed' | 'cancelled'; error: string | null }): Promise<SyncRun> {
+export async function closeRun(
+  db: Db,
+  runId: string,
+  outcome: { status: 'succeeded' | 'failed' | 'cancelled'; error: string | null },
+): Promise<SyncRun> {
   return db.transaction().execute(async (tx) => {
     const previous = await lockRunStatus(tx, runId);
     const run = await markRun(tx, runId, { ...outcome, finishedAt: new Date(), phase: 'done' });

@@ -25,7 +25,9 @@ export class RunNotActiveError extends Error {
     readonly runId: string,
     readonly status: RunStatus | null,
   ) {
-    super(status === null ? `sync run ${runId} does not exist` : `sync run ${runId} is ${status}; it takes no more batches`);
+    super(
+      status === null ? `sync run ${runId} does not exist` : `sync run ${runId} is ${status}; it takes no more batches`,
+    );
   }
 }
 
@@ -79,7 +81,12 @@ export async function setRunWorkflowId(db: Db, runId: string, workflowId: string
 }
 
 export async function findActiveRun(db: Db, setupId: string): Promise<SyncRun | undefined> {
-  return db.selectFrom('sync_runs').selectAll().where('setup_id', '=', setupId).where('status', 'in', activeRunStatuses).executeTakeFirst();
+  return db
+    .selectFrom('sync_runs')
+    .selectAll()
+    .where('setup_id', '=', setupId)
+    .where('status', 'in', activeRunStatuses)
+    .executeTakeFirst();
 }
 
 export async function getRun(db: Db, runId: string): Promise<SyncRun | undefined> {

@@ -20,7 +20,10 @@ function errorMessage(error: unknown): string {
 }
 
 /** Runs `fn` inside a savepoint; a row error rolls back to it and is returned, not thrown. */
-async function inSavepoint<R>(trx: Db, fn: () => Promise<R>): Promise<{ ok: true; value: R } | { ok: false; error: unknown }> {
+async function inSavepoint<R>(
+  trx: Db,
+  fn: () => Promise<R>,
+): Promise<{ ok: true; value: R } | { ok: false; error: unknown }> {
   await sql`savepoint sync_write`.execute(trx);
   try {
     const value = await fn();
@@ -58,7 +61,8 @@ export async function writeIsolatingFailures<T>(
     if (slice.length === 0) return;
     const outcome = await inSavepoint(trx, () => write(slice));
     if (outcome.ok) {
-      const { written, failed } = outcome.value instanceof Map ? { written: outcome.value, failed: new Map<string, string>() } : outcome.value;
+      const { written, failed } =
+        outcome.value instanceof Map ? { written: outcome.value, failed: new Map<string, string>() } : outcome.value;
       for (const [key, userId] of written) result.written.set(key, userId);
       for (const [key, reason] of failed) result.failed.set(key, reason);
       return;

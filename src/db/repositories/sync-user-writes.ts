@@ -29,12 +29,19 @@ export interface WriteOutcome {
 
 const vanished = 'the user no longer exists, or another setup or Entra user took it over since the plan was made';
 
-function outcomesOf(changes: readonly PlannedChange[], keyOf: (change: PlannedChange) => string, result: IsolatedResult): Map<PlannedChange, WriteOutcome> {
+function outcomesOf(
+  changes: readonly PlannedChange[],
+  keyOf: (change: PlannedChange) => string,
+  result: IsolatedResult,
+): Map<PlannedChange, WriteOutcome> {
   const outcomes = new Map<PlannedChange, WriteOutcome>();
   for (const change of changes) {
     const key = keyOf(change);
     const userId = result.written.get(key);
-    outcomes.set(change, userId !== undefined ? { userId, error: null } : { userId: null, error: result.failed.get(key) ?? vanished });
+    outcomes.set(
+      change,
+      userId !== undefined ? { userId, error: null } : { userId: null, error: result.failed.get(key) ?? vanished },
+    );
   }
   return outcomes;
 }
@@ -48,33 +55,53 @@ const externalIdOf = (change: PlannedChange) => required(change.externalId, 'an 
 const userIdOf = (change: PlannedChange) => required(change.userId, 'a user id', change);
 
 /** The columns a create writes from a change's `after`, with their SQL types for jsonb_to_recordset. */
-const createdColumns = sql.join(syncedFieldNames.map((field) => sql`${sql.id(syncedColumns[field])} ${sql.raw(field === 'active' ? 'boolean' : 'text')}`));
+const createdColumns = sql.join(
+  syncedFieldNames.map(
+    (field) => sql`${sql.id(syncedColumns[field])} ${sql.raw(field === 'active' ? 'boolean' : 'text')}`,
+  ),
+);
 const createdColumnNames = sql.join(syncedFieldNames.map((field) => sql.id(syncedColumns[field])));
 
 /**
  * Why creates that ON CONFLICT DO NOTHING skipped were refused: which of the company's unique values (email,
  * initials) or the setup's Entra id another user already holds — possibly one created earlier in this batch.
  */
-async function explainCreateConflicts(trx: Db, target: WriteTarget, rows: { external_id: string; email: string | null; initials: string | null }[]) {
+async function explainCreateConflicts(
+  trx: Db,
+  target: WriteTarget,
+  rows: { external_id: string; email: string | null; initials: string | null }[],
+) {
   // One index probe per refused row and key (fenced with LIMIT, like the candidate lookups): during a first sync
   // the users table grows faster than its statistics, and an unfenced EXISTS was planned as a scan of it.
-  const probe = (condition: RawBuilder<unknown>) => sql`(select true from users u where ${condition} limit 1) is not null`;
+  const probe = (condition: RawBuilder<unknown>) =>
+    sql`(select true from users u where ${condition} limit 1) is not null`;
   const explained = await sql<{ external_id: string; email_taken: boolean; initials_taken: boolean; linked: boolean }>`
     select r.external_id,
       ${probe(sql`u.company_id = ${target.companyId}::uuid and u.email is not null and lower(u.email) = lower(r.email)`)} as email_taken,
       ${probe(sql`u.company_id = ${target.companyId}::uuid and u.initials is not null and upper(u.initials) = upper(r.initials)`)} as initials_taken,
       ${probe(sql`u.managing_setup_id = ${target.setupId}::uuid and u.external_id is not null and u.external_id = r.external_id`)} as linked
-    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(external_id text, email text, initials text)`.execute(trx);
+    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(external_id text, email text, initials text)`.execute(
+    trx,
+  );
   const byId = new Map(rows.map((row) => [row.external_id, row]));
   return new Map(
     explained.rows.map((row) => {
       const { email, initials } = byId.get(row.external_id)!;
       const reasons = [
-        row.email_taken ? `another user of the company already has the email ${email} (users_one_email_per_company)` : null,
-        row.initials_taken ? `another user of the company already has the initials ${initials} (users_one_initials_per_company)` : null,
-        row.linked ? 'this setup already manages a user linked to this Entra id (users_one_external_id_per_setup)' : null,
+        row.email_taken
+          ? `another user of the company already has the email ${email} (users_one_email_per_company)`
+          : null,
+        row.initials_taken
+          ? `another user of the company already has the initials ${initials} (users_one_initials_per_company)`
+          : null,
+        row.linked
+          ? 'this setup already manages a user linked to this Entra id (users_one_external_id_per_setup)'
+          : null,
       ].filter((reason) => reason !== null);
-      return [row.external_id, reasons.join('; ') || 'a unique value of this user was taken by a concurrent write'] as const;
+      return [
+        row.external_id,
+        reasons.join('; ') || 'a unique value of this user was taken by a concurrent write',
+      ] as const;
     }),
   );
 }
@@ -88,7 +115,10 @@ async function explainCreateConflicts(trx: Db, target: WriteTarget, rows: { exte
  */
 async function createUsers(trx: Db, target: WriteTarget, changes: readonly PlannedChange[]) {
   const result = await writeIsolatingFailures(trx, changes, externalIdOf, async (slice) => {
-    const rows = slice.map((change) => ({ ...syncedColumnValues(change.after ?? {}), external_id: externalIdOf(change) }));
+    const rows = slice.map((change) => ({
+      ...syncedColumnValues(change.after ?? {}),
+      external_id: externalIdOf(change),
+    }));
     const inserted = await sql<{ id: string; external_id: string }>`
       insert into users (company_id, customer_type_id, managing_setup_id, external_id, ${createdColumnNames})
       select ${target.companyId}::uuid, ${target.customerTypeId}::uuid, ${target.setupId}::uuid, r.external_id,
@@ -99,7 +129,15 @@ async function createUsers(trx: Db, target: WriteTarget, changes: readonly Plann
     const written = new Map(inserted.rows.map((row) => [row.external_id, row.id]));
     const refused = rows.filter((row) => !written.has(row.external_id));
     if (refused.length > 0) {
-      const reasons = await explainCreateConflicts(trx, target, refused.map((row) => ({ external_id: row.external_id, email: row.email ?? null, initials: row.initials ?? null })));
+      const reasons = await explainCreateConflicts(
+        trx,
+        target,
+        refused.map((row) => ({
+          external_id: row.external_id,
+          email: row.email ?? null,
+          initials: row.initials ?? null,
+        })),
+      );
       return { written, failed: reasons };
     }
     return written;
@@ -115,7 +153,8 @@ const assignSyncedFields = sql.join(
   syncedFieldNames.map((field) => {
     const column = syncedColumns[field];
     const named = sql`c.after ? ${sql.lit(field)}`;
-    if (field === 'active') return sql`active = case when c.deactivate then false when ${named} then (c.after->>'active')::boolean else u.active end`;
+    if (field === 'active')
+      return sql`active = case when c.deactivate then false when ${named} then (c.after->>'active')::boolean else u.active end`;
     return sql`${sql.id(column)} = case when ${named} then c.after->>${sql.lit(field)} else ${sql.ref(`u.${column}`)} end`;
   }),
 );
@@ -170,17 +209,30 @@ async function deleteUsers(trx: Db, target: WriteTarget, changes: readonly Plann
   return outcomesOf(changes, userIdOf, result);
 }
 
-type Writer = (trx: Db, target: WriteTarget, changes: readonly PlannedChange[]) => Promise<Map<PlannedChange, WriteOutcome>>;
+type Writer = (
+  trx: Db,
+  target: WriteTarget,
+  changes: readonly PlannedChange[],
+) => Promise<Map<PlannedChange, WriteOutcome>>;
 
 /**
  * Applies the changes that write (skip, conflict and unchanged write nothing and get no outcome). Deletes go
  * first so an email or initials they free is available to the creates of the same batch.
  */
-export async function writeUsers(trx: Db, target: WriteTarget, changes: readonly PlannedChange[]): Promise<Map<PlannedChange, WriteOutcome>> {
+export async function writeUsers(
+  trx: Db,
+  target: WriteTarget,
+  changes: readonly PlannedChange[],
+): Promise<Map<PlannedChange, WriteOutcome>> {
   const outcomes = new Map<PlannedChange, WriteOutcome>();
   const groups: [Writer, PlannedChange[]][] = [
     [deleteUsers, changes.filter((change) => change.action === 'delete')],
-    [updateUsers, changes.filter((change) => change.action === 'adopt' || change.action === 'update' || change.action === 'deactivate')],
+    [
+      updateUsers,
+      changes.filter(
+        (change) => change.action === 'adopt' || change.action === 'update' || change.action === 'deactivate',
+      ),
+    ],
     [createUsers, changes.filter((change) => change.action === 'create')],
   ];
   for (const [write, group] of groups) {

@@ -33,7 +33,11 @@
 
   async function poll() {
     try {
-      const response = await fetch(url, { headers: { accept: 'application/json' }, credentials: 'same-origin', cache: 'no-store' });
+      const response = await fetch(url, {
+        headers: { accept: 'application/json' },
+        credentials: 'same-origin',
+        cache: 'no-store',
+      });
       if (response.ok) {
         const progress = await response.json();
         if (progress.status !== shownStatus) return reloadWithoutNotice();

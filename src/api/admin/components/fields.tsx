@@ -65,7 +65,15 @@ export function TextField(props: {
   );
 }
 
-export function SelectField(props: { name: string; label: string; value?: string | null; options: { value: string; label: string }[]; errors: FieldErrors; hint?: string; disabled?: boolean }) {
+export function SelectField(props: {
+  name: string;
+  label: string;
+  value?: string | null;
+  options: { value: string; label: string }[];
+  errors: FieldErrors;
+  hint?: string;
+  disabled?: boolean;
+}) {
   const id = fieldId(props.name);
   const error = props.errors[props.name];
   return (
@@ -94,14 +102,27 @@ export function CheckboxField(props: { name: string; label: string; checked: boo
   );
 }
 
-export function RadioField(props: { name: string; label: string; value: string; options: { value: string; label: string }[]; errors: FieldErrors }) {
+export function RadioField(props: {
+  name: string;
+  label: string;
+  value: string;
+  options: { value: string; label: string }[];
+  errors: FieldErrors;
+}) {
   const error = props.errors[props.name];
   return (
     <fieldset class={error ? 'field radios invalid' : 'field radios'}>
       <legend>{props.label}</legend>
       {props.options.map((o) => (
         <label class="radio">
-          <input type="radio" name={props.name} id={`${fieldId(props.name)}-${o.value}`} value={o.value} checked={o.value === props.value} /> {o.label}
+          <input
+            type="radio"
+            name={props.name}
+            id={`${fieldId(props.name)}-${o.value}`}
+            value={o.value}
+            checked={o.value === props.value}
+          />{' '}
+          {o.label}
         </label>
       ))}
       <FieldError name={props.name} message={error} />

@@ -27,7 +27,12 @@ function Tabs({ page, current }: { page: PageContext; current?: Tab }) {
   return (
     <nav class="tabs" aria-label={t.appName}>
       {tabs.map(([tab, label, href]) => (
-        <a href={href} id={`tab-${tab}`} class={tab === current ? 'tab current' : 'tab'} aria-current={tab === current ? 'page' : undefined}>
+        <a
+          href={href}
+          id={`tab-${tab}`}
+          class={tab === current ? 'tab current' : 'tab'}
+          aria-current={tab === current ? 'page' : undefined}
+        >
           {label}
         </a>
       ))}
@@ -36,7 +41,19 @@ function Tabs({ page, current }: { page: PageContext; current?: Tab }) {
 }
 
 /** `head`: extra elements for <head>, such as a page's script. */
-export function Layout({ page, title, tab, head, children }: { page: PageContext; title: string; tab?: Tab; head?: Child; children?: Child }) {
+export function Layout({
+  page,
+  title,
+  tab,
+  head,
+  children,
+}: {
+  page: PageContext;
+  title: string;
+  tab?: Tab;
+  head?: Child;
+  children?: Child;
+}) {
   const { t } = page;
   return (
     <html lang={page.lang}>
@@ -64,7 +81,9 @@ export function Layout({ page, title, tab, head, children }: { page: PageContext
                 ),
               )}
             </span>
-            {page.company ? <PostButton page={page} action="/admin/sign-out" label={t.nav.signOut} id="sign-out" /> : null}
+            {page.company ? (
+              <PostButton page={page} action="/admin/sign-out" label={t.nav.signOut} id="sign-out" />
+            ) : null}
           </div>
         </header>
         <main>{children}</main>

@@ -2,7 +2,17 @@ import { pageSize } from '../../../db/repositories/run-history.js';
 import type { Messages } from '../i18n/en.js';
 
 /** Previous / next links under a paged list (the repositories' page size), with "page x of y". */
-export function Pager({ t, page, total, hrefFor }: { t: Messages; page: number; total: number; hrefFor: (page: number) => string }) {
+export function Pager({
+  t,
+  page,
+  total,
+  hrefFor,
+}: {
+  t: Messages;
+  page: number;
+  total: number;
+  hrefFor: (page: number) => string;
+}) {
   const pages = Math.max(1, Math.ceil(total / pageSize));
   if (pages <= 1) return null;
   return (

@@ -8,7 +8,15 @@ export function CsrfField({ page }: { page: PageContext }) {
 }
 
 /** One button that posts to `action` (row actions: run, pause, delete…): a form of its own, no script needed. */
-export function PostButton(props: { page: PageContext; action: string; label: string; id?: string; kind?: 'primary' | 'danger'; hidden?: Record<string, string>; children?: Child }) {
+export function PostButton(props: {
+  page: PageContext;
+  action: string;
+  label: string;
+  id?: string;
+  kind?: 'primary' | 'danger';
+  hidden?: Record<string, string>;
+  children?: Child;
+}) {
   return (
     <form method="post" action={props.action} class="inline">
       <CsrfField page={props.page} />

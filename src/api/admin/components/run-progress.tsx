@@ -5,9 +5,23 @@ import type { Messages } from '../i18n/en.js';
  * The progress of an active run. /admin/assets/run-progress.js polls `progressUrl` and rewrites the
  * data-field elements in place; when the status changes it reloads the page to show the outcome.
  */
-export function RunProgress({ t, progress, progressUrl }: { t: Messages; progress: ProgressView; progressUrl: string }) {
+export function RunProgress({
+  t,
+  progress,
+  progressUrl,
+}: {
+  t: Messages;
+  progress: ProgressView;
+  progressUrl: string;
+}) {
   return (
-    <section id="run-progress" class="progress" data-progress-url={progressUrl} data-status={progress.status} data-active={progress.active ? 'true' : 'false'}>
+    <section
+      id="run-progress"
+      class="progress"
+      data-progress-url={progressUrl}
+      data-status={progress.status}
+      data-active={progress.active ? 'true' : 'false'}
+    >
       <h2>{t.run.progress}</h2>
       <p>
         <strong data-field="phase">{progress.phase}</strong>: <span data-field="detail">{progress.detail}</span>
@@ -15,7 +29,11 @@ export function RunProgress({ t, progress, progressUrl }: { t: Messages; progres
       <p class="notice notice-info" data-field="retrying" id="run-retrying" hidden={progress.retrying === null}>
         {progress.retrying ?? ''}
       </p>
-      {progress.max !== null ? <progress data-field="bar" value={progress.value ?? 0} max={progress.max} /> : <progress data-field="bar" />}
+      {progress.max !== null ? (
+        <progress data-field="bar" value={progress.value ?? 0} max={progress.max} />
+      ) : (
+        <progress data-field="bar" />
+      )}
     </section>
   );
 }

@@ -9,13 +9,24 @@ import type { GroupSearchResult } from '../pages/setup-form.js';
 export type GroupSearchOutcome = { search: GroupSearchResult } | { fieldError: string } | { failure: string };
 
 /** Groups of the connection's tenant whose name starts with the query (Graph $search), for the setup form. */
-export async function searchTenantGroups(c: Context<AdminEnv>, connectionId: string, query: string): Promise<GroupSearchOutcome> {
+export async function searchTenantGroups(
+  c: Context<AdminEnv>,
+  connectionId: string,
+  query: string,
+): Promise<GroupSearchOutcome> {
   const t = c.get('t');
   const deps = c.get('deps');
-  const connection = z.uuid().safeParse(connectionId).success ? await findCompanyConnection(deps.db, c.get('company').id, connectionId) : undefined;
+  const connection = z.uuid().safeParse(connectionId).success
+    ? await findCompanyConnection(deps.db, c.get('company').id, connectionId)
+    : undefined;
   if (connection?.status !== 'connected') return { fieldError: t.setupForm.errors.searchNeedsConnection };
   try {
-    return { search: { query, groups: await searchGroups(deps.config, connection.tenant_id, query.slice(0, 100), deps.logger) } };
+    return {
+      search: {
+        query,
+        groups: await searchGroups(deps.config, connection.tenant_id, query.slice(0, 100), deps.logger),
+      },
+    };
   } catch (err) {
     return { failure: t.errors.upstream(classifyGraphError(err).message) };
   }

@@ -18,7 +18,14 @@ export interface RunChangesPage {
 }
 
 /** One page of a run's changes, optionally of one action, with the counts per action. */
-export async function runChangesPage(db: Db, runId: string, filter: { action?: ChangeAction; page: number }): Promise<RunChangesPage> {
-  const [{ rows, total }, byAction] = await Promise.all([listRunChanges(db, runId, filter), countRunChangesByAction(db, runId)]);
+export async function runChangesPage(
+  db: Db,
+  runId: string,
+  filter: { action?: ChangeAction; page: number },
+): Promise<RunChangesPage> {
+  const [{ rows, total }, byAction] = await Promise.all([
+    listRunChanges(db, runId, filter),
+    countRunChangesByAction(db, runId),
+  ]);
   return { rows, total, page: filter.page, action: filter.action, byAction };
 }

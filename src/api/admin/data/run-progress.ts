@@ -34,12 +34,23 @@ export function isActiveRun(status: RunStatus): boolean {
 }
 
 /** The line under the phase: what is being counted right now. */
-function detailOf(t: Messages, run: SyncRun, p: StoredProgress, phaseKey: string): { detail: string; value: number | null; max: number | null } {
-  if (phaseKey === 'awaiting_approval') return { detail: t.runs.awaitingDecision(p.removals ?? 0), value: null, max: null };
+function detailOf(
+  t: Messages,
+  run: SyncRun,
+  p: StoredProgress,
+  phaseKey: string,
+): { detail: string; value: number | null; max: number | null } {
+  if (phaseKey === 'awaiting_approval')
+    return { detail: t.runs.awaitingDecision(p.removals ?? 0), value: null, max: null };
   if ((phaseKey === 'applying' || phaseKey === 'removing') && typeof p.total === 'number' && p.total > 0) {
     return { detail: t.runs.processed(p.processed ?? 0, p.total), value: p.processed ?? 0, max: p.total };
   }
-  if (run.mode === 'delta' && p.delta) return { detail: t.runs.deltaRead(p.delta.added ?? 0, p.delta.removed ?? 0, p.delta.changedUsers ?? 0), value: null, max: null };
+  if (run.mode === 'delta' && p.delta)
+    return {
+      detail: t.runs.deltaRead(p.delta.added ?? 0, p.delta.removed ?? 0, p.delta.changedUsers ?? 0),
+      value: null,
+      max: null,
+    };
   const read = p.membersRead ?? run.members_read;
   const expected = typeof p.membersExpected === 'number' ? p.membersExpected : null;
   return { detail: t.runs.membersRead(read, expected), value: expected !== null ? read : null, max: expected };
@@ -54,6 +65,9 @@ export function progressView(t: Messages, run: SyncRun): ProgressView {
     active: isActiveRun(run.status),
     phase: t.runs.phases[phaseKey] ?? t.runs.status[run.status],
     ...detailOf(t, run, p, phaseKey),
-    retrying: p.retrying && isActiveRun(run.status) ? t.runs.retrying(p.retrying.attempt, formatDateTime(t, new Date(p.retrying.nextAttemptAt)), p.retrying.reason) : null,
+    retrying:
+      p.retrying && isActiveRun(run.status)
+        ? t.runs.retrying(p.retrying.attempt, formatDateTime(t, new Date(p.retrying.nextAttemptAt)), p.retrying.reason)
+        : null,
   };
 }

@@ -6,7 +6,9 @@ import type { AdminEnv } from '../env.js';
 import type { SetupChoices } from '../pages/setup-form.js';
 
 /** How a connection is named to the admin: their designation, else the verified organisation, else the tenant. */
-export function connectionLabel(connection: Pick<DirectoryConnection, 'designation' | 'organization_name' | 'tenant_id'>): string {
+export function connectionLabel(
+  connection: Pick<DirectoryConnection, 'designation' | 'organization_name' | 'tenant_id'>,
+): string {
   return connection.designation ?? connection.organization_name ?? connection.tenant_id;
 }
 
@@ -17,9 +19,14 @@ export function connectionLabel(connection: Pick<DirectoryConnection, 'designati
 export async function setupChoices(c: Context<AdminEnv>, ownConnectionId?: string): Promise<SetupChoices> {
   const { db } = c.get('deps');
   const companyId = c.get('company').id;
-  const [connections, customerTypes] = await Promise.all([listCompanyConnections(db, companyId), listCustomerTypes(db, companyId)]);
+  const [connections, customerTypes] = await Promise.all([
+    listCompanyConnections(db, companyId),
+    listCustomerTypes(db, companyId),
+  ]);
   return {
-    connections: connections.filter((cn) => cn.status === 'connected' || cn.id === ownConnectionId).map((cn) => ({ value: cn.id, label: connectionLabel(cn) })),
+    connections: connections
+      .filter((cn) => cn.status === 'connected' || cn.id === ownConnectionId)
+      .map((cn) => ({ value: cn.id, label: connectionLabel(cn) })),
     customerTypes: customerTypes.map((ct) => ({ value: ct.id, label: ct.name })),
   };
 }

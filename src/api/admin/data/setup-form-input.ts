@@ -101,11 +101,14 @@ function bodyOf(values: SetupFormValues) {
   };
 }
 
-export type ParsedSetupForm<T extends z.ZodType> = { ok: true; body: z.infer<T> } | { ok: false; problems: FieldProblem[] };
+export type ParsedSetupForm<T extends z.ZodType> =
+  { ok: true; body: z.infer<T> } | { ok: false; problems: FieldProblem[] };
 
 function parseWith<T extends z.ZodType>(schema: T, body: unknown): ParsedSetupForm<T> {
   const parsed = schema.safeParse(body);
-  return parsed.success ? { ok: true, body: parsed.data } : { ok: false, problems: problemsFromZod(parsed.error.issues) };
+  return parsed.success
+    ? { ok: true, body: parsed.data }
+    : { ok: false, problems: problemsFromZod(parsed.error.issues) };
 }
 
 export function parseNewSetup(values: SetupFormValues) {

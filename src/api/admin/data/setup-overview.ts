@@ -20,7 +20,11 @@ export async function setupOverviews(
 ): Promise<{ overviews: SetupOverview[]; customerTypes: CustomerType[]; hasConnection: boolean }> {
   const { db, temporal } = c.get('deps');
   const companyId = c.get('company').id;
-  const [setups, customerTypes, connections] = await Promise.all([listCompanySetups(db, companyId), listCustomerTypes(db, companyId), listCompanyConnections(db, companyId)]);
+  const [setups, customerTypes, connections] = await Promise.all([
+    listCompanySetups(db, companyId),
+    listCustomerTypes(db, companyId),
+    listCompanyConnections(db, companyId),
+  ]);
   const typeNames = new Map(customerTypes.map((ct) => [ct.id, ct.name]));
   const overviews = await Promise.all(
     setups.map(async (setup) => ({

@@ -7,7 +7,14 @@ export const da: Messages = {
   lang: 'da',
   locale: 'da-DK',
   appName: 'Katalogsynkronisering',
-  nav: { system: 'System', setup: 'Opsætning', users: 'Brugere', signOut: 'Log ud', language: 'Sprog', signedInFor: (company) => `Logget ind for ${company}` },
+  nav: {
+    system: 'System',
+    setup: 'Opsætning',
+    users: 'Brugere',
+    signOut: 'Log ud',
+    language: 'Sprog',
+    signedInFor: (company) => `Logget ind for ${company}`,
+  },
   common: {
     yes: 'Ja',
     no: 'Nej',
@@ -47,9 +54,11 @@ export const da: Messages = {
     csrfTitle: 'Formularen kunne ikke modtages',
     csrf: 'Formularen er udløbet eller kom ikke fra dette websted. Gå tilbage, genindlæs siden og prøv igen.',
     tooLargeTitle: 'Formularen er for stor',
-    tooLarge: 'Formularen sendte mere end 64 KB, hvilket ingen formular på disse sider har brug for. Gå tilbage og forkort det indtastede.',
+    tooLarge:
+      'Formularen sendte mere end 64 KB, hvilket ingen formular på disse sider har brug for. Gå tilbage og forkort det indtastede.',
     moduleTitle: 'Katalogsynkronisering er ikke aktiveret',
-    module: (company) => `${company} har ikke modulet til katalogsynkronisering. Bed jeres leverandør om at aktivere det.`,
+    module: (company) =>
+      `${company} har ikke modulet til katalogsynkronisering. Bed jeres leverandør om at aktivere det.`,
     notConfiguredTitle: 'Administrationssiderne er ikke konfigureret',
     notConfigured: 'Tjenesten skal have SESSION_SECRET sat, før nogen kan logge ind.',
     internalTitle: 'Noget gik galt',
@@ -70,9 +79,11 @@ export const da: Messages = {
   },
   confirmDelete: {
     setupTitle: (name: string) => `Slet opsætningen “${name}”?`,
-    setupBody: 'Dens tidsplan stopper, og dens kørselshistorik bevares. Brugerne, den har oprettet, bliver i produktet, men styres ikke længere af en opsætning.',
+    setupBody:
+      'Dens tidsplan stopper, og dens kørselshistorik bevares. Brugerne, den har oprettet, bliver i produktet, men styres ikke længere af en opsætning.',
     connectionTitle: (name: string) => `Slet forbindelsen “${name}”?`,
-    connectionBody: 'Produktet holder op med at bruge denne lejer. Samtykket bliver i Entra ID, indtil en administrator fjerner appen der.',
+    connectionBody:
+      'Produktet holder op med at bruge denne lejer. Samtykket bliver i Entra ID, indtil en administrator fjerner appen der.',
     confirm: 'Ja, slet',
   },
   system: {
@@ -117,16 +128,19 @@ export const da: Messages = {
   },
   connectionForm: {
     title: 'Opret forbindelse',
-    intro: 'Efter en side, der viser, hvad der forbindes, sendes du til Microsoft for at give administratorsamtykke og logge ind som administrator for lejeren og kommer derefter tilbage hertil.',
+    intro:
+      'Efter en side, der viser, hvad der forbindes, sendes du til Microsoft for at give administratorsamtykke og logge ind som administrator for lejeren og kommer derefter tilbage hertil.',
     provider: 'Katalog',
     azure: 'Microsoft Azure (Entra ID)',
     designationHint: "Et navn til jeres eget brug, fx 'Hovedkontor'.",
     tenantId: 'Lejer-id (tenant ID)',
-    tenantIdHint: 'Katalog-id’et (tenant ID) fra Azure-portalen eller et verificeret domæne som contoso.onmicrosoft.com.',
+    tenantIdHint:
+      'Katalog-id’et (tenant ID) fra Azure-portalen eller et verificeret domæne som contoso.onmicrosoft.com.',
     submit: 'Opret og giv samtykke',
     tenantIdInvalid: 'Indtast lejer-id’et (en GUID) eller et verificeret domæne som contoso.onmicrosoft.com.',
     alreadyConnected: 'Denne lejer er allerede forbundet.',
-    takenByAnotherCompany: 'Denne lejer er forbundet med en anden virksomhed i produktet. Spørg operatøren, hvis jeres virksomheder deler én lejer.',
+    takenByAnotherCompany:
+      'Denne lejer er forbundet med en anden virksomhed i produktet. Spørg operatøren, hvis jeres virksomheder deler én lejer.',
   },
   setups: {
     title: 'Synkroniseringsopsætninger',
@@ -228,7 +242,8 @@ export const da: Messages = {
       done: 'Færdig',
       skipped: 'Sprunget over',
     },
-    membersRead: (read, expected) => (expected === null ? `${read} medlemmer læst` : `${read} af ${expected} medlemmer læst`),
+    membersRead: (read, expected) =>
+      expected === null ? `${read} medlemmer læst` : `${read} af ${expected} medlemmer læst`,
     processed: (processed, total) => `${processed} af ${total} ændringer behandlet`,
     deltaRead: (joined, left, changed) => `Siden sidste kørsel: ${joined} kommet til, ${left} gået, ${changed} ændret`,
     awaitingDecision: (removals) => `${removals} fjernelser venter på en beslutning`,
@@ -301,7 +316,8 @@ export const da: Messages = {
   apiKeys: {
     link: 'API-nøgler',
     title: 'API-nøgler',
-    intro: 'De nøgler, jeres virksomhed logger ind og kalder API’et med. En nøgle vises kun én gang, når jeres leverandør opretter den; her ser I, hvilke nøgler der findes, og hvornår hver blev brugt sidst, og kan tilbagekalde en.',
+    intro:
+      'De nøgler, jeres virksomhed logger ind og kalder API’et med. En nøgle vises kun én gang, når jeres leverandør opretter den; her ser I, hvilke nøgler der findes, og hvornår hver blev brugt sidst, og kan tilbagekalde en.',
     name: 'Navn',
     prefix: 'Begynder med',
     created: 'Oprettet',
@@ -312,7 +328,8 @@ export const da: Messages = {
     revoke: 'Tilbagekald',
     confirm: 'Ja, tilbagekald',
     confirmTitle: (name, prefix) => `Tilbagekald API-nøglen “${name}” (${prefix}…)?`,
-    confirmBody: 'Alt, der bruger nøglen, holder op med at virke med det samme: API-kald afvises, og administrationssessioner logget ind med den afsluttes. Det kan ikke fortrydes; bed jeres leverandør om en ny nøgle.',
+    confirmBody:
+      'Alt, der bruger nøglen, holder op med at virke med det samme: API-kald afvises, og administrationssessioner logget ind med den afsluttes. Det kan ikke fortrydes; bed jeres leverandør om en ny nøgle.',
     confirmOwn: 'Du er logget ind med denne nøgle: du bliver logget ud.',
     revoked: 'API-nøglen blev tilbagekaldt.',
   },

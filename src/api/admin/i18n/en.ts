@@ -9,7 +9,14 @@ export const en = {
   lang: 'en',
   locale: 'en-GB',
   appName: 'Directory sync',
-  nav: { system: 'System', setup: 'Setup', users: 'Users', signOut: 'Sign out', language: 'Language', signedInFor: (company: string) => `Signed in for ${company}` },
+  nav: {
+    system: 'System',
+    setup: 'Setup',
+    users: 'Users',
+    signOut: 'Sign out',
+    language: 'Language',
+    signedInFor: (company: string) => `Signed in for ${company}`,
+  },
   common: {
     yes: 'Yes',
     no: 'No',
@@ -49,7 +56,8 @@ export const en = {
     csrfTitle: 'The form could not be accepted',
     csrf: 'The form has expired or did not come from this site. Go back, reload the page and try again.',
     tooLargeTitle: 'The form is too large',
-    tooLarge: 'The form sent more than 64 KB, which no form of these pages needs. Go back and shorten what you entered.',
+    tooLarge:
+      'The form sent more than 64 KB, which no form of these pages needs. Go back and shorten what you entered.',
     moduleTitle: 'Directory sync is not enabled',
     module: (company: string) => `${company} does not have the directory sync module. Ask your provider to enable it.`,
     notConfiguredTitle: 'The admin pages are not configured',
@@ -73,9 +81,11 @@ export const en = {
   },
   confirmDelete: {
     setupTitle: (name: string) => `Delete the setup “${name}”?`,
-    setupBody: 'Its schedule stops and its run history stays. The users it created stay in the product, no longer managed by a setup.',
+    setupBody:
+      'Its schedule stops and its run history stays. The users it created stay in the product, no longer managed by a setup.',
     connectionTitle: (name: string) => `Delete the connection “${name}”?`,
-    connectionBody: 'The product stops using this tenant. The consent stays in Entra ID until an admin removes the app there.',
+    connectionBody:
+      'The product stops using this tenant. The consent stays in Entra ID until an admin removes the app there.',
     confirm: 'Yes, delete',
   },
   system: {
@@ -108,7 +118,8 @@ export const en = {
   },
   consentFlow: {
     title: 'Connect a Microsoft Entra tenant',
-    question: (tenant: string, company: string) => `Connect Microsoft Entra tenant ${tenant} to ${company} in this product?`,
+    question: (tenant: string, company: string) =>
+      `Connect Microsoft Entra tenant ${tenant} to ${company} in this product?`,
     explain:
       'Continue only if you are an admin of that tenant (Global Administrator, Privileged Role Administrator, Cloud Application ' +
       'Administrator or Application Administrator). At Microsoft you grant the app read access to users and groups, then sign in, ' +
@@ -120,16 +131,19 @@ export const en = {
   },
   connectionForm: {
     title: 'Create connection',
-    intro: 'After a page that says what is being connected, you will be sent to Microsoft to give admin consent and sign in as an admin of the tenant, then brought back here.',
+    intro:
+      'After a page that says what is being connected, you will be sent to Microsoft to give admin consent and sign in as an admin of the tenant, then brought back here.',
     provider: 'Directory',
     azure: 'Microsoft Azure (Entra ID)',
     designationHint: "A name for your own use, e.g. 'Head office'.",
     tenantId: 'Tenant ID',
-    tenantIdHint: 'The directory (tenant) ID from the Azure portal, or a verified domain such as contoso.onmicrosoft.com.',
+    tenantIdHint:
+      'The directory (tenant) ID from the Azure portal, or a verified domain such as contoso.onmicrosoft.com.',
     submit: 'Create and go to consent',
     tenantIdInvalid: 'Enter the tenant ID (a GUID) or a verified domain such as contoso.onmicrosoft.com.',
     alreadyConnected: 'This tenant is already connected.',
-    takenByAnotherCompany: 'This tenant is connected to another company in this product. Ask the operator if your companies share one tenant.',
+    takenByAnotherCompany:
+      'This tenant is connected to another company in this product. Ask the operator if your companies share one tenant.',
   },
   setups: {
     title: 'Sync setups',
@@ -153,7 +167,8 @@ export const en = {
     every: (minutes: number) => (minutes === 1 ? 'Every minute' : `Every ${minutes} minutes`),
     status: { active: 'Active', paused: 'Paused', error: 'Error' } satisfies Record<SetupStatus, string>,
     notices: {
-      setup_created: (group: string, users: number) => `The setup was created for ${group} (${users} users in the group).`,
+      setup_created: (group: string, users: number) =>
+        `The setup was created for ${group} (${users} users in the group).`,
       setup_saved: 'The setup was saved.',
       setup_deleted: 'The setup was deleted; its users stay, no longer managed.',
       setup_paused: 'The setup was paused.',
@@ -231,11 +246,14 @@ export const en = {
       done: 'Done',
       skipped: 'Skipped',
     } as Record<string, string>,
-    membersRead: (read: number, expected: number | null) => (expected === null ? `${read} members read` : `${read} of ${expected} members read`),
+    membersRead: (read: number, expected: number | null) =>
+      expected === null ? `${read} members read` : `${read} of ${expected} members read`,
     processed: (processed: number, total: number) => `${processed} of ${total} changes processed`,
-    deltaRead: (joined: number, left: number, changed: number) => `Since the last run: ${joined} joined, ${left} left, ${changed} changed`,
+    deltaRead: (joined: number, left: number, changed: number) =>
+      `Since the last run: ${joined} joined, ${left} left, ${changed} changed`,
     awaitingDecision: (removals: number) => `${removals} removals wait for a decision`,
-    retrying: (attempt: number, at: string, reason: string) => `Waiting to retry (attempt ${attempt}, at ${at}): ${reason}`,
+    retrying: (attempt: number, at: string, reason: string) =>
+      `Waiting to retry (attempt ${attempt}, at ${at}): ${reason}`,
     alreadyActive: 'A run of this setup is already in progress; here it is.',
   },
   run: {
@@ -304,7 +322,8 @@ export const en = {
   apiKeys: {
     link: 'API keys',
     title: 'API keys',
-    intro: 'The keys your company signs in and calls the API with. A key is shown only once, when your provider creates it; here you see which keys exist and when each was last used, and can revoke one.',
+    intro:
+      'The keys your company signs in and calls the API with. A key is shown only once, when your provider creates it; here you see which keys exist and when each was last used, and can revoke one.',
     name: 'Name',
     prefix: 'Starts with',
     created: 'Created',
@@ -315,7 +334,8 @@ export const en = {
     revoke: 'Revoke',
     confirm: 'Yes, revoke',
     confirmTitle: (name: string, prefix: string) => `Revoke the API key “${name}” (${prefix}…)?`,
-    confirmBody: 'Everything that uses this key stops working at once: API calls are refused and admin sessions signed in with it end. This cannot be undone; ask your provider for a new key.',
+    confirmBody:
+      'Everything that uses this key stops working at once: API calls are refused and admin sessions signed in with it end. This cannot be undone; ask your provider for a new key.',
     confirmOwn: 'You are signed in with this key: you will be signed out.',
     revoked: 'The API key was revoked.',
   },

@@ -45,7 +45,13 @@ export function negotiateLanguage(header: string | undefined): Lang {
  */
 export const chooseLanguage: MiddlewareHandler<AdminEnv> = async (c, next) => {
   const switched = asLang(c.req.query('lang'));
-  if (switched) setCookie(c, languageCookie, switched, { path: '/admin', sameSite: 'Lax', httpOnly: true, maxAge: 365 * 24 * 3600 });
+  if (switched)
+    setCookie(c, languageCookie, switched, {
+      path: '/admin',
+      sameSite: 'Lax',
+      httpOnly: true,
+      maxAge: 365 * 24 * 3600,
+    });
   const lang = switched ?? asLang(getCookie(c, languageCookie)) ?? negotiateLanguage(c.req.header('accept-language'));
   c.set('lang', lang);
   c.set('t', messagesFor(lang));

@@ -8,7 +8,17 @@ export interface ConnectionFormValues {
   tenantId: string;
 }
 
-export function ConnectionFormPage({ page, values, errors, failure }: { page: PageContext; values: ConnectionFormValues; errors: FieldErrors; failure?: string }) {
+export function ConnectionFormPage({
+  page,
+  values,
+  errors,
+  failure,
+}: {
+  page: PageContext;
+  values: ConnectionFormValues;
+  errors: FieldErrors;
+  failure?: string;
+}) {
   const { t } = page;
   return (
     <Layout page={page} title={t.connectionForm.title} tab="system">
@@ -18,9 +28,29 @@ export function ConnectionFormPage({ page, values, errors, failure }: { page: Pa
       <p class="intro">{t.connectionForm.intro}</p>
       <form method="post" action="/admin/system/connections" class="narrow" id="connection-form" novalidate>
         <CsrfField page={page} />
-        <SelectField name="provider" label={t.connectionForm.provider} value="azure" options={[{ value: 'azure', label: t.connectionForm.azure }]} errors={errors} />
-        <TextField name="designation" label={t.common.designation} optional={t.common.optional} value={values.designation} errors={errors} hint={t.connectionForm.designationHint} />
-        <TextField name="tenantId" label={t.connectionForm.tenantId} value={values.tenantId} errors={errors} hint={t.connectionForm.tenantIdHint} required />
+        <SelectField
+          name="provider"
+          label={t.connectionForm.provider}
+          value="azure"
+          options={[{ value: 'azure', label: t.connectionForm.azure }]}
+          errors={errors}
+        />
+        <TextField
+          name="designation"
+          label={t.common.designation}
+          optional={t.common.optional}
+          value={values.designation}
+          errors={errors}
+          hint={t.connectionForm.designationHint}
+        />
+        <TextField
+          name="tenantId"
+          label={t.connectionForm.tenantId}
+          value={values.tenantId}
+          errors={errors}
+          hint={t.connectionForm.tenantIdHint}
+          required
+        />
         <div class="buttons">
           <button type="submit" class="primary" id="submit-connection">
             {t.connectionForm.submit}

@@ -80,8 +80,12 @@ export function RunPage({ page, run, setup, changes, removals, notice }: RunPage
           {`${t.run.error}: ${t.reason(run.error)}`}
         </p>
       ) : null}
-      {progress.active ? <RunProgress t={t} progress={progress} progressUrl={`/admin/runs/${run.id}/progress`} /> : null}
-      {run.status === 'awaiting_approval' && setup && removals ? <ApprovalPrompt page={page} run={run} setup={setup} removals={removals} /> : null}
+      {progress.active ? (
+        <RunProgress t={t} progress={progress} progressUrl={`/admin/runs/${run.id}/progress`} />
+      ) : null}
+      {run.status === 'awaiting_approval' && setup && removals ? (
+        <ApprovalPrompt page={page} run={run} setup={setup} removals={removals} />
+      ) : null}
       <h2>{run.dry_run ? t.run.plannedChanges : t.run.changes}</h2>
       <ChangeList t={t} runId={run.id} changes={changes} />
     </Layout>

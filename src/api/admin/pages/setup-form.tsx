@@ -1,5 +1,12 @@
 import type { FoundGroup } from '../../../graph/members.js';
-import { CheckboxField, FormErrorSummary, RadioField, SelectField, TextField, type FieldErrors } from '../components/fields.js';
+import {
+  CheckboxField,
+  FormErrorSummary,
+  RadioField,
+  SelectField,
+  TextField,
+  type FieldErrors,
+} from '../components/fields.js';
 import { Layout, type PageContext } from '../components/layout.js';
 import { Notice } from '../components/notice.js';
 import { CsrfField } from '../components/post-button.js';
@@ -43,7 +50,11 @@ function GroupSearch({ page, values, errors, search }: Pick<Props, 'page' | 'val
           {t.setupForm.search}
         </button>
       </div>
-      {chosen ? <p class="chosen" id="chosen-group">{t.setupForm.chosenGroup(chosen.displayName)}</p> : null}
+      {chosen ? (
+        <p class="chosen" id="chosen-group">
+          {t.setupForm.chosenGroup(chosen.displayName)}
+        </p>
+      ) : null}
       {search && search.groups.length === 0 ? <p class="empty">{t.setupForm.noGroupsFound(search.query)}</p> : null}
       {search && search.groups.length > 0 ? (
         <ul class="group-results" id="group-results">
@@ -74,10 +85,35 @@ export function SetupFormPage({ page, setupId, values, choices, errors, search, 
         <CsrfField page={page} />
         {/* The first submit button is what Enter presses: saving, not searching. */}
         <button type="submit" name="intent" value="save" class="visually-hidden" tabindex={-1} aria-hidden="true" />
-        <SelectField name="connectionId" label={f.connection} value={values.connectionId} options={choices.connections} errors={errors} disabled={Boolean(setupId)} />
-        <SelectField name="customerTypeId" label={f.customerType} value={values.customerTypeId} options={choices.customerTypes} errors={errors} />
-        <SelectField name="resourceType" label={f.resourceType} value="users" options={[{ value: 'users', label: f.resourceUsers }]} errors={errors} />
-        <TextField name="designation" label={t.common.designation} optional={t.common.optional} value={values.designation} errors={errors} />
+        <SelectField
+          name="connectionId"
+          label={f.connection}
+          value={values.connectionId}
+          options={choices.connections}
+          errors={errors}
+          disabled={Boolean(setupId)}
+        />
+        <SelectField
+          name="customerTypeId"
+          label={f.customerType}
+          value={values.customerTypeId}
+          options={choices.customerTypes}
+          errors={errors}
+        />
+        <SelectField
+          name="resourceType"
+          label={f.resourceType}
+          value="users"
+          options={[{ value: 'users', label: f.resourceUsers }]}
+          errors={errors}
+        />
+        <TextField
+          name="designation"
+          label={t.common.designation}
+          optional={t.common.optional}
+          value={values.designation}
+          errors={errors}
+        />
         <fieldset class="group">
           <legend>{t.setups.group}</legend>
           <TextField name="groupId" label={f.groupId} value={values.groupId} errors={errors} hint={f.groupHint} />
@@ -95,17 +131,52 @@ export function SetupFormPage({ page, setupId, values, choices, errors, search, 
           ]}
           errors={errors}
         />
-        <TextField name="ldapPath" label={f.ldapPath} optional={t.common.optional} value={values.ldapPath} errors={errors} />
-        <TextField name="ldapFilter" label={f.ldapFilter} optional={t.common.optional} value={values.ldapFilter} errors={errors} />
+        <TextField
+          name="ldapPath"
+          label={f.ldapPath}
+          optional={t.common.optional}
+          value={values.ldapPath}
+          errors={errors}
+        />
+        <TextField
+          name="ldapFilter"
+          label={f.ldapFilter}
+          optional={t.common.optional}
+          value={values.ldapFilter}
+          errors={errors}
+        />
         <fieldset>
           <legend>{f.schedule}</legend>
-          <TextField name="intervalMinutes" type="number" min={1} max={10080} label={f.intervalMinutes} value={values.intervalMinutes} errors={errors} />
+          <TextField
+            name="intervalMinutes"
+            type="number"
+            min={1}
+            max={10080}
+            label={f.intervalMinutes}
+            value={values.intervalMinutes}
+            errors={errors}
+          />
         </fieldset>
         <fieldset>
           <legend>{f.deletionGuard}</legend>
           <p class="hint">{f.guardHint}</p>
-          <TextField name="deletionThreshold.count" type="number" min={0} label={f.thresholdCount} value={values['deletionThreshold.count']} errors={errors} />
-          <TextField name="deletionThreshold.percent" type="number" min={0} max={100} label={f.thresholdPercent} value={values['deletionThreshold.percent']} errors={errors} />
+          <TextField
+            name="deletionThreshold.count"
+            type="number"
+            min={0}
+            label={f.thresholdCount}
+            value={values['deletionThreshold.count']}
+            errors={errors}
+          />
+          <TextField
+            name="deletionThreshold.percent"
+            type="number"
+            min={0}
+            max={100}
+            label={f.thresholdPercent}
+            value={values['deletionThreshold.percent']}
+            errors={errors}
+          />
         </fieldset>
         <div class="buttons">
           <button type="submit" name="intent" value="save" class="primary" id="save-setup">

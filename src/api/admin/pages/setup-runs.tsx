@@ -7,7 +7,19 @@ import { setupName } from '../data/setup-overview.js';
 import { countsSummary, formatDateTime, runCountsOf, runDuration } from '../format.js';
 
 /** A setup's run history, newest first: mode, trigger, counts, duration and status of each run. */
-export function SetupRunsPage({ page, setup, runs, total, current }: { page: PageContext; setup: SyncSetup; runs: SyncRun[]; total: number; current: number }) {
+export function SetupRunsPage({
+  page,
+  setup,
+  runs,
+  total,
+  current,
+}: {
+  page: PageContext;
+  setup: SyncSetup;
+  runs: SyncRun[];
+  total: number;
+  current: number;
+}) {
   const { t } = page;
   const title = t.runs.historyTitle(setupName(setup));
   return (

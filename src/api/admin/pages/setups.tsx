@@ -62,7 +62,11 @@ function SetupRow({ page, overview }: { page: PageContext; overview: SetupOvervi
       <td class="actions">
         <PostButton page={page} action={`${base}/run`} label={t.setups.runNow} kind="primary" />
         <PostButton page={page} action={`${base}/preview`} label={t.setups.preview} />
-        {setup.status === 'active' ? <PostButton page={page} action={`${base}/pause`} label={t.setups.pause} /> : <PostButton page={page} action={`${base}/resume`} label={t.setups.resume} />}
+        {setup.status === 'active' ? (
+          <PostButton page={page} action={`${base}/pause`} label={t.setups.pause} />
+        ) : (
+          <PostButton page={page} action={`${base}/resume`} label={t.setups.resume} />
+        )}
         <a class="button" href={`${base}/edit`}>
           {t.common.edit}
         </a>
@@ -76,7 +80,15 @@ function SetupRow({ page, overview }: { page: PageContext; overview: SetupOvervi
 }
 
 /** The company's customer types and a form to add one (a setup needs one to put its users in). */
-function CustomerTypes({ page, customerTypes, form }: { page: PageContext; customerTypes: CustomerType[]; form: CustomerTypeForm }) {
+function CustomerTypes({
+  page,
+  customerTypes,
+  form,
+}: {
+  page: PageContext;
+  customerTypes: CustomerType[];
+  form: CustomerTypeForm;
+}) {
   const { t } = page;
   return (
     <section id="customer-types">
@@ -142,7 +154,16 @@ export function SetupsPage({
       {hasConnection && !hasCustomerType ? <Notice kind="info">{t.setups.needCustomerType}</Notice> : null}
       <Table
         id="setups"
-        headers={[t.common.designation, t.setups.group, t.setups.customerType, t.setups.options, t.setups.schedule, t.setups.lastRun, t.setups.nextRun, t.common.actions]}
+        headers={[
+          t.common.designation,
+          t.setups.group,
+          t.setups.customerType,
+          t.setups.options,
+          t.setups.schedule,
+          t.setups.lastRun,
+          t.setups.nextRun,
+          t.common.actions,
+        ]}
         empty={t.setups.empty}
         rows={overviews.map((overview) => (
           <SetupRow page={page} overview={overview} />

@@ -24,14 +24,34 @@ function ConnectionRow({ page, connection }: { page: PageContext; connection: Di
       </td>
       <td class="reason">{connection.status_reason ? t.reason(connection.status_reason) : ''}</td>
       <td class="actions">
-        {retryable ? <PostButton page={page} action={`/admin/system/connections/${connection.id}/consent`} label={t.system.retryConsent} kind="primary" /> : null}
-        <PostButton page={page} action={`/admin/system/connections/${connection.id}/delete`} label={t.common.delete} kind="danger" />
+        {retryable ? (
+          <PostButton
+            page={page}
+            action={`/admin/system/connections/${connection.id}/consent`}
+            label={t.system.retryConsent}
+            kind="primary"
+          />
+        ) : null}
+        <PostButton
+          page={page}
+          action={`/admin/system/connections/${connection.id}/delete`}
+          label={t.common.delete}
+          kind="danger"
+        />
       </td>
     </tr>
   );
 }
 
-export function SystemPage({ page, connections, notice }: { page: PageContext; connections: DirectoryConnection[]; notice?: SystemNotice }) {
+export function SystemPage({
+  page,
+  connections,
+  notice,
+}: {
+  page: PageContext;
+  connections: DirectoryConnection[];
+  notice?: SystemNotice;
+}) {
   const { t } = page;
   return (
     <Layout page={page} title={t.nav.system} tab="system">
@@ -50,7 +70,15 @@ export function SystemPage({ page, connections, notice }: { page: PageContext; c
       </p>
       <Table
         id="connections"
-        headers={[t.common.designation, t.system.provider, t.system.tenant, t.system.organisation, t.common.status, t.common.reason, t.common.actions]}
+        headers={[
+          t.common.designation,
+          t.system.provider,
+          t.system.tenant,
+          t.system.organisation,
+          t.common.status,
+          t.common.reason,
+          t.common.actions,
+        ]}
         empty={t.system.empty}
         rows={connections.map((connection) => (
           <ConnectionRow page={page} connection={connection} />

@@ -17,7 +17,8 @@ export interface UsersPageProps {
 export function UsersPage({ page, users, total, current, query, setupNames, customerTypeNames }: UsersPageProps) {
   const { t } = page;
   const u = t.users;
-  const href = (p: number) => `/admin/users?${new URLSearchParams({ ...(query ? { q: query } : {}), page: String(p) }).toString()}`;
+  const href = (p: number) =>
+    `/admin/users?${new URLSearchParams({ ...(query ? { q: query } : {}), page: String(p) }).toString()}`;
   return (
     <Layout page={page} title={u.title} tab="users">
       <h1>{u.title}</h1>
@@ -39,7 +40,13 @@ export function UsersPage({ page, users, total, current, query, setupNames, cust
             <td>{user.job_title ?? t.common.none}</td>
             <td>{customerTypeNames.get(user.customer_type_id) ?? t.common.none}</td>
             <td class="source">
-              {user.managing_setup_id ? <a href={`/admin/setup/${user.managing_setup_id}/runs`}>{setupNames.get(user.managing_setup_id) ?? user.managing_setup_id}</a> : u.notManaged}
+              {user.managing_setup_id ? (
+                <a href={`/admin/setup/${user.managing_setup_id}/runs`}>
+                  {setupNames.get(user.managing_setup_id) ?? user.managing_setup_id}
+                </a>
+              ) : (
+                u.notManaged
+              )}
             </td>
             <td>{user.active ? t.common.yes : t.common.no}</td>
           </tr>

@@ -13,13 +13,18 @@ const maxDesignation = 200;
 
 /** Create (Opret): provider, optional designation and tenant ID, then straight to Microsoft's consent page. */
 export function registerConnectionCreate(admin: Hono<AdminEnv>): void {
-  admin.get('/system/new', (c) => render(c, <ConnectionFormPage page={pageContext(c)} values={{ designation: '', tenantId: '' }} errors={{}} />));
+  admin.get('/system/new', (c) =>
+    render(c, <ConnectionFormPage page={pageContext(c)} values={{ designation: '', tenantId: '' }} errors={{}} />),
+  );
 
   admin.post('/system/connections', async (c) => {
     const t = c.get('t');
     const deps = c.get('deps');
     const form = await c.req.parseBody();
-    const values: ConnectionFormValues = { designation: formText(form, 'designation'), tenantId: formText(form, 'tenantId') };
+    const values: ConnectionFormValues = {
+      designation: formText(form, 'designation'),
+      tenantId: formText(form, 'tenantId'),
+    };
     const again = (status: ContentfulStatusCode, errors: FieldErrors, failure?: string) =>
       render(c, <ConnectionFormPage page={pageContext(c)} values={values} errors={errors} failure={failure} />, status);
 
@@ -32,10 +37,15 @@ export function registerConnectionCreate(admin: Hono<AdminEnv>): void {
     if (!deps.config.azure.identity) return again(503, {}, t.errors.azureNotConfigured);
 
     try {
-      const { consentUrl } = await createConnection(deps, { companyId: c.get('company').id, tenantId: tenant.value, designation: values.designation || null });
+      const { consentUrl } = await createConnection(deps, {
+        companyId: c.get('company').id,
+        tenantId: tenant.value,
+        designation: values.designation || null,
+      });
       return c.redirect(consentUrl, 303);
     } catch (err) {
-      if (isUniqueViolation(err, 'directory_connections_one_per_tenant')) return again(409, { tenantId: t.connectionForm.alreadyConnected });
+      if (isUniqueViolation(err, 'directory_connections_one_per_tenant'))
+        return again(409, { tenantId: t.connectionForm.alreadyConnected });
       if (err instanceof TenantTakenError) return again(409, { tenantId: t.connectionForm.takenByAnotherCompany });
       throw err;
     }

@@ -12,7 +12,8 @@ import { renderSystemTab } from './system.js';
 export function registerConnectionDelete(admin: Hono<AdminEnv>): void {
   admin.post('/system/connections/:id/delete', async (c) => {
     const connection = await ownConnection(c, c.req.param('id'));
-    const refuse = (blockingSetups: number) => renderSystemTab(c, { kind: 'error', text: c.get('t').system.deleteBlocked(blockingSetups) }, 409);
+    const refuse = (blockingSetups: number) =>
+      renderSystemTab(c, { kind: 'error', text: c.get('t').system.deleteBlocked(blockingSetups) }, 409);
     if (!(await deleteConfirmed(c.req))) {
       // Nothing to ask when it cannot be deleted anyway; removeConnection checks again when it deletes.
       const using = await countSetupsUsingConnection(c.get('deps').db, connection.id);
@@ -20,7 +21,14 @@ export function registerConnectionDelete(admin: Hono<AdminEnv>): void {
       const t = c.get('t');
       return render(
         c,
-        <ConfirmDeletePage page={pageContext(c)} tab="system" title={t.confirmDelete.connectionTitle(connectionLabel(connection))} body={t.confirmDelete.connectionBody} action={`/admin/system/connections/${connection.id}/delete`} cancelHref="/admin/system" />,
+        <ConfirmDeletePage
+          page={pageContext(c)}
+          tab="system"
+          title={t.confirmDelete.connectionTitle(connectionLabel(connection))}
+          body={t.confirmDelete.connectionBody}
+          action={`/admin/system/connections/${connection.id}/delete`}
+          cancelHref="/admin/system"
+        />,
       );
     }
     const { blockingSetups } = await removeConnection(c.get('deps'), connection);

@@ -12,7 +12,8 @@ export function registerCustomerTypeCreate(admin: Hono<AdminEnv>): void {
   admin.post('/customer-types', async (c) => {
     const t = c.get('t');
     const name = formText(await c.req.parseBody(), 'name');
-    const refuse = (reason: string, status: 400 | 409) => renderSetupsTab(c, { name, errors: { name: reason } }, status);
+    const refuse = (reason: string, status: 400 | 409) =>
+      renderSetupsTab(c, { name, errors: { name: reason } }, status);
     if (name === '') return refuse(t.customerTypes.required, 400);
     if (name.length > customerTypeNameMax) return refuse(t.common.tooLong(customerTypeNameMax), 400);
     try {

@@ -10,9 +10,13 @@ export function registerRunDecision(admin: Hono<AdminEnv>): void {
     admin.post(`/runs/:id/${decision}`, async (c) => {
       const run = await ownRun(c, c.req.param('id'));
       const page = `/admin/runs/${run.id}`;
-      if (run.status !== 'awaiting_approval' || !run.workflow_id) return redirectTo(c, page, { notice: 'not_awaiting' });
+      if (run.status !== 'awaiting_approval' || !run.workflow_id)
+        return redirectTo(c, page, { notice: 'not_awaiting' });
       const signal = decision === 'approve' ? approveRemovalsSignal : rejectRemovalsSignal;
-      await c.get('deps').temporal.workflow.getHandle(run.workflow_id).signal(signal, { by: `admin pages (API key ${c.get('session').keyId})` });
+      await c
+        .get('deps')
+        .temporal.workflow.getHandle(run.workflow_id)
+        .signal(signal, { by: `admin pages (API key ${c.get('session').keyId})` });
       return redirectTo(c, page, { notice: decision === 'approve' ? 'approved' : 'rejected' });
     });
   }

@@ -32,9 +32,22 @@ export function registerRunPage(admin: Hono<AdminEnv>): void {
     const { db } = c.get('deps');
     const setup = run.setup_id ? await findCompanySetup(db, c.get('company').id, run.setup_id) : undefined;
     const [changes, removals] = await Promise.all([
-      runChangesPage(db, run.id, { action: asChangeAction(c.req.query('action')), page: pageParam(c.req.query('page')) }),
+      runChangesPage(db, run.id, {
+        action: asChangeAction(c.req.query('action')),
+        page: pageParam(c.req.query('page')),
+      }),
       run.status === 'awaiting_approval' && setup ? pendingRemovals(db, setup, run) : undefined,
     ]);
-    return render(c, <RunPage page={pageContext(c)} run={run} setup={setup} changes={changes} removals={removals} notice={runNotice(c)} />);
+    return render(
+      c,
+      <RunPage
+        page={pageContext(c)}
+        run={run}
+        setup={setup}
+        changes={changes}
+        removals={removals}
+        notice={runNotice(c)}
+      />,
+    );
   });
 }

@@ -39,7 +39,14 @@ export function registerSetupActions(admin: Hono<AdminEnv>): void {
       const t = c.get('t');
       return render(
         c,
-        <ConfirmDeletePage page={pageContext(c)} tab="setup" title={t.confirmDelete.setupTitle(setupName(setup))} body={t.confirmDelete.setupBody} action={`/admin/setup/${setup.id}/delete`} cancelHref="/admin/setup" />,
+        <ConfirmDeletePage
+          page={pageContext(c)}
+          tab="setup"
+          title={t.confirmDelete.setupTitle(setupName(setup))}
+          body={t.confirmDelete.setupBody}
+          action={`/admin/setup/${setup.id}/delete`}
+          cancelHref="/admin/setup"
+        />,
       );
     }
     await removeSetup(c.get('deps'), setup);

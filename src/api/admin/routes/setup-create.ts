@@ -10,7 +10,10 @@ export function registerSetupCreate(admin: Hono<AdminEnv>): void {
     const choices = await setupChoices(c);
     // The Setup tab says what is missing (a connected tenant, a customer type).
     if (choices.connections.length === 0 || choices.customerTypes.length === 0) return c.redirect('/admin/setup', 303);
-    return renderSetupForm(c, newSetupValues({ connectionId: choices.connections[0]?.value, customerTypeId: choices.customerTypes[0]?.value }));
+    return renderSetupForm(
+      c,
+      newSetupValues({ connectionId: choices.connections[0]?.value, customerTypeId: choices.customerTypes[0]?.value }),
+    );
   });
   admin.post('/setup', (c) => submitSetupForm(c));
 }

@@ -6,7 +6,14 @@ import { ApiError } from '../../errors.js';
 import type { FieldErrors } from '../components/fields.js';
 import { searchTenantGroups } from '../data/group-search.js';
 import { setupChoices } from '../data/setup-choices.js';
-import { parseNewSetup, parseSetupChange, serviceFieldErrors, setupFieldErrors, submittedSetupValues, type SetupFormValues } from '../data/setup-form-input.js';
+import {
+  parseNewSetup,
+  parseSetupChange,
+  serviceFieldErrors,
+  setupFieldErrors,
+  submittedSetupValues,
+  type SetupFormValues,
+} from '../data/setup-form-input.js';
 import type { AdminEnv } from '../env.js';
 import { formText } from '../form.js';
 import { SetupFormPage, type GroupSearchResult } from '../pages/setup-form.js';
@@ -19,23 +26,48 @@ interface Shown {
 }
 
 /** The setup form, empty or as it was submitted, with what went wrong beside the fields. */
-export async function renderSetupForm(c: Context<AdminEnv>, values: SetupFormValues, setupId?: string, shown: Shown = {}, status: ContentfulStatusCode = 200) {
+export async function renderSetupForm(
+  c: Context<AdminEnv>,
+  values: SetupFormValues,
+  setupId?: string,
+  shown: Shown = {},
+  status: ContentfulStatusCode = 200,
+) {
   const choices = await setupChoices(c, setupId ? values.connectionId : undefined);
-  return render(c, <SetupFormPage page={pageContext(c)} setupId={setupId} values={values} choices={choices} errors={shown.errors ?? {}} search={shown.search} failure={shown.failure} />, status);
+  return render(
+    c,
+    <SetupFormPage
+      page={pageContext(c)}
+      setupId={setupId}
+      values={values}
+      choices={choices}
+      errors={shown.errors ?? {}}
+      search={shown.search}
+      failure={shown.failure}
+    />,
+    status,
+  );
 }
 
 /** The service's refusals of a valid form: its field problems beside the fields, Graph's failure on top. */
-async function refused(c: Context<AdminEnv>, values: SetupFormValues, setupId: string | undefined, err: unknown): Promise<Response> {
+async function refused(
+  c: Context<AdminEnv>,
+  values: SetupFormValues,
+  setupId: string | undefined,
+  err: unknown,
+): Promise<Response> {
   const t = c.get('t');
   if (!(err instanceof ApiError)) throw err;
   if (err.details) return renderSetupForm(c, values, setupId, { errors: serviceFieldErrors(t, err) }, err.status);
-  if (err.code === 'upstream_error') return renderSetupForm(c, values, setupId, { failure: t.errors.upstream(err.message) }, 502);
+  if (err.code === 'upstream_error')
+    return renderSetupForm(c, values, setupId, { failure: t.errors.upstream(err.message) }, 502);
   throw err;
 }
 
 async function saveNew(c: Context<AdminEnv>, values: SetupFormValues): Promise<Response> {
   const parsed = parseNewSetup(values);
-  if (!parsed.ok) return renderSetupForm(c, values, undefined, { errors: setupFieldErrors(c.get('t'), parsed.problems) }, 400);
+  if (!parsed.ok)
+    return renderSetupForm(c, values, undefined, { errors: setupFieldErrors(c.get('t'), parsed.problems) }, 400);
   try {
     const { setup, group } = await createSetup(c.get('deps'), c.get('company').id, parsed.body);
     return redirectTo(c, '/admin/setup', { notice: 'setup_created', setup: setup.id, users: String(group.userCount) });
@@ -46,7 +78,8 @@ async function saveNew(c: Context<AdminEnv>, values: SetupFormValues): Promise<R
 
 async function saveChange(c: Context<AdminEnv>, values: SetupFormValues, existing: SyncSetup): Promise<Response> {
   const parsed = parseSetupChange(values);
-  if (!parsed.ok) return renderSetupForm(c, values, existing.id, { errors: setupFieldErrors(c.get('t'), parsed.problems) }, 400);
+  if (!parsed.ok)
+    return renderSetupForm(c, values, existing.id, { errors: setupFieldErrors(c.get('t'), parsed.problems) }, 400);
   try {
     await changeSetup(c.get('deps'), existing, parsed.body);
     return redirectTo(c, '/admin/setup', { notice: 'setup_saved' });
@@ -65,10 +98,12 @@ export async function submitSetupForm(c: Context<AdminEnv>, existing?: SyncSetup
   if (existing) values.connectionId = existing.connection_id; // shown, never changed
   const picked = formText(form, 'pickGroup');
   if (picked) values.groupId = picked;
-  if (formText(form, 'intent') !== 'search' && !picked) return existing ? saveChange(c, values, existing) : saveNew(c, values);
+  if (formText(form, 'intent') !== 'search' && !picked)
+    return existing ? saveChange(c, values, existing) : saveNew(c, values);
 
   const outcome = await searchTenantGroups(c, existing?.connection_id ?? values.connectionId, values.groupSearch);
-  if ('fieldError' in outcome) return renderSetupForm(c, values, existing?.id, { errors: { groupSearch: outcome.fieldError } }, 400);
+  if ('fieldError' in outcome)
+    return renderSetupForm(c, values, existing?.id, { errors: { groupSearch: outcome.fieldError } }, 400);
   if ('failure' in outcome) return renderSetupForm(c, values, existing?.id, { failure: outcome.failure }, 502);
   return renderSetupForm(c, values, existing?.id, { search: outcome.search });
 }

@@ -12,7 +12,15 @@ import { safeNext } from '../signed-in.js';
 /** Sign-in with a company API key (looked up by its hash), and sign-out. */
 export function registerSignIn(admin: Hono<AdminEnv>): void {
   admin.get('/sign-in', (c) =>
-    render(c, <SignInPage page={pageContext(c)} next={safeNext(c.req.query('next'))} errors={{}} signedOut={c.req.query('signed_out') === '1'} />),
+    render(
+      c,
+      <SignInPage
+        page={pageContext(c)}
+        next={safeNext(c.req.query('next'))}
+        errors={{}}
+        signedOut={c.req.query('signed_out') === '1'}
+      />,
+    ),
   );
 
   admin.post('/sign-in', async (c) => {
@@ -21,14 +29,20 @@ export function registerSignIn(admin: Hono<AdminEnv>): void {
     const next = safeNext(formText(form, 'next'));
     const t = c.get('t');
     const { config, db } = c.get('deps');
-    const refuse = (message: string) => render(c, <SignInPage page={pageContext(c)} next={next} errors={{ apiKey: message }} />, 401);
+    const refuse = (message: string) =>
+      render(c, <SignInPage page={pageContext(c)} next={next} errors={{ apiKey: message }} />, 401);
     if (!key) return refuse(t.signIn.required);
     if (config.operatorApiKey && keysEqual(key, config.operatorApiKey)) return refuse(t.signIn.operatorKey);
     const row = await findActiveApiKeyByHash(db, hashApiKey(key));
     if (!row) return refuse(t.signIn.invalidKey);
     // A new session id on sign-in: a session id planted before sign-in is worth nothing after it.
     const session = newSession({ keyId: row.id, companyId: row.company_id });
-    await insertAdminSession(db, { sid: session.sid, companyId: row.company_id, apiKeyId: row.id, expiresAt: new Date(session.issuedAt + sessionLifetimeMs) });
+    await insertAdminSession(db, {
+      sid: session.sid,
+      companyId: row.company_id,
+      apiKeyId: row.id,
+      expiresAt: new Date(session.issuedAt + sessionLifetimeMs),
+    });
     await startSession(c, session);
     return c.redirect(next, 303);
   });

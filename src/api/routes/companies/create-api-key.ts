@@ -22,7 +22,7 @@ const route = createRoute({
   method: 'post',
   path: '/api/v1/companies/{id}/api-keys',
   tags: ['companies'],
-  summary: "Create a company API key (operator); the key is shown once",
+  summary: 'Create a company API key (operator); the key is shown once',
   security: [{ bearer: [] }],
   middleware: [authenticate] as const,
   request: { params: IdParams, body: { required: false, content: { 'application/json': { schema: Body } } } },
@@ -40,6 +40,9 @@ export function registerCreateApiKey(app: App): void {
     const row = await insertApiKey(db, { companyId: id, name, prefix: key.prefix, hash: key.hash });
     // The body carries the key itself: no cache (browser, proxy) may keep it.
     c.header('Cache-Control', 'no-store');
-    return c.json({ id: row.id, name: row.name, prefix: row.prefix, key: key.key, createdAt: row.created_at.toISOString() }, 201);
+    return c.json(
+      { id: row.id, name: row.name, prefix: row.prefix, key: key.key, createdAt: row.created_at.toISOString() },
+      201,
+    );
   });
 }

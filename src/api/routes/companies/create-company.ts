@@ -28,7 +28,10 @@ export function registerCreateCompany(app: App): void {
   app.openapi(route, async (c) => {
     requireOperator(c.get('principal'));
     const body = c.req.valid('json');
-    const company = await insertCompany(c.get('deps').db, { name: body.name, directorySyncEnabled: body.directorySync });
+    const company = await insertCompany(c.get('deps').db, {
+      name: body.name,
+      directorySyncEnabled: body.directorySync,
+    });
     return c.json(companyJson(company), 201);
   });
 }

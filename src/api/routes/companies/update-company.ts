@@ -10,10 +10,14 @@ import { applyModuleSwitch } from '../../../setups/module-switch.js';
 const Body = z
   .object({
     name: z.string().trim().min(1, { message: 'must not be empty' }).max(200).optional(),
-    directorySync: z.boolean().optional().openapi({ description: 'switch the directory sync add-on on or off; off stops scheduling the company’s setups' }),
+    directorySync: z.boolean().optional().openapi({
+      description: 'switch the directory sync add-on on or off; off stops scheduling the company’s setups',
+    }),
   })
   .strict()
-  .refine((b) => b.name !== undefined || b.directorySync !== undefined, { message: 'give at least one of name, directorySync' });
+  .refine((b) => b.name !== undefined || b.directorySync !== undefined, {
+    message: 'give at least one of name, directorySync',
+  });
 
 const route = createRoute({
   method: 'patch',

@@ -21,7 +21,10 @@ const route = createRoute({
   security: [{ bearer: [] }],
   middleware: [authenticate] as const,
   request: { params: IdParams },
-  responses: { 200: { description: 'the connection after the check', ...jsonContent(ConnectionSchema) }, ...errorResponses(400, 401, 403, 404, 409) },
+  responses: {
+    200: { description: 'the connection after the check', ...jsonContent(ConnectionSchema) },
+    ...errorResponses(400, 401, 403, 404, 409),
+  },
 });
 
 export function registerCheckConnection(app: App): void {

@@ -22,7 +22,10 @@ const Body = z
         }
         return parsed.value;
       })
-      .openapi({ description: 'tenant ID (GUID) or a verified domain such as contoso.onmicrosoft.com', example: 'contoso.onmicrosoft.com' }),
+      .openapi({
+        description: 'tenant ID (GUID) or a verified domain such as contoso.onmicrosoft.com',
+        example: 'contoso.onmicrosoft.com',
+      }),
     designation,
   })
   .strict();
@@ -37,7 +40,10 @@ const route = createRoute({
   security: [{ bearer: [] }],
   middleware: [authenticate] as const,
   request: { body: jsonBody(Body) },
-  responses: { 201: { description: 'created', ...jsonContent(ConnectionWithConsentSchema) }, ...errorResponses(400, 401, 403, 409, 503) },
+  responses: {
+    201: { description: 'created', ...jsonContent(ConnectionWithConsentSchema) },
+    ...errorResponses(400, 401, 403, 409, 503),
+  },
 });
 
 export function registerCreateConnection(app: App): void {
@@ -45,14 +51,28 @@ export function registerCreateConnection(app: App): void {
     const companyId = await requireDirectorySync(c);
     const body = c.req.valid('json');
     const deps = c.get('deps');
-    if (!deps.config.azure.identity) throw new ApiError(503, 'not_configured', 'the Azure app identity is not configured on this service (AZURE_CLIENT_ID)');
+    if (!deps.config.azure.identity)
+      throw new ApiError(
+        503,
+        'not_configured',
+        'the Azure app identity is not configured on this service (AZURE_CLIENT_ID)',
+      );
     try {
-      const { connection, consentUrl } = await createConnection(deps, { companyId, tenantId: body.tenantId, designation: body.designation });
+      const { connection, consentUrl } = await createConnection(deps, {
+        companyId,
+        tenantId: body.tenantId,
+        designation: body.designation,
+      });
       return c.json({ ...connectionJson(connection), consentUrl }, 201);
     } catch (err) {
-      if (err instanceof TenantTakenError) throw new ApiError(409, 'conflict', err.message, [{ field: 'tenantId', reason: 'connected to another company' }]);
+      if (err instanceof TenantTakenError)
+        throw new ApiError(409, 'conflict', err.message, [
+          { field: 'tenantId', reason: 'connected to another company' },
+        ]);
       if (isUniqueViolation(err, 'directory_connections_one_per_tenant')) {
-        throw new ApiError(409, 'conflict', `this company already has a connection for tenant '${body.tenantId}'`, [{ field: 'tenantId', reason: 'already connected' }]);
+        throw new ApiError(409, 'conflict', `this company already has a connection for tenant '${body.tenantId}'`, [
+          { field: 'tenantId', reason: 'already connected' },
+        ]);
       }
       throw err;
     }

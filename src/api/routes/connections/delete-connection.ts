@@ -21,7 +21,10 @@ export function registerDeleteConnection(app: App): void {
   app.openapi(route, async (c) => {
     const connection = await loadOwnConnection(c, c.req.valid('param').id);
     const { blockingSetups } = await removeConnection(c.get('deps'), connection);
-    if (blockingSetups > 0) throw ApiError.conflict(`${blockingSetups} setup(s) use this connection; delete them first`, { setups: blockingSetups });
+    if (blockingSetups > 0)
+      throw ApiError.conflict(`${blockingSetups} setup(s) use this connection; delete them first`, {
+        setups: blockingSetups,
+      });
     return c.body(null, 204);
   });
 }

@@ -14,7 +14,10 @@ const route = createRoute({
   security: [{ bearer: [] }],
   middleware: [authenticate] as const,
   request: { params: IdParams },
-  responses: { 200: { description: 'the connection', ...jsonContent(ConnectionSchema) }, ...errorResponses(400, 401, 403, 404) },
+  responses: {
+    200: { description: 'the connection', ...jsonContent(ConnectionSchema) },
+    ...errorResponses(400, 401, 403, 404),
+  },
 });
 
 export function registerGetConnection(app: App): void {

@@ -14,7 +14,10 @@ const route = createRoute({
   summary: "The company's directory connections",
   security: [{ bearer: [] }],
   middleware: [authenticate] as const,
-  responses: { 200: { description: 'the list', ...jsonContent(z.object({ items: z.array(ConnectionSchema) })) }, ...errorResponses(401, 403) },
+  responses: {
+    200: { description: 'the list', ...jsonContent(z.object({ items: z.array(ConnectionSchema) })) },
+    ...errorResponses(401, 403),
+  },
 });
 
 export function registerListConnections(app: App): void {

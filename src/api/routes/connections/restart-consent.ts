@@ -15,14 +15,20 @@ const route = createRoute({
   security: [{ bearer: [] }],
   middleware: [authenticate] as const,
   request: { params: IdParams },
-  responses: { 200: { description: 'a new consent URL', ...jsonContent(ConnectionWithConsentSchema) }, ...errorResponses(400, 401, 403, 404, 409) },
+  responses: {
+    200: { description: 'a new consent URL', ...jsonContent(ConnectionWithConsentSchema) },
+    ...errorResponses(400, 401, 403, 404, 409),
+  },
 });
 
 export function registerRestartConsent(app: App): void {
   app.openapi(route, async (c) => {
     const connection = await loadOwnConnection(c, c.req.valid('param').id);
     if (!(retryableStatuses as readonly string[]).includes(connection.status)) {
-      throw ApiError.conflict(`the connection is ${connection.status}; a new consent attempt is only for ${retryableStatuses.join(', ')} connections`, { status: connection.status });
+      throw ApiError.conflict(
+        `the connection is ${connection.status}; a new consent attempt is only for ${retryableStatuses.join(', ')} connections`,
+        { status: connection.status },
+      );
     }
     const result = await restartConsent(c.get('deps'), connection);
     return c.json({ ...connectionJson(result.connection), consentUrl: result.consentUrl }, 200);

@@ -7,7 +7,9 @@ import { authenticate } from '../../middleware/auth.js';
 import { IdParams, jsonContent } from '../../schemas/common.js';
 import { loadOwnConnection } from './load-connection.js';
 
-const GroupSchema = z.object({ id: z.string(), displayName: z.string(), description: z.string().nullable(), mail: z.string().nullable() }).openapi('DirectoryGroup');
+const GroupSchema = z
+  .object({ id: z.string(), displayName: z.string(), description: z.string().nullable(), mail: z.string().nullable() })
+  .openapi('DirectoryGroup');
 
 const route = createRoute({
   method: 'get',
@@ -17,16 +19,23 @@ const route = createRoute({
   security: [{ bearer: [] }],
   middleware: [authenticate] as const,
   request: { params: IdParams, query: z.object({ search: z.string().trim().max(100).default('') }) },
-  responses: { 200: { description: 'matching groups', ...jsonContent(z.object({ items: z.array(GroupSchema) })) }, ...errorResponses(400, 401, 403, 404, 409, 502) },
+  responses: {
+    200: { description: 'matching groups', ...jsonContent(z.object({ items: z.array(GroupSchema) })) },
+    ...errorResponses(400, 401, 403, 404, 409, 502),
+  },
 });
 
 export function registerSearchGroups(app: App): void {
   app.openapi(route, async (c) => {
     const connection = await loadOwnConnection(c, c.req.valid('param').id);
-    if (connection.status !== 'connected') throw ApiError.conflict(`the connection is ${connection.status}; groups can be searched once it is connected`);
+    if (connection.status !== 'connected')
+      throw ApiError.conflict(`the connection is ${connection.status}; groups can be searched once it is connected`);
     const deps = c.get('deps');
     try {
-      return c.json({ items: await searchGroups(deps.config, connection.tenant_id, c.req.valid('query').search, deps.logger) }, 200);
+      return c.json(
+        { items: await searchGroups(deps.config, connection.tenant_id, c.req.valid('query').search, deps.logger) },
+        200,
+      );
     } catch (err) {
       throw new ApiError(502, 'upstream_error', `Microsoft Graph: ${classifyGraphError(err).message}`);
     }

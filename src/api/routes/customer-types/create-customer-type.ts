@@ -17,7 +17,10 @@ const route = createRoute({
   security: [{ bearer: [] }],
   middleware: [authenticate] as const,
   request: { body: jsonBody(Body) },
-  responses: { 201: { description: 'created', ...jsonContent(CustomerTypeSchema) }, ...errorResponses(400, 401, 403, 409) },
+  responses: {
+    201: { description: 'created', ...jsonContent(CustomerTypeSchema) },
+    ...errorResponses(400, 401, 403, 409),
+  },
 });
 
 export function registerCreateCustomerType(app: App): void {
@@ -28,7 +31,10 @@ export function registerCreateCustomerType(app: App): void {
       const row = await insertCustomerType(c.get('deps').db, companyId, name);
       return c.json({ id: row.id, name: row.name, createdAt: row.created_at.toISOString() }, 201);
     } catch (err) {
-      if (isUniqueViolation(err)) throw new ApiError(409, 'conflict', `a customer type named '${name}' already exists`, [{ field: 'name', reason: 'already exists' }]);
+      if (isUniqueViolation(err))
+        throw new ApiError(409, 'conflict', `a customer type named '${name}' already exists`, [
+          { field: 'name', reason: 'already exists' },
+        ]);
       throw err;
     }
   });

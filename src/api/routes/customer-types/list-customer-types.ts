@@ -13,7 +13,10 @@ const route = createRoute({
   summary: "The company's customer types",
   security: [{ bearer: [] }],
   middleware: [authenticate] as const,
-  responses: { 200: { description: 'the list', ...jsonContent(z.object({ items: z.array(CustomerTypeSchema) })) }, ...errorResponses(401, 403) },
+  responses: {
+    200: { description: 'the list', ...jsonContent(z.object({ items: z.array(CustomerTypeSchema) })) },
+    ...errorResponses(401, 403),
+  },
 });
 
 export function registerListCustomerTypes(app: App): void {

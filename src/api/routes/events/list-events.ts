@@ -9,14 +9,10 @@ import { jsonContent } from '../../schemas/common.js';
 import { EventPageSchema, eventJson } from '../../schemas/event.js';
 
 const Query = z.object({
-  after: z
-    .string()
-    .max(100)
-    .optional()
-    .openapi({
-      description:
-        'a cursor from an earlier page (nextCursor or an item’s cursor); omit to start at the oldest kept event',
-    }),
+  after: z.string().max(100).optional().openapi({
+    description:
+      'a cursor from an earlier page (nextCursor or an item’s cursor); omit to start at the oldest kept event',
+  }),
   types: z
     .string()
     .max(500)

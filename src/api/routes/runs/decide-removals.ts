@@ -19,7 +19,10 @@ function decisionRoute(decision: 'approve' | 'reject') {
     security: [{ bearer: [] }],
     middleware: [authenticate] as const,
     request: { params: IdParams },
-    responses: { 202: { description: 'the decision was sent to the run', ...jsonContent(RunSchema) }, ...errorResponses(400, 401, 403, 404, 409) },
+    responses: {
+      202: { description: 'the decision was sent to the run', ...jsonContent(RunSchema) },
+      ...errorResponses(400, 401, 403, 404, 409),
+    },
   });
 }
 
@@ -28,10 +31,15 @@ export function registerDecideRemovals(app: App): void {
     app.openapi(decisionRoute(decision), async (c) => {
       const run = await loadOwnRun(c, c.req.valid('param').id);
       if (run.status !== 'awaiting_approval' || !run.workflow_id) {
-        throw ApiError.conflict(`the run is ${run.status}; only a run awaiting approval takes a decision`, { status: run.status });
+        throw ApiError.conflict(`the run is ${run.status}; only a run awaiting approval takes a decision`, {
+          status: run.status,
+        });
       }
       const signal = decision === 'approve' ? approveRemovalsSignal : rejectRemovalsSignal;
-      await c.get('deps').temporal.workflow.getHandle(run.workflow_id).signal(signal, { by: c.get('principal').kind });
+      await c
+        .get('deps')
+        .temporal.workflow.getHandle(run.workflow_id)
+        .signal(signal, { by: c.get('principal').kind });
       return c.json(runJson(run), 202);
     });
   }

@@ -7,7 +7,9 @@ import { IdParams, jsonContent } from '../../schemas/common.js';
 import { ChangeSchema, PageQuery, changeActions, changeJson, pageOf } from '../../schemas/run.js';
 import { loadOwnRun } from './load-run.js';
 
-const Query = PageQuery.extend({ action: z.enum(changeActions, { message: `must be one of ${changeActions.join(', ')}` }).optional() });
+const Query = PageQuery.extend({
+  action: z.enum(changeActions, { message: `must be one of ${changeActions.join(', ')}` }).optional(),
+});
 
 const route = createRoute({
   method: 'get',
@@ -17,7 +19,10 @@ const route = createRoute({
   security: [{ bearer: [] }],
   middleware: [authenticate] as const,
   request: { params: IdParams, query: Query },
-  responses: { 200: { description: 'a page of changes', ...jsonContent(pageOf(ChangeSchema, 'ChangePage')) }, ...errorResponses(400, 401, 403, 404) },
+  responses: {
+    200: { description: 'a page of changes', ...jsonContent(pageOf(ChangeSchema, 'ChangePage')) },
+    ...errorResponses(400, 401, 403, 404),
+  },
 });
 
 export function registerListRunChanges(app: App): void {

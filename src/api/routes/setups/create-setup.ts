@@ -8,7 +8,11 @@ import { jsonBody, jsonContent } from '../../schemas/common.js';
 import { CreateSetupBody, SetupSchema, setupJson } from '../../schemas/setup.js';
 
 const Created = SetupSchema.extend({
-  group: z.object({ id: z.string(), displayName: z.string(), userCount: z.number().openapi({ description: 'user objects among the group’s transitive members' }) }),
+  group: z.object({
+    id: z.string(),
+    displayName: z.string(),
+    userCount: z.number().openapi({ description: 'user objects among the group’s transitive members' }),
+  }),
 }).openapi('CreatedSetup');
 
 const route = createRoute({
@@ -19,7 +23,10 @@ const route = createRoute({
   security: [{ bearer: [] }],
   middleware: [authenticate] as const,
   request: { body: jsonBody(CreateSetupBody) },
-  responses: { 201: { description: 'created', ...jsonContent(Created) }, ...errorResponses(400, 401, 403, 409, 422, 502) },
+  responses: {
+    201: { description: 'created', ...jsonContent(Created) },
+    ...errorResponses(400, 401, 403, 409, 422, 502),
+  },
 });
 
 export function registerCreateSetup(app: App): void {

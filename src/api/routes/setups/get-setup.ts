@@ -9,7 +9,9 @@ import { RunSchema, runJson } from '../../schemas/run.js';
 import { SetupSchema, setupJson } from '../../schemas/setup.js';
 import { loadOwnSetup } from './load-setup.js';
 
-const Detailed = SetupSchema.extend({ lastRun: RunSchema.nullable(), nextRunAt: z.string().nullable() }).openapi('SetupWithSchedule');
+const Detailed = SetupSchema.extend({ lastRun: RunSchema.nullable(), nextRunAt: z.string().nullable() }).openapi(
+  'SetupWithSchedule',
+);
 
 const route = createRoute({
   method: 'get',
@@ -27,6 +29,9 @@ export function registerGetSetup(app: App): void {
     const setup = await loadOwnSetup(c, c.req.valid('param').id);
     const { db, temporal } = c.get('deps');
     const [last, next] = await Promise.all([latestRun(db, setup.id), nextScheduledRun(temporal, setup.id)]);
-    return c.json({ ...setupJson(setup), lastRun: last ? runJson(last) : null, nextRunAt: next?.toISOString() ?? null }, 200);
+    return c.json(
+      { ...setupJson(setup), lastRun: last ? runJson(last) : null, nextRunAt: next?.toISOString() ?? null },
+      200,
+    );
   });
 }

@@ -15,7 +15,10 @@ const route = createRoute({
   security: [{ bearer: [] }],
   middleware: [authenticate] as const,
   request: { params: IdParams, query: PageQuery },
-  responses: { 200: { description: 'a page of runs', ...jsonContent(pageOf(RunSchema, 'RunPage')) }, ...errorResponses(400, 401, 403, 404) },
+  responses: {
+    200: { description: 'a page of runs', ...jsonContent(pageOf(RunSchema, 'RunPage')) },
+    ...errorResponses(400, 401, 403, 404),
+  },
 });
 
 export function registerListSetupRuns(app: App): void {

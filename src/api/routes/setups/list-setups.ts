@@ -14,7 +14,10 @@ const route = createRoute({
   summary: "The company's sync setups",
   security: [{ bearer: [] }],
   middleware: [authenticate] as const,
-  responses: { 200: { description: 'the list', ...jsonContent(z.object({ items: z.array(SetupSchema) })) }, ...errorResponses(401, 403) },
+  responses: {
+    200: { description: 'the list', ...jsonContent(z.object({ items: z.array(SetupSchema) })) },
+    ...errorResponses(401, 403),
+  },
 });
 
 export function registerListSetups(app: App): void {

@@ -12,11 +12,17 @@ function pauseRoute(action: 'pause' | 'resume') {
     method: 'post',
     path: `/api/v1/setups/{id}/${action}`,
     tags: ['setups'],
-    summary: action === 'pause' ? 'Pause a setup: its schedule stops' : 'Resume a paused (or failed) setup: its schedule runs again',
+    summary:
+      action === 'pause'
+        ? 'Pause a setup: its schedule stops'
+        : 'Resume a paused (or failed) setup: its schedule runs again',
     security: [{ bearer: [] }],
     middleware: [authenticate] as const,
     request: { params: IdParams },
-    responses: { 200: { description: 'the setup', ...jsonContent(SetupSchema) }, ...errorResponses(400, 401, 403, 404) },
+    responses: {
+      200: { description: 'the setup', ...jsonContent(SetupSchema) },
+      ...errorResponses(400, 401, 403, 404),
+    },
   });
 }
 

@@ -9,7 +9,10 @@ import { loadOwnSetup } from './load-setup.js';
 const Body = z
   .object({
     dryRun: z.boolean().default(false).openapi({ description: 'compute and store the full plan, apply nothing' }),
-    fullSync: z.boolean().default(false).openapi({ description: 'read the whole group even when an incremental (delta) run is possible' }),
+    fullSync: z
+      .boolean()
+      .default(false)
+      .openapi({ description: 'read the whole group even when an incremental (delta) run is possible' }),
   })
   .strict();
 
@@ -31,7 +34,11 @@ export function registerStartRun(app: App): void {
   app.openapi(route, async (c) => {
     const setup = await loadOwnSetup(c, c.req.valid('param').id);
     const body = (c.req.valid('json') as z.infer<typeof Body> | undefined) ?? { dryRun: false, fullSync: false };
-    const runId = await startRun(c.get('deps'), setup, { dryRun: body.dryRun, fullSync: body.fullSync, trigger: 'api' });
+    const runId = await startRun(c.get('deps'), setup, {
+      dryRun: body.dryRun,
+      fullSync: body.fullSync,
+      trigger: 'api',
+    });
     return c.json({ runId }, 202);
   });
 }

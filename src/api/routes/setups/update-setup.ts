@@ -15,7 +15,10 @@ const route = createRoute({
   security: [{ bearer: [] }],
   middleware: [authenticate] as const,
   request: { params: IdParams, body: jsonBody(UpdateSetupBody) },
-  responses: { 200: { description: 'updated', ...jsonContent(SetupSchema) }, ...errorResponses(400, 401, 403, 404, 409, 422, 502) },
+  responses: {
+    200: { description: 'updated', ...jsonContent(SetupSchema) },
+    ...errorResponses(400, 401, 403, 404, 409, 422, 502),
+  },
 });
 
 export function registerUpdateSetup(app: App): void {

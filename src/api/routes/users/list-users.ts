@@ -19,7 +19,10 @@ const route = createRoute({
   security: [{ bearer: [] }],
   middleware: [authenticate] as const,
   request: { query: Query },
-  responses: { 200: { description: 'a page of users', ...jsonContent(pageOf(UserSchema, 'UserPage')) }, ...errorResponses(400, 401, 403) },
+  responses: {
+    200: { description: 'a page of users', ...jsonContent(pageOf(UserSchema, 'UserPage')) },
+    ...errorResponses(400, 401, 403),
+  },
 });
 
 export function registerListUsers(app: App): void {
