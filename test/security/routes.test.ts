@@ -17,12 +17,12 @@ import { addPerson, connectNewTenant, createSetup, runSetup } from '../support/s
  *    without the module; 404 for another company's connection, setup or run.
  * Afterwards the other company's objects are exactly as they were.
  */
-type Owned = 'connection' | 'setup' | 'run';
+type Owned = 'connection' | 'setup' | 'run' | 'target' | 'delivery' | 'apiKey';
 
 interface ApiRule {
   /** public: no key needed; any-key: operator or company; operator; company: a company key; module: a company
-   * key of a company with the directory sync module. */
-  access: 'public' | 'any-key' | 'operator' | 'company' | 'module';
+   * key of a company with the directory sync module; metrics: METRICS_TOKEN or the operator key (Prometheus). */
+  access: 'public' | 'any-key' | 'operator' | 'company' | 'module' | 'metrics';
   /** What `:id` names: another company's object must answer 404. */
   owned?: Owned;
   /** A valid body (so the check reaches the access decision, not the validation). */
@@ -50,11 +50,23 @@ const apiRules: Record<string, ApiRule> = {
   'GET /readyz': { access: 'public' },
   'GET /openapi.json': { access: 'public' },
   'GET /docs': { access: 'public' },
+  'GET /docs/:file': { access: 'public' },
+  'GET /consent/start': { access: 'public' },
   'GET /consent/callback': { access: 'public' },
+  'GET /consent/signin': { access: 'public' },
+  'GET /metrics': { access: 'metrics' },
   'GET /api/v1/me': { access: 'any-key' },
   'POST /api/v1/companies': { access: 'operator', body: () => ({ name: 'Security probe' }) },
   'PATCH /api/v1/companies/:id': { access: 'operator', body: () => ({ name: 'Security probe' }) },
   'POST /api/v1/companies/:id/api-keys': { access: 'operator', body: () => ({ name: 'probe' }) },
+  'GET /api/v1/companies/:id/api-keys': { access: 'operator' },
+  'DELETE /api/v1/companies/:id/api-keys/:keyId': { access: 'operator' },
+  'GET /api/v1/tenant-shares/:tenantId': { access: 'operator' },
+  'PUT /api/v1/tenant-shares/:tenantId': {
+    access: 'operator',
+    body: (f) => ({ companyIds: [f.mine.companyId, f.noModule.companyId] }),
+  },
+  'DELETE /api/v1/tenant-shares/:tenantId': { access: 'operator' },
   'GET /api/v1/customer-types': { access: 'company' },
   'POST /api/v1/customer-types': { access: 'company', body: () => ({ name: 'Probe' }) },
   'GET /api/v1/users': { access: 'company' },
@@ -82,6 +94,16 @@ const apiRules: Record<string, ApiRule> = {
   'GET /api/v1/runs/:id/changes': { access: 'module', owned: 'run' },
   'POST /api/v1/runs/:id/approve-removals': { access: 'module', owned: 'run' },
   'POST /api/v1/runs/:id/reject-removals': { access: 'module', owned: 'run' },
+  'GET /api/v1/events': { access: 'module' },
+  'POST /api/v1/notification-targets': {
+    access: 'module',
+    body: () => ({ kind: 'email', name: 'Probe', emails: ['probe@example.com'] }),
+  },
+  'GET /api/v1/notification-targets': { access: 'module' },
+  'DELETE /api/v1/notification-targets/:id': { access: 'module', owned: 'target' },
+  'POST /api/v1/notification-targets/:id/test': { access: 'module', owned: 'target' },
+  'GET /api/v1/notification-deliveries': { access: 'module' },
+  'GET /api/v1/notification-deliveries/:id': { access: 'module', owned: 'delivery' },
 };
 
 const adminRules: Record<string, AdminRule> = {
@@ -95,6 +117,8 @@ const adminRules: Record<string, AdminRule> = {
   'POST /admin/system/connections': { access: 'signed-in' },
   'POST /admin/system/connections/:id/consent': { access: 'signed-in', owned: 'connection' },
   'POST /admin/system/connections/:id/delete': { access: 'signed-in', owned: 'connection' },
+  'GET /admin/system/api-keys': { access: 'signed-in' },
+  'POST /admin/system/api-keys/:id/revoke': { access: 'signed-in', owned: 'apiKey' },
   'GET /admin/setup': { access: 'signed-in' },
   'POST /admin/customer-types': { access: 'signed-in' },
   'GET /admin/setup/new': { access: 'signed-in' },
@@ -112,6 +136,10 @@ const adminRules: Record<string, AdminRule> = {
   'POST /admin/runs/:id/approve': { access: 'signed-in', owned: 'run' },
   'POST /admin/runs/:id/reject': { access: 'signed-in', owned: 'run' },
   'GET /admin/users': { access: 'signed-in' },
+  'GET /admin/notifications': { access: 'signed-in' },
+  'POST /admin/notifications/targets': { access: 'signed-in' },
+  'POST /admin/notifications/targets/:id/test': { access: 'signed-in', owned: 'target' },
+  'POST /admin/notifications/targets/:id/delete': { access: 'signed-in', owned: 'target' },
 };
 
 /** The route table: every method and path the app registers (middleware and catch-alls, method ALL, aside). */
@@ -166,7 +194,31 @@ beforeAll(async () => {
   });
   const setupId = (await createSetup(stack, theirs, connectionId, group.id)).id;
   const runId = (await runSetup(stack, theirs, setupId)).id;
-  f = { mine, noModule, theirs, their: { connection: connectionId, setup: setupId, run: runId } };
+  const target = await (
+    await stack.call('POST', '/api/v1/notification-targets', {
+      key: theirs.key,
+      body: { kind: 'email', name: 'Their inbox', emails: ['it@their.example'] },
+    })
+  ).json();
+  const delivery = await (
+    await stack.call('POST', `/api/v1/notification-targets/${target.id}/test`, { key: theirs.key })
+  ).json();
+  const keys = await (
+    await stack.call('GET', `/api/v1/companies/${theirs.companyId}/api-keys`, { key: stack.operatorKey })
+  ).json();
+  f = {
+    mine,
+    noModule,
+    theirs,
+    their: {
+      connection: connectionId,
+      setup: setupId,
+      run: runId,
+      target: target.id,
+      delivery: delivery.deliveryId,
+      apiKey: keys.items[0].id,
+    },
+  };
   before = await theirObjects();
 });
 afterAll(() => stack?.close());
@@ -174,7 +226,12 @@ afterAll(() => stack?.close());
 /** The path with its parameters filled: `:id` is the other company's object (or the caller's own company). */
 function pathOf(route: string, owned: Owned | undefined): string {
   const path = route.split(' ')[1]!;
-  return path.replace(':id', owned ? f.their[owned] : f.mine.companyId).replace(':name', 'admin.css');
+  return path
+    .replace(':id', owned ? f.their[owned] : f.mine.companyId)
+    .replace(':name', 'admin.css')
+    .replace(':file', 'swagger-ui.css')
+    .replace(':keyId', randomUUID())
+    .replace(':tenantId', randomUUID());
 }
 
 function apiCall(route: string, key: string | undefined) {
@@ -204,7 +261,17 @@ describe('JSON API: every route', () => {
     expect([401, 403]).not.toContain((await apiCall(route, undefined)).status);
   });
 
-  it.each(apiRoutes.filter((r) => apiRules[r] && apiRules[r].access !== 'public'))(
+  it.each(apiRoutes.filter((r) => apiRules[r]?.access === 'metrics'))(
+    '%s: 401 without a key, 403 with a wrong or a company key, 200 with the operator key',
+    async (route) => {
+      expect(await errorOf(await apiCall(route, undefined))).toEqual({ status: 401, code: 'unauthorized' });
+      expect(await errorOf(await apiCall(route, 'dsk_not-a-real-key'))).toEqual({ status: 403, code: 'forbidden' });
+      expect(await errorOf(await apiCall(route, f.mine.key))).toEqual({ status: 403, code: 'forbidden' });
+      expect((await apiCall(route, stack.operatorKey)).status).toBe(200);
+    },
+  );
+
+  it.each(apiRoutes.filter((r) => apiRules[r] && !['public', 'metrics'].includes(apiRules[r].access)))(
     '%s: 401 without a key, or with a wrong one',
     async (route) => {
       expect(await errorOf(await apiCall(route, undefined))).toEqual({ status: 401, code: 'unauthorized' });
