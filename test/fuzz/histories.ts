@@ -185,6 +185,9 @@ export async function runHistory(stack: TestStack, history: History): Promise<{ 
   const company = await onboardCompany(stack);
   const { tenantId, connectionId } = await connectNewTenant(stack, company, fresh('Fuzz '));
   const tenant = () => control.tenant(tenantId);
+  // Addresses in the tenant's verified domain: adoption needs one (src/sync/adoption.ts, tested on its own), and
+  // the model adopts a twin on the match key alone.
+  const domain = control.tenant(tenantId).defaultDomain;
   const groups: Record<Target, string> = {
     root: control.addGroup(tenantId, { displayName: 'Root' }).id,
     nested1: control.addGroup(tenantId, { displayName: 'Nested 1' }).id,
@@ -199,8 +202,8 @@ export async function runHistory(stack: TestStack, history: History): Promise<{ 
       displayName: `Person ${n}`,
       givenName: 'Given',
       surname: n,
-      mail: `${n}@fuzz.example`,
-      userPrincipalName: `${n}@fuzz.example`,
+      mail: `${n}@${domain}`,
+      userPrincipalName: `${n}@${domain}`,
       mailNickname: n,
       onPremisesSamAccountName: n.toUpperCase(),
       jobTitle: 'Engineer',
@@ -447,12 +450,12 @@ export async function runHistory(stack: TestStack, history: History): Promise<{ 
         const id = user(step.user);
         const n = fresh('k');
         if (exists(id))
-          control.updateUser(tenantId, id, { mail: `${n}@fuzz.example`, onPremisesSamAccountName: n.toUpperCase() });
+          control.updateUser(tenantId, id, { mail: `${n}@${domain}`, onPremisesSamAccountName: n.toUpperCase() });
         break;
       }
       case 'changeUpn': {
         const id = user(step.user);
-        if (exists(id)) control.updateUser(tenantId, id, { userPrincipalName: `${fresh('upn')}@fuzz.example` });
+        if (exists(id)) control.updateUser(tenantId, id, { userPrincipalName: `${fresh('upn')}@${domain}` });
         break;
       }
       case 'disable':
