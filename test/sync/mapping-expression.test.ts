@@ -432,6 +432,76 @@ describe('properties', () => {
     );
   });
 
+  it('an unknown attribute anywhere in a generated expression is reported at its own offset', () => {
+    fc.assert(
+      fc.property(expressionArb, fc.nat(), (e, pick) => {
+        const printed = printExpression(e);
+        const spots = [...printed.matchAll(/(?<![\w."'\\-])(givenName|surname|mail|department)(?![\w(])/g)];
+        const inStrings = (index: number) => {
+          // an attribute-looking word inside a string literal is not an attribute: skip those
+          let quote: string | null = null;
+          for (let i = 0; i < index; i++) {
+            const c = printed[i]!;
+            if (quote && c === '\\') i++;
+            else if (quote && c === quote) quote = null;
+            else if (!quote && (c === '"' || c === "'")) quote = c;
+          }
+          return quote !== null;
+        };
+        const candidates = spots.filter((m) => !inStrings(m.index));
+        fc.pre(candidates.length > 0);
+        const spot = candidates[pick % candidates.length]!;
+        const broken = `${printed.slice(0, spot.index)}zzz${printed.slice(spot.index + spot[0].length)}`;
+        const errors = errorsOf(broken);
+        expect(errors).toContainEqual({
+          position: spot.index,
+          message: 'unknown attribute zzz: the directory cannot read it',
+        });
+      }),
+    );
+  });
+
+  it('the regex guard never throws, and what it accepts compiles', () => {
+    const regexText = fc.string({
+      maxLength: 16,
+      unit: fc.constantFrom(
+        'a',
+        'b',
+        '(',
+        ')',
+        '(?:',
+        '|',
+        '*',
+        '+',
+        '?',
+        '{2,}',
+        '{1,3}',
+        '[',
+        ']',
+        '\\',
+        '.',
+        '^',
+        '$',
+        '1',
+      ),
+    });
+    fc.assert(
+      fc.property(regexText, (pattern) => {
+        if (regexProblem(pattern) === null) expect(() => new RegExp(pattern, 'gu')).not.toThrow();
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('parseMappingSource never throws on arbitrary JSON and always names the field', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (source) => {
+        const result = parseMappingSource('department', source, READABLE);
+        if (!result.ok) for (const error of result.errors) expect(error.field).toBe('department');
+      }),
+    );
+  });
+
   const ascii = fc.string({
     maxLength: 20,
     unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)),
