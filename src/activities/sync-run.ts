@@ -38,6 +38,7 @@ import type { ActivityDeps } from './deps.js';
 import { recordAccessLost } from './onboarding.js';
 import { holdRunForApproval } from '../db/repositories/events.js';
 import { countFinishedRun, guardHoldsTotal } from '../metrics/registry.js';
+import type { Reason } from '../sync/reasons.js';
 
 export type BeginRunResult =
   { runId: string; mode: RunMode; fullReason?: string; dryRun: boolean } | { skipped: string };
@@ -314,7 +315,7 @@ export function createSyncRunActivities(deps: ActivityDeps) {
       phase: 'members' | 'removals';
       cursor: string | null;
       dryRun: boolean;
-      holdReason?: string;
+      holdReason?: string | Reason;
       total: number;
     }): Promise<ChunkLoopResult> {
       const setup = await loadSetup(input.setupId);

@@ -1,3 +1,4 @@
+import type { Reason } from '../sync/reasons.js';
 import type { ColumnType, Generated, Insertable, JSONColumnType, Selectable, Updateable } from 'kysely';
 import type { DirectoryUser } from '../sync/types.js';
 
@@ -193,6 +194,8 @@ export interface SyncChangesTable {
   before: JSONColumnType<Record<string, unknown> | null, string | null, never>;
   after: JSONColumnType<Record<string, unknown> | null, string | null, never>;
   reason: string;
+  /** The reason as { code, params } (src/sync/reasons.ts); null for rows written before it was stored. */
+  reason_detail: JSONColumnType<Reason | null, string | null, never>;
   created_at: Generated<Date>;
   subject_key: string;
 }

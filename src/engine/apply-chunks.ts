@@ -13,7 +13,7 @@ import {
   planMembers,
   planRemovals,
 } from '../sync/index.js';
-import type { EntraDeletion } from '../sync/index.js';
+import type { EntraDeletion, Reason } from '../sync/index.js';
 import type { DirectoryUser, PlannedChange, ProductUser, RunCounts, SetupPolicy } from '../sync/types.js';
 
 /**
@@ -30,7 +30,7 @@ export interface ChunkLoopInput {
   /** Stop after this many batches and hand back the cursor (keeps one activity call bounded). */
   maxBatches: number;
   /** When removals are not allowed (guard rejected or forbidden): deactivations/deletions become skips with this reason. */
-  holdReason?: string;
+  holdReason?: string | Reason;
   now: Date;
   /** Full runs remove managed users missing from the staged group; delta runs those the delta reported gone. */
   mode: 'full' | 'delta';

@@ -12,7 +12,7 @@
  * user matches is created as before: nothing existing is taken over.)
  */
 import { directoryEmail } from './mapping.js';
-import { reasons } from './reasons.js';
+import { because, type Reason } from './reasons.js';
 import type { DirectoryUser, SetupPolicy } from './types.js';
 
 /** Invited B2B users: `userType` Guest, or the `#EXT#` userPrincipalName Entra gives them. */
@@ -30,13 +30,13 @@ export function adoptionRefusal(
   member: DirectoryUser,
   policy: Pick<SetupPolicy, 'matchOn' | 'verifiedDomains'>,
   match: { key: string; userId: string },
-): string | null {
-  if (isGuest(member)) return reasons.notAdoptedGuest(policy.matchOn, match.key, match.userId);
+): Reason | null {
+  if (isGuest(member)) return because.notAdoptedGuest(policy.matchOn, match.key, match.userId);
   const address = directoryEmail(member);
   const domain = address === null ? null : domainOf(address);
   const verified = new Set(policy.verifiedDomains.map((d) => d.toLowerCase()));
   if (domain === null || !verified.has(domain)) {
-    return reasons.notAdoptedUnverifiedDomain(policy.matchOn, match.key, match.userId, domain);
+    return because.notAdoptedUnverifiedDomain(policy.matchOn, match.key, match.userId, domain);
   }
   return null;
 }

@@ -2,7 +2,7 @@
  * The deletion guard: the last check before a run removes or deactivates anyone. A Graph hiccup or a
  * mistaken group change must not empty the product, so large removals wait for a person to approve them.
  */
-import { reasons } from './reasons.js';
+import { because, reasonText, type Reason } from './reasons.js';
 import type { PlannedChange, SetupPolicy } from './types.js';
 
 export type GuardVerdict = 'proceed' | 'needs_approval' | 'forbid_removals';
@@ -25,18 +25,26 @@ export interface DeletionGuardInput {
 export function checkDeletionGuard(
   input: DeletionGuardInput,
   threshold: SetupPolicy['deletionThreshold'],
-): { verdict: GuardVerdict; reason: string } {
+): { verdict: GuardVerdict; reason: string; reasonDetail: Reason } {
+  const { verdict, reason } = guardDecision(input, threshold);
+  return { verdict, reason: reasonText(reason), reasonDetail: reason };
+}
+
+function guardDecision(
+  input: DeletionGuardInput,
+  threshold: SetupPolicy['deletionThreshold'],
+): { verdict: GuardVerdict; reason: Reason } {
   const { removals, managedCount } = input;
-  if (!input.memberReadSucceeded) return { verdict: 'forbid_removals', reason: reasons.memberReadFailed };
+  if (!input.memberReadSucceeded) return { verdict: 'forbid_removals', reason: because.memberReadFailed };
   if (input.memberCount === 0 && managedCount > 0)
-    return { verdict: 'forbid_removals', reason: reasons.noMembersReturned(managedCount) };
+    return { verdict: 'forbid_removals', reason: because.noMembersReturned(managedCount) };
   if (removals > threshold.count)
-    return { verdict: 'needs_approval', reason: reasons.overCount(removals, threshold.count) };
+    return { verdict: 'needs_approval', reason: because.overCount(removals, threshold.count) };
   // Compared in whole numbers: removals / managed > percent / 100 without floating-point rounding.
   if (managedCount > 0 && removals * 100 > threshold.percent * managedCount) {
-    return { verdict: 'needs_approval', reason: reasons.overPercent(removals, threshold.percent, managedCount) };
+    return { verdict: 'needs_approval', reason: because.overPercent(removals, threshold.percent, managedCount) };
   }
-  return { verdict: 'proceed', reason: reasons.withinThreshold(removals) };
+  return { verdict: 'proceed', reason: because.withinThreshold(removals) };
 }
 
 function isRemoval(change: Pick<PlannedChange, 'action'>): boolean {
@@ -52,15 +60,10 @@ export function countRemovals(changes: readonly Pick<PlannedChange, 'action'>[])
  * When the guard does not let removals through, they become skips carrying the guard's reason, so the
  * run still counts every member and removed user exactly once and shows why nothing was removed.
  */
-export function holdRemovals(changes: readonly PlannedChange[], guardReason: string): PlannedChange[] {
-  return changes.map((change) =>
-    isRemoval(change)
-      ? {
-          ...change,
-          action: 'skip',
-          after: null,
-          reason: `${reasons.removalHeld(guardReason)} (was: ${change.reason})`,
-        }
-      : change,
-  );
+export function holdRemovals(changes: readonly PlannedChange[], guardReason: string | Reason): PlannedChange[] {
+  return changes.map((change) => {
+    if (!isRemoval(change)) return change;
+    const held = because.removalHeld(guardReason, change.reasonDetail ?? change.reason);
+    return { ...change, action: 'skip', after: null, reason: reasonText(held), reasonDetail: held };
+  });
 }

@@ -21,4 +21,17 @@ export {
   type GuardVerdict,
 } from './deletion-guard.js';
 export { addCounts, countChanges, emptyCounts, totalCount, type CountableChange } from './counts.js';
-export { entraDeletion, reasons, type EntraDeletion } from './reasons.js';
+export {
+  because,
+  entraDeletion,
+  englishReasons,
+  isReason,
+  reasonCodes,
+  reasons,
+  reasonText,
+  renderReason,
+  type EntraDeletion,
+  type Reason,
+  type ReasonCode,
+  type ReasonTemplates,
+} from './reasons.js';

@@ -20,9 +20,9 @@ import { desiredActive } from './activation.js';
 import { adoptionRefusal } from './adoption.js';
 import { diffFields, type FieldDiff } from './diff.js';
 import { distinctMembers } from './distinct-members.js';
-import { isEnabledInEntra, mapDirectoryUser, syncedFieldsOf } from './mapping.js';
+import { directoryEmail, isEnabledInEntra, mapDirectoryUser, syncedFieldsOf } from './mapping.js';
 import { matchKeyOf, type MemberCandidates } from './match-keys.js';
-import { reasons } from './reasons.js';
+import { because, reasonText, type Reason } from './reasons.js';
 import type { ChangeAction, DirectoryUser, PlannedChange, ProductUser, SetupPolicy, SyncedFields } from './types.js';
 
 interface ChunkContext {
@@ -71,30 +71,30 @@ function planMember(member: DirectoryUser, context: ChunkContext): PlannedChange
 
 function planLinked(member: DirectoryUser, linked: ProductUser, policy: SetupPolicy): PlannedChange {
   if (managedByAnotherSetup(linked, policy))
-    return noWrite('conflict', member, linked.id, reasons.linkedUserManagedElsewhere(linked.managingSetupId));
+    return noWrite('conflict', member, linked.id, because.linkedUserManagedElsewhere(linked.managingSetupId));
   if (linked.managingSetupId === policy.setupId) return planManaged(member, linked, policy);
   // The sync never takes ownership of an account Entra has switched off.
-  if (!isEnabledInEntra(member)) return noWrite('skip', member, linked.id, reasons.disabledNotManaged);
-  return adopt(member, linked, policy, (fields) => reasons.adoptedByLink(fields, policy.updateExisting));
+  if (!isEnabledInEntra(member)) return noWrite('skip', member, linked.id, because.disabledNotManaged);
+  return adopt(member, linked, policy, (fields) => because.adoptedByLink(fields, policy.updateExisting));
 }
 
 function planUnlinked(member: DirectoryUser, context: ChunkContext): PlannedChange {
   const { policy } = context;
-  if (!isEnabledInEntra(member)) return noWrite('skip', member, null, reasons.disabledNotManaged);
+  if (!isEnabledInEntra(member)) return noWrite('skip', member, null, because.disabledNotManaged);
   const key = matchKeyOf(member, policy);
-  if (key === null) return noWrite('skip', member, null, reasons.noMatchKey(policy.matchOn));
+  if (key === null) return noWrite('skip', member, null, because.noMatchKey(policy.matchOn));
   const sharing = context.membersPerKey.get(key) ?? 0;
-  if (sharing > 1) return noWrite('conflict', member, null, reasons.keySharedInBatch(policy.matchOn, key, sharing));
+  if (sharing > 1) return noWrite('conflict', member, null, because.keySharedInBatch(policy.matchOn, key, sharing));
 
   const matches = matchesFor(key, context);
   const [match] = matches;
-  if (match === undefined) return create(member, policy, reasons.created(policy.matchOn, key, policy.customerTypeId));
+  if (match === undefined) return create(member, policy, because.created(policy.matchOn, key, policy.customerTypeId));
   if (matches.length > 1)
     return noWrite(
       'conflict',
       member,
       null,
-      reasons.manyMatches(
+      because.manyMatches(
         policy.matchOn,
         key,
         matches.map((user) => user.id),
@@ -105,16 +105,16 @@ function planUnlinked(member: DirectoryUser, context: ChunkContext): PlannedChan
       'conflict',
       member,
       match.id,
-      reasons.matchManagedElsewhere(policy.matchOn, key, match.managingSetupId),
+      because.matchManagedElsewhere(policy.matchOn, key, match.managingSetupId),
     );
   if (match.externalId !== null && match.externalId !== member.id) {
-    return noWrite('conflict', member, match.id, reasons.matchLinkedElsewhere(policy.matchOn, key, match.externalId));
+    return noWrite('conflict', member, match.id, because.matchLinkedElsewhere(policy.matchOn, key, match.externalId));
   }
   // Taking over an existing account needs an address the tenant owns, of a user that is not a guest.
   const refusal = adoptionRefusal(member, policy, { key, userId: match.id });
   if (refusal !== null) return noWrite('skip', member, match.id, refusal);
   return adopt(member, match, policy, (fields) =>
-    reasons.adoptedByMatch(policy.matchOn, key, fields, policy.updateExisting),
+    because.adoptedByMatch(policy.matchOn, key, fields, policy.updateExisting),
   );
 }
 
@@ -145,23 +145,23 @@ function planManaged(member: DirectoryUser, current: ProductUser, policy: SetupP
       ...base,
       action: 'deactivate',
       before: syncedFieldsOf(current),
-      reason: reasons.disabledInEntra(attributes),
+      ...explained(because.disabledInEntra(attributes)),
     };
   }
-  const reason = diff.after.active === true ? reasons.reactivated(attributes) : reasons.updated(attributes);
-  return { ...base, action: 'update', before: diff.before, reason };
+  const reason = diff.after.active === true ? because.reactivated(attributes) : because.updated(attributes);
+  return { ...base, action: 'update', before: diff.before, ...explained(reason) };
 }
 
-function unchangedReason(member: DirectoryUser, current: ProductUser, policy: SetupPolicy): string {
-  if (!current.active && isEnabledInEntra(member)) return reasons.staysDeactivated;
-  return policy.updateExisting ? reasons.upToDate : reasons.upToDateAttributesNotWritten;
+function unchangedReason(member: DirectoryUser, current: ProductUser, policy: SetupPolicy): Reason {
+  if (!current.active && isEnabledInEntra(member)) return because.staysDeactivated;
+  return policy.updateExisting ? because.upToDate : because.upToDateAttributesNotWritten;
 }
 
 function adopt(
   member: DirectoryUser,
   user: ProductUser,
   policy: SetupPolicy,
-  reason: (fields: string[]) => string,
+  reason: (fields: string[]) => Reason,
 ): PlannedChange {
   const diff = diffFields(syncedFieldsOf(user), desiredFields(member, user, policy));
   return {
@@ -170,21 +170,39 @@ function adopt(
     userId: user.id,
     before: diff?.before ?? {},
     after: diff?.after ?? {},
-    reason: reason(diff ? Object.keys(diff.after) : []),
+    ...explained(reason(diff ? Object.keys(diff.after) : [])),
   };
 }
 
-function create(member: DirectoryUser, policy: SetupPolicy, reason: string): PlannedChange {
+/** The English text and the code of a reason, as a PlannedChange carries them. */
+function explained(reason: Reason): Pick<PlannedChange, 'reason' | 'reasonDetail'> {
+  return { reason: reasonText(reason), reasonDetail: reason };
+}
+
+function create(member: DirectoryUser, policy: SetupPolicy, reason: Reason): PlannedChange {
   return {
     action: 'create',
     externalId: member.id,
     userId: null,
     before: null,
     after: mapDirectoryUser(member, policy),
-    reason,
+    ...explained(reason),
   };
 }
 
-function noWrite(action: ChangeAction, member: DirectoryUser, userId: string | null, reason: string): PlannedChange {
-  return { action, externalId: member.id, userId, before: null, after: null, reason };
+/**
+ * A change that writes nothing has no before/after to name its member by, so its reason carries the member's
+ * display name and address (the run page shows them instead of the Entra object id).
+ */
+function noWrite(action: ChangeAction, member: DirectoryUser, userId: string | null, reason: Reason): PlannedChange {
+  const subject = { memberName: member.displayName ?? null, memberEmail: directoryEmail(member) };
+  return {
+    action,
+    externalId: member.id,
+    userId,
+    before: null,
+    after: null,
+    reason: reasonText(reason),
+    reasonDetail: { ...reason, params: { ...reason.params, ...subject } },
+  };
 }

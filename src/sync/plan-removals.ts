@@ -11,7 +11,7 @@
  * has been without access at least that long.
  */
 import { syncedFieldsOf } from './mapping.js';
-import { reasons, type EntraDeletion } from './reasons.js';
+import { because, reasonText, type EntraDeletion, type Reason } from './reasons.js';
 import type { ChangeAction, PlannedChange, ProductUser, SetupPolicy } from './types.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -28,24 +28,24 @@ export function planRemovals(
   return [...distinct.values()].map((user) => {
     const change = planRemoval(user, policy, now);
     const how = user.externalId === null ? undefined : deletedInEntra.get(user.externalId);
-    return how && change.action !== 'conflict'
-      ? { ...change, reason: reasons.deletedInEntra(how, change.reason) }
-      : change;
+    if (!how || change.action === 'conflict' || change.reasonDetail === undefined) return change;
+    const reason = because.deletedInEntra(how, change.reasonDetail);
+    return { ...change, reason: reasonText(reason), reasonDetail: reason };
   });
 }
 
 function planRemoval(user: ProductUser, policy: SetupPolicy, now: Date): PlannedChange {
   // Ownership is the one rule a removal may never bend, so it is checked here again, not only in SQL.
   if (user.managingSetupId !== policy.setupId)
-    return removal('conflict', user, reasons.notManagedBySetup(user.managingSetupId));
+    return removal('conflict', user, because.notManagedBySetup(user.managingSetupId));
   const graceDays = Math.max(0, policy.removalGraceDays);
-  if (graceDays === 0) return removal('delete', user, reasons.deletedNoGrace);
-  if (user.active) return removal('deactivate', user, reasons.deactivatedForGrace(graceDays, addDays(now, graceDays)));
-  if (user.deactivatedAt === null) return removal('deactivate', user, reasons.graceStartsNow(graceDays));
+  if (graceDays === 0) return removal('delete', user, because.deletedNoGrace);
+  if (user.active) return removal('deactivate', user, because.deactivatedForGrace(graceDays, addDays(now, graceDays)));
+  if (user.deactivatedAt === null) return removal('deactivate', user, because.graceStartsNow(graceDays));
   const deleteAt = addDays(user.deactivatedAt, graceDays);
   if (deleteAt.getTime() <= now.getTime())
-    return removal('delete', user, reasons.deletedGraceOver(graceDays, deleteAt));
-  return removal('unchanged', user, reasons.inGrace(deleteAt));
+    return removal('delete', user, because.deletedGraceOver(graceDays, deleteAt));
+  return removal('unchanged', user, because.inGrace(deleteAt));
 }
 
 function addDays(date: Date, days: number): Date {
@@ -53,7 +53,7 @@ function addDays(date: Date, days: number): Date {
 }
 
 /** deactivate and delete keep the snapshot in `before` for the audit trail; only deactivate writes. */
-function removal(action: ChangeAction, user: ProductUser, reason: string): PlannedChange {
+function removal(action: ChangeAction, user: ProductUser, reason: Reason): PlannedChange {
   const removes = action === 'deactivate' || action === 'delete';
   return {
     action,
@@ -61,6 +61,7 @@ function removal(action: ChangeAction, user: ProductUser, reason: string): Plann
     userId: user.id,
     before: removes ? syncedFieldsOf(user) : null,
     after: action === 'deactivate' ? { active: false } : null,
-    reason,
+    reason: reasonText(reason),
+    reasonDetail: reason,
   };
 }

@@ -1,3 +1,4 @@
+import type { Reason } from './reasons.js';
 /**
  * The data the pure sync planner works on. Nothing here does I/O: the orchestration reads Graph and
  * Postgres, hands the planner one chunk at a time, and applies the PlannedChanges it gets back.
@@ -102,7 +103,9 @@ export interface PlannedChange {
   userId: string | null; // product user id; null for create/skip-before-create
   before: Partial<SyncedFields> | null; // update/adopt: only the changed fields; deactivate/delete: snapshot
   after: Partial<SyncedFields> | null; // create: all fields; update/adopt/deactivate: only the changed fields
-  reason: string; // a human sentence explaining why
+  reason: string; // a human sentence explaining why (English, rendered from reasonDetail when the planner gave one)
+  /** The reason as a code with parameters, rendered in the reader's language by the admin pages. */
+  reasonDetail?: Reason;
 }
 
 export interface RunCounts {

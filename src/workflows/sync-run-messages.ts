@@ -1,6 +1,7 @@
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { RunTrigger } from '../activities/index.js';
 import type { RunCounts } from '../sync/types.js';
+import type { Reason } from '../sync/reasons.js';
 
 export const approveRemovalsSignal = defineSignal<[{ by?: string }]>('approveRemovals');
 export const rejectRemovalsSignal = defineSignal<[{ by?: string }]>('rejectRemovals');
@@ -32,7 +33,7 @@ export interface RunState {
   phase: 'members' | 'removals';
   cursor: string | null;
   membersRead: number;
-  holdReason?: string;
+  holdReason?: string | Reason;
   total: number;
 }
 

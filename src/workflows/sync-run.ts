@@ -10,6 +10,7 @@ import {
 } from '@temporalio/workflow';
 import type { Activities, ChunkLoopResult } from '../activities/index.js';
 import { checkDeletionGuard } from '../sync/deletion-guard.js';
+import { because, type Reason } from '../sync/reasons.js';
 import {
   approveRemovalsSignal,
   rejectRemovalsSignal,
@@ -105,7 +106,7 @@ export async function syncRunWorkflow(input: SyncRunInput): Promise<RunProgress>
       }
       progress.membersRead = read.members;
 
-      let holdReason: string | undefined;
+      let holdReason: Reason | undefined;
       let assessment: Awaited<ReturnType<typeof assessRemovals>>;
       // Assess; when the guard asks for approval, wait at most APPROVAL_TIMEOUT. An approval of a read older than
       // that reads the group again and assesses anew (asking again if the new read still needs approval).
@@ -122,7 +123,7 @@ export async function syncRunWorkflow(input: SyncRunInput): Promise<RunProgress>
           },
           assessment.threshold,
         );
-        holdReason = guard.verdict === 'forbid_removals' ? guard.reason : undefined;
+        holdReason = guard.verdict === 'forbid_removals' ? guard.reasonDetail : undefined;
         // A preview shows every removal it would apply once approved.
         if (guard.verdict !== 'needs_approval' || dryRun) break;
         progress.phase = 'awaiting_approval';
@@ -131,11 +132,11 @@ export async function syncRunWorkflow(input: SyncRunInput): Promise<RunProgress>
         const answered = await condition(() => decision !== undefined, approvalTimeoutMs);
         await setRunStatus({ runId: begun.runId, status: 'running' });
         if (!answered) {
-          holdReason = `removals not approved within ${describeDuration(approvalTimeoutMs)}: ${guard.reason}`;
+          holdReason = because.approvalTimedOut(describeDuration(approvalTimeoutMs), guard.reasonDetail);
           break;
         }
         if (decision === 'rejected') {
-          holdReason = `removals rejected: ${guard.reason}`;
+          holdReason = because.removalsRejected(guard.reasonDetail);
           break;
         }
         const { reread } = await prepareRereadIfStale({ runId: begun.runId, approvalTimeoutMs });

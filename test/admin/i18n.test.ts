@@ -5,6 +5,8 @@ import { negotiateLanguage } from '../../src/api/admin/i18n/language.js';
 
 /** Every leaf of a dictionary: strings as they are, functions called with sample arguments. */
 function leaves(value: unknown, path = ''): [string, string][] {
+  // The reason templates take a parameter reader, not sample values: test/admin/reason-templates.test.ts renders them.
+  if (path === 'reasonTemplates') return [];
   if (typeof value === 'string') return [[path, value]];
   if (typeof value === 'function')
     return [[path, String(value(...Array.from({ length: value.length }, (_, i) => i + 2)))]];

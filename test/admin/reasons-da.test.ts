@@ -2,7 +2,7 @@ import { neverConnected, tenantTakenReason } from '../../src/connections/ownersh
 import { describe, expect, it } from 'vitest';
 import { da } from '../../src/api/admin/i18n/da.js';
 import { en } from '../../src/api/admin/i18n/en.js';
-import { reasons } from '../../src/sync/reasons.js';
+import { because, reasons } from '../../src/sync/reasons.js';
 
 // Every sentence the planner and the guard can store, with values that are not English words.
 const date = new Date('2026-12-01T00:00:00.000Z');
@@ -42,9 +42,9 @@ const samples: Record<keyof typeof reasons, string[]> = {
   inGrace: [reasons.inGrace(date)],
   deletedGraceOver: [reasons.deletedGraceOver(30, date)],
   deletedInEntra: [
-    reasons.deletedInEntra('soft', reasons.deletedNoGrace),
-    reasons.deletedInEntra('hard', reasons.deactivatedForGrace(30, date)),
-    reasons.deletedInEntra('unknown', reasons.inGrace(date)),
+    reasons.deletedInEntra('soft', because.deletedNoGrace),
+    reasons.deletedInEntra('hard', because.deactivatedForGrace(30, date)),
+    reasons.deletedInEntra('unknown', because.inGrace(date)),
   ],
   notManagedBySetup: [reasons.notManagedBySetup(null), reasons.notManagedBySetup('s-2')],
   memberReadFailed: [reasons.memberReadFailed],
@@ -52,7 +52,10 @@ const samples: Record<keyof typeof reasons, string[]> = {
   overCount: [reasons.overCount(1, 0), reasons.overCount(600, 500)],
   overPercent: [reasons.overPercent(30, 20, 100)],
   withinThreshold: [reasons.withinThreshold(3)],
-  removalHeld: [`${reasons.removalHeld(reasons.overCount(600, 500))} (was: ${reasons.deletedNoGrace})`],
+  removalHeld: [reasons.removalHeld(because.overCount(600, 500), because.deletedNoGrace)],
+  approvalTimedOut: [reasons.approvalTimedOut('7 days', because.overCount(600, 500))],
+  removalsRejected: [reasons.removalsRejected(because.overPercent(30, 20, 100))],
+  applyFailed: [],
 };
 
 // What the apply, the workflow and the onboarding store around or beside those sentences.
@@ -101,7 +104,7 @@ describe('stored reasons on the Danish pages', () => {
     expect(da.reason(reasons.created('email', 'anna@contoso.example', 'ct-1'))).toBe(
       'ikke koblet, og ingen bruger i produktet har e-mailen anna@contoso.example; oprettet i kundetypen ct-1',
     );
-    expect(da.reason(`${reasons.removalHeld(reasons.overCount(1, 0))} (was: ${reasons.deletedNoGrace})`)).toBe(
+    expect(da.reason(reasons.removalHeld(because.overCount(1, 0), because.deletedNoGrace))).toBe(
       'fjernelse holdt tilbage: 1 fjernelse er flere end grænsen på 0 (var: ikke længere medlem af gruppen, og sletning af fjernede brugere er slået til, og der er ingen henstandsperiode)',
     );
     expect(da.reason('consent was not granted: AADSTS65004: User declined.')).toBe(

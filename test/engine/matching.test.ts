@@ -72,6 +72,15 @@ describe('matching existing product users', () => {
     expect(conflict).toMatchObject({ externalId: taken.id, reason: expect.stringMatching(/another setup|managed/) });
     const [skip] = await changesOf(stack, company, run.id, 'skip');
     expect(skip).toMatchObject({ externalId: noMail.id, reason: expect.stringMatching(/email/) });
+    // Issue 12: the API carries each reason as a code too; a skip names its member (no before/after to do it).
+    expect(conflict).toMatchObject({
+      reasonCode: 'matchManagedElsewhere',
+      reasonParams: expect.objectContaining({ managingSetupId: otherSetup.id }),
+    });
+    expect(skip).toMatchObject({
+      reasonCode: 'noMatchKey',
+      reasonParams: expect.objectContaining({ matchOn: 'email', memberName: noMail.displayName }),
+    });
   });
 
   it('adopts by initials from onPremisesSamAccountName, falling back to mailNickname', async () => {

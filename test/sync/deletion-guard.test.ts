@@ -8,14 +8,16 @@ describe('checkDeletionGuard', () => {
   it('forbids removals when the member read failed', () => {
     expect(
       checkDeletionGuard({ ...healthy, memberReadSucceeded: false, removals: 1, managedCount: 100 }, threshold),
-    ).toEqual({
+    ).toMatchObject({
       verdict: 'forbid_removals',
       reason: reasons.memberReadFailed,
     });
   });
 
   it('forbids removals when the read returned no members while the setup manages users', () => {
-    expect(checkDeletionGuard({ ...healthy, memberCount: 0, removals: 100, managedCount: 100 }, threshold)).toEqual({
+    expect(
+      checkDeletionGuard({ ...healthy, memberCount: 0, removals: 100, managedCount: 100 }, threshold),
+    ).toMatchObject({
       verdict: 'forbid_removals',
       reason: 'the group returned no members while the setup manages 100 users, so no one is removed or deactivated',
     });
@@ -29,7 +31,7 @@ describe('checkDeletionGuard', () => {
 
   it('needs approval for strictly more removals than the count threshold', () => {
     expect(checkDeletionGuard({ ...healthy, removals: 500, managedCount: 10_000 }, threshold).verdict).toBe('proceed');
-    expect(checkDeletionGuard({ ...healthy, removals: 501, managedCount: 10_000 }, threshold)).toEqual({
+    expect(checkDeletionGuard({ ...healthy, removals: 501, managedCount: 10_000 }, threshold)).toMatchObject({
       verdict: 'needs_approval',
       reason: '501 removals are more than the threshold of 500',
     });
@@ -37,7 +39,7 @@ describe('checkDeletionGuard', () => {
 
   it('needs approval for strictly more than the percentage of managed users', () => {
     expect(checkDeletionGuard({ ...healthy, removals: 20, managedCount: 100 }, threshold).verdict).toBe('proceed');
-    expect(checkDeletionGuard({ ...healthy, removals: 21, managedCount: 100 }, threshold)).toEqual({
+    expect(checkDeletionGuard({ ...healthy, removals: 21, managedCount: 100 }, threshold)).toMatchObject({
       verdict: 'needs_approval',
       reason: reasons.overPercent(21, 20, 100),
     });
@@ -51,21 +53,21 @@ describe('checkDeletionGuard', () => {
   });
 
   it('asks for approval of a single removal in a small setup (1 of 3 is over 20%)', () => {
-    expect(checkDeletionGuard({ ...healthy, removals: 1, managedCount: 3 }, threshold)).toEqual({
+    expect(checkDeletionGuard({ ...healthy, removals: 1, managedCount: 3 }, threshold)).toMatchObject({
       verdict: 'needs_approval',
       reason: '1 removal is more than 20% of the 3 users the setup manages',
     });
   });
 
   it('skips the percentage when the setup manages no one', () => {
-    expect(checkDeletionGuard({ ...healthy, removals: 0, managedCount: 0 }, threshold)).toEqual({
+    expect(checkDeletionGuard({ ...healthy, removals: 0, managedCount: 0 }, threshold)).toMatchObject({
       verdict: 'proceed',
       reason: reasons.withinThreshold(0),
     });
   });
 
   it('proceeds without removals', () => {
-    expect(checkDeletionGuard({ ...healthy, removals: 0, managedCount: 5 }, { count: 0, percent: 0 })).toEqual({
+    expect(checkDeletionGuard({ ...healthy, removals: 0, managedCount: 5 }, { count: 0, percent: 0 })).toMatchObject({
       verdict: 'proceed',
       reason: '0 removals are within the deletion threshold',
     });

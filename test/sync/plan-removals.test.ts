@@ -18,7 +18,7 @@ describe('planRemovals', () => {
 
   it('deletes an active user in the same run when there is no grace period, keeping the snapshot', () => {
     const user = removedUser();
-    expect(planRemovals([user], setupPolicy(), NOW)).toEqual([
+    expect(planRemovals([user], setupPolicy(), NOW)).toMatchObject([
       {
         action: 'delete',
         externalId: 'e1',
@@ -49,7 +49,7 @@ describe('planRemovals', () => {
   it('deactivates an active user first when there is a grace period', () => {
     const user = removedUser();
     const [change] = planRemovals([user], setupPolicy({ removalGraceDays: 7 }), NOW);
-    expect(change).toEqual({
+    expect(change).toMatchObject({
       action: 'deactivate',
       externalId: 'e1',
       userId: 'p1',
@@ -68,7 +68,7 @@ describe('planRemovals', () => {
       setupPolicy({ removalGraceDays: 7 }),
       NOW,
     );
-    expect(change).toEqual({
+    expect(change).toMatchObject({
       action: 'unchanged',
       externalId: 'e1',
       userId: 'p1',
@@ -114,7 +114,7 @@ describe('planRemovals', () => {
       setupPolicy(),
       NOW,
     );
-    expect(changes).toEqual([
+    expect(changes).toMatchObject([
       {
         action: 'conflict',
         externalId: 'e1',

@@ -2,7 +2,7 @@ import { Context } from '@temporalio/activity';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Activities } from '../../src/activities/index.js';
 import { emptyCounts } from '../../src/sync/counts.js';
-import { reasons } from '../../src/sync/reasons.js';
+import { reasons, reasonText } from '../../src/sync/reasons.js';
 import {
   approveRemovalsSignal,
   rejectRemovalsSignal,
@@ -83,7 +83,8 @@ const stubs: Partial<Activities> = {
       workflowRunId,
       phase: input.phase,
       cursor: input.cursor,
-      holdReason: input.holdReason,
+      // What the held removals' audit text will say (the workflow hands the apply a coded reason).
+      holdReason: typeof input.holdReason === 'object' ? reasonText(input.holdReason) : input.holdReason,
       total: input.total,
     });
     const n = calls.filter((c) => c.phase === input.phase).length;

@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import type { SyncChange, SyncRun, UserRow } from '../../db/schema.js';
 import { toRunCounts } from '../../db/repositories/sync-runs.js';
+import { isReason, reasonCodes } from '../../sync/reasons.js';
 
 export const runStatuses = ['queued', 'running', 'awaiting_approval', 'succeeded', 'failed', 'cancelled'] as const;
 export const changeActions = [
@@ -99,7 +100,15 @@ export const ChangeSchema = z
     externalId: z.string().nullable(),
     before: z.record(z.string(), z.unknown()).nullable(),
     after: z.record(z.string(), z.unknown()).nullable(),
-    reason: z.string(),
+    reason: z.string().openapi({ description: 'Why, in English (the text the audit export carries).' }),
+    reasonCode: z
+      .enum(reasonCodes)
+      .nullable()
+      .openapi({ description: 'The reason as a code (null for changes recorded before reasons had codes).' }),
+    reasonParams: z
+      .record(z.string(), z.unknown())
+      .nullable()
+      .openapi({ description: "The reason code's parameters: ids, counts, fields, and nested reasons." }),
     createdAt: z.string(),
   })
   .openapi('Change');
@@ -113,6 +122,8 @@ export function changeJson(ch: SyncChange) {
     before: ch.before,
     after: ch.after,
     reason: ch.reason,
+    reasonCode: isReason(ch.reason_detail) ? ch.reason_detail.code : null,
+    reasonParams: isReason(ch.reason_detail) ? (ch.reason_detail.params as Record<string, unknown>) : null,
     createdAt: ch.created_at.toISOString(),
   };
 }

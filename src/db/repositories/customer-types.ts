@@ -20,3 +20,19 @@ export async function findCompanyCustomerType(db: Db, companyId: string, id: str
     .where('id', '=', id)
     .executeTakeFirst();
 }
+
+/** The names of a company's customer types among `ids` (another company's ids are not found). */
+export async function customerTypeNames(
+  db: Db,
+  companyId: string,
+  ids: readonly string[],
+): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('customer_types')
+    .select(['id', 'name'])
+    .where('company_id', '=', companyId)
+    .where('id', 'in', [...ids])
+    .execute();
+  return new Map(rows.map((row) => [row.id, row.name]));
+}

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../database.js';
 import type { NewSyncChange } from '../schema.js';
+import { because, reasonText, type Reason } from '../../sync/reasons.js';
 import type { PlannedChange } from '../../sync/types.js';
 import type { WriteOutcome } from './sync-user-writes.js';
 
@@ -25,7 +26,11 @@ export function subjectKeyOf(change: PlannedChange): string {
 }
 
 /** An audit row as written: before/after stay objects, encoded once with the whole batch (see insertAuditRows). */
-export type AuditRow = Omit<NewSyncChange, 'before' | 'after'> & { before: object | null; after: object | null };
+export type AuditRow = Omit<NewSyncChange, 'before' | 'after' | 'reason_detail'> & {
+  before: object | null;
+  after: object | null;
+  reason_detail: Reason | null;
+};
 
 type AuditedChange = PlannedChange & { action: Exclude<PlannedChange['action'], 'unchanged'> };
 
@@ -56,10 +61,18 @@ export function auditRowsFor(
       action: error === null ? change.action : 'failed',
       before: change.before,
       after: change.after,
-      reason: error === null ? change.reason : `${change.action} failed: ${error} (planned: ${change.reason})`,
+      ...reasonOf(change, error),
       subject_key: subjectKeyOf(change),
     };
   });
+}
+
+/** A failed write keeps the attempted action and the plan's reason (coded when the plan gave one). */
+function reasonOf(change: PlannedChange, error: string | null): Pick<AuditRow, 'reason' | 'reason_detail'> {
+  const planned = change.reasonDetail ?? null;
+  if (error === null) return { reason: change.reason, reason_detail: planned };
+  const failed = because.applyFailed(change.action, error, planned ?? change.reason);
+  return { reason: reasonText(failed), reason_detail: planned === null ? null : failed };
 }
 
 /**
@@ -69,10 +82,10 @@ export function auditRowsFor(
 export async function insertAuditRows(trx: Db, rows: readonly AuditRow[]): Promise<void> {
   if (rows.length === 0) return;
   await sql`
-    insert into sync_changes (run_id, setup_id, company_id, user_id, external_id, action, before, after, reason, subject_key)
-    select run_id, setup_id, company_id, user_id, external_id, action, before, after, reason, subject_key
+    insert into sync_changes (run_id, setup_id, company_id, user_id, external_id, action, before, after, reason, reason_detail, subject_key)
+    select run_id, setup_id, company_id, user_id, external_id, action, before, after, reason, reason_detail, subject_key
     from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
-      as r(run_id uuid, setup_id uuid, company_id uuid, user_id uuid, external_id text, action text, before jsonb, after jsonb, reason text, subject_key text)`.execute(
+      as r(run_id uuid, setup_id uuid, company_id uuid, user_id uuid, external_id text, action text, before jsonb, after jsonb, reason text, reason_detail jsonb, subject_key text)`.execute(
     trx,
   );
 }

@@ -1,4 +1,5 @@
 import type { SyncChange } from '../../../db/schema.js';
+import { isReason, renderReason } from '../../../sync/reasons.js';
 import { changeActions } from '../../schemas/run.js';
 import type { RunChangesPage } from '../data/run-changes.js';
 import type { Messages } from '../i18n/en.js';
@@ -17,8 +18,10 @@ function shown(value: unknown, t: Messages): string {
 function Subject({ change, t }: { change: SyncChange; t: Messages }) {
   const after = change.after as Fields;
   const before = change.before as Fields;
-  const name = after?.displayName ?? before?.displayName ?? change.external_id;
-  const email = after?.email ?? before?.email;
+  // A skip or conflict writes nothing: its coded reason carries the member's name and address.
+  const subject = isReason(change.reason_detail) ? change.reason_detail.params : {};
+  const name = after?.displayName ?? before?.displayName ?? subject.memberName ?? change.external_id;
+  const email = after?.email ?? before?.email ?? subject.memberEmail;
   return (
     <>
       {shown(name, t)}
@@ -29,6 +32,17 @@ function Subject({ change, t }: { change: SyncChange; t: Messages }) {
         </>
       ) : null}
     </>
+  );
+}
+
+/**
+ * A coded reason in the page's language, with names for the ids it holds; a row stored before reasons had
+ * codes shows its stored text (through the old translation).
+ */
+function reasonShown(change: SyncChange, t: Messages, names: RunChangesPage['names']): string {
+  if (!isReason(change.reason_detail)) return t.reason(change.reason);
+  return renderReason(t.reasonTemplates, change.reason_detail, (param, value) =>
+    param === 'customerTypeId' ? (names.customerTypes.get(value) ?? value) : value,
   );
 }
 
@@ -89,7 +103,7 @@ export function ChangeList({ t, runId, changes }: { t: Messages; runId: string; 
             <td>
               <BeforeAfter change={change} t={t} />
             </td>
-            <td class="reason">{t.reason(change.reason)}</td>
+            <td class="reason">{reasonShown(change, t, changes.names)}</td>
           </tr>
         ))}
       />

@@ -1,5 +1,6 @@
 import type { Messages } from './en.js';
 import { translateReasonToDanish } from './reasons-da.js';
+import { danishReasons } from './reason-templates-da.js';
 import { notificationsDa } from './notifications-da.js';
 
 /** Every label and message of the admin pages in Danish (the product's home market). */
@@ -67,6 +68,7 @@ export const da: Messages = {
     azureNotConfigured: 'Azure-appens identitet er ikke konfigureret på denne tjeneste (AZURE_CLIENT_ID).',
   },
   reason: translateReasonToDanish,
+  reasonTemplates: danishReasons,
   customerTypes: {
     title: 'Kundetyper',
     intro: 'Brugerne, en opsætning opretter, kommer i den kundetype, den angiver.',

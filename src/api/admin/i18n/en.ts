@@ -1,5 +1,6 @@
 import type { ConnectionStatus, RunStatus, RunTrigger, SetupStatus } from '../../../db/schema.js';
 import { notificationsEn } from './notifications-en.js';
+import { englishReasons, type ReasonTemplates } from '../../../sync/reasons.js';
 
 /**
  * Every label and message of the admin pages in English. The Danish dictionary (da.ts) has this type, so a
@@ -69,6 +70,8 @@ export const en = {
   },
   /** A stored reason (kept in English in the database) as this language shows it. */
   reason: (stored: string) => stored,
+  /** One template per reason code (src/sync/reasons.ts), for changes stored with a coded reason. */
+  reasonTemplates: englishReasons as ReasonTemplates,
   customerTypes: {
     title: 'Customer types',
     intro: 'The users a setup creates join the customer type it names.',

@@ -32,7 +32,7 @@ export function registerRunPage(admin: Hono<AdminEnv>): void {
     const { db } = c.get('deps');
     const setup = run.setup_id ? await findCompanySetup(db, c.get('company').id, run.setup_id) : undefined;
     const [changes, removals] = await Promise.all([
-      runChangesPage(db, run.id, {
+      runChangesPage(db, c.get('company').id, run.id, {
         action: asChangeAction(c.req.query('action')),
         page: pageParam(c.req.query('page')),
       }),
