@@ -222,30 +222,37 @@ export interface DeliveryFilter {
   pageSize?: number;
 }
 
-export async function listCompanyDeliveries(db: Db, companyId: string, filter: DeliveryFilter) {
-  const pageSize = filter.pageSize ?? 50;
-  let query = db
+/** A company's deliveries with their target and event: what the list and the detail both show. */
+function companyDeliveries(db: Db, companyId: string) {
+  return db
     .selectFrom('notification_deliveries as d')
     .innerJoin('directory_events as e', 'e.id', 'd.event_id')
     .innerJoin('notification_targets as t', 't.id', 'd.target_id')
     .where('d.company_id', '=', companyId);
+}
+
+const deliveryColumns = [
+  'd.id',
+  'd.status',
+  'd.attempts',
+  'd.last_error',
+  'd.created_at',
+  'd.delivered_at',
+  'd.target_id',
+  't.name as target_name',
+  't.kind',
+  'e.id as event_id',
+  'e.type',
+] as const;
+
+export async function listCompanyDeliveries(db: Db, companyId: string, filter: DeliveryFilter) {
+  const pageSize = filter.pageSize ?? 50;
+  let query = companyDeliveries(db, companyId);
   if (filter.targetId) query = query.where('d.target_id', '=', filter.targetId);
   if (filter.status) query = query.where('d.status', '=', filter.status);
   const [rows, total] = await Promise.all([
     query
-      .select([
-        'd.id',
-        'd.status',
-        'd.attempts',
-        'd.last_error',
-        'd.created_at',
-        'd.delivered_at',
-        'd.target_id',
-        't.name as target_name',
-        't.kind',
-        'e.id as event_id',
-        'e.type',
-      ])
+      .select(deliveryColumns)
       .orderBy('d.created_at', 'desc')
       .orderBy('d.id')
       .limit(pageSize)
@@ -257,25 +264,8 @@ export async function listCompanyDeliveries(db: Db, companyId: string, filter: D
 }
 
 export async function findCompanyDelivery(db: Db, companyId: string, deliveryId: string) {
-  const delivery = await db
-    .selectFrom('notification_deliveries as d')
-    .innerJoin('directory_events as e', 'e.id', 'd.event_id')
-    .innerJoin('notification_targets as t', 't.id', 'd.target_id')
-    .select([
-      'd.id',
-      'd.status',
-      'd.attempts',
-      'd.last_error',
-      'd.created_at',
-      'd.delivered_at',
-      'd.target_id',
-      't.name as target_name',
-      't.kind',
-      'e.id as event_id',
-      'e.type',
-      'e.data',
-    ])
-    .where('d.company_id', '=', companyId)
+  const delivery = await companyDeliveries(db, companyId)
+    .select([...deliveryColumns, 'e.data'])
     .where('d.id', '=', deliveryId)
     .executeTakeFirst();
   if (!delivery) return undefined;
