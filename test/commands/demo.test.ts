@@ -1,4 +1,4 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { testEnvironment } from '../support/context.js';
 import { createScratchDatabase } from '../../src/runtime/scratch-database.js';
 import { freePort } from '../../src/runtime/ports.js';
+import { processesMentioning } from '../support/processes.js';
 
 /** `npm run demo -- --json --connected`: the whole service wired to the simulator, described on one JSON line. */
 describe('directory-sync demo', () => {
@@ -91,15 +92,6 @@ describe('directory-sync demo', () => {
     expect(code).toBe(0);
   }, 120_000); // the demo bundles the workflows at start: slow when the machine is busy
 });
-
-/** Processes whose command line mentions `text` (the embedded Postgres and dev server carry the data dir). */
-function processesMentioning(text: string): string[] {
-  try {
-    return execFileSync('pgrep', ['-af', text], { encoding: 'utf8' }).trim().split('\n').filter(Boolean);
-  } catch {
-    return []; // pgrep exits 1 when nothing matches
-  }
-}
 
 /**
  * `npm run demo` as a person runs it: nothing configured (embedded Postgres and Temporal), and not yet trusting

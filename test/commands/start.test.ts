@@ -1,19 +1,11 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../src/runtime/ports.js';
-
-/** Processes whose command line mentions `text` (our embedded Postgres and dev server carry the data dir). */
-function processesMentioning(text: string): string[] {
-  try {
-    return execFileSync('pgrep', ['-af', text], { encoding: 'utf8' }).trim().split('\n').filter(Boolean);
-  } catch {
-    return []; // pgrep exits 1 when nothing matches
-  }
-}
+import { processesMentioning } from '../support/processes.js';
 
 /**
  * `npm start` with nothing configured: embedded PostgreSQL and the Temporal dev server (with Web UI), migrations,
