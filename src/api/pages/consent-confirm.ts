@@ -1,6 +1,7 @@
 import { html } from 'hono/html';
 import type { Messages } from '../admin/i18n/en.js';
 import type { Lang } from '../admin/i18n/language.js';
+import { standalonePage } from './message-page.js';
 
 /**
  * Our own page before Microsoft's (public: the tenant admin may not be the person with the company's API key):
@@ -17,23 +18,10 @@ export function consentConfirmPage(input: {
 }) {
   const { t } = input;
   const other = input.lang === 'da' ? { lang: 'en', label: 'English' } : { lang: 'da', label: 'Dansk' };
-  return html`<!doctype html>
-    <html lang="${input.lang}">
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>${t.consentFlow.title}</title>
-        <style>
-          body {
-            font-family: system-ui, sans-serif;
-            max-width: 40rem;
-            margin: 4rem auto;
-            padding: 0 1rem;
-            color: #1f2933;
-          }
-          h1 {
-            font-size: 1.4rem;
-          }
+  return standalonePage({
+    lang: input.lang,
+    title: t.consentFlow.title,
+    css: `
           .button {
             display: inline-block;
             padding: 0.5rem 1.2rem;
@@ -48,19 +36,15 @@ export function consentConfirmPage(input: {
           }
           .lang {
             float: right;
-          }
-        </style>
-      </head>
-      <body>
-        <p class="lang"><a id="switch-language" href="?state=${input.state}&lang=${other.lang}">${other.label}</a></p>
-        <h1 id="confirm-question">${t.consentFlow.question(input.tenant, input.company)}</h1>
-        <p id="confirm-explain">${t.consentFlow.explain}</p>
-        <p>
-          <a class="button primary" id="continue-to-microsoft" href="${input.microsoftUrl}"
-            >${t.consentFlow.continue}</a
-          >
-          <a class="button" id="cancel-connection" href="${input.cancelUrl}">${t.consentFlow.cancel}</a>
-        </p>
-      </body>
-    </html>`;
+          }`,
+    body: html`<p class="lang">
+        <a id="switch-language" href="?state=${input.state}&lang=${other.lang}">${other.label}</a>
+      </p>
+      <h1 id="confirm-question">${t.consentFlow.question(input.tenant, input.company)}</h1>
+      <p id="confirm-explain">${t.consentFlow.explain}</p>
+      <p>
+        <a class="button primary" id="continue-to-microsoft" href="${input.microsoftUrl}">${t.consentFlow.continue}</a>
+        <a class="button" id="cancel-connection" href="${input.cancelUrl}">${t.consentFlow.cancel}</a>
+      </p>`,
+  });
 }
