@@ -1,0 +1,39 @@
+/**
+ * A directory member as the sync sees it, whatever directory it came from (Entra ID, Active Directory…).
+ * Each provider's mapper fills it from its own objects and applies its own rules there (Entra: `mail`, else a
+ * non-guest UPN; `#EXT#` guests; AD: `userAccountControl` bit 0x2), so the planner never learns a provider's shape.
+ */
+export interface DirectoryUser {
+  /** The directory's immutable id: Entra's object id, AD's objectGUID (lowercase, dashed). */
+  id: string;
+  /** The address the product knows the user by, as the provider chose it; lowercase; null when there is none. */
+  email: string | null;
+  displayName: string | null;
+  givenName: string | null;
+  surname: string | null;
+  /** The first business/office phone. */
+  phone: string | null;
+  mobilePhone: string | null;
+  department: string | null;
+  jobTitle: string | null;
+  officeLocation: string | null;
+  /** false: the directory says the account cannot sign in; null: not read, which counts as enabled. */
+  enabled: boolean | null;
+  /** An invited or external identity (Entra B2B guest): never adopts an existing product user. */
+  guest: boolean;
+  /**
+   * Every attribute the provider read, by the directory's own name, single-valued (a multi-valued attribute gives
+   * its first value; nested objects flattened with dots: `onPremisesExtensionAttributes.extensionAttribute1`):
+   * the sources for initials, attribute mappings and scope filters. Look names up with `attributeOf`.
+   */
+  attributes: Record<string, string | null>;
+}
+
+/** An attribute by name, case-insensitively (directories treat attribute names so: `sAMAccountName`). */
+export function attributeOf(user: Pick<DirectoryUser, 'attributes'>, name: string): string | null {
+  const exact = user.attributes[name];
+  if (exact !== undefined) return exact;
+  const wanted = name.toLowerCase();
+  for (const [key, value] of Object.entries(user.attributes)) if (key.toLowerCase() === wanted) return value;
+  return null;
+}
