@@ -4,8 +4,8 @@
  * address, else a non-guest userPrincipalName; a guest is `userType` Guest or a `#EXT#` userPrincipalName;
  * `accountEnabled` decides `enabled`; the first business phone is `phone`.
  */
-import type { DirectoryUser } from '../sync/directory-user.js';
-import { cleanText, emailKey, isGuestUserPrincipalName, looksLikeEmail } from '../sync/normalise.js';
+import type { DirectoryUser } from '../../sync/directory-user.js';
+import { cleanText, emailKey, isGuestUserPrincipalName, looksLikeEmail } from '../../sync/normalise.js';
 
 /** `$select` for member pages: everything the product maps, including what Graph omits by default (accountEnabled…). */
 export const directoryUserSelect = [
