@@ -2,6 +2,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { WorkflowIdConflictPolicy, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Config } from '../config.js';
 import type { Db } from '../db/database.js';
+import { isUniqueViolation } from '../db/errors.js';
+import { NotConfigured, TenantAlreadyConnected, TenantTaken } from '../domain/errors.js';
 import {
   consumeConsentState,
   expireConsentStates,
@@ -105,30 +107,32 @@ async function beginConsent(
   return confirmPageUrl(deps.config.publicBaseUrl, state);
 }
 
-/** Refused before anything is stored: the tenant (named by GUID) is connected to another company. */
-export class TenantTakenError extends Error {
-  constructor(readonly tenantGuid: string) {
-    super(tenantTakenReason(tenantGuid));
-    this.name = 'TenantTakenError';
-  }
-}
-
-/** Creates the connection and its first consent attempt; nothing is kept if the workflow cannot start. */
+/**
+ * Creates the connection and its first consent attempt; nothing is kept if the workflow cannot start. Refused
+ * before anything is stored: no Azure app identity (NotConfigured), a tenant (named by GUID) connected to another
+ * company (TenantTaken), a tenant this company has already connected (TenantAlreadyConnected).
+ */
 export async function createConnection(
   deps: ConnectionDeps,
   input: { companyId: string; tenantId: string; designation: string | null },
 ) {
-  if (
-    isGuid(input.tenantId) &&
-    (await tenantHeldByAnotherCompany(deps.db, input.tenantId.toLowerCase(), input.companyId))
-  ) {
-    throw new TenantTakenError(input.tenantId.toLowerCase());
+  if (!deps.config.azure.identity)
+    throw new NotConfigured('the Azure app identity is not configured on this service (AZURE_CLIENT_ID)');
+  const tenantGuid = input.tenantId.toLowerCase();
+  if (isGuid(input.tenantId) && (await tenantHeldByAnotherCompany(deps.db, tenantGuid, input.companyId))) {
+    throw new TenantTaken(tenantGuid, tenantTakenReason(tenantGuid));
   }
-  return deps.db.transaction().execute(async (trx) => {
-    const connection = await insertConnection(trx, input);
-    const consentUrl = await beginConsent(deps, trx, connection);
-    return { connection, consentUrl };
-  });
+  try {
+    return await deps.db.transaction().execute(async (trx) => {
+      const connection = await insertConnection(trx, input);
+      const consentUrl = await beginConsent(deps, trx, connection);
+      return { connection, consentUrl };
+    });
+  } catch (err) {
+    if (isUniqueViolation(err, 'directory_connections_one_per_tenant'))
+      throw new TenantAlreadyConnected(input.tenantId);
+    throw err;
+  }
 }
 
 /** A new consent attempt for a connection that failed, expired, was denied or lost its consent. */

@@ -5,6 +5,7 @@ import { classifyGraphError } from '../../../graph/errors.js';
 import { searchGroups } from '../../../setups/directory-groups.js';
 import type { AdminEnv } from '../env.js';
 import type { GroupSearchResult } from '../pages/setup-form.js';
+import { limits } from '../../../domain/rules.js';
 
 export type GroupSearchOutcome = { search: GroupSearchResult } | { fieldError: string } | { failure: string };
 
@@ -24,7 +25,7 @@ export async function searchTenantGroups(
     return {
       search: {
         query,
-        groups: await searchGroups(deps.config, connection.tenant_id, query.slice(0, 100), deps.logger),
+        groups: await searchGroups(deps.config, connection.tenant_id, query.slice(0, limits.groupSearch), deps.logger),
       },
     };
   } catch (err) {
