@@ -31,7 +31,8 @@ import { findCompany } from '../db/repositories/companies.js';
 import { tenantHeldByAnotherCompany } from '../db/repositories/tenant-shares.js';
 import { buildSignInUrl, hashSecret, newPkcePair, proveTenantAdmin, SignInRefused } from './admin-sign-in.js';
 import { buildConsentUrl } from './consent-url.js';
-import { tenantTakenReason } from './ownership.js';
+import { reasonText } from '../sync/reasons.js';
+import { statusBecause } from '../sync/status-reasons.js';
 import { isGuid } from './tenant-id.js';
 
 export interface ConnectionDeps {
@@ -120,7 +121,7 @@ export async function createConnection(
     throw new NotConfigured('the Azure app identity is not configured on this service (AZURE_CLIENT_ID)');
   const tenantGuid = input.tenantId.toLowerCase();
   if (isGuid(input.tenantId) && (await tenantHeldByAnotherCompany(deps.db, tenantGuid, input.companyId))) {
-    throw new TenantTaken(tenantGuid, tenantTakenReason(tenantGuid));
+    throw new TenantTaken(tenantGuid, reasonText(statusBecause.tenantTaken(tenantGuid)));
   }
   try {
     return await deps.db.transaction().execute(async (trx) => {
@@ -291,15 +292,17 @@ export async function acceptConsentCallback(
       err instanceof SignInRefused
         ? err.message
         : ((err as { errorMessage?: string }).errorMessage ?? (err as Error).message);
-    const reason = /not found|invalid_tenant|90002|endpoints_resolution/i.test(detail)
-      ? `tenant '${connection.tenant_id}' was not found in Microsoft Entra ID: check the tenant ID (${detail.split(/\r?\n/)[0]})`
-      : `the sign-in could not be started: ${detail.split(/\r?\n/)[0]}`;
+    const firstLine = detail.split(/\r?\n/)[0] ?? '';
+    const coded = /not found|invalid_tenant|90002|endpoints_resolution/i.test(detail)
+      ? statusBecause.tenantNotFoundAtSignIn(connection.tenant_id, firstLine)
+      : undefined;
     await consumeConsentState(deps.db, hashState(signInState));
     const decision: ConsentDecision = {
       granted: false,
       error: 'sign_in_unavailable',
-      description: reason,
+      description: coded ? reasonText(coded) : `the sign-in could not be started: ${firstLine}`,
       status: 'failed',
+      ...(coded ? { detail: coded } : {}),
     };
     await signal(deps, connection, decision);
     return { ok: true, connectionId: connection.id, decision };
@@ -348,7 +351,13 @@ export async function acceptSignInCallback(
               'unavailable',
             );
       deps.logger?.warn({ connectionId: connection.id, kind: refused.kind }, 'admin sign-in refused');
-      decision = { granted: false, error: refused.kind, description: refused.message, status: 'failed' };
+      decision = {
+        granted: false,
+        error: refused.kind,
+        description: refused.message,
+        status: 'failed',
+        ...(refused.detail ? { detail: refused.detail } : {}),
+      };
     }
   }
   await signal(deps, connection, decision);

@@ -2,6 +2,8 @@ import type { Client } from '@temporalio/client';
 import type { Config } from '../config.js';
 import type { Db } from '../db/database.js';
 import { isUniqueViolation } from '../db/errors.js';
+import { reasonColumns, type StoredReason } from '../db/stored-reason.js';
+import { statusBecause } from '../sync/status-reasons.js';
 import { findCompanyConnection } from '../db/repositories/connections.js';
 import { findCompanyCustomerType } from '../db/repositories/customer-types.js';
 import { deleteSetup, insertSetup, updateSetup } from '../db/repositories/setups.js';
@@ -117,13 +119,18 @@ function deltaResetReason(before: SyncSetup, after: SyncSetup): string | null {
   return changed.length ? changed.join(', ') : null;
 }
 
+function statusReasonColumns(reason: StoredReason) {
+  const { text, detail } = reasonColumns(reason);
+  return { status_reason: text, status_reason_detail: detail };
+}
+
 export async function setSetupPaused(deps: SetupDeps, current: SyncSetup, paused: boolean) {
   const setup = await updateSetup(
     deps.db,
     current.id,
     paused
-      ? { status: 'paused', status_reason: 'paused by an administrator' }
-      : { status: 'active', status_reason: null },
+      ? { status: 'paused', ...statusReasonColumns(statusBecause.pausedByAdmin) }
+      : { status: 'active', ...statusReasonColumns(null) },
   );
   await reconcileSchedule(deps, setup.id);
   return setup;
@@ -184,7 +191,7 @@ export async function startRun(
   } catch (err) {
     await markRun(deps.db, runId, {
       status: 'failed',
-      error: `could not start the run: ${err instanceof Error ? err.message : String(err)}`,
+      error: statusBecause.runStartFailed(err instanceof Error ? err.message : String(err)),
       finishedAt: new Date(),
       phase: 'done',
     });
