@@ -1,5 +1,4 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import { neverConnected, tenantTakenReason } from '../connections/ownership.js';
 import { directoryProviderFor } from '../directory/factory.js';
 import type { ConnectionVerification } from '../directory/provider.js';
 import { expireConsentStates } from '../db/repositories/consent-states.js';
@@ -8,11 +7,15 @@ import { pauseSetupsOfConnection } from '../db/repositories/setup-status.js';
 import { recordAccessLostEvent } from '../db/repositories/events.js';
 import { isUniqueViolation } from '../db/errors.js';
 import type { ConnectionStatus } from '../db/schema.js';
+import type { StoredReason } from '../db/stored-reason.js';
+import { isReason, reasonText, type Reason } from '../sync/reasons.js';
+import { statusBecause } from '../sync/status-reasons.js';
 import type { ConsentingAdmin } from '../workflows/onboarding-messages.js';
 import type { ActivityDeps } from './deps.js';
 
 export interface ConnectionOutcome {
   status: ConnectionStatus;
+  /** The English text of why (the workflow's result); the connection row holds it with its code. */
   reason: string | null;
   organizationName?: string;
 }
@@ -32,9 +35,29 @@ function verifiedTenantOf(facts: Record<string, unknown>): VerifiedTenant | null
   return { tenantGuid, organizationName, verifiedDomains };
 }
 
+function textOf(reason: StoredReason): string | null {
+  return isReason(reason) ? reasonText(reason) : reason;
+}
+
+/** A failed verification's reason as a code where the check said what failed (the tenant, consent, a permission). */
+function verificationReason(result: Extract<VerificationResult, { ok: false }>, tenantId: string): Reason | string {
+  const detail = result.detail ?? result.reason;
+  switch (result.kind) {
+    case 'tenant_not_found':
+      return statusBecause.tenantNotFound(tenantId, detail);
+    case 'consent_missing_or_revoked':
+      return statusBecause.consentMissing(tenantId, detail);
+    case 'invalid_client':
+      return statusBecause.invalidClient(detail);
+    case 'forbidden':
+      return statusBecause.permissionMissing(detail);
+    default:
+      return result.reason;
+  }
+}
+
 export function createOnboardingActivities(deps: ActivityDeps) {
   const { db, logger } = deps;
-
   async function verify(
     connectionId: string,
     consentedTenant?: string,
@@ -58,20 +81,20 @@ export function createOnboardingActivities(deps: ActivityDeps) {
   ): Promise<ConnectionOutcome> {
     try {
       const row = await markConnectionConnected(db, connectionId, tenant, admin);
-      if (!row) return { status: 'failed', reason: neverConnected };
+      if (!row) return { status: 'failed', reason: textOf(statusBecause.neverConnected) };
       logger.info({ connectionId, tenant: tenant.tenantGuid, admin: admin?.upn }, 'connection established');
       return { status: 'connected', reason: null, organizationName: row.organization_name ?? undefined };
     } catch (err) {
-      let reason: string;
+      let reason: Reason;
       if (isUniqueViolation(err, 'directory_connections_one_per_verified_tenant')) {
-        reason = `tenant ${tenant.tenantGuid} (${tenant.organizationName}) is already connected in another connection of this company`;
+        reason = statusBecause.tenantConnectedTwice(tenant.tenantGuid, tenant.organizationName);
       } else if (isUniqueViolation(err, 'directory_connections_one_company_per_tenant')) {
-        reason = tenantTakenReason(tenant.tenantGuid);
+        reason = statusBecause.tenantTaken(tenant.tenantGuid);
       } else {
         throw err;
       }
       await setConnectionStatus(db, connectionId, 'failed', reason);
-      return { status: 'failed', reason };
+      return { status: 'failed', reason: textOf(reason) };
     }
   }
 
@@ -80,14 +103,14 @@ export function createOnboardingActivities(deps: ActivityDeps) {
     async recordConsentOutcome(input: {
       connectionId: string;
       status: 'consent_denied' | 'consent_expired' | 'failed';
-      reason: string;
+      reason: Reason | string;
     }): Promise<ConnectionOutcome> {
       await expireConsentStates(db, input.connectionId);
       const row = await setConnectionStatus(db, input.connectionId, input.status, input.reason, {
         onlyFrom: ['pending_consent'],
       });
       logger.info({ connectionId: input.connectionId, status: input.status }, 'connection consent outcome');
-      return { status: row?.status ?? input.status, reason: input.reason };
+      return { status: row?.status ?? input.status, reason: textOf(input.reason) };
     },
 
     async markVerifying(connectionId: string): Promise<void> {
@@ -104,16 +127,16 @@ export function createOnboardingActivities(deps: ActivityDeps) {
       admin?: ConsentingAdmin;
     }): Promise<ConnectionOutcome> {
       if (!input.admin) {
-        const reason =
-          'no tenant admin signed in for this consent; start a new consent attempt and sign in as an admin of the tenant';
+        const reason = statusBecause.noAdminSignIn;
         await setConnectionStatus(db, input.connectionId, 'failed', reason);
-        return { status: 'failed', reason };
+        return { status: 'failed', reason: textOf(reason) };
       }
-      const { result } = await verify(input.connectionId, input.admin.tenantGuid);
+      const { connection, result } = await verify(input.connectionId, input.admin.tenantGuid);
       if (!result.ok) {
-        await setConnectionStatus(db, input.connectionId, 'failed', result.reason);
+        const reason = verificationReason(result, connection.tenant_id);
+        await setConnectionStatus(db, input.connectionId, 'failed', reason);
         logger.warn({ connectionId: input.connectionId, kind: result.kind }, 'connection verification failed');
-        return { status: 'failed', reason: result.reason };
+        return { status: 'failed', reason: textOf(reason) };
       }
       return connect(input.connectionId, result.tenant, input.admin);
     },
@@ -126,22 +149,21 @@ export function createOnboardingActivities(deps: ActivityDeps) {
       const current = await findConnection(db, input.connectionId);
       if (current && !current.admin_verified_at) {
         // only a completed admin sign-in connects; a re-check never turns a never-connected connection into one
-        return { status: current.status, reason: current.status_reason ?? neverConnected };
+        return { status: current.status, reason: current.status_reason ?? textOf(statusBecause.neverConnected) };
       }
       const { connection, result } = await verify(input.connectionId);
       if (result.ok) return connect(input.connectionId, result.tenant);
       // Revoked consent shows either at the token endpoint (app removed from the tenant) or as 403 on reads that
       // worked before (the app is still there, its permissions are not): both mean the consent is gone.
       if (result.kind === 'consent_missing_or_revoked' || result.kind === 'forbidden') {
-        const reason =
-          result.kind === 'forbidden'
-            ? `admin consent was revoked or the app's permissions were removed: ${result.reason}`
-            : result.reason;
+        const checked = verificationReason(result, connection.tenant_id);
+        const reason = result.kind === 'forbidden' ? statusBecause.consentRevoked(checked) : checked;
         await recordAccessLost({ db, logger }, connection.id, reason);
-        return { status: 'consent_revoked', reason };
+        return { status: 'consent_revoked', reason: textOf(reason) };
       }
-      await setConnectionStatus(db, input.connectionId, 'failed', result.reason);
-      return { status: 'failed', reason: result.reason };
+      const reason = verificationReason(result, connection.tenant_id);
+      await setConnectionStatus(db, input.connectionId, 'failed', reason);
+      return { status: 'failed', reason: textOf(reason) };
     },
   };
 }
@@ -150,13 +172,13 @@ export function createOnboardingActivities(deps: ActivityDeps) {
 export async function recordAccessLost(
   deps: Pick<ActivityDeps, 'db' | 'logger'>,
   connectionId: string,
-  reason: string,
+  reason: Reason | string,
 ): Promise<void> {
   // one transaction: nobody sees a revoked connection whose setups still look active
   const paused = await deps.db.transaction().execute(async (tx) => {
-    await recordAccessLostEvent(tx, connectionId, reason); // feed/outbox row, once per loss
+    await recordAccessLostEvent(tx, connectionId, textOf(reason) ?? ''); // feed/outbox row, once per loss
     await setConnectionStatus(tx, connectionId, 'consent_revoked', reason);
-    return pauseSetupsOfConnection(tx, connectionId, `paused: ${reason}`);
+    return pauseSetupsOfConnection(tx, connectionId, statusBecause.pausedWithConnection(reason));
   });
   deps.logger.warn({ connectionId, pausedSetups: paused }, 'directory access lost; setups paused');
 }

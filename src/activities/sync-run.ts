@@ -43,7 +43,13 @@ import type { ActivityDeps } from './deps.js';
 import { recordAccessLost } from './onboarding.js';
 import { holdRunForApproval } from '../db/repositories/events.js';
 import { countFinishedRun, guardHoldsTotal } from '../metrics/registry.js';
-import type { Reason } from '../sync/reasons.js';
+import { reasonText, type Reason } from '../sync/reasons.js';
+import { statusBecause } from '../sync/status-reasons.js';
+
+/** A final failure whose English message is the reason's text and whose details carry the reason's code. */
+function codedFailure(reason: Reason, type: string): ApplicationFailure {
+  return ApplicationFailure.create({ message: reasonText(reason), type, nonRetryable: true, details: [reason] });
+}
 
 export type BeginRunResult =
   { runId: string; mode: RunMode; fullReason?: string; dryRun: boolean } | { skipped: string };
@@ -116,22 +122,22 @@ export function createSyncRunActivities(deps: ActivityDeps) {
     switch (failure.kind) {
       case 'not_found': {
         if (failure.about !== 'group') throw ApplicationFailure.nonRetryable(failure.message, 'DirectoryRequestFailed');
-        const reason = `group ${setup.group_id} was not found in the tenant (deleted, or the id is wrong)`;
+        const reason = statusBecause.groupGone(setup.group_id);
         await markSetupError(db, setup.id, reason);
         await reconcileSchedule(deps, setup.id);
-        throw ApplicationFailure.nonRetryable(reason, 'GroupNotFound');
+        throw codedFailure(reason, 'GroupNotFound');
       }
       case 'access_lost': {
-        const reason = `directory access lost: ${failure.message}`;
+        const reason = statusBecause.directoryAccessLost(failure.message);
         await recordAccessLost(deps, setup.connection_id, reason);
         await reconcileCompanySchedules(deps, { connectionId: setup.connection_id });
-        throw ApplicationFailure.nonRetryable(reason, 'DirectoryAccessLost');
+        throw codedFailure(reason, 'DirectoryAccessLost');
       }
       case 'configuration': {
-        const reason = `directory configuration: ${failure.message}`;
+        const reason = statusBecause.directoryConfiguration(failure.message);
         await markSetupError(db, setup.id, reason);
         await reconcileSchedule(deps, setup.id);
-        throw ApplicationFailure.nonRetryable(reason, 'DirectoryConfiguration');
+        throw codedFailure(reason, 'DirectoryConfiguration');
       }
       case 'request_failed':
         throw ApplicationFailure.nonRetryable(failure.message, 'DirectoryRequestFailed');
@@ -402,7 +408,8 @@ export function createSyncRunActivities(deps: ActivityDeps) {
     async finishRun(input: {
       runId: string;
       status: 'succeeded' | 'failed' | 'cancelled';
-      error?: string;
+      /** Why it failed: a coded reason (carried in the activity failure's details) or the failure's text. */
+      error?: Reason | string;
     }): Promise<RunCounts> {
       const before = await getRun(db, input.runId);
       if (input.status === 'succeeded' && before?.mode === 'delta' && before.setup_id)

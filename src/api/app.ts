@@ -2,7 +2,9 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import type { ApiDeps, App, AppEnv } from './context.js';
+import { isDomainError } from '../domain/errors.js';
 import { registerDocs } from './docs.js';
+import { apiErrorFor } from './domain-errors.js';
 import { ApiError, codeForStatus, errorBody, problemsFromZod } from './errors.js';
 import { requestLog } from './middleware/request-log.js';
 import { registerRoutes } from './routes/index.js';
@@ -40,6 +42,10 @@ export function createApp(deps: ApiDeps): App {
   app.onError((err, c) => {
     const requestId = c.get('requestId');
     if (err instanceof ApiError) return c.json(errorBody(err, requestId), err.status);
+    if (isDomainError(err)) {
+      const mapped = apiErrorFor(err);
+      return c.json(errorBody(mapped, requestId), mapped.status);
+    }
     if (err instanceof HTTPException) {
       const status = err.status;
       const message = err.message || (status === 415 ? 'send the body as application/json' : 'request failed');

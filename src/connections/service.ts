@@ -3,6 +3,8 @@ import { entraKind } from '../directory/entra/kind.js';
 import { WorkflowIdConflictPolicy, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Config } from '../config.js';
 import type { Db } from '../db/database.js';
+import { isUniqueViolation } from '../db/errors.js';
+import { NotConfigured, TenantAlreadyConnected, TenantTaken } from '../domain/errors.js';
 import {
   consumeConsentState,
   expireConsentStates,
@@ -36,7 +38,8 @@ import {
   SignInRefused,
 } from '../directory/entra/admin-sign-in.js';
 import { buildConsentUrl } from './consent-url.js';
-import { tenantTakenReason } from './ownership.js';
+import { reasonText } from '../sync/reasons.js';
+import { statusBecause } from '../sync/status-reasons.js';
 import { isGuid } from './tenant-id.js';
 
 export interface ConnectionDeps {
@@ -112,31 +115,32 @@ async function beginConsent(
   return confirmPageUrl(deps.config.publicBaseUrl, state);
 }
 
-/** Refused before anything is stored: the tenant (named by GUID) is connected to another company. */
-export class TenantTakenError extends Error {
-  constructor(readonly tenantGuid: string) {
-    super(tenantTakenReason(tenantGuid));
-    this.name = 'TenantTakenError';
-  }
-}
-
-/** Creates the connection and its first consent attempt; nothing is kept if the workflow cannot start. */
+/**
+ * Creates the connection and its first consent attempt; nothing is kept if the workflow cannot start. Refused
+ * before anything is stored: no Azure app identity (NotConfigured), a tenant (named by GUID) connected to another
+ * company (TenantTaken), a tenant this company has already connected (TenantAlreadyConnected).
+ */
 export async function createConnection(
   deps: ConnectionDeps,
   input: { companyId: string; tenantId: string; designation: string | null },
 ) {
-  if (
-    isGuid(input.tenantId) &&
-    (await tenantHeldByAnotherCompany(deps.db, input.tenantId.toLowerCase(), input.companyId))
-  ) {
-    throw new TenantTakenError(input.tenantId.toLowerCase());
+  if (!deps.config.azure.identity)
+    throw new NotConfigured('the Azure app identity is not configured on this service (AZURE_CLIENT_ID)');
+  const tenantGuid = input.tenantId.toLowerCase();
+  if (isGuid(input.tenantId) && (await tenantHeldByAnotherCompany(deps.db, tenantGuid, input.companyId))) {
+    throw new TenantTaken(tenantGuid, reasonText(statusBecause.tenantTaken(tenantGuid)));
   }
-  return deps.db.transaction().execute(async (trx) => {
-    // Connections made here go through Microsoft's admin consent: they are Entra's.
-    const connection = await insertConnection(trx, { ...input, provider: entraKind });
-    const consentUrl = await beginConsent(deps, trx, connection);
-    return { connection, consentUrl };
-  });
+  try {
+    return await deps.db.transaction().execute(async (trx) => {
+      const connection = await insertConnection(trx, { ...input, provider: entraKind });
+      const consentUrl = await beginConsent(deps, trx, connection);
+      return { connection, consentUrl };
+    });
+  } catch (err) {
+    if (isUniqueViolation(err, 'directory_connections_one_per_tenant'))
+      throw new TenantAlreadyConnected(input.tenantId);
+    throw err;
+  }
 }
 
 /** A new consent attempt for a connection that failed, expired, was denied or lost its consent. */
@@ -295,15 +299,17 @@ export async function acceptConsentCallback(
       err instanceof SignInRefused
         ? err.message
         : ((err as { errorMessage?: string }).errorMessage ?? (err as Error).message);
-    const reason = /not found|invalid_tenant|90002|endpoints_resolution/i.test(detail)
-      ? `tenant '${connection.tenant_id}' was not found in Microsoft Entra ID: check the tenant ID (${detail.split(/\r?\n/)[0]})`
-      : `the sign-in could not be started: ${detail.split(/\r?\n/)[0]}`;
+    const firstLine = detail.split(/\r?\n/)[0] ?? '';
+    const coded = /not found|invalid_tenant|90002|endpoints_resolution/i.test(detail)
+      ? statusBecause.tenantNotFoundAtSignIn(connection.tenant_id, firstLine)
+      : undefined;
     await consumeConsentState(deps.db, hashState(signInState));
     const decision: ConsentDecision = {
       granted: false,
       error: 'sign_in_unavailable',
-      description: reason,
+      description: coded ? reasonText(coded) : `the sign-in could not be started: ${firstLine}`,
       status: 'failed',
+      ...(coded ? { detail: coded } : {}),
     };
     await signal(deps, connection, decision);
     return { ok: true, connectionId: connection.id, decision };
@@ -352,7 +358,13 @@ export async function acceptSignInCallback(
               'unavailable',
             );
       deps.logger?.warn({ connectionId: connection.id, kind: refused.kind }, 'admin sign-in refused');
-      decision = { granted: false, error: refused.kind, description: refused.message, status: 'failed' };
+      decision = {
+        granted: false,
+        error: refused.kind,
+        description: refused.message,
+        status: 'failed',
+        ...(refused.detail ? { detail: refused.detail } : {}),
+      };
     }
   }
   await signal(deps, connection, decision);

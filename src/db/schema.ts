@@ -52,6 +52,8 @@ export interface DirectoryConnectionsTable {
   designation: string | null;
   status: Generated<ConnectionStatus>;
   status_reason: string | null;
+  /** status_reason as a code with parameters (src/sync/status-reasons.ts); null before codes or without a reason. */
+  status_reason_detail: JSONColumnType<Reason | null, string | null | undefined, string | null>;
   organization_name: string | null;
   verified_domains: JSONColumnType<string[], string | undefined, string>;
   connected_at: NullableTimestamp;
@@ -113,6 +115,8 @@ export interface SyncSetupsTable {
   enabled: Generated<boolean>;
   status: Generated<SetupStatus>;
   status_reason: string | null;
+  /** status_reason as a code with parameters (src/sync/status-reasons.ts); null before codes or without a reason. */
+  status_reason_detail: JSONColumnType<Reason | null, string | null | undefined, string | null>;
   full_reconcile_hours: Generated<number>;
   /** Why the delta state was dropped by a setup change (the next run is full and says so), and when. */
   delta_reset_reason: Generated<string | null>;
@@ -155,6 +159,8 @@ export interface SyncRunsTable {
   counts: JSONColumnType<Record<string, number>, string | undefined, string>;
   progress: JSONColumnType<Record<string, unknown>, string | undefined, string>;
   error: string | null;
+  /** error as a code with parameters (src/sync/status-reasons.ts) when the failure has one. */
+  error_detail: JSONColumnType<Reason | null, string | null | undefined, string | null>;
   workflow_id: string | null;
   created_at: Generated<Date>;
   started_at: NullableTimestamp;

@@ -90,7 +90,9 @@ export type IncrementalRound =
 
 /** Verifying a connection: who it really reached, or why not (with what to do next). */
 export type ConnectionVerification =
-  { ok: true; facts: Record<string, unknown> } | { ok: false; kind: string; reason: string };
+  | { ok: true; facts: Record<string, unknown> }
+  /** `detail`: what the directory itself said, when the reason wraps it (rendered into the stored reason code). */
+  | { ok: false; kind: string; reason: string; detail?: string };
 
 export interface DirectoryProvider {
   readonly kind: DirectoryKind;

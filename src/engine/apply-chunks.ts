@@ -1,7 +1,7 @@
 import type { Db } from '../db/database.js';
 import { loadCandidates } from '../db/repositories/sync-candidates.js';
-import { deltaRemovalCauses, readDeltaRemovedChunk } from '../db/repositories/sync-delta.js';
-import { readRemovedChunk } from '../db/repositories/sync-removals.js';
+import { readRemovalCandidates } from '../db/repositories/pending-removals.js';
+import { deltaRemovalCauses } from '../db/repositories/sync-delta.js';
 import { readStagedChunk, stagedPartitionEnds } from '../db/repositories/sync-staging.js';
 import { applyBatch } from '../db/repositories/sync-apply.js';
 import {
@@ -124,8 +124,8 @@ async function chunkCandidates(input: ChunkLoopInput, members: DirectoryUser[]):
 /** Users this setup manages that are no longer members, in user-id order. */
 export function applyRemovalChunks(input: ChunkLoopInput, start: string | null): Promise<ChunkLoopResult> {
   return runChunks(input, 'removals', start, async (cursor) => {
-    const readRemoved = input.mode === 'delta' ? readDeltaRemovedChunk : readRemovedChunk;
-    const removed = await readRemoved(input.db, {
+    // the same candidates the deletion guard counted and the approval prompt lists (engine/pending-removals.ts)
+    const removed = await readRemovalCandidates(input.db, input.mode, {
       setupId: input.policy.setupId,
       runId: input.runId,
       afterUserId: cursor,

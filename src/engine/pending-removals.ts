@@ -11,8 +11,9 @@ import type { SetupPolicy } from '../sync/types.js';
  * Who a run would remove, the one place that answers it: members disabled in the directory, who would be
  * deactivated, and the managed users no longer in the group (a full run: missing from the staged members; a delta
  * run: reported gone by the delta) as the removal planner treats them. The deletion guard's assessment counts them
- * (engine/assess-removals.ts); the admin page's approval prompt lists them by name. Read before anything is applied
- * and only while the run's staging exists.
+ * (engine/assess-removals.ts); the admin page's approval prompt lists them by name; the apply removes the same
+ * candidates (engine/apply-chunks.ts reads them through the same repository function, readRemovalCandidates).
+ * Read before anything is applied and only while the run's staging exists.
  */
 export interface PendingRemovalsScope {
   policy: SetupPolicy;

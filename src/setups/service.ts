@@ -1,11 +1,9 @@
 import type { Client } from '@temporalio/client';
-import type { z } from '@hono/zod-openapi';
-import { ApiError } from '../api/errors.js';
-import type { CreateSetupBody, UpdateSetupBody } from '../api/schemas/setup.js';
-import { setupColumns } from '../api/schemas/setup.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/database.js';
 import { isUniqueViolation } from '../db/errors.js';
+import { reasonColumns, type StoredReason } from '../db/stored-reason.js';
+import { statusBecause } from '../sync/status-reasons.js';
 import { findCompanyConnection } from '../db/repositories/connections.js';
 import { findCompanyCustomerType } from '../db/repositories/customer-types.js';
 import { deleteSetup, insertSetup, updateSetup } from '../db/repositories/setups.js';
@@ -18,6 +16,15 @@ import { manualRunWorkflowId } from '../workflows/sync-run-messages.js';
 import { CompanyIdAttribute, SetupIdAttribute } from '../temporal/search-attributes.js';
 import { directoryProviderFor, type DirectoryProviders } from '../directory/factory.js';
 import type { DirectoryConnection } from '../db/schema.js';
+import {
+  ConnectionNotConnected,
+  DirectoryUnavailable,
+  GroupNotFound,
+  RunAlreadyActive,
+  SetupExists,
+  UnknownReference,
+} from '../domain/errors.js';
+import { setupColumns, type NewSetupInput, type SetupChange } from './input.js';
 import { reconcileSchedule } from './schedules.js';
 
 export interface SetupDeps {
@@ -29,53 +36,37 @@ export interface SetupDeps {
   directoryProviders?: DirectoryProviders;
 }
 
-function unprocessable(field: string, reason: string): ApiError {
-  return new ApiError(422, 'unprocessable', `${field}: ${reason}`, [{ field, reason }]);
-}
-
 async function connectedConnection(deps: SetupDeps, companyId: string, connectionId: string) {
   const connection = await findCompanyConnection(deps.db, companyId, connectionId);
-  if (!connection) throw unprocessable('connectionId', 'no such connection in this company');
-  if (connection.status !== 'connected')
-    throw unprocessable(
-      'connectionId',
-      `the connection is ${connection.status}${connection.status_reason ? ` (${connection.status_reason})` : ''}; it must be connected`,
-    );
+  if (!connection) throw new UnknownReference('connection');
+  if (connection.status !== 'connected') throw new ConnectionNotConnected(connection.status, connection.status_reason);
   return connection;
 }
 
 async function checkCustomerType(deps: SetupDeps, companyId: string, customerTypeId: string) {
-  if (!(await findCompanyCustomerType(deps.db, companyId, customerTypeId)))
-    throw unprocessable('customerTypeId', 'no such customer type in this company');
+  if (!(await findCompanyCustomerType(deps.db, companyId, customerTypeId))) throw new UnknownReference('customer type');
 }
 
 /** The group must exist in the tenant: its display name and user count come back to the admin. */
 async function checkGroup(deps: SetupDeps, connection: DirectoryConnection, groupId: string) {
   const group = await directoryProviderFor(deps, connection).lookupGroup(groupId);
   if (!group.found) {
-    if (group.reason === 'not_found') throw unprocessable('groupId', `group ${groupId} was not found in the tenant`);
-    throw new ApiError(
-      502,
-      'upstream_error',
-      `the directory could not be asked about group ${groupId}: ${group.message}`,
-    );
+    if (group.reason === 'not_found') throw new GroupNotFound(groupId);
+    throw new DirectoryUnavailable(groupId, group.message);
   }
   return group;
 }
 
+/** The one place a setup's unique violation becomes the domain's refusal. */
 function conflictOnDuplicate(err: unknown): never {
-  if (isUniqueViolation(err, 'sync_setups_one_per_group')) {
-    throw new ApiError(409, 'conflict', 'a setup for this group and customer type already exists on this connection', [
-      { field: 'groupId', reason: 'already set up' },
-    ]);
-  }
+  if (isUniqueViolation(err, 'sync_setups_one_per_group')) throw new SetupExists();
   throw err;
 }
 
-export async function createSetup(deps: SetupDeps, companyId: string, body: z.infer<typeof CreateSetupBody>) {
-  const connection = await connectedConnection(deps, companyId, body.connectionId);
-  await checkCustomerType(deps, companyId, body.customerTypeId);
-  const group = await checkGroup(deps, connection, body.groupId);
+export async function createSetup(deps: SetupDeps, companyId: string, input: NewSetupInput) {
+  const connection = await connectedConnection(deps, companyId, input.connectionId);
+  await checkCustomerType(deps, companyId, input.customerTypeId);
+  const group = await checkGroup(deps, connection, input.groupId);
   let setup: SyncSetup;
   try {
     setup = await insertSetup(deps.db, {
@@ -86,9 +77,9 @@ export async function createSetup(deps: SetupDeps, companyId: string, body: z.in
       designation: null,
       ldap_path: null,
       ldap_filter: null,
-      group_id: body.groupId,
-      customer_type_id: body.customerTypeId,
-      ...setupColumns(body),
+      group_id: input.groupId,
+      customer_type_id: input.customerTypeId,
+      ...setupColumns(input),
     });
   } catch (err) {
     conflictOnDuplicate(err);
@@ -97,17 +88,17 @@ export async function createSetup(deps: SetupDeps, companyId: string, body: z.in
   return { setup, group: { id: group.id, displayName: group.displayName, userCount: group.userCount } };
 }
 
-export async function changeSetup(deps: SetupDeps, current: SyncSetup, body: z.infer<typeof UpdateSetupBody>) {
-  if (body.customerTypeId) await checkCustomerType(deps, current.company_id, body.customerTypeId);
+export async function changeSetup(deps: SetupDeps, current: SyncSetup, change: SetupChange) {
+  if (change.customerTypeId) await checkCustomerType(deps, current.company_id, change.customerTypeId);
   let groupDisplayName: string | undefined;
-  if (body.groupId && body.groupId !== current.group_id) {
+  if (change.groupId && change.groupId !== current.group_id) {
     const connection = await connectedConnection(deps, current.company_id, current.connection_id);
-    groupDisplayName = (await checkGroup(deps, connection, body.groupId)).displayName;
+    groupDisplayName = (await checkGroup(deps, connection, change.groupId)).displayName;
   }
   let setup: SyncSetup;
   try {
     setup = await updateSetup(deps.db, current.id, {
-      ...setupColumns(body),
+      ...setupColumns(change),
       ...(groupDisplayName ? { group_display_name: groupDisplayName } : {}),
     });
   } catch (err) {
@@ -131,13 +122,18 @@ function deltaResetReason(before: SyncSetup, after: SyncSetup): string | null {
   return changed.length ? changed.join(', ') : null;
 }
 
+function statusReasonColumns(reason: StoredReason) {
+  const { text, detail } = reasonColumns(reason);
+  return { status_reason: text, status_reason_detail: detail };
+}
+
 export async function setSetupPaused(deps: SetupDeps, current: SyncSetup, paused: boolean) {
   const setup = await updateSetup(
     deps.db,
     current.id,
     paused
-      ? { status: 'paused', status_reason: 'paused by an administrator' }
-      : { status: 'active', status_reason: null },
+      ? { status: 'paused', ...statusReasonColumns(statusBecause.pausedByAdmin) }
+      : { status: 'active', ...statusReasonColumns(null) },
   );
   await reconcileSchedule(deps, setup.id);
   return setup;
@@ -150,7 +146,7 @@ export async function removeSetup(deps: SetupDeps, setup: SyncSetup) {
 
 /**
  * Starts a run now. The run row is created first: the database's one-active-run index answers "already
- * running" (409 with that run's id) for API, admin pages and schedule alike.
+ * running" (RunAlreadyActive naming that run) for API, admin pages and schedule alike.
  */
 export async function startRun(
   deps: SetupDeps,
@@ -170,14 +166,7 @@ export async function startRun(
       })
     ).id;
   } catch (err) {
-    if (err instanceof RunAlreadyActiveError)
-      throw new ApiError(
-        409,
-        'conflict',
-        `a run of this setup is already in progress (${err.activeRunId})`,
-        undefined,
-        { runId: err.activeRunId },
-      );
+    if (err instanceof RunAlreadyActiveError) throw new RunAlreadyActive(err.activeRunId);
     throw err;
   }
   const workflowId = manualRunWorkflowId(setup.id, runId);
@@ -205,7 +194,7 @@ export async function startRun(
   } catch (err) {
     await markRun(deps.db, runId, {
       status: 'failed',
-      error: `could not start the run: ${err instanceof Error ? err.message : String(err)}`,
+      error: statusBecause.runStartFailed(err instanceof Error ? err.message : String(err)),
       finishedAt: new Date(),
       phase: 'done',
     });

@@ -4,6 +4,7 @@
  * `reason_detail`, so the admin pages render each reason in the reader's language from its own template
  * (src/api/admin/i18n/reason-templates.ts) and show names where the parameters hold ids.
  */
+import { englishStatusReasons, statusReasonCodes } from './status-reasons.js';
 import type { SetupPolicy } from './types.js';
 
 type MatchOn = SetupPolicy['matchOn'];
@@ -85,7 +86,7 @@ export const because = {
 
   // apply
   /** A planned write that failed: the attempted action, the database's or the writer's error, the plan's reason. */
-  applyFailed: (action: string, error: string, planned: Reason | string) =>
+  applyFailed: (action: string, error: Reason | string, planned: Reason | string) =>
     reason('applyFailed', { action, error, planned }),
 } satisfies Record<string, Reason | ((...args: never[]) => Reason)>;
 
@@ -124,6 +125,8 @@ export const reasonCodes = [
   'removalsRejected',
   'removalHeld',
   'applyFailed',
+  // why a connection, setup or run is in its state (./status-reasons.ts)
+  ...statusReasonCodes,
 ] as const;
 
 export type ReasonCode = (typeof reasonCodes)[number];
@@ -275,7 +278,8 @@ export const englishReasons: ReasonTemplates = {
   approvalTimedOut: (p) => `removals not approved within ${p.str('duration')}: ${p.nested('guard')}`,
   removalsRejected: (p) => `removals rejected: ${p.nested('guard')}`,
   removalHeld: (p) => `removal held back: ${p.nested('guard')} (was: ${p.nested('was')})`,
-  applyFailed: (p) => `${p.str('action')} failed: ${p.str('error')} (planned: ${p.nested('planned')})`,
+  applyFailed: (p) => `${p.str('action')} failed: ${p.nested('error')} (planned: ${p.nested('planned')})`,
+  ...englishStatusReasons,
 };
 
 /** The English text of a reason, as the audit's `reason` column and the API carry it. */

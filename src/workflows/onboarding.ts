@@ -1,6 +1,7 @@
 import { condition, proxyActivities, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import type { ConnectionOutcome } from '../activities/onboarding.js';
+import { statusBecause } from '../sync/status-reasons.js';
 import { ConnectionStatusAttribute } from '../temporal/search-attributes.js';
 import {
   consentDecisionSignal,
@@ -43,7 +44,7 @@ export async function onboardingWorkflow(input: OnboardingInput): Promise<Connec
     outcome = await recordConsentOutcome({
       connectionId: input.connectionId,
       status: 'consent_expired',
-      reason: 'no admin consent arrived in time; start a new consent attempt',
+      reason: statusBecause.consentTimedOut,
     });
   } else if (!decision.granted) {
     outcome = await recordConsentOutcome(
@@ -51,12 +52,12 @@ export async function onboardingWorkflow(input: OnboardingInput): Promise<Connec
         ? {
             connectionId: input.connectionId,
             status: 'failed',
-            reason: `the sign-in was refused: ${decision.description}`,
+            reason: statusBecause.signInRefused(decision.detail ?? decision.description),
           }
         : {
             connectionId: input.connectionId,
             status: 'consent_denied',
-            reason: `consent was not granted: ${decision.description || decision.error}`,
+            reason: statusBecause.consentNotGranted(decision.description || decision.error),
           },
     );
   } else {

@@ -10,7 +10,7 @@ import {
 } from '@temporalio/workflow';
 import type { Activities, ChunkLoopResult } from '../activities/index.js';
 import { checkDeletionGuard } from '../sync/deletion-guard.js';
-import { because, type Reason } from '../sync/reasons.js';
+import { because, isReason, type Reason } from '../sync/reasons.js';
 import {
   approveRemovalsSignal,
   rejectRemovalsSignal,
@@ -187,7 +187,9 @@ export async function syncRunWorkflow(input: SyncRunInput): Promise<RunProgress>
     const runId = state?.runId ?? progress.runId;
     if (runId && err instanceof ActivityFailure) {
       const message = err.cause instanceof ApplicationFailure ? err.cause.message : err.message;
-      progress.counts = await finishRun({ runId, status: 'failed', error: message });
+      // a failure that carries its reason as a code (activities' codedFailure) keeps it for the run page
+      const coded = err.cause instanceof ApplicationFailure ? err.cause.details?.[0] : undefined;
+      progress.counts = await finishRun({ runId, status: 'failed', error: isReason(coded) ? coded : message });
       progress.phase = 'done';
       return progress;
     }

@@ -163,6 +163,39 @@ describe('admin pages: forms and actions', () => {
     expect(progress).toMatchObject({ status: 'succeeded', statusLabel: 'Gennemført', active: false, phase: 'Færdig' });
   });
 
+  it('shows stored reasons from their codes in the page’s language; a row stored before codes shows its text', async () => {
+    const other = stack.sim.control.addGroup(tenantId, { displayName: 'Paused group', members: [] });
+    const created = await admin.post('/admin/setup', setupForm({ groupId: other.id, designation: 'Pausable' }));
+    const setupId = new URL(created.headers.get('location')!, 'http://x').searchParams.get('setup')!;
+    expect((await admin.post(`/admin/setup/${setupId}/pause`)).status).toBe(303);
+    const stored = await stack.db
+      .selectFrom('sync_setups')
+      .select(['status_reason', 'status_reason_detail'])
+      .where('id', '=', setupId)
+      .executeTakeFirstOrThrow();
+    // the English text stays for the API and the audit; the code is what the pages render
+    expect(stored).toEqual({
+      status_reason: 'paused by an administrator',
+      status_reason_detail: { code: 'pausedByAdmin', params: {} },
+    });
+    const danish = new AdminClient(stack.app, { 'accept-language': 'da' });
+    await danish.signIn(company.key);
+    const row = (html: string) => textOf(new RegExp(`id="setup-${setupId}"[\\s\\S]*?</tr>`).exec(html)?.[0] ?? '');
+    expect(row(await (await danish.request('GET', '/admin/setup')).text())).toContain(
+      'sat på pause af en administrator',
+    );
+    expect(row(await (await admin.request('GET', '/admin/setup')).text())).toContain('paused by an administrator');
+
+    // a row written before reasons had codes: its stored text, in either language
+    await stack.db
+      .updateTable('sync_setups')
+      .set({ status_reason: 'paused for an old reason', status_reason_detail: null })
+      .where('id', '=', setupId)
+      .execute();
+    expect(row(await (await danish.request('GET', '/admin/setup')).text())).toContain('paused for an old reason');
+    await admin.post(`/admin/setup/${setupId}/delete`, { confirm: 'yes' });
+  });
+
   it('asks before deleting a setup, in the page’s language; only the confirmation deletes it and the users stay', async () => {
     const other = stack.sim.control.addGroup(tenantId, { displayName: 'Short-lived', members: [] });
     const created = await admin.post('/admin/setup', setupForm({ groupId: other.id, designation: 'Temporary' }));

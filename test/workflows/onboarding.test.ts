@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Activities } from '../../src/activities/index.js';
+import { reasonText } from '../../src/sync/reasons.js';
+import { statusBecause } from '../../src/sync/status-reasons.js';
 import { onboardingPhaseQuery } from '../../src/workflows/onboarding-messages.js';
 import { onboardingWorkflow } from '../../src/workflows/onboarding.js';
 import { startStubWorker, type StubWorker } from './stub-worker.js';
@@ -14,7 +16,7 @@ const unexpected: string[] = [];
 const stubs: Partial<Activities> = {
   async recordConsentOutcome(input) {
     outcomes.push(input);
-    return { status: input.status, reason: input.reason };
+    return { status: input.status, reason: typeof input.reason === 'string' ? input.reason : reasonText(input.reason) };
   },
   async markVerifying(connectionId) {
     unexpected.push(`markVerifying ${connectionId}`);
@@ -57,7 +59,7 @@ describe('onboarding workflow with stub activities', () => {
       status: 'consent_expired',
       reason: expect.stringContaining('no admin consent arrived in time'),
     });
-    expect(outcomes).toEqual([{ connectionId, status: 'consent_expired', reason: outcome.reason }]);
+    expect(outcomes).toEqual([{ connectionId, status: 'consent_expired', reason: statusBecause.consentTimedOut }]);
     expect(unexpected).toEqual([]); // nothing was verified
     expect(await handle.query(onboardingPhaseQuery)).toBe('done');
   });

@@ -92,7 +92,8 @@ const stubs: Partial<Activities> = {
     return { cursor: done ? null : `${input.phase}-${n}`, done, counts: emptyCounts() };
   },
   async finishRun(input) {
-    record(setupOf(input.runId)).finished.push({ status: input.status, error: input.error });
+    const error = typeof input.error === 'object' ? reasonText(input.error) : input.error;
+    record(setupOf(input.runId)).finished.push({ status: input.status, error });
     return { ...emptyCounts(), unchanged: membersStaged };
   },
 };

@@ -80,7 +80,7 @@ async function answer(c: Context<AppEnv>, result: CallbackResult): Promise<Respo
     deps.logger.warn({ requestId: c.get('requestId'), reason: result.reason }, 'consent callback refused');
     const t = messagesFor(consentLanguage(c));
     return c.html(
-      messagePage(t.consentFlow.refusedTitle, t.reason(result.reason), { href: adminPage, text: t.consentFlow.back }),
+      messagePage(t.consentFlow.refusedTitle, result.reason, { href: adminPage, text: t.consentFlow.back }),
       400,
     );
   }

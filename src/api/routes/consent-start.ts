@@ -43,7 +43,7 @@ export function registerConsentStart(app: App): void {
     c.header('X-Frame-Options', 'DENY');
     if (!attempt.ok) {
       return c.html(
-        messagePage(t.consentFlow.refusedTitle, t.reason(attempt.reason), {
+        messagePage(t.consentFlow.refusedTitle, attempt.reason, {
           href: adminPage,
           text: t.consentFlow.back,
         }),

@@ -1,3 +1,4 @@
+import { limits, ruleMessages } from '../../domain/rules.js';
 import { z } from '@hono/zod-openapi';
 
 export const IdParams = z.object({
@@ -11,9 +12,13 @@ export const jsonContent = <T extends z.ZodType>(schema: T) => ({ content: { 'ap
 /** A JSON request body that must be present and valid. */
 export const jsonBody = <T extends z.ZodType>(schema: T) => ({ required: true, ...jsonContent(schema) });
 
-export const designation = z
-  .string()
-  .trim()
-  .max(200, { message: 'must be at most 200 characters' })
-  .nullish()
-  .transform((v) => (v ? v : null));
+/** An optional text: trimmed, at most `max` characters, empty or absent as null. */
+export const optionalText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max, { message: ruleMessages.tooLong(max) })
+    .nullish()
+    .transform((v) => (v ? v : null));
+
+export const designation = optionalText(limits.designation);

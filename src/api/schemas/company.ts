@@ -14,9 +14,6 @@ export function companyJson(c: Company) {
   return { id: c.id, name: c.name, directorySync: c.directory_sync_enabled, createdAt: c.created_at.toISOString() };
 }
 
-/** The longest customer type name accepted (the API and the admin pages refuse longer ones alike). */
-export const customerTypeNameMax = 200;
-
 export const CustomerTypeSchema = z
   .object({ id: z.uuid(), name: z.string(), createdAt: z.string() })
   .openapi('CustomerType');

@@ -1,16 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import type { SyncSetup } from '../../db/schema.js';
-import { designation } from './common.js';
-
-export const initialsAttributes = ['onPremisesSamAccountName', 'mailNickname', 'employeeId'] as const;
-
-const optionalText = (max: number) =>
-  z
-    .string()
-    .trim()
-    .max(max, { message: `must be at most ${max} characters` })
-    .nullish()
-    .transform((v) => (v ? v : null));
+import { initialsAttributes, limits } from '../../domain/rules.js';
+import { designation, optionalText } from './common.js';
 
 /** The setup form's fields (tab "Opsætning"), plus schedule and deletion-guard settings. */
 export const SetupFields = z.object({
@@ -27,20 +18,27 @@ export const SetupFields = z.object({
   updateExisting: z.boolean({ message: 'must be true or false' }),
   deleteRemoved: z.boolean({ message: 'must be true or false' }),
   matchOn: z.enum(['email', 'initials'], { message: "must be 'email' or 'initials'" }),
-  initialsAttributes: z.array(z.enum(initialsAttributes)).min(1).max(3).optional(),
-  ldapPath: optionalText(1000).openapi({
+  initialsAttributes: z
+    .array(z.enum(initialsAttributes))
+    .min(limits.initialsAttributes.min)
+    .max(limits.initialsAttributes.max)
+    .optional(),
+  ldapPath: optionalText(limits.ldapPath).openapi({
     description: 'optional LDAP path (on-premises Active Directory), recorded with the setup',
   }),
-  ldapFilter: optionalText(2000).openapi({ description: 'optional LDAP filter, recorded with the setup' }),
+  ldapFilter: optionalText(limits.ldapFilter).openapi({ description: 'optional LDAP filter, recorded with the setup' }),
   intervalMinutes: z
     .number()
     .int({ message: 'must be a whole number of minutes' })
-    .min(1, { message: 'must be at least 1 minute' })
-    .max(10_080)
+    .min(limits.intervalMinutes.min, { message: 'must be at least 1 minute' })
+    .max(limits.intervalMinutes.max)
     .optional(),
-  removalGraceDays: z.number().int().min(0).max(365).optional(),
+  removalGraceDays: z.number().int().min(limits.removalGraceDays.min).max(limits.removalGraceDays.max).optional(),
   deletionThreshold: z
-    .object({ count: z.number().int().min(0), percent: z.number().int().min(0).max(100) })
+    .object({
+      count: z.number().int().min(0),
+      percent: z.number().int().min(limits.thresholdPercent.min).max(limits.thresholdPercent.max),
+    })
     .optional()
     .openapi({
       description:
@@ -103,29 +101,5 @@ export function setupJson(s: SyncSetup) {
     statusReason: s.status_reason,
     createdAt: s.created_at.toISOString(),
     updatedAt: s.updated_at.toISOString(),
-  };
-}
-
-/** Body fields → column values (only those given). */
-export function setupColumns(body: Partial<z.infer<typeof SetupFields>>) {
-  return {
-    ...(body.customerTypeId !== undefined ? { customer_type_id: body.customerTypeId } : {}),
-    ...(body.designation !== undefined ? { designation: body.designation } : {}),
-    ...(body.groupId !== undefined ? { group_id: body.groupId } : {}),
-    ...(body.updateExisting !== undefined ? { update_existing: body.updateExisting } : {}),
-    ...(body.deleteRemoved !== undefined ? { delete_removed: body.deleteRemoved } : {}),
-    ...(body.matchOn !== undefined ? { match_on: body.matchOn } : {}),
-    ...(body.initialsAttributes !== undefined ? { initials_attributes: body.initialsAttributes } : {}),
-    ...(body.ldapPath !== undefined ? { ldap_path: body.ldapPath } : {}),
-    ...(body.ldapFilter !== undefined ? { ldap_filter: body.ldapFilter } : {}),
-    ...(body.intervalMinutes !== undefined ? { interval_minutes: body.intervalMinutes } : {}),
-    ...(body.removalGraceDays !== undefined ? { removal_grace_days: body.removalGraceDays } : {}),
-    ...(body.deletionThreshold !== undefined
-      ? {
-          deletion_threshold_count: body.deletionThreshold.count,
-          deletion_threshold_percent: body.deletionThreshold.percent,
-        }
-      : {}),
-    ...(body.enabled !== undefined ? { enabled: body.enabled } : {}),
   };
 }

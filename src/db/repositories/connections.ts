@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Db } from '../database.js';
 import type { ConnectionStatus } from '../schema.js';
 import type { DirectoryKind } from '../../directory/provider.js';
+import { reasonColumns, type StoredReason } from '../stored-reason.js';
 
 export async function insertConnection(
   db: Db,
@@ -50,12 +51,13 @@ export async function setConnectionStatus(
   db: Db,
   connectionId: string,
   status: ConnectionStatus,
-  reason: string | null,
+  reason: StoredReason,
   options: { onlyFrom?: ConnectionStatus[] } = {},
 ) {
+  const { text, detail } = reasonColumns(reason);
   let query = db
     .updateTable('directory_connections')
-    .set({ status, status_reason: reason, updated_at: sql`now()` })
+    .set({ status, status_reason: text, status_reason_detail: detail, updated_at: sql`now()` })
     .where('id', '=', connectionId);
   if (options.onlyFrom) query = query.where('status', 'in', options.onlyFrom);
   return query.returningAll().executeTakeFirst();
@@ -78,6 +80,7 @@ export async function markConnectionConnected(
       ...(admin ? { admin_upn: admin.upn, admin_object_id: admin.objectId, admin_verified_at: sql`now()` } : {}),
       status: 'connected',
       status_reason: null,
+      status_reason_detail: null,
       tenant_guid: input.tenantGuid,
       // normalised to the GUID Microsoft confirmed; the verified domains keep the names
       tenant_id: input.tenantGuid,

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Db } from '../database.js';
 import type { SyncSetupsTable } from '../schema.js';
 import type { Insertable, Updateable } from 'kysely';
+import { reasonColumns, type StoredReason } from '../stored-reason.js';
 
 export type NewSetup = Insertable<SyncSetupsTable>;
 export type SetupChanges = Omit<Updateable<SyncSetupsTable>, 'id' | 'company_id' | 'created_at'>;
@@ -42,10 +43,11 @@ export async function deleteSetup(db: Db, setupId: string) {
 }
 
 /** The setup's error state, with the reason, after a run failed for a reason retries cannot fix. */
-export async function markSetupError(db: Db, setupId: string, reason: string) {
+export async function markSetupError(db: Db, setupId: string, reason: StoredReason) {
+  const { text, detail } = reasonColumns(reason);
   await db
     .updateTable('sync_setups')
-    .set({ status: 'error', status_reason: reason, updated_at: sql`now()` })
+    .set({ status: 'error', status_reason: text, status_reason_detail: detail, updated_at: sql`now()` })
     .where('id', '=', setupId)
     .execute();
 }

@@ -68,7 +68,7 @@ export function auditRowsFor(
 }
 
 /** A failed write keeps the attempted action and the plan's reason (coded when the plan gave one). */
-function reasonOf(change: PlannedChange, error: string | null): Pick<AuditRow, 'reason' | 'reason_detail'> {
+function reasonOf(change: PlannedChange, error: Reason | string | null): Pick<AuditRow, 'reason' | 'reason_detail'> {
   const planned = change.reasonDetail ?? null;
   if (error === null) return { reason: change.reason, reason_detail: planned };
   const failed = because.applyFailed(change.action, error, planned ?? change.reason);

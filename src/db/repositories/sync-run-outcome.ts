@@ -1,5 +1,6 @@
 import type { Db } from '../database.js';
 import type { SyncRun } from '../schema.js';
+import type { StoredReason } from '../stored-reason.js';
 import { lockRunStatus, recordRunClosedEvents } from './events.js';
 import { commitPendingDelta } from './sync-delta.js';
 import { markRun } from './sync-runs.js';
@@ -12,7 +13,7 @@ import { markRun } from './sync-runs.js';
 export async function closeRun(
   db: Db,
   runId: string,
-  outcome: { status: 'succeeded' | 'failed' | 'cancelled'; error: string | null },
+  outcome: { status: 'succeeded' | 'failed' | 'cancelled'; error: StoredReason },
 ): Promise<SyncRun> {
   return db.transaction().execute(async (tx) => {
     const previous = await lockRunStatus(tx, runId);

@@ -3,6 +3,7 @@ import type { Db } from '../database.js';
 import type { RunMode, RunStatus, RunTrigger, SyncRun } from '../schema.js';
 import type { RunCounts } from '../../sync/types.js';
 import { emptyCounts } from '../../sync/counts.js';
+import { reasonColumns, type StoredReason } from '../stored-reason.js';
 
 /** The run statuses the partial index sync_runs_one_active_per_setup treats as active. */
 export const activeRunStatuses: readonly RunStatus[] = ['queued', 'running', 'awaiting_approval'];
@@ -95,7 +96,8 @@ export async function getRun(db: Db, runId: string): Promise<SyncRun | undefined
 
 export interface RunMark {
   status: RunStatus;
-  error?: string | null;
+  /** Why the run failed: a coded reason, or the failure's own text. */
+  error?: StoredReason;
   startedAt?: Date;
   finishedAt?: Date;
   /** Progress phase written in the same statement, so no reader sees the new status beside an old phase. */
@@ -108,7 +110,7 @@ export async function markRun(db: Db, runId: string, mark: RunMark): Promise<Syn
     .updateTable('sync_runs')
     .set({
       status: mark.status,
-      ...(mark.error !== undefined ? { error: mark.error } : {}),
+      ...(mark.error !== undefined ? errorColumns(mark.error) : {}),
       ...(mark.startedAt !== undefined ? { started_at: mark.startedAt } : {}),
       ...(mark.finishedAt !== undefined ? { finished_at: mark.finishedAt } : {}),
       ...(mark.phase !== undefined ? { progress: mergedProgress({ phase: mark.phase }) } : {}),
@@ -116,6 +118,11 @@ export async function markRun(db: Db, runId: string, mark: RunMark): Promise<Syn
     .where('id', '=', runId)
     .returningAll()
     .executeTakeFirstOrThrow(() => new RunNotActiveError(runId, null));
+}
+
+function errorColumns(error: StoredReason) {
+  const { text, detail } = reasonColumns(error);
+  return { error: text, error_detail: detail };
 }
 
 /** The run's progress with `patch` merged in (top-level keys replace, others stay), as a SET value. */

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../database.js';
+import type { Reason } from '../../sync/reasons.js';
 
 /**
  * Per-user failure isolation inside a batch's transaction. A failed statement aborts a Postgres transaction,
@@ -40,8 +41,8 @@ async function inSavepoint<R>(
 export interface IsolatedResult {
   /** Row key → the user id the write returned. A key in neither map matched no row. */
   written: Map<string, string>;
-  /** Row key → why the write of that row alone failed. */
-  failed: Map<string, string>;
+  /** Row key → why the write of that row alone failed (a coded reason, or the database's words). */
+  failed: Map<string, Reason | string>;
 }
 
 /**
@@ -62,7 +63,9 @@ export async function writeIsolatingFailures<T>(
     const outcome = await inSavepoint(trx, () => write(slice));
     if (outcome.ok) {
       const { written, failed } =
-        outcome.value instanceof Map ? { written: outcome.value, failed: new Map<string, string>() } : outcome.value;
+        outcome.value instanceof Map
+          ? { written: outcome.value, failed: new Map<string, Reason | string>() }
+          : outcome.value;
       for (const [key, userId] of written) result.written.set(key, userId);
       for (const [key, reason] of failed) result.failed.set(key, reason);
       return;

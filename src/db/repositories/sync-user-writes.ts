@@ -3,6 +3,8 @@ import type { Db } from '../database.js';
 import type { PlannedChange } from '../../sync/types.js';
 import { writeIsolatingFailures, type IsolatedResult } from './sync-savepoints.js';
 import { syncedColumns, syncedColumnValues, syncedFieldNames } from './sync-user-rows.js';
+import { reasonText, type Reason } from '../../sync/reasons.js';
+import { statusBecause } from '../../sync/status-reasons.js';
 
 /**
  * The user writes of one batch, following the apply rules on PlannedChange (src/sync/types.ts). Each kind of
@@ -24,10 +26,10 @@ export interface WriteTarget {
 /** What happened to one change: the user it wrote (a create's new id), or why it failed. */
 export interface WriteOutcome {
   userId: string | null;
-  error: string | null;
+  error: Reason | string | null;
 }
 
-const vanished = 'the user no longer exists, or another setup or Entra user took it over since the plan was made';
+const vanished = statusBecause.userVanished;
 
 function outcomesOf(
   changes: readonly PlannedChange[],
@@ -88,20 +90,19 @@ async function explainCreateConflicts(
     explained.rows.map((row) => {
       const { email, initials } = byId.get(row.external_id)!;
       const reasons = [
-        row.email_taken
-          ? `another user of the company already has the email ${email} (users_one_email_per_company)`
-          : null,
-        row.initials_taken
-          ? `another user of the company already has the initials ${initials} (users_one_initials_per_company)`
-          : null,
+        row.email_taken ? statusBecause.emailTaken(email ?? '') : null,
+        row.initials_taken ? statusBecause.initialsTaken(initials ?? '') : null,
         row.linked
           ? 'this setup already manages a user linked to this Entra id (users_one_external_id_per_setup)'
           : null,
       ].filter((reason) => reason !== null);
-      return [
-        row.external_id,
-        reasons.join('; ') || 'a unique value of this user was taken by a concurrent write',
-      ] as const;
+      // one refusal keeps its code; several are joined as text
+      const why: Reason | string =
+        reasons.length === 1
+          ? reasons[0]!
+          : reasons.map((r) => (typeof r === 'string' ? r : reasonText(r))).join('; ') ||
+            'a unique value of this user was taken by a concurrent write';
+      return [row.external_id, why] as const;
     }),
   );
 }

@@ -4,6 +4,8 @@ import { readFileSync } from 'node:fs';
 import { createRemoteJWKSet, jwtVerify, type JWTPayload } from 'jose';
 import type { Config } from '../../config.js';
 import { isGuid } from '../../connections/tenant-id.js';
+import { reasonText, type Reason } from '../../sync/reasons.js';
+import { statusBecause } from '../../sync/status-reasons.js';
 
 /**
  * The OpenID Connect sign-in that proves a tenant admin approved this connection: authorization code + PKCE
@@ -45,9 +47,15 @@ export class SignInRefused extends Error {
     message: string,
     /** `not_admin`, `wrong_tenant`, `invalid_token`, `microsoft_error`, `not_configured`. */
     readonly kind: string,
+    /** The refusal as a code (src/sync/status-reasons.ts) where it has one; `message` is its English text. */
+    readonly detail?: Reason,
   ) {
     super(message);
     this.name = 'SignInRefused';
+  }
+
+  static coded(reason: Reason, kind: string): SignInRefused {
+    return new SignInRefused(reasonText(reason), kind, reason);
   }
 }
 
@@ -196,10 +204,7 @@ export async function validateIdToken(
     ? input.tenantRef.toLowerCase()
     : /\/([0-9a-f-]{36})\//i.exec(discovery.issuer)?.[1]?.toLowerCase();
   if (!tid || tid !== expectedTenant) {
-    throw new SignInRefused(
-      `you signed in to tenant ${tid || '(none)'}, but this connection is for tenant ${input.tenantRef}: sign in with an admin account of that tenant`,
-      'wrong_tenant',
-    );
+    throw SignInRefused.coded(statusBecause.wrongTenantSignIn(tid || '(none)', input.tenantRef), 'wrong_tenant');
   }
   if (payload.iss !== discovery.issuer) {
     throw new SignInRefused(
@@ -256,11 +261,7 @@ export async function proveTenantAdmin(
   const upn = String(claims.preferred_username ?? claims.upn ?? claims.email ?? claims.oid);
   const role = await adminRoleOf(config, claims, accessToken);
   if (!role) {
-    throw new SignInRefused(
-      `${upn} holds no directory role that can grant tenant-wide admin consent (Global Administrator, Privileged Role Administrator, ` +
-        'Cloud Application Administrator or Application Administrator); ask an admin of the tenant to connect it',
-      'not_admin',
-    );
+    throw SignInRefused.coded(statusBecause.adminRoleMissing(upn), 'not_admin');
   }
   return {
     upn,

@@ -15,7 +15,7 @@ export interface VerifiedTenant {
 
 export type VerificationResult =
   | { ok: true; tenant: VerifiedTenant }
-  | { ok: false; kind: DirectoryErrorKind | 'wrong_tenant' | 'not_configured'; reason: string };
+  | { ok: false; kind: DirectoryErrorKind | 'wrong_tenant' | 'not_configured'; reason: string; detail?: string };
 
 export const graphScope = 'https://graph.microsoft.com/.default';
 
@@ -45,7 +45,7 @@ function failure(err: unknown, tenant: string, what: string): VerificationResult
   const classified = classifyGraphError(err);
   if (classified.kind === 'transient' || classified.kind === 'throttled') throw err;
   const detail = classified.kind === 'forbidden' ? what : classified.message;
-  return { ok: false, kind: classified.kind, reason: reasonFor(classified.kind, tenant, detail) };
+  return { ok: false, kind: classified.kind, reason: reasonFor(classified.kind, tenant, detail), detail };
 }
 
 export async function verifyTenant(input: {

@@ -1,5 +1,6 @@
 import type { SyncChange } from '../../../db/schema.js';
-import { isReason, renderReason } from '../../../sync/reasons.js';
+import { isReason } from '../../../sync/reasons.js';
+import { shownReason } from '../stored-reason.js';
 import { changeActions } from '../../schemas/run.js';
 import type { RunChangesPage } from '../data/run-changes.js';
 import type { Messages } from '../i18n/en.js';
@@ -35,13 +36,9 @@ function Subject({ change, t }: { change: SyncChange; t: Messages }) {
   );
 }
 
-/**
- * A coded reason in the page's language, with names for the ids it holds; a row stored before reasons had
- * codes shows its stored text (through the old translation).
- */
+/** A change's reason in the page's language, with the customer type's name where the reason holds its id. */
 function reasonShown(change: SyncChange, t: Messages, names: RunChangesPage['names']): string {
-  if (!isReason(change.reason_detail)) return t.reason(change.reason);
-  return renderReason(t.reasonTemplates, change.reason_detail, (param, value) =>
+  return shownReason(t, change.reason, change.reason_detail, (param, value) =>
     param === 'customerTypeId' ? (names.customerTypes.get(value) ?? value) : value,
   );
 }

@@ -4,6 +4,7 @@ import { awaitOnboardingOutcome } from '../../../connections/service.js';
 import { findCompanyConnection } from '../../../db/repositories/connections.js';
 import type { AdminEnv } from '../env.js';
 import type { SystemNotice } from '../pages/system.js';
+import { shownReason } from '../stored-reason.js';
 
 /** How long the tab waits for a denied or failed onboarding to record its reason, so the notice can say why. */
 const reasonWaitMs = 5_000;
@@ -28,7 +29,9 @@ export async function consentNotice(c: Context<AdminEnv>): Promise<SystemNotice 
     await awaitOnboardingOutcome(deps, id, reasonWaitMs);
     connection = (await findCompanyConnection(deps.db, companyId, id)) ?? connection;
   }
-  const reason = connection.status_reason ? t.reason(connection.status_reason) : t.system.status[connection.status];
+  const reason = connection.status_reason
+    ? shownReason(t, connection.status_reason, connection.status_reason_detail)
+    : t.system.status[connection.status];
   switch (notice) {
     case 'connection_established':
       return {

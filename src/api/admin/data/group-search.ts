@@ -4,6 +4,7 @@ import { findCompanyConnection } from '../../../db/repositories/connections.js';
 import { directoryProviderFor } from '../../../directory/factory.js';
 import type { AdminEnv } from '../env.js';
 import type { GroupSearchResult } from '../pages/setup-form.js';
+import { limits } from '../../../domain/rules.js';
 
 export type GroupSearchOutcome = { search: GroupSearchResult } | { fieldError: string } | { failure: string };
 
@@ -21,7 +22,7 @@ export async function searchTenantGroups(
   if (connection?.status !== 'connected') return { fieldError: t.setupForm.errors.searchNeedsConnection };
   const directory = directoryProviderFor(deps, connection);
   try {
-    return { search: { query, groups: await directory.searchGroups(query.slice(0, 100)) } };
+    return { search: { query, groups: await directory.searchGroups(query.slice(0, limits.groupSearch)) } };
   } catch (err) {
     return { failure: t.errors.upstream(directory.classify(err).message) };
   }

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
-import { problemsFromZod, type ApiError, type FieldProblem } from '../../errors.js';
+import { limits } from '../../../domain/rules.js';
+import { problemsFromZod, type FieldProblem } from '../../errors.js';
 import { CreateSetupBody, UpdateSetupBody } from '../../schemas/setup.js';
 import { DEFAULT_DELETION_THRESHOLD } from '../../../sync/defaults.js';
 import type { SyncSetup } from '../../../db/schema.js';
@@ -131,24 +132,11 @@ export function setupFieldErrors(t: Messages, problems: FieldProblem[]): FieldEr
     intervalMinutes: e.intervalMinutes,
     'deletionThreshold.count': e.thresholdCount,
     'deletionThreshold.percent': e.thresholdPercent,
-    designation: t.common.tooLong(200),
-    ldapPath: t.common.tooLong(1000),
-    ldapFilter: t.common.tooLong(2000),
+    designation: t.common.tooLong(limits.designation),
+    ldapPath: t.common.tooLong(limits.ldapPath),
+    ldapFilter: t.common.tooLong(limits.ldapFilter),
   };
   const errors: FieldErrors = {};
   for (const problem of problems) errors[problem.field] ??= byField[problem.field] ?? t.common.invalid;
-  return errors;
-}
-
-/** What the setup service refused after the form was valid: the group or connection in the tenant, a duplicate. */
-export function serviceFieldErrors(t: Messages, err: ApiError): FieldErrors {
-  const e = t.setupForm.errors;
-  const errors: FieldErrors = {};
-  for (const { field } of err.details ?? []) {
-    if (field === 'groupId') errors.groupId = err.status === 409 ? e.groupAlreadySetUp : e.groupNotFound;
-    else if (field === 'connectionId') errors.connectionId = e.connectionNotConnected;
-    else if (field === 'customerTypeId') errors.customerTypeId = e.customerTypeId;
-    else errors[field] = t.common.invalid;
-  }
   return errors;
 }

@@ -1,5 +1,4 @@
 import type { Messages } from './en.js';
-import { translateReasonToDanish } from './reasons-da.js';
 import { danishReasons } from './reason-templates-da.js';
 import { notificationsDa } from './notifications-da.js';
 
@@ -67,7 +66,6 @@ export const da: Messages = {
     upstream: (message) => `Microsoft Graph svarede med en fejl: ${message}`,
     azureNotConfigured: 'Azure-appens identitet er ikke konfigureret på denne tjeneste (AZURE_CLIENT_ID).',
   },
-  reason: translateReasonToDanish,
   reasonTemplates: danishReasons,
   customerTypes: {
     title: 'Kundetyper',

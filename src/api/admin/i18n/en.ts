@@ -68,8 +68,6 @@ export const en = {
     upstream: (message: string) => `Microsoft Graph answered with an error: ${message}`,
     azureNotConfigured: 'The Azure app identity is not configured on this service (AZURE_CLIENT_ID).',
   },
-  /** A stored reason (kept in English in the database) as this language shows it. */
-  reason: (stored: string) => stored,
   /** One template per reason code (src/sync/reasons.ts), for changes stored with a coded reason. */
   reasonTemplates: englishReasons as ReasonTemplates,
   customerTypes: {

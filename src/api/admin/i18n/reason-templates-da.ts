@@ -1,10 +1,11 @@
 /**
  * The Danish sentence of every reason code (src/sync/reasons.ts): what the run page shows for an audited change
  * that carries its reason as a code. One template per code; a code without one does not compile, and
- * test/admin/reason-templates.test.ts renders every code in both languages.
+ * test/admin/reason-templates.test.ts renders every code in both languages. A nested reason stored as text
+ * (a run held before reasons had codes) is shown as stored.
  */
 import type { ParamReader, ReasonTemplates } from '../../../sync/reasons.js';
-import { translateReasonToDanish } from './reasons-da.js';
+import { danishStatusReasons } from './status-reason-templates-da.js';
 
 const matchOn = (p: ParamReader) => (p.str('matchOn') === 'initials' ? 'initialerne' : 'e-mailen');
 const notAMember = 'ikke længere medlem af gruppen, og sletning af fjernede brugere er slået til';
@@ -98,15 +99,11 @@ export const danishReasons: ReasonTemplates = {
   approvalTimedOut: (p) =>
     `fjernelserne blev ikke godkendt inden for ${danishDuration(p.str('duration'))}: ${p.nested('guard')}`,
   removalsRejected: (p) => `fjernelserne blev afvist: ${p.nested('guard')}`,
-  removalHeld: (p) => `fjernelse holdt tilbage: ${danishText(p.nested('guard'))} (var: ${danishText(p.nested('was'))})`,
+  removalHeld: (p) => `fjernelse holdt tilbage: ${p.nested('guard')} (var: ${p.nested('was')})`,
   applyFailed: (p) =>
-    `${actions[p.str('action')] ?? p.str('action')} mislykkedes: ${translateReasonToDanish(p.str('error'))} (planlagt: ${danishText(p.nested('planned'))})`,
+    `${actions[p.str('action')] ?? p.str('action')} mislykkedes: ${p.nested('error')} (planlagt: ${p.nested('planned')})`,
+  ...danishStatusReasons,
 };
-
-/** A nested reason given as stored text (a run held before reasons had codes) goes through the old translation. */
-function danishText(text: string): string {
-  return translateReasonToDanish(text);
-}
 
 const units: Record<string, string> = { d: 'dage', h: 'timer', m: 'minutter', s: 'sekunder', ms: 'millisekunder' };
 

@@ -10,6 +10,7 @@ import type { RunChangesPage } from '../data/run-changes.js';
 import { progressView } from '../data/run-progress.js';
 import { setupName } from '../data/setup-overview.js';
 import { countsSummary, formatDateTime, runCountsOf, runDuration } from '../format.js';
+import { shownReason } from '../stored-reason.js';
 
 export interface RunPageProps {
   page: PageContext;
@@ -77,7 +78,7 @@ export function RunPage({ page, run, setup, changes, removals, notice }: RunPage
       <Facts page={page} run={run} setup={setup} />
       {run.error ? (
         <p class="notice notice-error" id="run-error">
-          {`${t.run.error}: ${t.reason(run.error)}`}
+          {`${t.run.error}: ${shownReason(t, run.error, run.error_detail)}`}
         </p>
       ) : null}
       {progress.active ? (

@@ -7,6 +7,7 @@ import { RunStatusBadge } from '../components/run-status.js';
 import { Table } from '../components/table.js';
 import type { SetupOverview } from '../data/setup-overview.js';
 import { countsSummary, formatDateTime, runCountsOf } from '../format.js';
+import { shownReason } from '../stored-reason.js';
 
 function Options({ page, setup }: { page: PageContext; setup: SetupOverview['setup'] }) {
   const { t } = page;
@@ -45,7 +46,14 @@ function SetupRow({ page, overview }: { page: PageContext; overview: SetupOvervi
         {t.setups.every(setup.interval_minutes)}
         <br />
         <span class={`badge badge-${setup.status}`}>{t.setups.status[setup.status]}</span>
-        {setup.status_reason ? <span class="reason"> {t.reason(setup.status_reason)}</span> : null}
+        {setup.status_reason ? (
+          <span class="reason">
+            {' '}
+            {shownReason(t, setup.status_reason, setup.status_reason_detail, (param, value) =>
+              param === 'groupId' && setup.group_display_name ? setup.group_display_name : value,
+            )}
+          </span>
+        ) : null}
       </td>
       <td class="last-run">
         {lastRun ? (

@@ -4,6 +4,7 @@ import { Layout, type PageContext } from '../components/layout.js';
 import { Notice } from '../components/notice.js';
 import { PostButton } from '../components/post-button.js';
 import { Table } from '../components/table.js';
+import { shownReason } from '../stored-reason.js';
 
 export interface SystemNotice {
   kind: 'success' | 'error' | 'info';
@@ -22,7 +23,7 @@ function ConnectionRow({ page, connection }: { page: PageContext; connection: Di
       <td class="status">
         <span class={`badge badge-${connection.status}`}>{t.system.status[connection.status]}</span>
       </td>
-      <td class="reason">{connection.status_reason ? t.reason(connection.status_reason) : ''}</td>
+      <td class="reason">{shownReason(t, connection.status_reason, connection.status_reason_detail)}</td>
       <td class="actions">
         {retryable ? (
           <PostButton

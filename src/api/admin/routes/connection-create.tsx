@@ -1,16 +1,15 @@
 import type { Hono } from 'hono';
 import { entraKind } from '../../../directory/entra/kind.js';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { createConnection, TenantTakenError } from '../../../connections/service.js';
+import { createConnection } from '../../../connections/service.js';
 import { parseTenantId } from '../../../connections/tenant-id.js';
-import { isUniqueViolation } from '../../../db/errors.js';
+import { limits } from '../../../domain/rules.js';
 import type { FieldErrors } from '../components/fields.js';
+import { refusalOf } from '../domain-errors.js';
 import type { AdminEnv } from '../env.js';
 import { formText } from '../form.js';
 import { ConnectionFormPage, type ConnectionFormValues } from '../pages/connection-form.js';
 import { pageContext, render } from '../render.js';
-
-const maxDesignation = 200;
 
 /** Create (Opret): provider, optional designation and tenant ID, then straight to Microsoft's consent page. */
 export function registerConnectionCreate(admin: Hono<AdminEnv>): void {
@@ -32,23 +31,17 @@ export function registerConnectionCreate(admin: Hono<AdminEnv>): void {
     const errors: FieldErrors = {};
     const tenant = parseTenantId(values.tenantId);
     if ('error' in tenant) errors.tenantId = t.connectionForm.tenantIdInvalid;
-    if (values.designation.length > maxDesignation) errors.designation = t.common.tooLong(maxDesignation);
+    if (values.designation.length > limits.designation) errors.designation = t.common.tooLong(limits.designation);
     if (formText(form, 'provider') !== entraKind) errors.provider = t.common.invalid;
     if ('error' in tenant || Object.keys(errors).length > 0) return again(400, errors);
-    if (!deps.config.azure.identity) return again(503, {}, t.errors.azureNotConfigured);
-
-    try {
-      const { consentUrl } = await createConnection(deps, {
+    const created = await refusalOf(t, () =>
+      createConnection(deps, {
         companyId: c.get('company').id,
         tenantId: tenant.value,
         designation: values.designation || null,
-      });
-      return c.redirect(consentUrl, 303);
-    } catch (err) {
-      if (isUniqueViolation(err, 'directory_connections_one_per_tenant'))
-        return again(409, { tenantId: t.connectionForm.alreadyConnected });
-      if (err instanceof TenantTakenError) return again(409, { tenantId: t.connectionForm.takenByAnotherCompany });
-      throw err;
-    }
+      }),
+    );
+    if (!created.ok) return again(created.status, created.errors, created.failure);
+    return c.redirect(created.value.consentUrl, 303);
   });
 }

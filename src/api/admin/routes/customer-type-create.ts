@@ -1,7 +1,7 @@
 import type { Hono } from 'hono';
-import { insertCustomerType } from '../../../db/repositories/customer-types.js';
-import { isUniqueViolation } from '../../../db/errors.js';
-import { customerTypeNameMax } from '../../schemas/company.js';
+import { addCustomerType } from '../../../customer-types/service.js';
+import { customerTypeNameProblem, limits } from '../../../domain/rules.js';
+import { refusalOf } from '../domain-errors.js';
 import type { AdminEnv } from '../env.js';
 import { formText } from '../form.js';
 import { redirectTo } from '../render.js';
@@ -12,16 +12,13 @@ export function registerCustomerTypeCreate(admin: Hono<AdminEnv>): void {
   admin.post('/customer-types', async (c) => {
     const t = c.get('t');
     const name = formText(await c.req.parseBody(), 'name');
-    const refuse = (reason: string, status: 400 | 409) =>
-      renderSetupsTab(c, { name, errors: { name: reason } }, status);
-    if (name === '') return refuse(t.customerTypes.required, 400);
-    if (name.length > customerTypeNameMax) return refuse(t.common.tooLong(customerTypeNameMax), 400);
-    try {
-      await insertCustomerType(c.get('deps').db, c.get('company').id, name);
-    } catch (err) {
-      if (isUniqueViolation(err)) return refuse(t.customerTypes.duplicate, 409);
-      throw err;
+    const problem = customerTypeNameProblem(name);
+    if (problem) {
+      const reason = problem === 'required' ? t.customerTypes.required : t.common.tooLong(limits.customerTypeName);
+      return renderSetupsTab(c, { name, errors: { name: reason } }, 400);
     }
+    const added = await refusalOf(t, () => addCustomerType(c.get('deps').db, c.get('company').id, name));
+    if (!added.ok) return renderSetupsTab(c, { name, errors: added.errors }, added.status);
     return redirectTo(c, '/admin/setup', { notice: 'customer_type_added', name });
   });
 }

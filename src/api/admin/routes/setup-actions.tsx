@@ -1,6 +1,6 @@
 import type { Context, Hono } from 'hono';
 import { removeSetup, setSetupPaused, startRun } from '../../../setups/service.js';
-import { ApiError } from '../../errors.js';
+import { RunAlreadyActive } from '../../../domain/errors.js';
 import { ownSetup } from '../data/own-records.js';
 import { setupName } from '../data/setup-overview.js';
 import type { AdminEnv } from '../env.js';
@@ -14,9 +14,8 @@ async function startAndShow(c: Context<AdminEnv>, dryRun: boolean) {
     const runId = await startRun(c.get('deps'), setup, { dryRun, trigger: 'manual' });
     return redirectTo(c, `/admin/runs/${runId}`);
   } catch (err) {
-    const activeRunId = err instanceof ApiError && err.status === 409 ? err.extra?.runId : undefined;
-    if (typeof activeRunId !== 'string') throw err;
-    return redirectTo(c, `/admin/runs/${activeRunId}`, { notice: 'already_active' });
+    if (!(err instanceof RunAlreadyActive)) throw err;
+    return redirectTo(c, `/admin/runs/${err.activeRunId}`, { notice: 'already_active' });
   }
 }
 

@@ -2,14 +2,13 @@ import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { SyncSetup } from '../../../db/schema.js';
 import { changeSetup, createSetup } from '../../../setups/service.js';
-import { ApiError } from '../../errors.js';
 import type { FieldErrors } from '../components/fields.js';
+import { refusalOf } from '../domain-errors.js';
 import { searchTenantGroups } from '../data/group-search.js';
 import { setupChoices } from '../data/setup-choices.js';
 import {
   parseNewSetup,
   parseSetupChange,
-  serviceFieldErrors,
   setupFieldErrors,
   submittedSetupValues,
   type SetupFormValues,
@@ -49,43 +48,23 @@ export async function renderSetupForm(
   );
 }
 
-/** The service's refusals of a valid form: its field problems beside the fields, Graph's failure on top. */
-async function refused(
-  c: Context<AdminEnv>,
-  values: SetupFormValues,
-  setupId: string | undefined,
-  err: unknown,
-): Promise<Response> {
-  const t = c.get('t');
-  if (!(err instanceof ApiError)) throw err;
-  if (err.details) return renderSetupForm(c, values, setupId, { errors: serviceFieldErrors(t, err) }, err.status);
-  if (err.code === 'upstream_error')
-    return renderSetupForm(c, values, setupId, { failure: t.errors.upstream(err.message) }, 502);
-  throw err;
-}
-
 async function saveNew(c: Context<AdminEnv>, values: SetupFormValues): Promise<Response> {
   const parsed = parseNewSetup(values);
   if (!parsed.ok)
     return renderSetupForm(c, values, undefined, { errors: setupFieldErrors(c.get('t'), parsed.problems) }, 400);
-  try {
-    const { setup, group } = await createSetup(c.get('deps'), c.get('company').id, parsed.body);
-    return redirectTo(c, '/admin/setup', { notice: 'setup_created', setup: setup.id, users: String(group.userCount) });
-  } catch (err) {
-    return refused(c, values, undefined, err);
-  }
+  const created = await refusalOf(c.get('t'), () => createSetup(c.get('deps'), c.get('company').id, parsed.body));
+  if (!created.ok) return renderSetupForm(c, values, undefined, created, created.status);
+  const { setup, group } = created.value;
+  return redirectTo(c, '/admin/setup', { notice: 'setup_created', setup: setup.id, users: String(group.userCount) });
 }
 
 async function saveChange(c: Context<AdminEnv>, values: SetupFormValues, existing: SyncSetup): Promise<Response> {
   const parsed = parseSetupChange(values);
   if (!parsed.ok)
     return renderSetupForm(c, values, existing.id, { errors: setupFieldErrors(c.get('t'), parsed.problems) }, 400);
-  try {
-    await changeSetup(c.get('deps'), existing, parsed.body);
-    return redirectTo(c, '/admin/setup', { notice: 'setup_saved' });
-  } catch (err) {
-    return refused(c, values, existing.id, err);
-  }
+  const changed = await refusalOf(c.get('t'), () => changeSetup(c.get('deps'), existing, parsed.body));
+  if (!changed.ok) return renderSetupForm(c, values, existing.id, changed, changed.status);
+  return redirectTo(c, '/admin/setup', { notice: 'setup_saved' });
 }
 
 /**

@@ -7,13 +7,14 @@ import { setupName } from '../data/setup-overview.js';
 import type { AdminEnv } from '../env.js';
 import { UsersPage } from '../pages/users.js';
 import { pageContext, render } from '../render.js';
+import { limits } from '../../../domain/rules.js';
 
 /** The users page: the product's users with their source setup, searchable by name, email or initials. */
 export function registerUsersPage(admin: Hono<AdminEnv>): void {
   admin.get('/users', async (c) => {
     const { db } = c.get('deps');
     const companyId = c.get('company').id;
-    const query = (c.req.query('q') ?? '').trim().slice(0, 200);
+    const query = (c.req.query('q') ?? '').trim().slice(0, limits.userSearch);
     const current = pageParam(c.req.query('page'));
     const [{ rows, total }, setups, customerTypes] = await Promise.all([
       listCompanyUsers(db, companyId, { q: query || undefined, page: current }),

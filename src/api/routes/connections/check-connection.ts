@@ -1,5 +1,6 @@
 import { createRoute } from '@hono/zod-openapi';
-import { neverConnected } from '../../../connections/ownership.js';
+import { reasonText } from '../../../sync/reasons.js';
+import { statusBecause } from '../../../sync/status-reasons.js';
 import { findConnection } from '../../../db/repositories/connections.js';
 import { reconcileCompanySchedules } from '../../../setups/schedules.js';
 import { connectionCheckWorkflow } from '../../../workflows/onboarding.js';
@@ -33,7 +34,8 @@ export function registerCheckConnection(app: App): void {
     if (connection.status === 'pending_consent' || connection.status === 'verifying') {
       throw ApiError.conflict(`the connection is ${connection.status}; finish the consent first`);
     }
-    if (!connection.admin_verified_at) throw ApiError.conflict(neverConnected, { status: connection.status });
+    if (!connection.admin_verified_at)
+      throw ApiError.conflict(reasonText(statusBecause.neverConnected), { status: connection.status });
     const deps = c.get('deps');
     await deps.temporal.workflow.execute(connectionCheckWorkflow, {
       workflowId: connectionCheckWorkflowId(connection.id),

@@ -1,10 +1,9 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { entraKind } from '../../../directory/entra/kind.js';
-import { createConnection, TenantTakenError } from '../../../connections/service.js';
+import { createConnection } from '../../../connections/service.js';
 import { parseTenantId } from '../../../connections/tenant-id.js';
-import { isUniqueViolation } from '../../../db/errors.js';
 import type { App } from '../../context.js';
-import { ApiError, errorResponses } from '../../errors.js';
+import { errorResponses } from '../../errors.js';
 import { authenticate } from '../../middleware/auth.js';
 import { requireDirectorySync } from '../../module-gate.js';
 import { designation, jsonBody, jsonContent } from '../../schemas/common.js';
@@ -53,31 +52,11 @@ export function registerCreateConnection(app: App): void {
   app.openapi(route, async (c) => {
     const companyId = await requireDirectorySync(c);
     const body = c.req.valid('json');
-    const deps = c.get('deps');
-    if (!deps.config.azure.identity)
-      throw new ApiError(
-        503,
-        'not_configured',
-        'the Azure app identity is not configured on this service (AZURE_CLIENT_ID)',
-      );
-    try {
-      const { connection, consentUrl } = await createConnection(deps, {
-        companyId,
-        tenantId: body.tenantId,
-        designation: body.designation,
-      });
-      return c.json({ ...connectionJson(connection), consentUrl }, 201);
-    } catch (err) {
-      if (err instanceof TenantTakenError)
-        throw new ApiError(409, 'conflict', err.message, [
-          { field: 'tenantId', reason: 'connected to another company' },
-        ]);
-      if (isUniqueViolation(err, 'directory_connections_one_per_tenant')) {
-        throw new ApiError(409, 'conflict', `this company already has a connection for tenant '${body.tenantId}'`, [
-          { field: 'tenantId', reason: 'already connected' },
-        ]);
-      }
-      throw err;
-    }
+    const { connection, consentUrl } = await createConnection(c.get('deps'), {
+      companyId,
+      tenantId: body.tenantId,
+      designation: body.designation,
+    });
+    return c.json({ ...connectionJson(connection), consentUrl }, 201);
   });
 }

@@ -5,6 +5,7 @@ import { ApiError, errorResponses } from '../../errors.js';
 import { authenticate } from '../../middleware/auth.js';
 import { IdParams, jsonContent } from '../../schemas/common.js';
 import { loadOwnConnection } from './load-connection.js';
+import { limits } from '../../../domain/rules.js';
 
 const GroupSchema = z
   .object({ id: z.string(), displayName: z.string(), description: z.string().nullable(), mail: z.string().nullable() })
@@ -17,7 +18,7 @@ const route = createRoute({
   summary: 'Find groups in the tenant by display name (so nobody copies object ids from the Azure portal)',
   security: [{ bearer: [] }],
   middleware: [authenticate] as const,
-  request: { params: IdParams, query: z.object({ search: z.string().trim().max(100).default('') }) },
+  request: { params: IdParams, query: z.object({ search: z.string().trim().max(limits.groupSearch).default('') }) },
   responses: {
     200: { description: 'matching groups', ...jsonContent(z.object({ items: z.array(GroupSchema) })) },
     ...errorResponses(400, 401, 403, 404, 409, 502),

@@ -1,13 +1,21 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { insertCustomerType } from '../../../db/repositories/customer-types.js';
-import { isUniqueViolation } from '../../../db/errors.js';
+import { addCustomerType } from '../../../customer-types/service.js';
+import { limits, ruleMessages } from '../../../domain/rules.js';
 import type { App } from '../../context.js';
-import { ApiError, errorResponses } from '../../errors.js';
+import { errorResponses } from '../../errors.js';
 import { authenticate, requireCompany } from '../../middleware/auth.js';
 import { jsonBody, jsonContent } from '../../schemas/common.js';
-import { CustomerTypeSchema, customerTypeNameMax } from '../../schemas/company.js';
+import { CustomerTypeSchema } from '../../schemas/company.js';
 
-const Body = z.object({ name: z.string().trim().min(1, { message: 'is required' }).max(customerTypeNameMax) }).strict();
+const Body = z
+  .object({
+    name: z
+      .string()
+      .trim()
+      .min(1, { message: ruleMessages.required })
+      .max(limits.customerTypeName, { message: ruleMessages.tooLong(limits.customerTypeName) }),
+  })
+  .strict();
 
 const route = createRoute({
   method: 'post',
@@ -27,15 +35,7 @@ export function registerCreateCustomerType(app: App): void {
   app.openapi(route, async (c) => {
     const companyId = requireCompany(c.get('principal'));
     const { name } = c.req.valid('json');
-    try {
-      const row = await insertCustomerType(c.get('deps').db, companyId, name);
-      return c.json({ id: row.id, name: row.name, createdAt: row.created_at.toISOString() }, 201);
-    } catch (err) {
-      if (isUniqueViolation(err))
-        throw new ApiError(409, 'conflict', `a customer type named '${name}' already exists`, [
-          { field: 'name', reason: 'already exists' },
-        ]);
-      throw err;
-    }
+    const row = await addCustomerType(c.get('deps').db, companyId, name);
+    return c.json({ id: row.id, name: row.name, createdAt: row.created_at.toISOString() }, 201);
   });
 }

@@ -5,10 +5,16 @@ import { errorResponses } from '../../errors.js';
 import { authenticate, requireCompany } from '../../middleware/auth.js';
 import { jsonContent } from '../../schemas/common.js';
 import { PageQuery, UserSchema, pageOf, userJson } from '../../schemas/run.js';
+import { limits } from '../../../domain/rules.js';
 
 const Query = PageQuery.extend({
   customerTypeId: z.uuid({ message: 'must be a customer type id' }).optional(),
-  q: z.string().trim().max(200).optional().openapi({ description: 'search in email, names and initials' }),
+  q: z
+    .string()
+    .trim()
+    .max(limits.userSearch)
+    .optional()
+    .openapi({ description: 'search in email, names and initials' }),
 });
 
 const route = createRoute({
