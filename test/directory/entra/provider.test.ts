@@ -3,20 +3,13 @@
  * activities act on), and how a stored incremental state is read back (it crossed the database: checked, not cast).
  */
 import { AuthenticationError } from '@azure/identity';
-import { GraphError } from '@microsoft/microsoft-graph-client';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { graphError } from './graph-error.js';
 import { deltaLinksOf } from '../../../src/directory/entra/delta-round.js';
 import { about } from '../../../src/directory/entra/errors.js';
 import { ForeignGraphLinkError } from '../../../src/directory/entra/links.js';
 import { classifyEntraFailure } from '../../../src/directory/entra/provider.js';
-
-function graphError(status: number, code: string, headers: Record<string, string> = {}): GraphError {
-  const error = new GraphError(status, `${code} happened`);
-  error.code = code;
-  error.headers = new Headers(headers);
-  return error;
-}
 
 describe('classifyEntraFailure', () => {
   it.each([
