@@ -38,7 +38,7 @@ import {
   SignInRefused,
 } from '../directory/entra/admin-sign-in.js';
 import { buildConsentUrl } from './consent-url.js';
-import { reasonText } from '../sync/reasons.js';
+import { reasonText, type Reason } from '../sync/reasons.js';
 import { statusBecause } from '../sync/status-reasons.js';
 import { isGuid } from './tenant-id.js';
 
@@ -153,47 +153,29 @@ export async function restartConsent(deps: ConnectionDeps, connection: Directory
   });
 }
 
-type Refusal = { ok: false; status: 400; reason: string };
+/** A consent or sign-in response we refuse: its English text (logs) and its code (the page in the reader's language). */
+type Refusal = { ok: false; status: 400; reason: string; detail: Reason };
+
+function refuse(detail: Reason): Refusal {
+  return { ok: false, status: 400, reason: reasonText(detail), detail };
+}
 
 /** A state we issued for `purpose`, unused and unexpired, with its connection; or why not. */
 async function usableState(deps: ConnectionDeps, state: string | undefined, purpose: 'consent' | 'sign_in') {
-  if (!state)
-    return {
-      ok: false,
-      status: 400,
-      reason: 'the response has no state; start the connection again from the admin page',
-    } as Refusal;
+  if (!state) return refuse(statusBecause.stateMissing);
   const stateHash = hashState(state);
   const stored = await findConsentState(deps.db, stateHash);
   if (!stored || stored.purpose !== purpose || !stored.company_id) {
-    return {
-      ok: false,
-      status: 400,
-      reason: 'this response does not belong to any connection attempt (unknown state)',
-    } as Refusal;
+    return refuse(statusBecause.stateUnknown);
   }
-  if (stored.used_at)
-    return {
-      ok: false,
-      status: 400,
-      reason: 'this response was already used; start a new consent attempt if needed',
-    } as Refusal;
-  if (stored.expires_at.getTime() <= Date.now())
-    return {
-      ok: false,
-      status: 400,
-      reason: 'this consent attempt has expired; start a new consent attempt',
-    } as Refusal;
+  if (stored.used_at) return refuse(statusBecause.stateUsed);
+  if (stored.expires_at.getTime() <= Date.now()) return refuse(statusBecause.stateExpired);
   const connection = await findConnection(deps.db, stored.connection_id);
   if (!connection || connection.company_id !== stored.company_id) {
-    return { ok: false, status: 400, reason: 'the connection of this consent attempt no longer exists' } as Refusal;
+    return refuse(statusBecause.attemptConnectionGone);
   }
   if (connection.status !== 'pending_consent') {
-    return {
-      ok: false,
-      status: 400,
-      reason: `this connection is ${connection.status}, not waiting for consent; start a new consent attempt`,
-    } as Refusal;
+    return refuse(statusBecause.notAwaitingConsent(connection.status));
   }
   return { ok: true as const, stateHash, stored, connection };
 }
@@ -203,12 +185,7 @@ export async function describeConsentAttempt(deps: ConnectionDeps, state: string
   const found = await usableState(deps, state, 'consent');
   if (!found.ok) return found;
   const identity = deps.config.azure.identity;
-  if (!identity)
-    return {
-      ok: false,
-      status: 400,
-      reason: 'the Azure app identity is not configured on this service (AZURE_CLIENT_ID)',
-    } as Refusal;
+  if (!identity) return refuse(statusBecause.appIdentityMissing);
   const company = await findCompany(deps.db, found.connection.company_id);
   const microsoftUrl = buildConsentUrl({
     authorityHost: deps.config.azure.authorityHost,
@@ -247,8 +224,7 @@ export async function acceptConsentCallback(
   const { stateHash, stored, connection } = found;
 
   if (query.error) {
-    if (!(await consumeConsentState(deps.db, stateHash)))
-      return { ok: false, status: 400, reason: 'this response was already used or has expired' };
+    if (!(await consumeConsentState(deps.db, stateHash))) return refuse(statusBecause.responseSpent);
     const decision: ConsentDecision = {
       granted: false,
       error: query.error,
@@ -258,20 +234,14 @@ export async function acceptConsentCallback(
     return { ok: true, connectionId: connection.id, decision };
   }
   if (query.admin_consent?.toLowerCase() !== 'true') {
-    return { ok: false, status: 400, reason: 'the consent response says neither admin_consent=True nor error' };
+    return refuse(statusBecause.consentResponseUnclear);
   }
   const tenant = query.tenant?.trim().toLowerCase();
-  if (!tenant || !isGuid(tenant))
-    return { ok: false, status: 400, reason: 'the consent response names no valid tenant' };
+  if (!tenant || !isGuid(tenant)) return refuse(statusBecause.consentTenantMissing);
   if (isGuid(connection.tenant_id) && tenant !== connection.tenant_id.toLowerCase()) {
-    return {
-      ok: false,
-      status: 400,
-      reason: `consent was given in tenant ${tenant}, but this connection is for tenant ${connection.tenant_id}; sign in to the right tenant`,
-    };
+    return refuse(statusBecause.consentWrongTenant(tenant, connection.tenant_id));
   }
-  if (!(await consumeConsentState(deps.db, stateHash)))
-    return { ok: false, status: 400, reason: 'this response was already used or has expired' };
+  if (!(await consumeConsentState(deps.db, stateHash))) return refuse(statusBecause.responseSpent);
 
   const signInState = randomBytes(24).toString('base64url');
   const nonce = randomBytes(24).toString('base64url');
@@ -328,8 +298,7 @@ export async function acceptSignInCallback(
   const found = await usableState(deps, query.state, 'sign_in');
   if (!found.ok) return found;
   const { stateHash, stored, connection } = found;
-  if (!(await consumeConsentState(deps.db, stateHash)))
-    return { ok: false, status: 400, reason: 'this response was already used or has expired' };
+  if (!(await consumeConsentState(deps.db, stateHash))) return refuse(statusBecause.responseSpent);
 
   let decision: ConsentDecision;
   if (query.error || !query.code) {

@@ -16,6 +16,18 @@ export const statusReasonCodes = [
   'wrongTenantSignIn',
   'tenantNotFoundAtSignIn',
   'noAdminSignIn',
+  // consent and sign-in responses we refuse (the message page, not stored)
+  'stateMissing',
+  'stateUnknown',
+  'stateUsed',
+  'stateExpired',
+  'attemptConnectionGone',
+  'notAwaitingConsent',
+  'appIdentityMissing',
+  'responseSpent',
+  'consentResponseUnclear',
+  'consentTenantMissing',
+  'consentWrongTenant',
   // connections: verification and later checks
   'tenantTaken',
   'tenantConnectedTwice',
@@ -55,6 +67,18 @@ export const statusBecause = {
     reason('wrongTenantSignIn', { signedInTenant, tenantId }),
   tenantNotFoundAtSignIn: (tenantId: string, detail: string) => reason('tenantNotFoundAtSignIn', { tenantId, detail }),
   noAdminSignIn: reason('noAdminSignIn'),
+  stateMissing: reason('stateMissing'),
+  stateUnknown: reason('stateUnknown'),
+  stateUsed: reason('stateUsed'),
+  stateExpired: reason('stateExpired'),
+  attemptConnectionGone: reason('attemptConnectionGone'),
+  notAwaitingConsent: (status: string) => reason('notAwaitingConsent', { status }),
+  appIdentityMissing: reason('appIdentityMissing'),
+  responseSpent: reason('responseSpent'),
+  consentResponseUnclear: reason('consentResponseUnclear'),
+  consentTenantMissing: reason('consentTenantMissing'),
+  consentWrongTenant: (consentTenant: string, tenantId: string) =>
+    reason('consentWrongTenant', { consentTenant, tenantId }),
   tenantTaken: (tenantId: string) => reason('tenantTaken', { tenantId }),
   tenantConnectedTwice: (tenantId: string, organizationName: string) =>
     reason('tenantConnectedTwice', { tenantId, organizationName }),
@@ -89,6 +113,19 @@ export const englishStatusReasons: Record<StatusReasonCode, ReasonTemplate> = {
     `tenant '${p.str('tenantId')}' was not found in Microsoft Entra ID: check the tenant ID (${p.str('detail')})`,
   noAdminSignIn: () =>
     'no tenant admin signed in for this consent; start a new consent attempt and sign in as an admin of the tenant',
+  stateMissing: () => 'the response has no state; start the connection again from the admin page',
+  stateUnknown: () => 'this response does not belong to any connection attempt (unknown state)',
+  stateUsed: () => 'this response was already used; start a new consent attempt if needed',
+  stateExpired: () => 'this consent attempt has expired; start a new consent attempt',
+  attemptConnectionGone: () => 'the connection of this consent attempt no longer exists',
+  notAwaitingConsent: (p) =>
+    `this connection is ${p.str('status')}, not waiting for consent; start a new consent attempt`,
+  appIdentityMissing: () => 'the Azure app identity is not configured on this service (AZURE_CLIENT_ID)',
+  responseSpent: () => 'this response was already used or has expired',
+  consentResponseUnclear: () => 'the consent response says neither admin_consent=True nor error',
+  consentTenantMissing: () => 'the consent response names no valid tenant',
+  consentWrongTenant: (p) =>
+    `consent was given in tenant ${p.str('consentTenant')}, but this connection is for tenant ${p.str('tenantId')}; sign in to the right tenant`,
   tenantTaken: (p) =>
     `tenant ${p.str('tenantId')} is already connected to another company in this product; a tenant belongs to one company ` +
     'unless the operator shares it between companies (ask the operator if your companies share one tenant)',

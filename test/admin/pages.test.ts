@@ -119,6 +119,10 @@ describe('admin pages: forms and actions', () => {
     const first = await admin.post(`/admin/setup/${setup.id}/run`);
     const firstRunId = first.headers.get('location')!.split('/').at(-1)!;
     expect((await waitForRun(stack, company, firstRunId)).counts.created).toBe(2);
+    // a create's reason names the customer type by its name, in either language, never by its id
+    const createdPage = textOf((await admin.page(`/admin/runs/${firstRunId}?action=create`)).html);
+    expect(createdPage).toContain('created in customer type Employees');
+    expect(createdPage).not.toContain(company.customerTypeId);
 
     const [leaving] = stack.sim.control.transitiveUserIds(tenantId, groupId);
     stack.sim.control.removeMember(tenantId, groupId, leaving!);

@@ -299,6 +299,10 @@ describe('onboarding: connect an Entra tenant by tenant ID, admin consent and th
     const replay = await stack.call('GET', callbackPath);
     expect(replay.status).toBe(400);
     expect(await replay.text()).toMatch(/already used/);
+    // the refusal in the reader's language, from its code
+    const danishReplay = await stack.call('GET', callbackPath, { headers: { 'accept-language': 'da' } });
+    expect(danishReplay.status).toBe(400);
+    expect(await danishReplay.text()).toContain('svaret er allerede brugt');
     expect((await connectionOf(body.id)).status).toBe('pending_consent');
     // the consent state is not a sign-in state: it cannot be passed off as one
     const swapped = await stack.call(

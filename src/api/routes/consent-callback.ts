@@ -10,6 +10,7 @@ import { messagesFor } from '../admin/i18n/language.js';
 import type { App, AppEnv } from '../context.js';
 import { messagePage } from '../pages/message-page.js';
 import { consentLanguage } from './consent-start.js';
+import { shownReason } from '../admin/stored-reason.js';
 
 const ConsentQuery = z.object({
   state: z.string().optional(),
@@ -80,7 +81,10 @@ async function answer(c: Context<AppEnv>, result: CallbackResult): Promise<Respo
     deps.logger.warn({ requestId: c.get('requestId'), reason: result.reason }, 'consent callback refused');
     const t = messagesFor(consentLanguage(c));
     return c.html(
-      messagePage(t.consentFlow.refusedTitle, result.reason, { href: adminPage, text: t.consentFlow.back }),
+      messagePage(t.consentFlow.refusedTitle, shownReason(t, result.reason, result.detail), {
+        href: adminPage,
+        text: t.consentFlow.back,
+      }),
       400,
     );
   }

@@ -5,6 +5,7 @@ import { messagesFor, negotiateLanguage, type Lang } from '../admin/i18n/languag
 import type { App, AppEnv } from '../context.js';
 import { consentConfirmPage } from '../pages/consent-confirm.js';
 import { messagePage } from '../pages/message-page.js';
+import { shownReason } from '../admin/stored-reason.js';
 
 const route = createRoute({
   method: 'get',
@@ -43,7 +44,7 @@ export function registerConsentStart(app: App): void {
     c.header('X-Frame-Options', 'DENY');
     if (!attempt.ok) {
       return c.html(
-        messagePage(t.consentFlow.refusedTitle, attempt.reason, {
+        messagePage(t.consentFlow.refusedTitle, shownReason(t, attempt.reason, attempt.detail), {
           href: adminPage,
           text: t.consentFlow.back,
         }),

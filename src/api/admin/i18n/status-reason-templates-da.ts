@@ -18,6 +18,19 @@ export const danishStatusReasons: Record<StatusReasonCode, ReasonTemplate> = {
     `lejeren '${p.str('tenantId')}' blev ikke fundet i Microsoft Entra ID: kontrollér lejer-id'et (${p.str('detail')})`,
   noAdminSignIn: () =>
     'ingen administrator for lejeren loggede ind for dette samtykke; start et nyt samtykkeforsøg, og log ind som administrator for lejeren',
+  stateMissing: () => 'svaret har ingen state; start forbindelsen igen fra administrationssiden',
+  stateUnknown: () => 'svaret hører ikke til noget forbindelsesforsøg (ukendt state)',
+  stateUsed: () => 'svaret er allerede brugt; start et nyt samtykkeforsøg, hvis det er nødvendigt',
+  stateExpired: () => 'samtykkeforsøget er udløbet; start et nyt samtykkeforsøg',
+  attemptConnectionGone: () => 'forbindelsen for dette samtykkeforsøg findes ikke længere',
+  notAwaitingConsent: (p) =>
+    `forbindelsen har status ${p.str('status')} og venter ikke på samtykke; start et nyt samtykkeforsøg`,
+  appIdentityMissing: () => 'Azure-appens identitet er ikke konfigureret på denne tjeneste (AZURE_CLIENT_ID)',
+  responseSpent: () => 'svaret er allerede brugt eller er udløbet',
+  consentResponseUnclear: () => 'samtykkesvaret siger hverken admin_consent=True eller error',
+  consentTenantMissing: () => 'samtykkesvaret angiver ingen gyldig lejer',
+  consentWrongTenant: (p) =>
+    `samtykket blev givet i lejeren ${p.str('consentTenant')}, men denne forbindelse er til lejeren ${p.str('tenantId')}; log ind i den rigtige lejer`,
   tenantTaken: (p) =>
     `lejeren ${p.str('tenantId')} er allerede forbundet med en anden virksomhed i produktet; en lejer tilhører én virksomhed, medmindre ` +
     'operatøren deler den mellem virksomheder (spørg operatøren, hvis jeres virksomheder deler én lejer)',
