@@ -141,6 +141,8 @@ export interface UsersTable {
   deactivated_by_setup_id: string | null;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
+  /** Set by the sync, cleared by any other change (migration 2026_12_01_210000_settled_members). */
+  settled_hash: Generated<string | null>;
 }
 
 export interface SyncRunsTable {
