@@ -221,7 +221,8 @@ export async function run(argv: string[]): Promise<void> {
 
     let manySetups: (ManySetupsResult & { peakRssMb: number; graphRequests: number; graphThrottled: number }) | null =
       null;
-    if (!only || only === 'many-setups') {
+    // many-setups has its own sizes: it runs in the full benchmark and when asked for, not with one --members size
+    if (only === 'many-setups' || (!only && !values.members)) {
       const small = smallSetupSizes(Math.max(2, Math.round(200 * manyScale)), manyScale);
       const big = Math.round(100_000 * manyScale);
       log(`== many-setups: ${small.length} setups of ${small[0]}–${small.at(-1)} members + one of ${big}`);

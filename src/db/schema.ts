@@ -174,6 +174,8 @@ export interface SyncRunMembersTable {
   external_id: string;
   ordinal: number;
   data: JSONColumnType<DirectoryUser, string, string>;
+  /** A digest of `data` (sync-staging.ts); null for rows staged without one (a delta run's). */
+  data_hash: Generated<string | null>;
 }
 
 /** The idempotency key and result of each applied batch. */

@@ -3,7 +3,8 @@ import { sql, type Kysely } from 'kysely';
 /**
  * A no-change sync at the cost of reading (issue 15). `users.settled_hash` says: "this user's member, with
  * exactly this staged data under exactly this setup policy, was planned and applied against the user as it is
- * now" — the hash of the policy and the member's staged data, set by the sync after a batch applied the member.
+ * now" — the hash of the policy and the member's staged data (`sync_run_members.data_hash`), set by the sync when
+ * a batch applied the member.
  * The planner is a pure function of (member, user, policy) and an applied plan is a fixed point, so while the
  * hash matches, planning the member again can only give `unchanged`: the apply counts it without reading its
  * candidates or planning it (src/db/repositories/sync-settled.ts).
@@ -16,6 +17,8 @@ import { sql, type Kysely } from 'kysely';
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
     alter table users add column settled_hash text;
+    -- a digest of the staged member's data, made by the worker as it stages the page (sync-staging.ts)
+    alter table sync_run_members add column data_hash text;
 
     create function users_unsettle() returns trigger language plpgsql as $$
     begin
@@ -43,5 +46,6 @@ export async function down(db: Kysely<unknown>): Promise<void> {
     drop trigger if exists users_unsettle on users;
     drop function if exists users_unsettle();
     alter table users drop column if exists settled_hash;
+    alter table sync_run_members drop column if exists data_hash;
   `.execute(db);
 }

@@ -18,7 +18,7 @@ export interface SettleKey {
 /** The hash a user gets for the member of the run's staging with external id `externalId` (SQL, null if none). */
 export function settledHashOf(settle: SettleKey | undefined, externalId: RawBuilder<unknown>): RawBuilder<unknown> {
   if (!settle) return sql`null`;
-  return sql`(select md5(${settle.policyKey} || m.data::text) from sync_run_members m
+  return sql`(select md5(${settle.policyKey} || m.data_hash) from sync_run_members m
     where m.run_id = ${settle.runId}::uuid and m.external_id = ${externalId})`;
 }
 
@@ -41,24 +41,25 @@ export async function readStagedChunkSettled(
   scope: SettleKey & { companyId: string; setupId: string },
   page: { afterExternalId: string | null; limit: number; upToExternalId?: string | null },
 ): Promise<StagedChunk> {
+  // One index probe per member (users_company_external_id): settled when the company has exactly one user linked
+  // to it, and that user is this setup's and carries the hash. The chunk is cut first, then probed.
   const result = await sql<{ external_id: string; data: DirectoryUser | null }>`
-    select m.external_id,
-      case when exists (
-          select 1 from users u
-          where u.company_id = ${scope.companyId}::uuid and u.external_id = m.external_id
-            and u.managing_setup_id = ${scope.setupId}::uuid
-            and u.settled_hash = md5(${scope.policyKey} || m.data::text))
-        and not exists (
-          select 1 from users o
-          where o.company_id = ${scope.companyId}::uuid and o.external_id = m.external_id
-            and o.managing_setup_id is distinct from ${scope.setupId}::uuid)
-      then null else m.data end as data
-    from sync_run_members m
-    where m.run_id = ${scope.runId}::uuid
-      ${page.afterExternalId !== null ? sql`and m.external_id > ${page.afterExternalId}` : sql``}
-      ${page.upToExternalId != null ? sql`and m.external_id <= ${page.upToExternalId}` : sql``}
-    order by m.external_id
-    limit ${page.limit}`.execute(db);
+    select m.external_id, case when s.settled then null else m.data end as data
+    from (
+      select external_id, data, data_hash from sync_run_members
+      where run_id = ${scope.runId}::uuid
+        ${page.afterExternalId !== null ? sql`and external_id > ${page.afterExternalId}` : sql``}
+        ${page.upToExternalId != null ? sql`and external_id <= ${page.upToExternalId}` : sql``}
+      order by external_id
+      limit ${page.limit}
+    ) m
+    cross join lateral (
+      select count(*) = 1 and bool_and(u.managing_setup_id = ${scope.setupId}::uuid
+          and u.settled_hash = md5(${scope.policyKey} || m.data_hash)) as settled
+      from users u
+      where u.company_id = ${scope.companyId}::uuid and u.external_id = m.external_id
+    ) s
+    order by m.external_id`.execute(db);
   const members = result.rows.flatMap((row) => (row.data ? [row.data] : []));
   return {
     members,
@@ -75,10 +76,10 @@ export async function settleUnchanged(
 ): Promise<void> {
   if (externalIds.length === 0) return;
   await sql`
-    update users u set settled_hash = md5(${scope.policyKey} || m.data::text)
+    update users u set settled_hash = md5(${scope.policyKey} || m.data_hash)
     from sync_run_members m
     where m.run_id = ${scope.runId}::uuid and m.external_id = any(${externalIds}::text[])
       and u.company_id = ${scope.companyId}::uuid and u.managing_setup_id = ${scope.setupId}::uuid
       and u.external_id = m.external_id
-      and u.settled_hash is distinct from md5(${scope.policyKey} || m.data::text)`.execute(trx);
+      and u.settled_hash is distinct from md5(${scope.policyKey} || m.data_hash)`.execute(trx);
 }
