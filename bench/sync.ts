@@ -5,6 +5,7 @@
  */
 import { entraKind } from '../src/directory/entra/kind.js';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { Client, Connection } from '@temporalio/client';
@@ -25,7 +26,8 @@ import { selfCheckWorkflow } from '../src/workflows/self-check.js';
 import type { Logger } from '../src/logger.js';
 import { workerHeapFlag } from '../src/runtime/worker-heap.js';
 
-export type Scenario = 'full-empty' | 'full-nochange' | 'delta-nochange' | 'delta-1pct';
+export const sizeScenarios = ['full-empty', 'full-nochange', 'delta-nochange', 'delta-1pct'] as const;
+export type Scenario = (typeof sizeScenarios)[number] | 'many-setups';
 
 export interface BenchCase {
   members: number;
@@ -34,9 +36,48 @@ export interface BenchCase {
   usersPerSecond: number;
   peakRssMb: number;
   historyEvents: number;
+  /** The floor (median of three measurements in this run): paging plus writing. */
   floorSeconds: number;
+  /** Its paging part alone (median): what a sync that writes nothing is compared against. */
+  floorPagingSeconds: number;
+  floorWritingSeconds: number;
   ratio: number;
+  /** seconds / floorPagingSeconds. */
+  pagingRatio: number;
+  /** Graph requests the run made, and how many the simulator's resource-unit limit answered 429. */
+  graphRequests: number;
+  graphThrottled: number;
+  /** Rows of the run left in staging once it finished (0: freed). */
+  stagingRowsAfter: number;
   counts: Record<string, number>;
+}
+
+export interface Floor {
+  seconds: number;
+  pagingSeconds: number;
+  insertSeconds: number;
+  samples: { seconds: number; pagingSeconds: number; insertSeconds: number }[];
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+/**
+ * The floor measured `times` times (it moves ±25 % from one measurement to the next on a shared machine): the
+ * median of each part and of the totals.
+ */
+export async function measureFloorMedian(ctx: BenchContext, groupId: string, times = 3): Promise<Floor> {
+  const samples = [];
+  for (let i = 0; i < times; i++) samples.push(await measureFloor(ctx, groupId));
+  return {
+    seconds: median(samples.map((s) => s.seconds)),
+    pagingSeconds: median(samples.map((s) => s.pagingSeconds)),
+    insertSeconds: median(samples.map((s) => s.insertSeconds)),
+    samples,
+  };
 }
 
 export interface BenchContext {
@@ -52,10 +93,11 @@ export interface BenchContext {
 export async function measureFloor(
   ctx: BenchContext,
   groupId: string,
+  tenantId = ctx.sim.demo.tenantId,
 ): Promise<{ seconds: number; pagingSeconds: number; insertSeconds: number }> {
   const { demo } = ctx.sim;
   const { client, credential } = createGraphClient({
-    tenantId: demo.tenantId,
+    tenantId,
     clientId: demo.clientId,
     clientSecret: demo.clientSecret,
     authorityHost: ctx.sim.url,
@@ -83,22 +125,33 @@ export async function measureFloor(
   return { seconds: (pagingMs + insertMs) / 1000, pagingSeconds: pagingMs / 1000, insertSeconds: insertMs / 1000 };
 }
 
-/** A company, customer type, connected connection and setup for the demo tenant's big group, made directly. */
-export async function prepareSetup(ctx: BenchContext, groupId: string) {
-  const company = await insertCompany(ctx.db, { name: `Bench ${Date.now()}`, directorySyncEnabled: true });
+/** A company, customer type, connected connection and setup for a tenant's group (the demo's), made directly. */
+export async function prepareSetup(
+  ctx: BenchContext,
+  groupId: string,
+  tenant: { id: string; displayName: string; domain: string } = {
+    id: ctx.sim.demo.tenantId,
+    displayName: ctx.sim.demo.displayName,
+    domain: ctx.sim.demo.domain,
+  },
+) {
+  const company = await insertCompany(ctx.db, {
+    name: `Bench ${Date.now()} ${randomBytes(3).toString('hex')}`,
+    directorySyncEnabled: true,
+  });
   const key = generateApiKey();
   await insertApiKey(ctx.db, { companyId: company.id, name: 'bench', prefix: key.prefix, hash: key.hash });
   const customerType = await insertCustomerType(ctx.db, company.id, 'Employees');
   const connection = await insertConnection(ctx.db, {
     companyId: company.id,
     provider: entraKind,
-    tenantId: ctx.sim.demo.tenantId,
+    tenantId: tenant.id,
     designation: 'bench',
   });
   await markConnectionConnected(ctx.db, connection.id, {
-    tenantGuid: ctx.sim.demo.tenantId,
-    organizationName: ctx.sim.demo.displayName,
-    verifiedDomains: [ctx.sim.demo.domain],
+    tenantGuid: tenant.id,
+    organizationName: tenant.displayName,
+    verifiedDomains: [tenant.domain],
   });
   return insertSetup(ctx.db, {
     company_id: company.id,
@@ -123,9 +176,11 @@ export async function prepareSetup(ctx: BenchContext, groupId: string) {
 export function startWorkerProcess(
   ctx: BenchContext,
   env: Record<string, string>,
+  nodeArgs: string[] = [],
 ): { child: ChildProcess; peakRssMb(): number; stop(): Promise<void> } {
   // started the way the shipped worker command starts (package.json "worker"), heap flag included
-  const child = spawn(process.execPath, [...process.execArgv, workerHeapFlag, process.argv[1]!, 'worker'], {
+  const args = [...process.execArgv, workerHeapFlag, ...nodeArgs, process.argv[1]!, 'worker'];
+  const child = spawn(process.execPath, args, {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -163,36 +218,86 @@ async function historyEvents(temporal: Client, workflowId: string): Promise<numb
   return total;
 }
 
+export interface RunResult {
+  seconds: number;
+  counts: Record<string, number>;
+  historyEvents: number;
+  mode: string;
+  stagingRowsAfter: number;
+}
+
+/** Starts a run of the setup the way the API does; returns its id. */
+export async function startCase(
+  ctx: BenchContext,
+  temporal: Client,
+  setupId: string,
+  options: { fullSync: boolean },
+): Promise<string> {
+  const setup = await ctx.db.selectFrom('sync_setups').selectAll().where('id', '=', setupId).executeTakeFirstOrThrow();
+  return startRun({ db: ctx.db, temporal, config: ctx.config, logger: ctx.logger }, setup, {
+    dryRun: false,
+    fullSync: options.fullSync,
+    trigger: 'api',
+  });
+}
+
+/**
+ * Waits for runs started at `started` (performance.now()); each one's time is from then to its final status,
+ * observed by polling all of them in one query.
+ */
+export async function waitForRuns(
+  ctx: BenchContext,
+  temporal: Client,
+  runIds: string[],
+  started: number,
+): Promise<Map<string, RunResult>> {
+  const finishedAt = new Map<string, number>();
+  while (finishedAt.size < runIds.length) {
+    const pending = runIds.filter((id) => !finishedAt.has(id));
+    const rows = await ctx.db
+      .selectFrom('sync_runs')
+      .select(['id', 'status', 'error'])
+      .where('id', 'in', pending)
+      .execute();
+    const now = performance.now();
+    for (const run of rows) {
+      if (run.status === 'failed' || run.status === 'cancelled')
+        throw new Error(`bench run ${run.id} ${run.status}: ${run.error}`);
+      if (run.status === 'succeeded') finishedAt.set(run.id, now);
+    }
+    if (finishedAt.size < runIds.length) await new Promise((r) => setTimeout(r, 50));
+  }
+  const results = new Map<string, RunResult>();
+  for (const runId of runIds) {
+    const run = await ctx.db.selectFrom('sync_runs').selectAll().where('id', '=', runId).executeTakeFirstOrThrow();
+    // Let the workflow close (finishRun is its last activity) before counting its history.
+    await temporal.workflow.getHandle(run.workflow_id!).result();
+    const staged = await ctx.db
+      .selectFrom('sync_run_members')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('run_id', '=', runId)
+      .executeTakeFirstOrThrow();
+    results.set(runId, {
+      seconds: (finishedAt.get(runId)! - started) / 1000,
+      counts: run.counts,
+      historyEvents: await historyEvents(temporal, run.workflow_id!),
+      mode: run.mode,
+      stagingRowsAfter: Number(staged.n),
+    });
+  }
+  return results;
+}
+
 /** Runs one scenario and waits for it; the time is from the request to the final status. */
 export async function runCase(
   ctx: BenchContext,
   temporal: Client,
   setupId: string,
   options: { fullSync: boolean },
-): Promise<{ seconds: number; counts: Record<string, number>; historyEvents: number; mode: string }> {
-  const setup = await ctx.db.selectFrom('sync_setups').selectAll().where('id', '=', setupId).executeTakeFirstOrThrow();
+): Promise<RunResult> {
   const started = performance.now();
-  const runId = await startRun({ db: ctx.db, temporal, config: ctx.config, logger: ctx.logger }, setup, {
-    dryRun: false,
-    fullSync: options.fullSync,
-    trigger: 'api',
-  });
-  for (;;) {
-    const run = await ctx.db.selectFrom('sync_runs').selectAll().where('id', '=', runId).executeTakeFirstOrThrow();
-    if (run.status === 'succeeded' || run.status === 'failed' || run.status === 'cancelled') {
-      const seconds = (performance.now() - started) / 1000;
-      if (run.status !== 'succeeded') throw new Error(`bench run ${runId} ${run.status}: ${run.error}`);
-      // Let the workflow close (finishRun is its last activity) before counting its history.
-      await temporal.workflow.getHandle(run.workflow_id!).result();
-      return {
-        seconds,
-        counts: run.counts,
-        historyEvents: await historyEvents(temporal, run.workflow_id!),
-        mode: run.mode,
-      };
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  const runId = await startCase(ctx, temporal, setupId, options);
+  return (await waitForRuns(ctx, temporal, [runId], started)).get(runId)!;
 }
 
 export function machineDescription(): string {

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import type { Client } from '@temporalio/client';
 import { loadConfig } from '../config.js';
 import { createDb } from '../db/database.js';
 import { migrateToLatest } from '../db/migrate.js';
@@ -10,14 +12,17 @@ import { startEmbeddedPostgres } from '../runtime/embedded-postgres.js';
 import { freePort } from '../runtime/ports.js';
 import { createScratchDatabase } from '../runtime/scratch-database.js';
 import { runTrustingSimulatorCa } from '../runtime/simulator-trust.js';
-import { startSimulator } from '../simulator/server.js';
-import { benchSimulator } from '../../bench/simulator.js';
+import { startSimulator, type Simulator } from '../simulator/server.js';
+import { benchSimulator, type SimulatorBenchResult } from '../../bench/simulator.js';
+import { addBenchTenants, runManySetups, smallSetupSizes, type ManySetupsResult } from '../../bench/many-setups.js';
+import { resetStatementStats, topStatements } from '../../bench/statements.js';
 import {
   connectTemporal,
   machineDescription,
-  measureFloor,
+  measureFloorMedian,
   prepareSetup,
   runCase,
+  sizeScenarios,
   startWorkerProcess,
   waitForWorker,
   type BenchCase,
@@ -26,14 +31,24 @@ import {
 } from '../../bench/sync.js';
 
 /**
- * `npm run bench [-- --members N] [-- --json]`: the sync benchmark (see bench/sync.ts) for 10,000 and 100,000
- * members, plus the simulator's own paging speed, so a slow sync is never blamed on the simulator.
+ * `npm run bench [-- --members N] [-- --scenario S] [-- --json]`: the sync benchmark (see bench/sync.ts) for
+ * 10,000 and 100,000 members, the many-setups scenario (bench/many-setups.ts), and the simulator's own paging
+ * speed, so a slow sync is never blamed on the simulator. The simulator enforces Graph's resource-unit limit
+ * (`--ru-limit`, default 3,500 per 10 s, a small tenant's), so every case also shows how many requests got 429.
  */
-const targets = {
-  'full-empty': 'full sync of 100k ≤ 60 s, ratio ≤ 3, worker RSS ≤ 500 MB',
-  'delta-nochange': 'delta with no change at 100k ≤ 3 s',
-  'delta-1pct': 'delta with 1,000 changes ≤ 5 s',
-} as Record<string, string>;
+const targets = [
+  'first sync ≤ 2.0 × floor',
+  'no-change full sync ≤ 1.5 × paging alone',
+  'delta with no change ≤ 1 s',
+  'delta with 1 % changed ≤ 2 s',
+  'worker peak RSS ≤ 300 MB',
+  '429s < 1 % of requests',
+  'many-setups: together ≤ 1.5 × the sum of solo times, no small setup > 3 × its solo time',
+];
+
+type WorkerEnv = Record<string, string> & { TEMPORAL_TASK_QUEUE: string };
+
+const scenarioNames: readonly Scenario[] = [...sizeScenarios, 'many-setups'];
 
 export async function run(argv: string[]): Promise<void> {
   const { values } = parseArgs({
@@ -42,6 +57,10 @@ export async function run(argv: string[]): Promise<void> {
       members: { type: 'string' },
       json: { type: 'boolean', default: false },
       'batch-size': { type: 'string', default: '2000' },
+      scenario: { type: 'string' },
+      'many-scale': { type: 'string', default: '1' },
+      'ru-limit': { type: 'string', default: '3500' },
+      profile: { type: 'string' },
     },
     strict: true,
   });
@@ -50,8 +69,18 @@ export async function run(argv: string[]): Promise<void> {
     throw new Error(`--batch-size must be a whole number from 1 to 5000, got '${values['batch-size']}'`);
   const sizes = values.members ? [Number(values.members)] : [10_000, 100_000];
   for (const n of sizes)
-    if (!Number.isInteger(n) || n < 1 || n > 500_000)
-      throw new Error(`--members must be a whole number from 1 to 500000, got '${values.members}'`);
+    if (!Number.isInteger(n) || n < 1 || n > 1_000_000)
+      throw new Error(`--members must be a whole number from 1 to 1000000, got '${values.members}'`);
+  const only = values.scenario as Scenario | undefined;
+  if (only !== undefined && !scenarioNames.includes(only))
+    throw new Error(`--scenario must be one of ${scenarioNames.join(', ')}, got '${values.scenario}'`);
+  const manyScale = Number(values['many-scale']);
+  if (!(manyScale > 0 && manyScale <= 1))
+    throw new Error(`--many-scale must be a number above 0 and at most 1, got '${values['many-scale']}'`);
+  const ruLimit = Number(values['ru-limit']);
+  if (!(ruLimit >= 0)) throw new Error(`--ru-limit must be a number ≥ 0 (0: no limit), got '${values['ru-limit']}'`);
+  if (values.profile && process.env.DATABASE_URL)
+    throw new Error('--profile needs the embedded Postgres (for pg_stat_statements): unset DATABASE_URL');
   if ((await runTrustingSimulatorCa()) === 'child') return;
 
   const log = (m: string) => {
@@ -59,6 +88,8 @@ export async function run(argv: string[]): Promise<void> {
   };
   const logger = createLogger({ level: 'warn' });
   const cleanups: (() => Promise<unknown>)[] = [];
+  const profileDir = values.profile ? path.resolve(values.profile) : undefined;
+  if (profileDir) mkdirSync(profileDir, { recursive: true });
   try {
     let adminUrl = process.env.DATABASE_URL;
     if (!adminUrl) {
@@ -66,6 +97,7 @@ export async function run(argv: string[]): Promise<void> {
         dataDir: path.resolve('.data/bench-postgres'),
         port: await freePort(),
         database: 'postgres',
+        settings: profileDir ? ['shared_preload_libraries=pg_stat_statements'] : [],
       });
       cleanups.push(() => pgServer.stop());
       adminUrl = pgServer.url;
@@ -78,18 +110,16 @@ export async function run(argv: string[]): Promise<void> {
         return dev.address;
       })());
 
-    const cases: BenchCase[] = [];
-    const simulatorFigures = [];
-    for (const members of sizes) {
-      log(`== ${members.toLocaleString('en')} members`);
-      simulatorFigures.push(await benchSimulator({ members }));
+    /** A simulator, a scratch database, the worker's environment and a Temporal client for one part of the run. */
+    const environment = async <T>(
+      users: number,
+      fn: (ctx: BenchContext, temporal: Client, env: WorkerEnv) => Promise<T>,
+    ): Promise<T> => {
       const scratch = await createScratchDatabase(adminUrl, 'ds_bench');
       cleanups.push(() => scratch.drop());
-      const databaseUrl = scratch.url;
-
-      const sim = await startSimulator({ users: members, seed: 'bench' });
-      const env = {
-        DATABASE_URL: databaseUrl,
+      const sim = await startSimulator({ users, seed: 'bench' });
+      const env: WorkerEnv = {
+        DATABASE_URL: scratch.url,
         TEMPORAL_ADDRESS: temporalAddress,
         TEMPORAL_TASK_QUEUE: `bench-${randomBytes(3).toString('hex')}`,
         AZURE_CLIENT_ID: sim.demo.clientId,
@@ -100,41 +130,60 @@ export async function run(argv: string[]): Promise<void> {
         SYNC_BATCH_SIZE: String(batchSize),
       };
       const config = loadConfig({ ...process.env, ...env }, 'worker');
-      const db = createDb(databaseUrl);
+      const db = createDb(scratch.url);
       await migrateToLatest(db);
-      const ctx: BenchContext = { sim, db, config, logger, databaseUrl, temporalAddress };
+      if (profileDir) await resetStatementStats(db);
       const { temporal, close } = await connectTemporal(temporalAddress);
       try {
+        return await fn({ sim, db, config, logger, databaseUrl: scratch.url, temporalAddress }, temporal, env);
+      } finally {
+        await close();
+        await db.destroy();
+        await sim.close();
+      }
+    };
+    const limitGraph = (sim: Simulator) =>
+      sim.control.enforceResourceUnitLimits(ruLimit > 0 ? { perTenSeconds: ruLimit } : null);
+    const workerArgs = (name: string) =>
+      profileDir ? ['--cpu-prof', `--cpu-prof-dir=${path.join(profileDir, name)}`] : [];
+
+    const cases: BenchCase[] = [];
+    const simulatorFigures: SimulatorBenchResult[] = [];
+    const wanted = sizeScenarios.filter((s) => !only || only === s);
+    for (const members of wanted.length > 0 ? sizes : []) {
+      log(`== ${members.toLocaleString('en')} members`);
+      await environment(members, async (ctx, temporal, env) => {
+        const { sim } = ctx;
+        simulatorFigures.push(await benchSimulator({ members, simulator: sim }));
         const group = sim.demo.groups[0]!;
-        const floor = await measureFloor(ctx, group.id);
+        const floor = await measureFloorMedian(ctx, group.id);
         log(
-          `floor: ${floor.seconds.toFixed(2)} s (paging ${floor.pagingSeconds.toFixed(2)} s + insert ${floor.insertSeconds.toFixed(2)} s)`,
+          `floor (median of ${floor.samples.length}): ${floor.seconds.toFixed(2)} s = paging ${floor.pagingSeconds.toFixed(2)} s + writing ${floor.insertSeconds.toFixed(2)} s` +
+            ` (totals ${floor.samples.map((s) => s.seconds.toFixed(2)).join(', ')})`,
         );
         const setup = await prepareSetup(ctx, group.id);
-        const scenarios: [Scenario, boolean, (() => void)?][] = [
-          ['full-empty', true],
-          ['full-nochange', true],
-          ['delta-nochange', false],
-          [
-            'delta-1pct',
-            false,
-            () => {
-              const ids = sim.control.transitiveUserIds(sim.demo.tenantId, group.id);
-              const step = 100;
-              for (let i = 0; i < ids.length; i += step)
-                sim.control.updateUser(sim.demo.tenantId, ids[i]!, { jobTitle: `Changed ${i}` });
-            },
-          ],
-        ];
-        for (const [scenario, fullSync, prepare] of scenarios) {
-          prepare?.();
-          const worker = startWorkerProcess(ctx, env);
+        const prepare: Partial<Record<Scenario, () => void>> = {
+          'delta-1pct': () => {
+            const ids = sim.control.transitiveUserIds(sim.demo.tenantId, group.id);
+            for (let i = 0; i < ids.length; i += 100)
+              sim.control.updateUser(sim.demo.tenantId, ids[i]!, { jobTitle: `Changed ${i}` });
+          },
+        };
+        // A scenario builds on the ones before it (a no-change run needs the first sync): run them all, report `only`.
+        const upTo = only ? sizeScenarios.indexOf(only as (typeof sizeScenarios)[number]) : sizeScenarios.length - 1;
+        for (const scenario of sizeScenarios.slice(0, upTo + 1)) {
+          const fullSync = scenario.startsWith('full');
+          prepare[scenario]?.();
+          limitGraph(sim);
+          const worker = startWorkerProcess(ctx, env, workerArgs(`${members}-${scenario}`));
           try {
             await waitForWorker(temporal, env.TEMPORAL_TASK_QUEUE);
+            if (profileDir) await resetStatementStats(ctx.db);
             const result = await runCase(ctx, temporal, setup.id, { fullSync });
             const expectedMode = fullSync ? 'full' : 'delta';
             if (result.mode !== expectedMode)
               throw new Error(`${scenario}: ran as ${result.mode}, expected ${expectedMode}`);
+            const graph = sim.control.resourceUnitCounts();
             const benchCase: BenchCase = {
               members,
               scenario,
@@ -143,32 +192,79 @@ export async function run(argv: string[]): Promise<void> {
               peakRssMb: worker.peakRssMb(),
               historyEvents: result.historyEvents,
               floorSeconds: round(floor.seconds),
+              floorPagingSeconds: round(floor.pagingSeconds),
+              floorWritingSeconds: round(floor.insertSeconds),
               ratio: round(result.seconds / floor.seconds),
+              pagingRatio: round(result.seconds / floor.pagingSeconds),
+              graphRequests: graph.served + graph.throttled,
+              graphThrottled: graph.throttled,
+              stagingRowsAfter: result.stagingRowsAfter,
               counts: result.counts,
             };
-            cases.push(benchCase);
+            if (!only || only === scenario) cases.push(benchCase);
+            if (profileDir)
+              writeFileSync(
+                path.join(profileDir, `${members}-${scenario}-statements.txt`),
+                await topStatements(ctx.db),
+              );
             log(
-              `${scenario}: ${benchCase.seconds} s, ratio ${benchCase.ratio}, rss ${benchCase.peakRssMb} MB, ${benchCase.historyEvents} history events, ${JSON.stringify(result.counts)}`,
+              `${scenario}: ${benchCase.seconds} s, ratio ${benchCase.ratio} (to paging ${benchCase.pagingRatio}), rss ${benchCase.peakRssMb} MB, ` +
+                `${benchCase.historyEvents} history events, ${benchCase.graphThrottled}/${benchCase.graphRequests} requests 429, ` +
+                `staging left ${benchCase.stagingRowsAfter}, ${JSON.stringify(result.counts)}`,
             );
           } finally {
             await worker.stop();
           }
         }
-      } finally {
-        await close();
-        await db.destroy();
-        await sim.close();
-      }
+      });
+    }
+
+    let manySetups: (ManySetupsResult & { peakRssMb: number; graphRequests: number; graphThrottled: number }) | null =
+      null;
+    // many-setups has its own sizes: it runs in the full benchmark and when asked for, not with one --members size
+    if (only === 'many-setups' || (!only && !values.members)) {
+      const small = smallSetupSizes(Math.max(2, Math.round(200 * manyScale)), manyScale);
+      const big = Math.round(100_000 * manyScale);
+      log(`== many-setups: ${small.length} setups of ${small[0]}–${small.at(-1)} members + one of ${big}`);
+      manySetups = await environment(0, async (ctx, temporal, env) => {
+        const tenants = addBenchTenants(ctx.sim, [big, ...small]);
+        limitGraph(ctx.sim);
+        const worker = startWorkerProcess(ctx, env, workerArgs('many-setups'));
+        try {
+          await waitForWorker(temporal, env.TEMPORAL_TASK_QUEUE);
+          const result = await runManySetups(ctx, temporal, tenants, manyScale, log);
+          const graph = ctx.sim.control.resourceUnitCounts();
+          return {
+            ...result,
+            peakRssMb: worker.peakRssMb(),
+            graphRequests: graph.served + graph.throttled,
+            graphThrottled: graph.throttled,
+          };
+        } finally {
+          await worker.stop();
+        }
+      });
+      log(`many-setups: ${JSON.stringify(manySetups)}`);
     }
 
     const report = {
       machine: machineDescription(),
       batchSize,
+      resourceUnitLimit: ruLimit || null,
       cases: cases.map(({ counts: _counts, ...c }) => c),
+      manySetups,
       simulator: simulatorFigures,
     };
     if (values.json) process.stdout.write(`${JSON.stringify(report)}\n`);
-    else process.stdout.write(renderTable(`${report.machine}; SYNC_BATCH_SIZE ${batchSize}`, cases, simulatorFigures));
+    else
+      process.stdout.write(
+        renderTable(
+          `${report.machine}; SYNC_BATCH_SIZE ${batchSize}; Graph limit ${ruLimit || 'off'} RU / 10 s`,
+          cases,
+          manySetups,
+          simulatorFigures,
+        ),
+      );
   } finally {
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
   }
@@ -181,9 +277,22 @@ function round(n: number): number {
 function renderTable(
   machine: string,
   cases: BenchCase[],
-  simulator: { members: number; pagesPerSecond: number; usersPerSecond: number }[],
+  many: (ManySetupsResult & { peakRssMb: number; graphRequests: number; graphThrottled: number }) | null,
+  simulator: SimulatorBenchResult[],
 ): string {
-  const header = ['members', 'scenario', 'seconds', 'users/s', 'peak RSS MB', 'history events', 'floor s', 'ratio'];
+  const header = [
+    'members',
+    'scenario',
+    'seconds',
+    'users/s',
+    'peak RSS MB',
+    'history events',
+    'floor s',
+    'paging s',
+    'ratio',
+    'to paging',
+    '429s',
+  ];
   const rows = cases.map((c) => [
     c.members.toLocaleString('en'),
     c.scenario,
@@ -192,16 +301,26 @@ function renderTable(
     String(c.peakRssMb),
     String(c.historyEvents),
     c.floorSeconds.toFixed(2),
+    c.floorPagingSeconds.toFixed(2),
     c.ratio.toFixed(2),
+    c.pagingRatio.toFixed(2),
+    `${c.graphThrottled}/${c.graphRequests}`,
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
-  const out = [
-    `machine: ${machine}`,
-    '',
-    line(header),
-    `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`,
-    ...rows.map(line),
+  const out = [`machine: ${machine}`, ''];
+  if (rows.length > 0) out.push(line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line));
+  if (many)
+    out.push(
+      '',
+      `many-setups (scale ${many.scale}): ${many.smallSetups} small setups + one of ${many.big.members.toLocaleString('en')}, ${many.members.toLocaleString('en')} members`,
+      `  together ${many.togetherSeconds} s vs solo sum ${many.soloSumSeconds} s: ${many.ratioToSoloSum} ×`,
+      `  big: solo ${many.big.soloSeconds} s, together ${many.big.togetherSeconds} s (${many.big.slowdown} ×)`,
+      `  small, together ÷ solo: p50 ${many.smallSlowdown.p50}, p95 ${many.smallSlowdown.p95}, max ${many.smallSlowdown.max}` +
+        ` (together: p50 ${many.smallTogetherSeconds.p50} s, p95 ${many.smallTogetherSeconds.p95} s, max ${many.smallTogetherSeconds.max} s)`,
+      `  worker peak RSS ${many.peakRssMb} MB, ${many.graphThrottled}/${many.graphRequests} requests 429`,
+    );
+  out.push(
     '',
     'simulator alone (real Graph client, 999-member pages):',
     ...simulator.map(
@@ -209,8 +328,8 @@ function renderTable(
         `  ${s.members.toLocaleString('en')} members: ${s.pagesPerSecond.toFixed(1)} pages/s, ${Math.round(s.usersPerSecond).toLocaleString('en')} users/s`,
     ),
     '',
-    'targets (100,000 members): ' + Object.values(targets).join('; '),
+    'targets: ' + targets.join('; '),
     '',
-  ];
+  );
   return out.join('\n');
 }

@@ -11,6 +11,7 @@ import * as eventsAndNotifications from './migrations/2026_12_01_140000_events_a
 import * as reasonDetail from './migrations/2026_12_01_160000_reason_detail.js';
 import * as incrementalState from './migrations/2026_12_01_180000_incremental_state.js';
 import * as statusReasonDetail from './migrations/2026_12_01_190000_status_reason_detail.js';
+import * as settledMembers from './migrations/2026_12_01_210000_settled_members.js';
 
 /**
  * Migrations are listed here rather than read from the folder at run time, so they work the same under tsx,
@@ -28,6 +29,7 @@ export const migrations: Record<string, Migration> = {
   '2026_12_01_160000_reason_detail': reasonDetail,
   '2026_12_01_180000_incremental_state': incrementalState,
   '2026_12_01_190000_status_reason_detail': statusReasonDetail,
+  '2026_12_01_210000_settled_members': settledMembers,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -146,6 +146,8 @@ export interface UsersTable {
   deactivated_by_setup_id: string | null;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
+  /** Set by the sync, cleared by any other change (migration 2026_12_01_210000_settled_members). */
+  settled_hash: Generated<string | null>;
 }
 
 export interface SyncRunsTable {
@@ -179,6 +181,8 @@ export interface SyncRunMembersTable {
   external_id: string;
   ordinal: number;
   data: JSONColumnType<DirectoryUser, string, string>;
+  /** A digest of `data` (sync-staging.ts); null for rows staged without one (a delta run's). */
+  data_hash: Generated<string | null>;
 }
 
 /** The idempotency key and result of each applied batch. */

@@ -1,8 +1,10 @@
+import { createHash } from 'node:crypto';
 import type { Db } from '../db/database.js';
 import { loadCandidates } from '../db/repositories/sync-candidates.js';
 import { readRemovalCandidates } from '../db/repositories/pending-removals.js';
 import { deltaRemovalCauses } from '../db/repositories/sync-delta.js';
-import { readStagedChunk, stagedPartitionEnds } from '../db/repositories/sync-staging.js';
+import { readStagedChunkSettled } from '../db/repositories/sync-settled.js';
+import { stagedPartitionEnds } from '../db/repositories/sync-staging.js';
 import { applyBatch } from '../db/repositories/sync-apply.js';
 import {
   addCounts,
@@ -44,7 +46,9 @@ export interface ChunkLoopResult {
   counts: RunCounts;
 }
 
-type ChunkSource = (cursor: string | null) => Promise<{ changes: PlannedChange[]; lastKey: string } | null>;
+type ChunkSource = (
+  cursor: string | null,
+) => Promise<{ changes: PlannedChange[]; lastKey: string; settled?: number } | null>;
 
 async function runChunks(
   input: ChunkLoopInput,
@@ -68,6 +72,7 @@ async function runChunks(
       dryRun: input.dryRun,
       now: input.now,
       cursor: chunk.lastKey,
+      ...(phase === 'members' ? { policyKey: policyKeyOf(input.policy), settled: chunk.settled ?? 0 } : {}),
     });
     cursor = result.cursor ?? chunk.lastKey;
     counts = addCounts(counts, result.counts);
@@ -83,15 +88,28 @@ export function applyMemberChunks(
   upTo: string | null = null,
 ): Promise<ChunkLoopResult> {
   return runChunks(input, 'members', start, async (cursor) => {
-    const members = await readStagedChunk(input.db, input.runId, {
-      afterExternalId: cursor,
-      limit: input.batchSize,
-      upToExternalId: upTo,
-    });
-    if (members.length === 0) return null;
-    const candidates = indexCandidates(await chunkCandidates(input, members));
-    return { changes: planMembers(members, candidates, input.policy), lastKey: members.at(-1)!.id };
+    const { members, settled, lastKey } = await readStagedChunkSettled(
+      input.db,
+      {
+        runId: input.runId,
+        policyKey: policyKeyOf(input.policy),
+        companyId: input.policy.companyId,
+        setupId: input.policy.setupId,
+      },
+      { afterExternalId: cursor, limit: input.batchSize, upToExternalId: upTo },
+    );
+    if (lastKey === null) return null;
+    const candidates = indexCandidates(members.length > 0 ? await chunkCandidates(input, members) : []);
+    return { changes: planMembers(members, candidates, input.policy), lastKey, settled };
   });
+}
+
+/**
+ * What the planner reads besides the member and the user, as one digest: a member is settled (sync-settled.ts)
+ * only under the policy it was applied with, so any change of the setup's policy plans every member again.
+ */
+function policyKeyOf(policy: SetupPolicy): string {
+  return createHash('sha256').update(JSON.stringify(policy)).digest('hex');
 }
 
 /**

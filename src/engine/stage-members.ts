@@ -29,7 +29,8 @@ export async function stageGroupMembers(input: {
   const cursor: PagingCursor = input.resume ?? { next: null, pages: 0, ordinal: 0 };
   if (input.resume && input.resume.next === null && input.resume.pages > 0) return cursor; // already finished
   const pages = input.provider.pageMembers(input.scope, { pageSize: input.pageSize, resume: input.resume?.next });
-  for await (const page of pages) {
+  // The next page is requested while this one is written: the directory's paging and Postgres's writing overlap.
+  for await (const page of prefetching(pages)) {
     cursor.pages += 1;
     await stageMembers(input.db, input.runId, page.users, cursor.ordinal, { page: cursor.pages });
     cursor.ordinal += page.users.length;
@@ -39,4 +40,21 @@ export async function stageGroupMembers(input: {
   }
   cursor.next = null;
   return cursor;
+}
+
+/** Iterates `source` one item ahead: the next item is being fetched while the caller works on this one. */
+async function* prefetching<T>(source: AsyncIterable<T>): AsyncGenerator<T> {
+  const iterator = source[Symbol.asyncIterator]();
+  let next = iterator.next();
+  try {
+    for (;;) {
+      const current = await next;
+      if (current.done) return;
+      next = iterator.next();
+      next.catch(() => {}); // surfaced when awaited; not an unhandled rejection meanwhile
+      yield current.value;
+    }
+  } finally {
+    await iterator.return?.();
+  }
 }

@@ -26,6 +26,8 @@ export interface EmbeddedPostgresOptions {
   port: number;
   database?: string;
   log?: (message: string) => void;
+  /** Extra server settings (`name=value`, passed as `-c`), e.g. the benchmark's pg_stat_statements preload. */
+  settings?: string[];
 }
 
 /**
@@ -47,7 +49,13 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     password,
     persistent: true,
     createPostgresUser: process.getuid?.() === 0,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
+    postgresFlags: [
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'max_connections=200',
+      ...(options.settings ?? []).flatMap((setting) => ['-c', setting]),
+    ],
     onLog: (m) => logLines.push(m),
     onError: (e) => logLines.push(e instanceof Error ? e.message : String(e)),
   });

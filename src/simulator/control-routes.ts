@@ -226,6 +226,14 @@ export function registerControlRoutes(app: Hono<GraphEnv>, control: SimulatorCon
     control.advanceClock(ms + seconds * 1000 + days * dayMs);
     return c.json(clock());
   });
+  app.put(`${sim}/resource-unit-limits`, async (c) => {
+    const limits = await body(c, z.strictObject({ perTenSeconds: z.number().positive().optional() }).nullable());
+    control.enforceResourceUnitLimits(limits);
+    return c.json({ enforced: limits, ...control.resourceUnitCounts() });
+  });
+  app.get(`${sim}/resource-unit-limits`, (c) =>
+    c.json({ enforced: control.resourceUnitLimits(), ...control.resourceUnitCounts() }),
+  );
   app.get(`${sim}/settings`, (c) => c.json(control.settings()));
   app.patch(`${sim}/settings`, async (c) =>
     c.json(

@@ -3,6 +3,7 @@ import type { DemoTenant } from './demo.js';
 import { roleDisplayName } from './directory-roles.js';
 import type { TenantInput } from './directory.js';
 import type { FaultSettings } from './faults.js';
+import type { ResourceUnitLimits } from './resource-budget.js';
 import { seedOrganization } from './generator.js';
 import type { GroupInput, GroupPatch, SimGroup, SimUser, UserInput, UserPatch } from './model.js';
 import type { RequestRecord } from './request-log.js';
@@ -196,6 +197,25 @@ export class SimulatorControl {
 
   faults(tenant: string): FaultSettings {
     return this.world.faults.get(this.tenant(tenant).id);
+  }
+
+  /**
+   * Enforces Graph's resource-unit limit per app+tenant pair (the documented S/M/L quota, or `perTenSeconds` for
+   * every tenant); null switches it off. Buckets start full.
+   */
+  enforceResourceUnitLimits(limits: ResourceUnitLimits | null): void {
+    if (limits?.perTenSeconds !== undefined && !(limits.perTenSeconds > 0))
+      throw new SimulatorError('perTenSeconds must be a number > 0');
+    this.world.resourceUnits.enforce(limits);
+  }
+
+  resourceUnitLimits(): ResourceUnitLimits | null {
+    return this.world.resourceUnits.enforced;
+  }
+
+  /** Requests the resource-unit limit let through and answered 429 since it was switched on. */
+  resourceUnitCounts(): { served: number; throttled: number } {
+    return this.world.resourceUnits.counts;
   }
 
   // ---- clock, settings, delta state -------------------------------------------------------------

@@ -28,8 +28,21 @@ interface GraphRoute {
 const readGroups: GraphPermission[] = ['GroupMember.Read.All', 'Group.Read.All', 'Directory.Read.All'];
 const readUsers: GraphPermission[] = ['User.Read.All', 'Directory.Read.All'];
 const readOrganization: GraphPermission[] = ['Organization.Read.All', 'Directory.Read.All'];
-const memberListCost = (call: GraphCall) =>
-  Math.max(1, (call.params.relation === 'transitivemembers' ? 5 : 3) - (call.query.has('$select') ? 1 : 0));
+const memberListCost = (call: GraphCall) => (call.params.relation === 'transitivemembers' ? 5 : 3);
+
+/**
+ * A request's resource units: the route's base cost, then the documented adjustments (throttling-limits, "other
+ * factors that affect a request cost"): `$select` −1, `$expand` +1, `$top` under 20 −1, never below 1.
+ */
+function requestCost(route: GraphRoute, call: GraphCall): number {
+  const base = typeof route.cost === 'function' ? route.cost(call) : route.cost;
+  const top = Number(call.query.get('$top'));
+  const adjustment =
+    (call.query.has('$select') ? -1 : 0) +
+    (call.query.has('$expand') ? 1 : 0) +
+    (call.query.has('$top') && top < 20 ? -1 : 0);
+  return Math.max(1, base + adjustment);
+}
 const members = 'groups/:id/:relation(members|transitivemembers)';
 const cast = ':cast(microsoft.graph.user|microsoft.graph.group)';
 
@@ -46,7 +59,8 @@ const routes: GraphRoute[] = [
   { method: 'GET', pattern: 'users', needs: readUsers, cost: 2, handler: listUsers },
   { method: 'GET', pattern: 'users/delta', needs: readUsers, cost: 1, handler: delta('users') },
   { method: 'GET', pattern: 'users/:id', needs: readUsers, cost: 1, handler: getUser },
-  { method: 'POST', pattern: 'users/:id/checkmembergroups', needs: readGroups, cost: 1, handler: checkMemberGroups },
+  // me/checkMemberGroups costs 4, and a cost for `me/` applies to `users/{id}/` alike (throttling-limits)
+  { method: 'POST', pattern: 'users/:id/checkmembergroups', needs: readGroups, cost: 4, handler: checkMemberGroups },
   { method: 'POST', pattern: '$batch', needs: null, cost: 1, handler: batch },
 ];
 
@@ -135,6 +149,24 @@ function authenticate(
   return { tenant, clientId: check.claims.appid, permissions: new Set(check.claims.roles) };
 }
 
+/** Graph's 429: its body, Retry-After, and the scope and reason headers (throttling-limits, throttled responses). */
+function throttledResponse(
+  ids: RequestIds,
+  caller: { tenant: Tenant; clientId: string },
+  now: number,
+  retryAfterSeconds: number,
+): Response {
+  return new Response(JSON.stringify(throttledBody(ids, now)), {
+    status: 429,
+    headers: {
+      'Content-Type': 'application/json',
+      'Retry-After': String(retryAfterSeconds),
+      'x-ms-throttle-scope': `Tenant_Application/ReadWrite/${caller.clientId}/${caller.tenant.id}`,
+      'x-ms-throttle-information': 'ResourceUnitLimitExceeded',
+    },
+  });
+}
+
 /** Waits out a slow fault, then answers for a fault that fires instead of the endpoint (null: go on). */
 async function applyFault(
   decision: FaultDecision,
@@ -153,15 +185,7 @@ async function applyFault(
   }
   if (decision.action === 'throttle') {
     record.fault = 'throttle';
-    return new Response(JSON.stringify(throttledBody(ids, now)), {
-      status: 429,
-      headers: {
-        'Content-Type': 'application/json',
-        'Retry-After': String(decision.retryAfterSeconds),
-        'x-ms-throttle-scope': `Tenant_Application/ReadWrite/${caller.clientId}/${caller.tenant.id}`,
-        'x-ms-throttle-information': 'ResourceUnitLimitExceeded',
-      },
-    });
+    return throttledResponse(ids, caller, now, decision.retryAfterSeconds);
   }
   record.fault = `error ${decision.status}`;
   const codes: Record<number, string> = {
@@ -235,6 +259,15 @@ async function handle(
       return runtime.dispatch(request, c.env);
     },
   };
+  const cost = requestCost(route, call);
+  const retryAfter = world.resourceUnits.charge(
+    { tenantId: caller.tenant.id, clientId: caller.clientId, tenantUsers: caller.tenant.users.size },
+    cost,
+  );
+  if (retryAfter !== null) {
+    record.fault = 'resource-unit limit';
+    return throttledResponse(ids, caller, world.clock.now(), retryAfter);
+  }
   if (route.needs && !route.needs.some((p) => caller.permissions.has(p))) throw graphErrors.denied();
 
   const result = await route.handler(call);
@@ -242,7 +275,6 @@ async function handle(
   const contentType = result.contentType ?? odataJsonContentType;
   const body =
     typeof result.body === 'string' && !contentType.includes('json') ? result.body : JSON.stringify(result.body);
-  const cost = typeof route.cost === 'function' ? route.cost(call) : route.cost;
   return new Response(body, {
     status: result.status ?? 200,
     headers: {

@@ -8,6 +8,7 @@ import { createSimulatorApp } from './app.js';
 import { defaultCaDir, ensureCertificateAuthority } from './ca.js';
 import { SimulatorControl } from './control.js';
 import type { DemoTenant } from './demo.js';
+import type { ResourceUnitLimits } from './resource-budget.js';
 import { SimulatorRuntime } from './runtime.js';
 
 export interface SimulatorOptions {
@@ -23,6 +24,8 @@ export interface SimulatorOptions {
   clientId?: string;
   clientSecret?: string;
   logger?: Logger;
+  /** Enforce Graph's resource-unit limit from the start (see SimulatorControl.enforceResourceUnitLimits). */
+  resourceUnitLimits?: ResourceUnitLimits;
 }
 
 export interface Simulator {
@@ -59,6 +62,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     options.logger,
   );
   const control = new SimulatorControl(runtime);
+  if (options.resourceUnitLimits) control.enforceResourceUnitLimits(options.resourceUnitLimits);
   const app = createSimulatorApp(runtime, control);
   runtime.dispatch = async (request, env) => app.fetch(request, env as Parameters<typeof app.fetch>[1]);
 

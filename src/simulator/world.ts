@@ -3,6 +3,7 @@ import { SimulatedClock, dayMs } from './clock.js';
 import { Directory } from './directory.js';
 import { DirectoryRoleAssignments } from './directory-roles.js';
 import { FaultInjector } from './faults.js';
+import { ResourceUnitBudget } from './resource-budget.js';
 
 export interface SimulatorSettings {
   /** Lifetime of issued access tokens (`expires_in`), real-time seconds. */
@@ -26,5 +27,7 @@ export class SimulatorWorld {
   readonly apps = new AppRegistry();
   readonly roles = new DirectoryRoleAssignments();
   readonly faults = new FaultInjector();
+  /** Graph's per app+tenant resource-unit limit, when switched on. */
+  readonly resourceUnits = new ResourceUnitBudget();
   readonly settings: SimulatorSettings = { ...defaultSettings };
 }

@@ -4,6 +4,7 @@ import { countChanges } from '../../sync/counts.js';
 import { auditRowsFor, insertAuditRows, subjectKeyOf } from './sync-audit.js';
 import { claimBatch, completeBatch, isActive, readBatchRun, storedBatch } from './sync-batches.js';
 import { RunNotActiveError } from './sync-runs.js';
+import { settleUnchanged } from './sync-settled.js';
 import { writeUsers, type WriteOutcome } from './sync-user-writes.js';
 
 export interface ApplyBatchInput {
@@ -20,6 +21,10 @@ export interface ApplyBatchInput {
   now: Date;
   /** The keyset position after this chunk, stored with the batch and handed back to a retry (see the result). */
   cursor?: string | null;
+  /** Member batches: the policy's digest under which written and unchanged members are marked settled. */
+  policyKey?: string;
+  /** Members of the chunk found settled (not planned, not in `changes`): counted unchanged with the batch. */
+  settled?: number;
 }
 
 export interface ApplyBatchResult {
@@ -66,11 +71,23 @@ export async function applyBatch(db: Db, input: ApplyBatchInput): Promise<ApplyB
     }
     if (!isActive(run)) throw new RunNotActiveError(input.runId, run.status);
 
-    const outcomes: ReadonlyMap<PlannedChange, WriteOutcome> =
-      input.dryRun || run.dryRun ? new Map() : await writeUsers(trx, input, input.changes);
-    const counts = countChanges(
+    const dryRun = input.dryRun || run.dryRun;
+    const settle = !dryRun && input.policyKey ? { runId: input.runId, policyKey: input.policyKey } : undefined;
+    const outcomes: ReadonlyMap<PlannedChange, WriteOutcome> = dryRun
+      ? new Map()
+      : await writeUsers(trx, { ...input, settle }, input.changes);
+    if (settle) {
+      const unchanged = input.changes.filter((change) => change.action === 'unchanged' && change.externalId !== null);
+      await settleUnchanged(
+        trx,
+        { ...settle, companyId: input.companyId, setupId: input.setupId },
+        unchanged.map((change) => change.externalId!),
+      );
+    }
+    const planned = countChanges(
       input.changes.map((change) => ({ action: change.action, failed: outcomes.get(change)?.error != null })),
     );
+    const counts = { ...planned, unchanged: planned.unchanged + (input.settled ?? 0) };
     await insertAuditRows(trx, auditRowsFor(input, input.changes, outcomes));
     await completeBatch(trx, input.runId, input.batchKey, counts);
     return { counts, alreadyApplied: false, cursor };

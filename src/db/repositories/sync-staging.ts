@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db } from '../database.js';
 import type { DirectoryUser } from '../../sync/types.js';
@@ -31,19 +32,24 @@ export async function stageMembers(
   options: { page?: number } = {},
 ): Promise<StagedPage> {
   // Within the page a repeated member counts once: the last read's data at the first read's position.
-  const rows = new Map<string, { external_id: string; ordinal: number; data: DirectoryUser }>();
+  const rows = new Map<string, { external_id: string; ordinal: number; data: DirectoryUser; data_hash: string }>();
   members.forEach((member, position) => {
     const first = rows.get(member.id);
-    rows.set(member.id, { external_id: member.id, ordinal: first?.ordinal ?? startOrdinal + position, data: member });
+    rows.set(member.id, {
+      external_id: member.id,
+      ordinal: first?.ordinal ?? startOrdinal + position,
+      data: member,
+      data_hash: memberDataHash(member),
+    });
   });
   // `xmax = 0` marks a row this statement inserted rather than overwrote: the members new to the run, counted
   // without joining the page against the run's staging (which grows with the group).
   const result = await sql<StagedPage>`
     with written as (
-      insert into sync_run_members (run_id, external_id, ordinal, data)
-      select ${runId}::uuid, external_id, ordinal, data
-      from jsonb_to_recordset(${JSON.stringify([...rows.values()])}::jsonb) as page(external_id text, ordinal int, data jsonb)
-      on conflict (run_id, external_id) do update set data = excluded.data
+      insert into sync_run_members (run_id, external_id, ordinal, data, data_hash)
+      select ${runId}::uuid, external_id, ordinal, data, data_hash
+      from jsonb_to_recordset(${JSON.stringify([...rows.values()])}::jsonb) as page(external_id text, ordinal int, data jsonb, data_hash text)
+      on conflict (run_id, external_id) do update set data = excluded.data, data_hash = excluded.data_hash
       returning (xmax = 0) as inserted
     ),
     tally as (
@@ -58,6 +64,16 @@ export async function stageMembers(
     )
     select staged, added from tally`.execute(db);
   return result.rows[0] ?? { staged: 0, added: 0 };
+}
+
+/**
+ * The digest settled members are recognised by (sync-settled.ts): of the member as the provider's mapper built it.
+ * Made here rather than in SQL so Postgres never renders 100,000 jsonb values as text to hash them; it only has
+ * to be the same for the same member, which the mapper's fixed construction gives (a member whose digest differs
+ * after all is merely planned again).
+ */
+function memberDataHash(member: DirectoryUser): string {
+  return createHash('md5').update(JSON.stringify(member)).digest('hex');
 }
 
 export async function countStaged(db: Db, runId: string): Promise<number> {

@@ -2,6 +2,7 @@ import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../database.js';
 import type { PlannedChange } from '../../sync/types.js';
 import { writeIsolatingFailures, type IsolatedResult } from './sync-savepoints.js';
+import { settledHashOf, type SettleKey } from './sync-settled.js';
 import { syncedColumns, syncedColumnValues, syncedFieldNames } from './sync-user-rows.js';
 import { reasonText, type Reason } from '../../sync/reasons.js';
 import { statusBecause } from '../../sync/status-reasons.js';
@@ -21,6 +22,11 @@ export interface WriteTarget {
   companyId: string;
   customerTypeId: string;
   now: Date;
+  /**
+   * Member writes of a run that is not a dry run: each written user is marked settled with its staged member's
+   * data (sync-settled.ts), in the same statement, so a next run with the same data skips planning it.
+   */
+  settle?: SettleKey;
 }
 
 /** What happened to one change: the user it wrote (a create's new id), or why it failed. */
@@ -121,8 +127,9 @@ async function createUsers(trx: Db, target: WriteTarget, changes: readonly Plann
       external_id: externalIdOf(change),
     }));
     const inserted = await sql<{ id: string; external_id: string }>`
-      insert into users (company_id, customer_type_id, managing_setup_id, external_id, ${createdColumnNames})
+      insert into users (company_id, customer_type_id, managing_setup_id, external_id, settled_hash, ${createdColumnNames})
       select ${target.companyId}::uuid, ${target.customerTypeId}::uuid, ${target.setupId}::uuid, r.external_id,
+        ${settledHashOf(target.settle, sql`r.external_id`)},
         ${sql.join(syncedFieldNames.map((field) => (field === 'active' ? sql`coalesce(r.active, true)` : sql.ref(`r.${syncedColumns[field]}`))))}
       from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(external_id text, ${createdColumns})
       on conflict do nothing
@@ -181,6 +188,7 @@ async function updateUsers(trx: Db, target: WriteTarget, changes: readonly Plann
         managing_setup_id = case when c.link then ${target.setupId}::uuid else u.managing_setup_id end,
         deactivated_at = case when c.deactivate then ${target.now}::timestamptz when ${reactivates} then null else u.deactivated_at end,
         deactivated_by_setup_id = case when c.deactivate then ${target.setupId}::uuid when ${reactivates} then null else u.deactivated_by_setup_id end,
+        ${target.settle ? sql`settled_hash = ${settledHashOf(target.settle, sql`c.external_id`)},` : sql``}
         updated_at = now()
       from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as c(user_id uuid, external_id text, link boolean, deactivate boolean, after jsonb)
       where u.id = c.user_id and u.company_id = ${target.companyId}::uuid

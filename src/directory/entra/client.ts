@@ -21,6 +21,7 @@ import { reportDirectoryRetry } from '../retry-observer.js';
 import { registerGraphLinkPrefix } from './links.js';
 import { entraKind } from './kind.js';
 import { DirectoryRequestMetrics } from './request-metrics.js';
+import { defaultResourceUnitsPer10s, pacerFor, ResourceUnitPacing, type ResourceUnitPacer } from './pacing.js';
 
 export const defaultAuthorityHost = 'https://login.microsoftonline.com';
 export const defaultGraphBaseUrl = 'https://graph.microsoft.com';
@@ -37,6 +38,8 @@ export interface GraphClientOptions {
   /** The Graph host without the API version: `https://graph.microsoft.com`, or the simulator's URL. */
   graphBaseUrl: string;
   logger?: Logger;
+  /** Pace requests on this resource-unit quota per 10 s (src/graph/pacing.ts); null: no pacing. */
+  resourceUnitsPer10s?: number | null;
 }
 
 export interface GraphConnection {
@@ -85,7 +88,15 @@ export function createGraphClient(options: GraphClientOptions): GraphConnection 
   }
   credential = new TenantDiscoveryDiagnosis(credential, authorityHost, options.tenantId);
   const client = Client.initWithMiddleware({
-    middleware: middlewareChain(new TokenCredentialAuthenticationProvider(credential, { scopes: [graphDefaultScope] })),
+    middleware: middlewareChain(
+      new TokenCredentialAuthenticationProvider(credential, { scopes: [graphDefaultScope] }),
+      options.resourceUnitsPer10s === null
+        ? null
+        : pacerFor(
+            { graphBaseUrl, clientId: options.clientId, tenantId: options.tenantId },
+            options.resourceUnitsPer10s ?? defaultResourceUnitsPer10s,
+          ),
+    ),
     baseUrl: graphBaseUrl,
     defaultVersion: 'v1.0',
     customHosts: new Set([new URL(graphBaseUrl).hostname]),
@@ -126,11 +137,15 @@ class TenantDiscoveryDiagnosis implements TokenCredential {
 }
 
 /**
- * The Graph client's default chain (auth, retry, redirect, telemetry, HTTP), with two additions: a recorder in
+ * The Graph client's default chain (auth, retry, redirect, telemetry, HTTP), with three additions: a recorder in
  * front that remembers which request (method and path, tokens left out) got a failed answer, so an error can say
- * what was asked; and a retry handler (same delays and limits as the default) that reports each retry it makes.
+ * what was asked; a retry handler (same delays and limits as the default) that reports each retry it makes; and behind it
+ * the resource-unit pacer (src/graph/pacing.ts).
  */
-function middlewareChain(authProvider: TokenCredentialAuthenticationProvider): Middleware[] {
+function middlewareChain(
+  authProvider: TokenCredentialAuthenticationProvider,
+  pacer: ResourceUnitPacer | null,
+): Middleware[] {
   const chain = MiddlewareFactory.getDefaultMiddlewareChain(authProvider);
   const retryIndex = chain.findIndex((m) => m instanceof RetryHandler);
   const shouldRetry = (
@@ -161,6 +176,8 @@ function middlewareChain(authProvider: TokenCredentialAuthenticationProvider): M
   if (retryIndex >= 0) chain[retryIndex] = new RetryHandler(new RetryHandlerOptions(undefined, undefined, shouldRetry));
   // Request metrics just before the network handler, so every retry counts as its own request (src/metrics).
   chain.splice(chain.length - 1, 0, new DirectoryRequestMetrics(entraKind));
+  // Pacing on the resource-unit limit behind the retry handler, so every attempt waits for its units.
+  if (pacer) chain.splice(chain.length - 2, 0, new ResourceUnitPacing(pacer));
   return [new FailedRequestRecorder(), ...chain];
 }
 

@@ -1,0 +1,145 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readStagedChunkSettled } from '../../src/db/repositories/sync-settled.js';
+import { markRun } from '../../src/db/repositories/sync-runs.js';
+import { clearStaging, stageMembers } from '../../src/db/repositories/sync-staging.js';
+import { applyMemberChunks, type ChunkLoopInput } from '../../src/engine/apply-chunks.js';
+import type { DirectoryUser, SetupPolicy } from '../../src/sync/index.js';
+import {
+  auditRows,
+  insertUser,
+  member,
+  openScratchDb,
+  seedCompany,
+  seedSetup,
+  startRun,
+  type ScratchDb,
+} from './fixtures.js';
+
+/**
+ * Settled members (migration 2026_12_01_210000_settled_members): a member whose user carries the hash of its
+ * staged data under the setup's policy is counted unchanged without being planned; anything that could change its
+ * plan — its data, the policy, the user edited in the product, another user linked to the same Entra id — sends it
+ * through the planner again.
+ */
+describe('settled members', () => {
+  let scratch: ScratchDb;
+  let company: { companyId: string; customerTypeId: string };
+  let policy: SetupPolicy;
+  const directory = Array.from({ length: 30 }, (_, n) => member(n));
+
+  beforeAll(async () => {
+    scratch = await openScratchDb();
+    company = await seedCompany(scratch.db);
+    policy = await seedSetup(scratch.db, company);
+  });
+  afterAll(() => scratch?.close());
+
+  /** One run's member phase through the engine's own loop: stage, apply every chunk (batches of 7). */
+  async function memberPhase(members: readonly DirectoryUser[], runPolicy = policy, dryRun = false) {
+    const runId = await startRun(scratch.db, runPolicy, { dryRun });
+    await stageMembers(scratch.db, runId, members, 0, { page: 1 });
+    const input: ChunkLoopInput = {
+      db: scratch.db,
+      policy: runPolicy,
+      runId,
+      dryRun,
+      batchSize: 7,
+      maxBatches: 100,
+      now: new Date(),
+      mode: 'full',
+    };
+    const result = await applyMemberChunks(input, null);
+    expect(result.done).toBe(true);
+    const changes = await auditRows(scratch.db, runId);
+    await finish(runId);
+    return { counts: result.counts, changes };
+  }
+
+  async function finish(runId: string) {
+    await clearStaging(scratch.db, runId);
+    await markRun(scratch.db, runId, { status: 'succeeded', finishedAt: new Date() });
+  }
+
+  const settledUsers = async () =>
+    (await sql<{ n: number }>`select count(*)::int as n from users where settled_hash is not null`.execute(scratch.db))
+      .rows[0]!.n;
+
+  it('a first sync settles what it creates; the next run with the same data plans nothing', async () => {
+    const first = await memberPhase(directory);
+    expect(first.counts.created).toBe(30);
+    expect(await settledUsers()).toBe(30);
+    const second = await memberPhase(directory);
+    expect(second.counts).toMatchObject({ unchanged: 30, created: 0, updated: 0 });
+    expect(second.changes).toEqual([]);
+  });
+
+  it('a member whose data changed is planned (and settled again with its new data)', async () => {
+    const changed = directory.map((m, n) => (n === 4 ? { ...m, jobTitle: 'Manager' } : m));
+    expect((await memberPhase(changed)).counts).toMatchObject({ updated: 1, unchanged: 29 });
+    const again = await memberPhase(changed);
+    expect(again.counts).toMatchObject({ updated: 0, unchanged: 30 });
+    directory[4] = changed[4]!;
+  });
+
+  it('a user edited in the product loses its mark, and the next full sync writes Entra’s values back', async () => {
+    await sql`update users set job_title = 'Edited in the product' where external_id = ${directory[7]!.id}`.execute(
+      scratch.db,
+    );
+    // an update of a column the planner does not read keeps the mark
+    await sql`update users set updated_at = now() where external_id = ${directory[8]!.id}`.execute(scratch.db);
+    expect(await settledUsers()).toBe(29);
+    const run = await memberPhase(directory);
+    expect(run.counts).toMatchObject({ updated: 1, unchanged: 29 });
+    expect(run.changes.map((c) => [c.external_id, c.action])).toEqual([[directory[7]!.id, 'update']]);
+  });
+
+  it('another policy plans every member again', async () => {
+    const other = { ...policy, updateExisting: false };
+    const run = await memberPhase(directory, other);
+    expect(run.counts.unchanged).toBe(30);
+    // planned, not skipped: under the new policy every user is settled anew
+    const runId = await startRun(scratch.db, policy);
+    await stageMembers(scratch.db, runId, directory, 0, { page: 1 });
+    const chunk = await readStagedChunkSettled(
+      scratch.db,
+      { runId, policyKey: 'a policy never applied', ...ids() },
+      { afterExternalId: null, limit: 100 },
+    );
+    expect(chunk.settled).toBe(0);
+    expect(chunk.members).toHaveLength(30);
+    await finish(runId);
+  });
+
+  it('another user of the company linked to the same Entra id makes the member plan again (a conflict to weigh)', async () => {
+    await memberPhase(directory); // settled under `policy` again
+    await insertUser(scratch.db, company, { external_id: directory[11]!.id, email: 'twin@example.com' });
+    const runId = await startRun(scratch.db, policy);
+    await stageMembers(scratch.db, runId, directory, 0, { page: 1 });
+    const { createHash } = await import('node:crypto');
+    const policyKey = createHash('sha256').update(JSON.stringify(policy)).digest('hex');
+    const chunk = await readStagedChunkSettled(
+      scratch.db,
+      { runId, policyKey, ...ids() },
+      { afterExternalId: null, limit: 100 },
+    );
+    expect(chunk.settled).toBe(29);
+    expect(chunk.members.map((m) => m.id)).toEqual([directory[11]!.id]);
+    expect(chunk.lastKey).toBe(directory.at(-1)!.id);
+    await finish(runId);
+  });
+
+  it('a dry run counts settled members unchanged and marks nothing', async () => {
+    const newcomer = member(99);
+    const run = await memberPhase([...directory, newcomer], policy, true);
+    expect(run.counts.created).toBe(1);
+    const marked = await sql<{
+      n: number;
+    }>`select count(*)::int as n from users where external_id = ${newcomer.id}`.execute(scratch.db);
+    expect(marked.rows[0]!.n).toBe(0);
+  });
+
+  function ids() {
+    return { companyId: policy.companyId, setupId: policy.setupId };
+  }
+});
