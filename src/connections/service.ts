@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { entraKind } from '../directory/entra/kind.js';
 import { WorkflowIdConflictPolicy, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Config } from '../config.js';
 import type { Db } from '../db/database.js';
@@ -29,7 +30,13 @@ import {
 import type { Logger } from '../logger.js';
 import { findCompany } from '../db/repositories/companies.js';
 import { tenantHeldByAnotherCompany } from '../db/repositories/tenant-shares.js';
-import { buildSignInUrl, hashSecret, newPkcePair, proveTenantAdmin, SignInRefused } from './admin-sign-in.js';
+import {
+  buildSignInUrl,
+  hashSecret,
+  newPkcePair,
+  proveTenantAdmin,
+  SignInRefused,
+} from '../directory/entra/admin-sign-in.js';
 import { buildConsentUrl } from './consent-url.js';
 import { reasonText, type Reason } from '../sync/reasons.js';
 import { statusBecause } from '../sync/status-reasons.js';
@@ -125,7 +132,7 @@ export async function createConnection(
   }
   try {
     return await deps.db.transaction().execute(async (trx) => {
-      const connection = await insertConnection(trx, input);
+      const connection = await insertConnection(trx, { ...input, provider: entraKind });
       const consentUrl = await beginConsent(deps, trx, connection);
       return { connection, consentUrl };
     });

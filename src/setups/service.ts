@@ -14,6 +14,8 @@ import type { Logger } from '../logger.js';
 import { syncRunWorkflow } from '../workflows/sync-run.js';
 import { manualRunWorkflowId } from '../workflows/sync-run-messages.js';
 import { CompanyIdAttribute, SetupIdAttribute } from '../temporal/search-attributes.js';
+import { directoryProviderFor, type DirectoryProviders } from '../directory/factory.js';
+import type { DirectoryConnection } from '../db/schema.js';
 import {
   ConnectionNotConnected,
   DirectoryUnavailable,
@@ -22,7 +24,6 @@ import {
   SetupExists,
   UnknownReference,
 } from '../domain/errors.js';
-import { lookupGroup } from './directory-groups.js';
 import { setupColumns, type NewSetupInput, type SetupChange } from './input.js';
 import { reconcileSchedule } from './schedules.js';
 
@@ -31,6 +32,8 @@ export interface SetupDeps {
   temporal: Client;
   config: Config;
   logger: Logger;
+  /** The directory providers to choose from (src/directory/factory.ts); the built-in ones when absent. */
+  directoryProviders?: DirectoryProviders;
 }
 
 async function connectedConnection(deps: SetupDeps, companyId: string, connectionId: string) {
@@ -45,8 +48,8 @@ async function checkCustomerType(deps: SetupDeps, companyId: string, customerTyp
 }
 
 /** The group must exist in the tenant: its display name and user count come back to the admin. */
-async function checkGroup(deps: SetupDeps, tenantId: string, groupId: string) {
-  const group = await lookupGroup(deps.config, tenantId, groupId, deps.logger);
+async function checkGroup(deps: SetupDeps, connection: DirectoryConnection, groupId: string) {
+  const group = await directoryProviderFor(deps, connection).lookupGroup(groupId);
   if (!group.found) {
     if (group.reason === 'not_found') throw new GroupNotFound(groupId);
     throw new DirectoryUnavailable(groupId, group.message);
@@ -63,7 +66,7 @@ function conflictOnDuplicate(err: unknown): never {
 export async function createSetup(deps: SetupDeps, companyId: string, input: NewSetupInput) {
   const connection = await connectedConnection(deps, companyId, input.connectionId);
   await checkCustomerType(deps, companyId, input.customerTypeId);
-  const group = await checkGroup(deps, connection.tenant_id, input.groupId);
+  const group = await checkGroup(deps, connection, input.groupId);
   let setup: SyncSetup;
   try {
     setup = await insertSetup(deps.db, {
@@ -90,7 +93,7 @@ export async function changeSetup(deps: SetupDeps, current: SyncSetup, change: S
   let groupDisplayName: string | undefined;
   if (change.groupId && change.groupId !== current.group_id) {
     const connection = await connectedConnection(deps, current.company_id, current.connection_id);
-    groupDisplayName = (await checkGroup(deps, connection.tenant_id, change.groupId)).displayName;
+    groupDisplayName = (await checkGroup(deps, connection, change.groupId)).displayName;
   }
   let setup: SyncSetup;
   try {
