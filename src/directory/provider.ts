@@ -91,7 +91,7 @@ export type IncrementalRound =
 /** Verifying a connection: who it really reached, or why not (with what to do next). */
 export type ConnectionVerification =
   | { ok: true; facts: Record<string, unknown> }
-  /** `detail`: what the directory itself said, when the reason wraps it (rendered into the stored reason code). */
+  /** `detail`: what failed in the directory's own words (its code's parameter), without the sentence around it. */
   | { ok: false; kind: string; reason: string; detail?: string };
 
 export interface DirectoryProvider {
