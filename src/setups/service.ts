@@ -18,6 +18,8 @@ import { manualRunWorkflowId } from '../workflows/sync-run-messages.js';
 import { CompanyIdAttribute, SetupIdAttribute } from '../temporal/search-attributes.js';
 import { lookupGroup } from './directory-groups.js';
 import { reconcileSchedule } from './schedules.js';
+import { checkMappingSettings, mappingSettingsColumns, MappingSettingsError } from './mapping-settings.js';
+import { sameMapping } from '../sync/product-mapping.js';
 
 export interface SetupDeps {
   db: Db;
@@ -60,6 +62,35 @@ async function checkGroup(deps: SetupDeps, tenantId: string, groupId: string) {
   return group;
 }
 
+/** The mapping and customer-type rules of a body, checked against the connection's directory (issue 16). */
+async function mappingColumns(
+  deps: SetupDeps,
+  connection: { company_id: string; provider: string; tenant_id: string },
+  body: z.infer<typeof UpdateSetupBody>,
+) {
+  if (body.mapping === undefined && body.customerTypeRules === undefined) return {};
+  const settings = await checkMappingSettings(deps, {
+    companyId: connection.company_id,
+    provider: connection.provider,
+    body,
+    groupExists: async (groupId) => {
+      try {
+        await checkGroup(deps, connection.tenant_id, groupId);
+        return true;
+      } catch (err) {
+        if (err instanceof ApiError && err.status === 422) return false;
+        throw err;
+      }
+    },
+  }).catch((err: unknown) => {
+    if (!(err instanceof MappingSettingsError)) throw err;
+    if (err.status === 400)
+      throw ApiError.validation(err.problems, 'the mapping or the customer type rules are not valid');
+    throw new ApiError(422, 'unprocessable', err.message, err.problems);
+  });
+  return mappingSettingsColumns(settings);
+}
+
 function conflictOnDuplicate(err: unknown): never {
   if (isUniqueViolation(err, 'sync_setups_one_per_group')) {
     throw new ApiError(409, 'conflict', 'a setup for this group and customer type already exists on this connection', [
@@ -73,6 +104,7 @@ export async function createSetup(deps: SetupDeps, companyId: string, body: z.in
   const connection = await connectedConnection(deps, companyId, body.connectionId);
   await checkCustomerType(deps, companyId, body.customerTypeId);
   const group = await checkGroup(deps, connection.tenant_id, body.groupId);
+  const mapping = await mappingColumns(deps, connection, body);
   let setup: SyncSetup;
   try {
     setup = await insertSetup(deps.db, {
@@ -86,6 +118,7 @@ export async function createSetup(deps: SetupDeps, companyId: string, body: z.in
       group_id: body.groupId,
       customer_type_id: body.customerTypeId,
       ...setupColumns(body),
+      ...mapping,
     });
   } catch (err) {
     conflictOnDuplicate(err);
@@ -101,10 +134,15 @@ export async function changeSetup(deps: SetupDeps, current: SyncSetup, body: z.i
     const connection = await connectedConnection(deps, current.company_id, current.connection_id);
     groupDisplayName = (await checkGroup(deps, connection.tenant_id, body.groupId)).displayName;
   }
+  const mapping =
+    body.mapping !== undefined || body.customerTypeRules !== undefined
+      ? await mappingColumns(deps, await connectedConnection(deps, current.company_id, current.connection_id), body)
+      : {};
   let setup: SyncSetup;
   try {
     setup = await updateSetup(deps.db, current.id, {
       ...setupColumns(body),
+      ...mapping,
       ...(groupDisplayName ? { group_display_name: groupDisplayName } : {}),
     });
   } catch (err) {
@@ -125,6 +163,10 @@ function deltaResetReason(before: SyncSetup, after: SyncSetup): string | null {
   if (JSON.stringify(before.initials_attributes) !== JSON.stringify(after.initials_attributes))
     changed.push('initialsAttributes');
   if (before.ldap_path !== after.ldap_path || before.ldap_filter !== after.ldap_filter) changed.push('scoping');
+  // issue 16: a delta run plans only users that changed in the directory; a new mapping or new rules concern all
+  if (!sameMapping(before.mapping, after.mapping)) changed.push('mapping');
+  if (JSON.stringify(before.customer_type_rules) !== JSON.stringify(after.customer_type_rules))
+    changed.push('customerTypeRules');
   return changed.length ? changed.join(', ') : null;
 }
 
