@@ -233,7 +233,7 @@ export interface SyncRunDeltaMembersTable {
 export interface SyncRunDeltaUsersTable {
   run_id: string;
   external_id: string;
-  data: JSONColumnType<Record<string, unknown> | null, string | null, string | null>;
+  data: JSONColumnType<DirectoryUser | null, string | null, string | null>;
   removed_reason: string | null;
 }
 

@@ -95,7 +95,7 @@ export async function readDeltaRound(input: {
           ? { externalId: String(raw.id), data: null, removedReason: removed.reason ?? 'deleted' }
           : {
               externalId: String(raw.id),
-              data: parseDirectoryUser(raw) as unknown as Record<string, unknown>,
+              data: parseDirectoryUser(raw),
               removedReason: null,
             };
       });
@@ -140,9 +140,7 @@ export async function readDeltaRound(input: {
           .api(`/users/${encodeURIComponent(id)}`)
           .select(directoryUserSelect.join(','))
           .get()) as Record<string, unknown>;
-        await recordUserChanges(db, runId, [
-          { externalId: id, data: parseDirectoryUser(raw) as unknown as Record<string, unknown>, removedReason: null },
-        ]);
+        await recordUserChanges(db, runId, [{ externalId: id, data: parseDirectoryUser(raw), removedReason: null }]);
       } catch (err) {
         // GET /users/{id}: a 404 means the user was deleted since it was added; nothing to create
         if (classifyGraphError(err, { notFound: 'user' }).notFound !== 'user') throw err;

@@ -1,3 +1,4 @@
+import type { DirectoryUser } from '../../sync/directory-user.js';
 import { sql } from 'kysely';
 import type { Db } from '../database.js';
 import type { DeltaLinks } from '../schema.js';
@@ -82,7 +83,7 @@ export async function recordMemberChanges(
 export async function recordUserChanges(
   db: Db,
   runId: string,
-  users: { externalId: string; data: Record<string, unknown> | null; removedReason: string | null }[],
+  users: readonly { externalId: string; data: DirectoryUser | null; removedReason: string | null }[],
 ) {
   if (users.length === 0) return;
   const net = new Map(users.map((u) => [u.externalId, u]));
@@ -158,7 +159,7 @@ export async function changedUsersOutsideGroupDelta(
 ): Promise<{ externalId: string; managed: boolean }[]> {
   const rows = await sql<{ external_id: string; managed: boolean }>`
     select c.external_id, c.managed from (
-      select u.external_id, (u.data->>'accountEnabled') is distinct from 'false' as enabled,
+      select u.external_id, (u.data->>'enabled') is distinct from 'false' as enabled,
         exists (select 1 from users p where p.managing_setup_id = ${input.setupId}::uuid and p.external_id = u.external_id) as managed
       from sync_run_delta_users u
       where u.run_id = ${input.runId}::uuid and u.data is not null and u.removed_reason is null
