@@ -28,6 +28,7 @@ import {
 import { assessRemovals, type RemovalAssessment } from '../engine/assess-removals.js';
 import { establishDeltaLinks, readDeltaRound } from '../engine/delta-round.js';
 import { policyFromSetup } from '../engine/setup-policy.js';
+import { graphRuleGroups } from '../engine/rule-groups.js';
 import { stageGroupMembers, type PagingCursor } from '../engine/stage-members.js';
 import { classifyGraphError, describeGraphError, isRetryable } from '../graph/errors.js';
 import { ForeignGraphLinkError } from '../graph/links.js';
@@ -340,6 +341,9 @@ export function createSyncRunActivities(deps: ActivityDeps) {
           db,
           mode,
           policy: policyFromSetup(setup, connection?.verified_domains ?? []),
+          ruleGroups: connection
+            ? graphRuleGroups(directoryClientFor(config, connection.tenant_id, logger).client)
+            : undefined,
           runId: input.runId,
           dryRun: input.dryRun,
           batchSize,

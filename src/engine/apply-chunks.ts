@@ -14,6 +14,9 @@ import {
   planRemovals,
 } from '../sync/index.js';
 import type { EntraDeletion, Reason } from '../sync/index.js';
+import { ruleGroupIds } from '../sync/customer-type-rules.js';
+import type { RuleGroupMembership } from '../sync/plan-members.js';
+import type { RuleGroupReader } from './rule-groups.js';
 import type { DirectoryUser, PlannedChange, ProductUser, RunCounts, SetupPolicy } from '../sync/types.js';
 
 /**
@@ -34,6 +37,8 @@ export interface ChunkLoopInput {
   now: Date;
   /** Full runs remove managed users missing from the staged group; delta runs those the delta reported gone. */
   mode: 'full' | 'delta';
+  /** Reads which customer-type rule groups a chunk's members are in; needed when the rules name groups. */
+  ruleGroups?: RuleGroupReader;
   /** Called after each committed batch (heartbeat, progress). */
   onBatch?: (progress: { cursor: string | null; counts: RunCounts; batchCounts: RunCounts }) => void | Promise<void>;
 }
@@ -90,7 +95,8 @@ export function applyMemberChunks(
     });
     if (members.length === 0) return null;
     const candidates = indexCandidates(await chunkCandidates(input, members));
-    return { changes: planMembers(members, candidates, input.policy), lastKey: members.at(-1)!.id };
+    const groups = await chunkRuleGroups(input, members);
+    return { changes: planMembers(members, candidates, input.policy, groups), lastKey: members.at(-1)!.id };
   });
 }
 
@@ -119,6 +125,18 @@ async function chunkCandidates(input: ChunkLoopInput, members: DirectoryUser[]):
   });
   const byId = new Map([...linked, ...matched].map((u) => [u.id, u]));
   return [...byId.values()];
+}
+
+/** The rule groups each member of the chunk is in; none asked when the rules name no group. */
+async function chunkRuleGroups(input: ChunkLoopInput, members: DirectoryUser[]): Promise<RuleGroupMembership> {
+  const groupIds = ruleGroupIds(input.policy.customerTypeRules ?? []);
+  if (groupIds.length === 0) return new Map();
+  // Never plan as "in no group" for want of a reader: that would move users out of their rule's customer type.
+  if (!input.ruleGroups) throw new Error('the setup routes by group membership, but no membership reader was given');
+  return input.ruleGroups(
+    members.map((m) => m.id),
+    groupIds,
+  );
 }
 
 /** Users this setup manages that are no longer members, in user-id order. */

@@ -1,8 +1,17 @@
 import type { SyncSetup } from '../db/schema.js';
+import { compileStoredRules } from '../sync/customer-type-rules.js';
+import { compileStoredMapping, MAPPABLE_ATTRIBUTES } from '../sync/product-mapping.js';
 import type { InitialsAttribute, SetupPolicy } from '../sync/types.js';
 
-/** The planner's view of a setup row, with its connection's verified domains (adoption needs one). */
-export function policyFromSetup(setup: SyncSetup, verifiedDomains: readonly string[] = []): SetupPolicy {
+/**
+ * The planner's view of a setup row, with its connection's verified domains (adoption needs one) and its
+ * provider (what the stored mapping may read; checked on save, compiled again here for the run).
+ */
+export function policyFromSetup(
+  setup: SyncSetup,
+  verifiedDomains: readonly string[] = [],
+  provider: keyof typeof MAPPABLE_ATTRIBUTES = 'azure',
+): SetupPolicy {
   return {
     setupId: setup.id,
     companyId: setup.company_id,
@@ -14,5 +23,7 @@ export function policyFromSetup(setup: SyncSetup, verifiedDomains: readonly stri
     removalGraceDays: setup.removal_grace_days,
     deletionThreshold: { count: setup.deletion_threshold_count, percent: setup.deletion_threshold_percent },
     verifiedDomains,
+    mapping: compileStoredMapping(setup.mapping, MAPPABLE_ATTRIBUTES[provider]),
+    customerTypeRules: compileStoredRules(setup.customer_type_rules),
   };
 }

@@ -26,6 +26,13 @@ const userFields = {
   userType: z.enum(['Member', 'Guest']).optional(),
   preferredLanguage: text,
   companyName: text,
+  employeeType: text,
+  city: text,
+  country: text,
+  state: text,
+  streetAddress: text,
+  postalCode: text,
+  usageLocation: text,
   onPremisesExtensionAttributes: z
     .record(z.string().regex(/^extensionAttribute([1-9]|1[0-5])$/), z.string().nullable())
     .optional(),

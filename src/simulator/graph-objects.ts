@@ -1,4 +1,4 @@
-import { extensionAttributeNames, type SimGroup, type SimUser } from './model.js';
+import { extensionAttributeNames, optionalTextProperties, type SimGroup, type SimUser } from './model.js';
 import type { Tenant } from './tenant.js';
 
 /** How the simulator's objects look in Graph v1.0 responses. */
@@ -28,9 +28,9 @@ export const userSelectableProperties = new Set<string>([
   'userType',
   'createdDateTime',
   'deletedDateTime',
-  'companyName',
   'onPremisesExtensionAttributes',
   'employeeOrgData',
+  ...optionalTextProperties,
 ]);
 
 export const odataType = { user: '#microsoft.graph.user', group: '#microsoft.graph.group' } as const;
@@ -58,8 +58,8 @@ function userProperty(user: SimUser, property: string): unknown {
       extensionAttributeNames.map((name) => [name, user.onPremisesExtensionAttributes?.[name] ?? null]),
     );
   if (property === 'employeeOrgData') return user.employeeOrgData ?? null;
-  if (property === 'companyName') return user.companyName ?? null;
-  return (user as unknown as Record<string, unknown>)[property];
+  const value = (user as unknown as Record<string, unknown>)[property];
+  return value === undefined && (optionalTextProperties as readonly string[]).includes(property) ? null : value;
 }
 
 /** Graph's default group properties, in its order (group-get example 1). */

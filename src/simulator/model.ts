@@ -31,6 +31,14 @@ export interface SimUser {
   onPremisesExtensionAttributes?: Readonly<Partial<Record<ExtensionAttributeName, string | null>>>;
   /** "Represents organization data (for example, division and costCenter) associated with a user." $select only. */
   employeeOrgData?: { costCenter: string | null; division: string | null } | null;
+  /** employeeType, city, country, state, streetAddress, postalCode, usageLocation: plain strings ($select only). */
+  employeeType?: string | null;
+  city?: string | null;
+  country?: string | null;
+  state?: string | null;
+  streetAddress?: string | null;
+  postalCode?: string | null;
+  usageLocation?: string | null;
   /** The user's manager (the `manager` relationship), a user id; read with GET /users/{id}/manager. */
   managerId?: string | null;
   createdDateTime: string;
@@ -74,6 +82,18 @@ export type UserPatch = Partial<Omit<SimUser, 'id' | 'createdDateTime' | 'delete
 export type GroupInput = Partial<Omit<SimGroup, 'members' | 'createdDateTime'>> & { displayName: string };
 export type GroupPatch = Partial<Omit<SimGroup, 'id' | 'members' | 'createdDateTime'>>;
 
+/** Text properties a user may lack in the simulator's model (null in Graph's answers). */
+export const optionalTextProperties = [
+  'companyName',
+  'employeeType',
+  'city',
+  'country',
+  'state',
+  'streetAddress',
+  'postalCode',
+  'usageLocation',
+] as const;
+
 /** User properties the simulator can change; also the set `$select` accepts on users. */
 export const userPropertyNames = [
   'id',
@@ -93,9 +113,9 @@ export const userPropertyNames = [
   'accountEnabled',
   'userType',
   'preferredLanguage',
-  'companyName',
   'onPremisesExtensionAttributes',
   'employeeOrgData',
+  ...optionalTextProperties,
   'createdDateTime',
   'deletedDateTime',
 ] as const;

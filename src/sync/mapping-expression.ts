@@ -618,42 +618,8 @@ export const ATTRIBUTE_FIELDS = ['employeeId', 'manager', 'preferredLanguage', '
 export const MAPPING_FIELDS = [...COLUMN_FIELDS, ...ATTRIBUTE_FIELDS] as const;
 export type MappingField = (typeof MAPPING_FIELDS)[number];
 
-/**
- * The Entra user attributes the mapping may name: today's `$select` (src/graph/directory-user.ts) plus those the
- * issue adds. `manager` is the manager's e-mail, resolved by the reader (Graph `manager`). The Entra reader must
- * `$select` (and the simulator serve) these before a setup can use them; the checker takes whatever set the
- * provider passes, so an AD provider passes its own (sAMAccountName, manager, …).
- */
-export const ENTRA_MAPPABLE_ATTRIBUTES: readonly string[] = [
-  'id',
-  'displayName',
-  'givenName',
-  'surname',
-  'mail',
-  'userPrincipalName',
-  'mailNickname',
-  'jobTitle',
-  'department',
-  'mobilePhone',
-  'businessPhones',
-  'officeLocation',
-  'employeeId',
-  'onPremisesSamAccountName',
-  'userType',
-  'preferredLanguage',
-  'companyName',
-  'employeeType',
-  'city',
-  'country',
-  'state',
-  'streetAddress',
-  'postalCode',
-  'usageLocation',
-  'manager',
-  'employeeOrgData.costCenter',
-  'employeeOrgData.division',
-  ...Array.from({ length: 15 }, (_, i) => `onPremisesExtensionAttributes.extensionAttribute${i + 1}`),
-];
+/** The Entra attributes a mapping may name (one list with the reader's `$select`: src/sync/entra-attributes.ts). */
+export { ENTRA_MAPPABLE_ATTRIBUTES } from './entra-attributes.js';
 
 const fail = (field: string, position: number, message: string) => ({
   ok: false as const,

@@ -13,6 +13,7 @@ import {
   parseMapping,
   type AttributeReader,
   type CompiledMapping,
+  type CompiledSource,
   type MappingError,
   type MappingField,
   type MappingSource,
@@ -124,11 +125,16 @@ export function applyMapping<T extends Record<ColumnField, string | null>>(
   for (const field of MAPPING_FIELDS) {
     const source = mapping[field];
     if (!source) continue;
-    const value = cleanedFor(field, evaluateSourceWith(source, read));
+    const value = mappedValue(field, source, read);
     if (isAttributeField(field)) attributes[field] = value;
     else (columns as Record<ColumnField, string | null>)[field] = value;
   }
   return { columns, attributes };
+}
+
+/** One mapped field's value for a member (cleaned as the product stores it); null when the mapping gives none. */
+export function mappedValue(field: MappingField, source: CompiledSource, read: AttributeReader): string | null {
+  return cleanedFor(field, evaluateSourceWith(source, read));
 }
 
 /** Whether two stored mappings say the same (key order aside): a changed one makes the next run full. */
