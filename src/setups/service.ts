@@ -18,7 +18,14 @@ import { manualRunWorkflowId } from '../workflows/sync-run-messages.js';
 import { CompanyIdAttribute, SetupIdAttribute } from '../temporal/search-attributes.js';
 import { lookupGroup } from './directory-groups.js';
 import { reconcileSchedule } from './schedules.js';
-import { checkMappingSettings, mappingSettingsColumns, MappingSettingsError } from './mapping-settings.js';
+import {
+  checkMappingSettings,
+  mappingSettingsColumns,
+  MappingSettingsError,
+  type MappingSettingsInput,
+} from './mapping-settings.js';
+import { previewMapping } from './mapping-preview.js';
+import { classifyGraphError } from '../graph/errors.js';
 import { sameMapping } from '../sync/product-mapping.js';
 
 export interface SetupDeps {
@@ -63,13 +70,12 @@ async function checkGroup(deps: SetupDeps, tenantId: string, groupId: string) {
 }
 
 /** The mapping and customer-type rules of a body, checked against the connection's directory (issue 16). */
-async function mappingColumns(
+async function checkedMappingSettings(
   deps: SetupDeps,
   connection: { company_id: string; provider: string; tenant_id: string },
-  body: z.infer<typeof UpdateSetupBody>,
+  body: MappingSettingsInput,
 ) {
-  if (body.mapping === undefined && body.customerTypeRules === undefined) return {};
-  const settings = await checkMappingSettings(deps, {
+  return checkMappingSettings(deps, {
     companyId: connection.company_id,
     provider: connection.provider,
     body,
@@ -88,7 +94,31 @@ async function mappingColumns(
       throw ApiError.validation(err.problems, 'the mapping or the customer type rules are not valid');
     throw new ApiError(422, 'unprocessable', err.message, err.problems);
   });
-  return mappingSettingsColumns(settings);
+}
+
+async function mappingColumns(
+  deps: SetupDeps,
+  connection: { company_id: string; provider: string; tenant_id: string },
+  body: MappingSettingsInput,
+) {
+  if (body.mapping === undefined && body.customerTypeRules === undefined) return {};
+  return mappingSettingsColumns(await checkedMappingSettings(deps, connection, body));
+}
+
+/** Ten sample members under the saved and the proposed mapping and rules; checked as a save, nothing saved. */
+export async function previewSetupMapping(deps: SetupDeps, setup: SyncSetup, body: MappingSettingsInput) {
+  const connection = await connectedConnection(deps, setup.company_id, setup.connection_id);
+  const proposal = await checkedMappingSettings(deps, connection, body);
+  try {
+    return await previewMapping(deps, setup, connection, proposal);
+  } catch (err) {
+    const classified = classifyGraphError(err);
+    throw new ApiError(
+      502,
+      'upstream_error',
+      `Microsoft Graph could not be read for the preview: ${classified.message}`,
+    );
+  }
 }
 
 function conflictOnDuplicate(err: unknown): never {

@@ -128,4 +128,68 @@ describe('a setup’s mapping and customer-type rules through the API', () => {
       expect.objectContaining({ email: 'attr@example.com', attributes: { employeeId: 'E-1', costCenter: null } }),
     ]);
   });
+
+  it('previews ten sample members under the saved and the proposed settings, and saves nothing', async () => {
+    const company2 = await onboardCompany(stack, { name: 'Preview Co' });
+    const { tenantId: tenant2, connectionId } = await connectNewTenant(stack, company2, 'Preview Co');
+    const vip = (
+      await (await stack.call('POST', '/api/v1/customer-types', { key: company2.key, body: { name: 'VIP' } })).json()
+    ).id;
+    const people = Array.from({ length: 12 }, (_, i) =>
+      stack.sim.control.addUser(tenant2, {
+        displayName: `Sample ${i}`,
+        employeeId: `E-${i}`,
+        onPremisesExtensionAttributes: { extensionAttribute1: `CC-${i}` },
+      }),
+    );
+    const vips = stack.sim.control.addGroup(tenant2, { displayName: 'VIPs', members: people.map((p) => p.id) });
+    const all = stack.sim.control.addGroup(tenant2, { displayName: 'All', members: people.map((p) => p.id) });
+    const setup = await createSetup(stack, company2, connectionId, all.id);
+    const before = await stack.db
+      .selectFrom('sync_setups')
+      .selectAll()
+      .where('id', '=', setup.id)
+      .executeTakeFirstOrThrow();
+    const preview = (body: Record<string, unknown>) =>
+      stack.call('POST', `/api/v1/setups/${setup.id}/mapping-preview`, { key: company2.key, body });
+
+    const res = await preview({
+      mapping: {
+        employeeId: { attribute: 'employeeId' },
+        costCenter: { attribute: 'onPremisesExtensionAttributes.extensionAttribute1' },
+      },
+      customerTypeRules: [{ memberOf: vips.id, customerTypeId: vip }],
+    });
+    const body = await res.json();
+    expect(res.status, JSON.stringify(body)).toBe(200);
+    expect(body.items).toHaveLength(10);
+    for (const item of body.items) {
+      const n = people.findIndex((p) => p.id === item.externalId);
+      expect(n).toBeGreaterThanOrEqual(0);
+      expect(item.displayName).toBe(`Sample ${n}`);
+      expect(item.current).not.toHaveProperty('employeeId');
+      expect(item.current.customerTypeId).toBe(company2.customerTypeId);
+      expect(item.proposed).toMatchObject({
+        employeeId: `E-${n}`,
+        costCenter: `CC-${n}`,
+        customerTypeId: vip,
+        displayName: `Sample ${n}`,
+      });
+    }
+    expect(
+      await stack.db.selectFrom('sync_setups').selectAll().where('id', '=', setup.id).executeTakeFirstOrThrow(),
+    ).toEqual(before);
+
+    const bad = await preview({ mapping: { employeeId: { expression: 'Trim(employeeId))' } } });
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).error.details).toEqual([
+      { field: 'mapping.employeeId', position: 16, reason: expect.stringContaining('expected the end') },
+    ]);
+    // another company's setup is not found
+    const foreign = await stack.call('POST', `/api/v1/setups/${setup.id}/mapping-preview`, {
+      key: company.key,
+      body: { mapping: {} },
+    });
+    expect(foreign.status).toBe(404);
+  });
 });

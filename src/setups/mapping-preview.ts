@@ -1,0 +1,48 @@
+/**
+ * POST /setups/{id}/mapping-preview (issue 16): ten sample members of the setup's group as the saved mapping and
+ * rules map them, and as proposed ones would. Reads the directory, checks the proposal as a save would, and
+ * writes nothing.
+ */
+import type { Db } from '../db/database.js';
+import type { DirectoryConnection, SyncSetup } from '../db/schema.js';
+import type { Config } from '../config.js';
+import type { Logger } from '../logger.js';
+import { directoryClientFor } from '../connections/directory-client.js';
+import { graphRuleGroups } from '../engine/rule-groups.js';
+import { policyFromSetup } from '../engine/setup-policy.js';
+import { pageGroupUsers } from '../graph/members.js';
+import { ruleGroupIds } from '../sync/customer-type-rules.js';
+import { previewMember } from '../sync/mapping-preview.js';
+import type { CheckedMappingSettings } from './mapping-settings.js';
+
+export const PREVIEW_SAMPLE_SIZE = 10;
+
+export async function previewMapping(
+  deps: { db: Db; config: Config; logger: Logger },
+  setup: SyncSetup,
+  connection: DirectoryConnection,
+  proposal: CheckedMappingSettings,
+) {
+  const saved = policyFromSetup(setup, connection.verified_domains);
+  const proposed = {
+    ...saved,
+    mapping: proposal.mapping?.compiled ?? saved.mapping,
+    customerTypeRules: proposal.rules?.compiled ?? saved.customerTypeRules,
+  };
+  const { client } = directoryClientFor(deps.config, connection.tenant_id, deps.logger);
+  const pages = pageGroupUsers(client, setup.group_id, { top: PREVIEW_SAMPLE_SIZE });
+  const first = await pages.next();
+  await pages.return(undefined);
+  const members = first.done ? [] : first.value.users.slice(0, PREVIEW_SAMPLE_SIZE);
+  const groupIds = [
+    ...new Set([...ruleGroupIds(saved.customerTypeRules ?? []), ...ruleGroupIds(proposed.customerTypeRules ?? [])]),
+  ];
+  const membership =
+    groupIds.length > 0 && members.length > 0
+      ? await graphRuleGroups(client)(
+          members.map((m) => m.id),
+          groupIds,
+        )
+      : new Map<string, Set<string>>();
+  return members.map((member) => previewMember(member, saved, proposed, membership.get(member.id) ?? new Set()));
+}
