@@ -6,6 +6,15 @@ import type { SyncSetup } from '../../../db/schema.js';
 import type { FieldErrors } from '../components/fields.js';
 import type { Messages } from '../i18n/en.js';
 import { formChecked, formNumber, formText, type FormBody } from '../form.js';
+import {
+  emptyMappingValues,
+  mappingBody,
+  isMappingProblem,
+  mappingFieldErrors,
+  mappingValuesOf,
+  submittedMappingValues,
+  type MappingFormValues,
+} from './mapping-form.js';
 
 /**
  * The setup form as the admin typed it: field names are the API body's paths (deletionThreshold.count…), so
@@ -25,6 +34,8 @@ export interface SetupFormValues {
   intervalMinutes: string;
   'deletionThreshold.count': string;
   'deletionThreshold.percent': string;
+  /** issue 16: the attribute mapping and customer-type rules (edited on an existing setup's form). */
+  mapping: MappingFormValues;
 }
 
 /** The schedule a new setup starts with (the column default), shown in the form so nobody guesses. */
@@ -45,6 +56,7 @@ export function newSetupValues(defaults: { connectionId?: string; customerTypeId
     intervalMinutes: String(defaultIntervalMinutes),
     'deletionThreshold.count': String(DEFAULT_DELETION_THRESHOLD.count),
     'deletionThreshold.percent': String(DEFAULT_DELETION_THRESHOLD.percent),
+    mapping: emptyMappingValues(),
   };
 }
 
@@ -63,6 +75,7 @@ export function setupValues(setup: SyncSetup): SetupFormValues {
     intervalMinutes: String(setup.interval_minutes),
     'deletionThreshold.count': String(setup.deletion_threshold_count),
     'deletionThreshold.percent': String(setup.deletion_threshold_percent),
+    mapping: mappingValuesOf(setup),
   };
 }
 
@@ -81,11 +94,13 @@ export function submittedSetupValues(form: FormBody): SetupFormValues {
     intervalMinutes: formText(form, 'intervalMinutes'),
     'deletionThreshold.count': formText(form, 'deletionThreshold.count'),
     'deletionThreshold.percent': formText(form, 'deletionThreshold.percent'),
+    mapping: submittedMappingValues(form),
   };
 }
 
 function bodyOf(values: SetupFormValues) {
-  const number = (name: keyof SetupFormValues) => formNumber({ [name]: String(values[name]) }, name);
+  const number = (name: Exclude<keyof SetupFormValues, 'mapping'>) =>
+    formNumber({ [name]: String(values[name]) }, name);
   return {
     customerTypeId: values.customerTypeId,
     resourceType: 'users',
@@ -98,6 +113,7 @@ function bodyOf(values: SetupFormValues) {
     ldapFilter: values.ldapFilter,
     intervalMinutes: number('intervalMinutes'),
     deletionThreshold: { count: number('deletionThreshold.count'), percent: number('deletionThreshold.percent') },
+    ...mappingBody(values.mapping),
   };
 }
 
@@ -143,8 +159,8 @@ export function setupFieldErrors(t: Messages, problems: FieldProblem[]): FieldEr
 /** What the setup service refused after the form was valid: the group or connection in the tenant, a duplicate. */
 export function serviceFieldErrors(t: Messages, err: ApiError): FieldErrors {
   const e = t.setupForm.errors;
-  const errors: FieldErrors = {};
-  for (const { field } of err.details ?? []) {
+  const errors: FieldErrors = mappingFieldErrors(t, err.details ?? []);
+  for (const { field } of (err.details ?? []).filter((p) => !isMappingProblem(p))) {
     if (field === 'groupId') errors.groupId = err.status === 409 ? e.groupAlreadySetUp : e.groupNotFound;
     else if (field === 'connectionId') errors.connectionId = e.connectionNotConnected;
     else if (field === 'customerTypeId') errors.customerTypeId = e.customerTypeId;
