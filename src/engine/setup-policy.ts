@@ -1,7 +1,8 @@
 import type { SyncSetup } from '../db/schema.js';
+import type { MemberScope } from '../directory/provider.js';
 import { compileStoredRules } from '../sync/customer-type-rules.js';
 import { compileStoredMapping, MAPPABLE_ATTRIBUTES } from '../sync/product-mapping.js';
-import type { InitialsAttribute, SetupPolicy } from '../sync/types.js';
+import type { SetupPolicy } from '../sync/types.js';
 
 /**
  * The planner's view of a setup row, with its connection's verified domains (adoption needs one) and its
@@ -19,11 +20,16 @@ export function policyFromSetup(
     updateExisting: setup.update_existing,
     deleteRemoved: setup.delete_removed,
     matchOn: setup.match_on,
-    initialsAttributes: setup.initials_attributes as InitialsAttribute[],
+    initialsAttributes: setup.initials_attributes,
     removalGraceDays: setup.removal_grace_days,
     deletionThreshold: { count: setup.deletion_threshold_count, percent: setup.deletion_threshold_percent },
     verifiedDomains,
     mapping: compileStoredMapping(setup.mapping, MAPPABLE_ATTRIBUTES[provider]),
     customerTypeRules: compileStoredRules(setup.customer_type_rules),
   };
+}
+
+/** What a setup reads from its directory: the group, narrowed by its LDAP path and filter where it has them. */
+export function scopeFromSetup(setup: SyncSetup): MemberScope {
+  return { groupId: setup.group_id, ldapPath: setup.ldap_path, ldapFilter: setup.ldap_filter };
 }

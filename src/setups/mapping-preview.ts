@@ -3,14 +3,10 @@
  * rules map them, and as proposed ones would. Reads the directory, checks the proposal as a save would, and
  * writes nothing.
  */
-import type { Db } from '../db/database.js';
 import type { DirectoryConnection, SyncSetup } from '../db/schema.js';
-import type { Config } from '../config.js';
-import type { Logger } from '../logger.js';
-import { directoryClientFor } from '../connections/directory-client.js';
-import { graphRuleGroups } from '../engine/rule-groups.js';
-import { policyFromSetup } from '../engine/setup-policy.js';
-import { pageGroupUsers } from '../graph/members.js';
+import type { DirectoryProvider } from '../directory/provider.js';
+import { providerRuleGroups } from '../engine/rule-groups.js';
+import { policyFromSetup, scopeFromSetup } from '../engine/setup-policy.js';
 import { ruleGroupIds } from '../sync/customer-type-rules.js';
 import { previewMember } from '../sync/mapping-preview.js';
 import type { CheckedMappingSettings } from './mapping-settings.js';
@@ -18,7 +14,7 @@ import type { CheckedMappingSettings } from './mapping-settings.js';
 export const PREVIEW_SAMPLE_SIZE = 10;
 
 export async function previewMapping(
-  deps: { db: Db; config: Config; logger: Logger },
+  provider: DirectoryProvider,
   setup: SyncSetup,
   connection: DirectoryConnection,
   proposal: CheckedMappingSettings,
@@ -29,17 +25,16 @@ export async function previewMapping(
     mapping: proposal.mapping?.compiled ?? saved.mapping,
     customerTypeRules: proposal.rules?.compiled ?? saved.customerTypeRules,
   };
-  const { client } = directoryClientFor(deps.config, connection.tenant_id, deps.logger);
-  const pages = pageGroupUsers(client, setup.group_id, { top: PREVIEW_SAMPLE_SIZE });
+  const pages = provider.pageMembers(scopeFromSetup(setup), { pageSize: PREVIEW_SAMPLE_SIZE })[Symbol.asyncIterator]();
   const first = await pages.next();
-  await pages.return(undefined);
+  await pages.return?.(undefined);
   const members = first.done ? [] : first.value.users.slice(0, PREVIEW_SAMPLE_SIZE);
   const groupIds = [
     ...new Set([...ruleGroupIds(saved.customerTypeRules ?? []), ...ruleGroupIds(proposed.customerTypeRules ?? [])]),
   ];
   const membership =
     groupIds.length > 0 && members.length > 0
-      ? await graphRuleGroups(client)(
+      ? await providerRuleGroups(provider)(
           members.map((m) => m.id),
           groupIds,
         )

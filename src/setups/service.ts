@@ -16,7 +16,8 @@ import type { Logger } from '../logger.js';
 import { syncRunWorkflow } from '../workflows/sync-run.js';
 import { manualRunWorkflowId } from '../workflows/sync-run-messages.js';
 import { CompanyIdAttribute, SetupIdAttribute } from '../temporal/search-attributes.js';
-import { lookupGroup } from './directory-groups.js';
+import { directoryProviderFor, type DirectoryProviders } from '../directory/factory.js';
+import type { DirectoryConnection } from '../db/schema.js';
 import { reconcileSchedule } from './schedules.js';
 import {
   checkMappingSettings,
@@ -25,7 +26,6 @@ import {
   type MappingSettingsInput,
 } from './mapping-settings.js';
 import { previewMapping } from './mapping-preview.js';
-import { classifyGraphError } from '../graph/errors.js';
 import { sameMapping } from '../sync/product-mapping.js';
 
 export interface SetupDeps {
@@ -33,6 +33,8 @@ export interface SetupDeps {
   temporal: Client;
   config: Config;
   logger: Logger;
+  /** The directory providers to choose from (src/directory/factory.ts); the built-in ones when absent. */
+  directoryProviders?: DirectoryProviders;
 }
 
 function unprocessable(field: string, reason: string): ApiError {
@@ -56,32 +58,28 @@ async function checkCustomerType(deps: SetupDeps, companyId: string, customerTyp
 }
 
 /** The group must exist in the tenant: its display name and user count come back to the admin. */
-async function checkGroup(deps: SetupDeps, tenantId: string, groupId: string) {
-  const group = await lookupGroup(deps.config, tenantId, groupId, deps.logger);
+async function checkGroup(deps: SetupDeps, connection: DirectoryConnection, groupId: string) {
+  const group = await directoryProviderFor(deps, connection).lookupGroup(groupId);
   if (!group.found) {
     if (group.reason === 'not_found') throw unprocessable('groupId', `group ${groupId} was not found in the tenant`);
     throw new ApiError(
       502,
       'upstream_error',
-      `Microsoft Graph could not be asked about group ${groupId}: ${group.message}`,
+      `the directory could not be asked about group ${groupId}: ${group.message}`,
     );
   }
   return group;
 }
 
 /** The mapping and customer-type rules of a body, checked against the connection's directory (issue 16). */
-async function checkedMappingSettings(
-  deps: SetupDeps,
-  connection: { company_id: string; provider: string; tenant_id: string },
-  body: MappingSettingsInput,
-) {
+async function checkedMappingSettings(deps: SetupDeps, connection: DirectoryConnection, body: MappingSettingsInput) {
   return checkMappingSettings(deps, {
     companyId: connection.company_id,
     provider: connection.provider,
     body,
     groupExists: async (groupId) => {
       try {
-        await checkGroup(deps, connection.tenant_id, groupId);
+        await checkGroup(deps, connection, groupId);
         return true;
       } catch (err) {
         if (err instanceof ApiError && err.status === 422) return false;
@@ -96,11 +94,7 @@ async function checkedMappingSettings(
   });
 }
 
-async function mappingColumns(
-  deps: SetupDeps,
-  connection: { company_id: string; provider: string; tenant_id: string },
-  body: MappingSettingsInput,
-) {
+async function mappingColumns(deps: SetupDeps, connection: DirectoryConnection, body: MappingSettingsInput) {
   if (body.mapping === undefined && body.customerTypeRules === undefined) return {};
   return mappingSettingsColumns(await checkedMappingSettings(deps, connection, body));
 }
@@ -109,15 +103,12 @@ async function mappingColumns(
 export async function previewSetupMapping(deps: SetupDeps, setup: SyncSetup, body: MappingSettingsInput) {
   const connection = await connectedConnection(deps, setup.company_id, setup.connection_id);
   const proposal = await checkedMappingSettings(deps, connection, body);
+  const provider = directoryProviderFor(deps, connection);
   try {
-    return await previewMapping(deps, setup, connection, proposal);
+    return await previewMapping(provider, setup, connection, proposal);
   } catch (err) {
-    const classified = classifyGraphError(err);
-    throw new ApiError(
-      502,
-      'upstream_error',
-      `Microsoft Graph could not be read for the preview: ${classified.message}`,
-    );
+    const failure = provider.classify(err);
+    throw new ApiError(502, 'upstream_error', `the directory could not be read for the preview: ${failure.message}`);
   }
 }
 
@@ -133,7 +124,7 @@ function conflictOnDuplicate(err: unknown): never {
 export async function createSetup(deps: SetupDeps, companyId: string, body: z.infer<typeof CreateSetupBody>) {
   const connection = await connectedConnection(deps, companyId, body.connectionId);
   await checkCustomerType(deps, companyId, body.customerTypeId);
-  const group = await checkGroup(deps, connection.tenant_id, body.groupId);
+  const group = await checkGroup(deps, connection, body.groupId);
   const mapping = await mappingColumns(deps, connection, body);
   let setup: SyncSetup;
   try {
@@ -162,7 +153,7 @@ export async function changeSetup(deps: SetupDeps, current: SyncSetup, body: z.i
   let groupDisplayName: string | undefined;
   if (body.groupId && body.groupId !== current.group_id) {
     const connection = await connectedConnection(deps, current.company_id, current.connection_id);
-    groupDisplayName = (await checkGroup(deps, connection.tenant_id, body.groupId)).displayName;
+    groupDisplayName = (await checkGroup(deps, connection, body.groupId)).displayName;
   }
   const mapping =
     body.mapping !== undefined || body.customerTypeRules !== undefined

@@ -2,7 +2,7 @@
  * Directory users for fixtures, built from Graph's fields through the Entra mapper (the same path a member page
  * takes), so a fixture names only what it is about (`mail`, `accountEnabled`, `userType`…) and stays short.
  */
-import { parseDirectoryUser } from '../../src/graph/directory-user.js';
+import { parseDirectoryUser } from '../../src/directory/entra/directory-user.js';
 import type { DirectoryUser } from '../../src/sync/directory-user.js';
 
 /** A Graph user object with the attributes the sync selects; missing ones are "not selected". */

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isEntraGuest } from '../../src/graph/directory-user.js';
+import { isEntraGuest } from '../../src/directory/entra/directory-user.js';
 import { adoptionRefusal, domainOf } from '../../src/sync/adoption.js';
 import {
   directoryEmail,

@@ -6,11 +6,11 @@ import {
   pageGroupUsers,
   parseDirectoryUser,
   type GroupUsersPage,
-} from '../../src/graph/members.js';
-import { entraEmail } from '../../src/graph/directory-user.js';
-import type { Simulator } from '../../src/simulator/server.js';
-import { connect, startTestSimulator } from '../simulator/helpers.js';
-import { loadFixture } from '../simulator/shapes.js';
+} from '../../../src/directory/entra/members.js';
+import { entraEmail } from '../../../src/directory/entra/directory-user.js';
+import type { Simulator } from '../../../src/simulator/server.js';
+import { connect, startTestSimulator } from '../../simulator/helpers.js';
+import { loadFixture } from '../../simulator/shapes.js';
 
 let sim: Simulator;
 const allStaff = () => sim.demo.groups[0]!;

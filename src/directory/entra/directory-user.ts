@@ -4,9 +4,9 @@
  * address, else a non-guest userPrincipalName; a guest is `userType` Guest or a `#EXT#` userPrincipalName;
  * `accountEnabled` decides `enabled`; the first business phone is `phone`.
  */
-import type { DirectoryUser } from '../sync/directory-user.js';
-import { ENTRA_USER_SELECT } from '../sync/entra-attributes.js';
-import { cleanText, emailKey, isGuestUserPrincipalName, looksLikeEmail } from '../sync/normalise.js';
+import type { DirectoryUser } from '../../sync/directory-user.js';
+import { ENTRA_USER_SELECT } from '../../sync/entra-attributes.js';
+import { cleanText, emailKey, isGuestUserPrincipalName, looksLikeEmail } from '../../sync/normalise.js';
 
 /** `$select` for member pages and delta rounds: one list with what a mapping may name (src/sync/entra-attributes.ts). */
 export const directoryUserSelect = ENTRA_USER_SELECT;
