@@ -29,7 +29,17 @@ export function policyFromSetup(
   };
 }
 
+/** Whether the setup's mapping reads `manager` (then the reader resolves each member's manager). */
+export function mapsManager(mapping: SyncSetup['mapping']): boolean {
+  return /\bmanager\b/i.test(JSON.stringify(Object.values(mapping ?? {})));
+}
+
 /** What a setup reads from its directory: the group, narrowed by its LDAP path and filter where it has them. */
 export function scopeFromSetup(setup: SyncSetup): MemberScope {
-  return { groupId: setup.group_id, ldapPath: setup.ldap_path, ldapFilter: setup.ldap_filter };
+  return {
+    groupId: setup.group_id,
+    ldapPath: setup.ldap_path,
+    ldapFilter: setup.ldap_filter,
+    ...(mapsManager(setup.mapping) ? { withManager: true } : {}),
+  };
 }

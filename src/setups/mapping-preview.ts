@@ -6,7 +6,7 @@
 import type { DirectoryConnection, SyncSetup } from '../db/schema.js';
 import type { DirectoryProvider } from '../directory/provider.js';
 import { providerRuleGroups } from '../engine/rule-groups.js';
-import { policyFromSetup, scopeFromSetup } from '../engine/setup-policy.js';
+import { mapsManager, policyFromSetup, scopeFromSetup } from '../engine/setup-policy.js';
 import { ruleGroupIds } from '../sync/customer-type-rules.js';
 import { previewMember } from '../sync/mapping-preview.js';
 import type { CheckedMappingSettings } from './mapping-settings.js';
@@ -25,7 +25,9 @@ export async function previewMapping(
     mapping: proposal.mapping?.compiled ?? saved.mapping,
     customerTypeRules: proposal.rules?.compiled ?? saved.customerTypeRules,
   };
-  const pages = provider.pageMembers(scopeFromSetup(setup), { pageSize: PREVIEW_SAMPLE_SIZE })[Symbol.asyncIterator]();
+  const scope = scopeFromSetup(setup);
+  if (mapsManager(proposal.mapping?.stored ?? null)) scope.withManager = true;
+  const pages = provider.pageMembers(scope, { pageSize: PREVIEW_SAMPLE_SIZE })[Symbol.asyncIterator]();
   const first = await pages.next();
   await pages.return?.(undefined);
   const members = first.done ? [] : first.value.users.slice(0, PREVIEW_SAMPLE_SIZE);

@@ -32,6 +32,10 @@ export function isEnabledInDirectory(user: Pick<DirectoryUser, 'enabled'>): bool
   return user.enabled !== false;
 }
 
+function hasAttribute(user: Pick<DirectoryUser, 'attributes'>, name: string): boolean {
+  return Object.keys(user.attributes).some((key) => key.toLowerCase() === name.toLowerCase());
+}
+
 /** How a mapping reads the member: its attributes by name, case-insensitively (`attributeOf`). */
 export const attributeReader = (user: Pick<DirectoryUser, 'attributes'>) => (path: string) => attributeOf(user, path);
 
@@ -63,6 +67,8 @@ export function mapDirectoryUser(
   const todays = todaysFields(user, policy);
   if (!policy.mapping || Object.keys(policy.mapping).length === 0) return todays;
   const { columns, attributes } = applyMapping(todays, policy.mapping, attributeReader(user));
+  // A manager the reader did not resolve (an incremental round reads no managers) is not known to be gone.
+  if (!hasAttribute(user, 'manager')) delete attributes.manager;
   return { ...columns, ...attributes };
 }
 

@@ -109,4 +109,49 @@ describe('mapping and customer-type rules in runs', () => {
     users = await byId();
     expect(users.get(cid.id)!.attributes).toEqual({ employeeId: 'none', costCenter: 'CC-30' });
   });
+
+  it('maps the manager’s e-mail, for a manager outside the group too, and follows a change of manager', async () => {
+    const company = await onboardCompany(stack);
+    const { tenantId, connectionId } = await connectNewTenant(stack, company, 'Managed Co');
+    const boss = addPerson(stack, tenantId); // not in the setup's group
+    const lead = addPerson(stack, tenantId);
+    const report = addPerson(stack, tenantId);
+    const loner = addPerson(stack, tenantId);
+    stack.sim.control.setManager(tenantId, report.id, boss.id);
+    stack.sim.control.setManager(tenantId, lead.id, boss.id);
+    const group = stack.sim.control.addGroup(tenantId, {
+      displayName: 'Team',
+      members: [lead.id, report.id, loner.id],
+    });
+    const setup = await createSetup(stack, company, connectionId, group.id);
+    const patched = await stack.call('PATCH', `/api/v1/setups/${setup.id}`, {
+      key: company.key,
+      body: { mapping: { manager: { attribute: 'manager' } } },
+    });
+    expect(patched.status).toBe(200);
+
+    expect((await runSetup(stack, company, setup.id)).counts).toMatchObject({ created: 3 });
+    const managerOf = async () =>
+      new Map((await usersOf(stack, company.companyId)).map((u) => [u.external_id, u.attributes.manager]));
+    expect(await managerOf()).toEqual(
+      new Map([
+        [lead.id, boss.mail],
+        [report.id, boss.mail],
+        [loner.id, null],
+      ]),
+    );
+
+    // the report now reports to the lead: a full run updates that one user, before/after in the audit
+    stack.sim.control.setManager(tenantId, report.id, lead.id);
+    const changed = await runSetup(stack, company, setup.id, { fullSync: true });
+    expect(changed.counts).toMatchObject({ updated: 1, unchanged: 2 });
+    expect(await changesOf(stack, company, changed.id, 'update')).toEqual([
+      expect.objectContaining({ externalId: report.id, before: { manager: boss.mail }, after: { manager: lead.mail } }),
+    ]);
+    // an incremental run reads no managers, and so changes none
+    stack.sim.control.updateUser(tenantId, loner.id, { jobTitle: 'Lone wolf' });
+    const delta = await runSetup(stack, company, setup.id);
+    expect(delta.mode).toBe('delta');
+    expect((await managerOf()).get(report.id)).toBe(lead.mail);
+  });
 });
