@@ -1,18 +1,11 @@
 import type { SyncSetup } from '../db/schema.js';
 import type { MemberScope } from '../directory/provider.js';
 import { compileStoredRules } from '../sync/customer-type-rules.js';
-import { compileStoredMapping, MAPPABLE_ATTRIBUTES } from '../sync/product-mapping.js';
+import { compileStoredMapping, mappableAttributesFor } from '../sync/product-mapping.js';
 import type { SetupPolicy } from '../sync/types.js';
 
-/**
- * The planner's view of a setup row, with its connection's verified domains (adoption needs one) and its
- * provider (what the stored mapping may read; checked on save, compiled again here for the run).
- */
-export function policyFromSetup(
-  setup: SyncSetup,
-  verifiedDomains: readonly string[] = [],
-  provider: keyof typeof MAPPABLE_ATTRIBUTES = 'azure',
-): SetupPolicy {
+/** The planner's view of a setup row, with its connection's verified domains (adoption needs one). */
+export function policyFromSetup(setup: SyncSetup, verifiedDomains: readonly string[] = []): SetupPolicy {
   return {
     setupId: setup.id,
     companyId: setup.company_id,
@@ -24,7 +17,20 @@ export function policyFromSetup(
     removalGraceDays: setup.removal_grace_days,
     deletionThreshold: { count: setup.deletion_threshold_count, percent: setup.deletion_threshold_percent },
     verifiedDomains,
-    mapping: compileStoredMapping(setup.mapping, MAPPABLE_ATTRIBUTES[provider]),
+  };
+}
+
+/**
+ * The policy for planning members: with the setup's mapping and customer-type rules, compiled for its connection's
+ * provider (what the mapping may read; checked on save, compiled again for the run). Removals need neither.
+ */
+export function memberPolicyFromSetup(
+  setup: SyncSetup,
+  connection: { verified_domains: readonly string[]; provider: string } | undefined,
+): SetupPolicy {
+  return {
+    ...policyFromSetup(setup, connection?.verified_domains ?? []),
+    mapping: compileStoredMapping(setup.mapping, mappableAttributesFor(connection?.provider ?? 'azure')),
     customerTypeRules: compileStoredRules(setup.customer_type_rules),
   };
 }

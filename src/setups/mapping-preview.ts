@@ -6,7 +6,7 @@
 import type { DirectoryConnection, SyncSetup } from '../db/schema.js';
 import type { DirectoryProvider } from '../directory/provider.js';
 import { providerRuleGroups } from '../engine/rule-groups.js';
-import { mapsManager, policyFromSetup, scopeFromSetup } from '../engine/setup-policy.js';
+import { mapsManager, memberPolicyFromSetup, scopeFromSetup } from '../engine/setup-policy.js';
 import { ruleGroupIds } from '../sync/customer-type-rules.js';
 import { previewMember } from '../sync/mapping-preview.js';
 import type { CheckedMappingSettings } from './mapping-settings.js';
@@ -19,7 +19,7 @@ export async function previewMapping(
   connection: DirectoryConnection,
   proposal: CheckedMappingSettings,
 ) {
-  const saved = policyFromSetup(setup, connection.verified_domains);
+  const saved = memberPolicyFromSetup(setup, connection);
   const proposed = {
     ...saved,
     mapping: proposal.mapping?.compiled ?? saved.mapping,

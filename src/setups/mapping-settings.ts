@@ -7,7 +7,7 @@ import type { Db } from '../db/database.js';
 import { findCompanyCustomerType } from '../db/repositories/customer-types.js';
 import { parseCustomerTypeRules, type CompiledRule, type CustomerTypeRule } from '../sync/customer-type-rules.js';
 import type { CompiledMapping } from '../sync/mapping-expression.js';
-import { checkStoredMapping, MAPPABLE_ATTRIBUTES, type StoredMapping } from '../sync/product-mapping.js';
+import { checkStoredMapping, mappableAttributesFor, type StoredMapping } from '../sync/product-mapping.js';
 
 export interface MappingSettingsInput {
   mapping?: Record<string, unknown> | null;
@@ -37,11 +37,6 @@ export interface CheckedMappingSettings {
   rules?: { stored: CustomerTypeRule[]; compiled: CompiledRule[] };
 }
 
-/** The attributes a mapping on a connection of this provider may name. */
-export function readableAttributes(provider: string): readonly string[] {
-  return MAPPABLE_ATTRIBUTES[provider === 'ldap' ? 'ldap' : 'azure'];
-}
-
 /**
  * Checks what the body gives (absent stays absent). `groupExists` answers for a rule's group (the tenant is the
  * setup's connection's); `companyId` owns every customer type a rule names.
@@ -60,7 +55,7 @@ export async function checkMappingSettings(
   const { body } = input;
   if (body.mapping === null) result.mapping = { stored: null, compiled: {} };
   else if (body.mapping !== undefined) {
-    const checked = checkStoredMapping(body.mapping, readableAttributes(input.provider));
+    const checked = checkStoredMapping(body.mapping, mappableAttributesFor(input.provider));
     if (checked.ok) {
       const empty = Object.keys(checked.stored).length === 0;
       result.mapping = { stored: empty ? null : checked.stored, compiled: checked.compiled };

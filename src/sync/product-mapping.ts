@@ -72,6 +72,11 @@ export const MAPPABLE_ATTRIBUTES: Readonly<Record<'azure' | 'ldap', readonly str
   ],
 };
 
+/** The attributes a mapping on a connection of this provider kind may name (Entra's unless it is an LDAP one). */
+export function mappableAttributesFor(provider: string): readonly string[] {
+  return MAPPABLE_ATTRIBUTES[provider === 'ldap' ? 'ldap' : 'azure'];
+}
+
 /** Checks a `mapping` from a request: what to store (the sources as given, attributes in the provider's spelling). */
 export function checkStoredMapping(
   input: unknown,
