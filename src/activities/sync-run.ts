@@ -32,7 +32,8 @@ import {
 } from '../engine/apply-chunks.js';
 import { assessRemovals, type RemovalAssessment } from '../engine/assess-removals.js';
 import { runDeltaSink } from '../engine/incremental-sink.js';
-import { policyFromSetup, scopeFromSetup } from '../engine/setup-policy.js';
+import { memberPolicyFromSetup, policyFromSetup, scopeFromSetup } from '../engine/setup-policy.js';
+import { providerRuleGroups } from '../engine/rule-groups.js';
 import { stageGroupMembers, type PagingCursor } from '../engine/stage-members.js';
 import { directoryProviderFor, UnknownDirectoryProviderError } from '../directory/factory.js';
 import type { DirectoryProvider } from '../directory/provider.js';
@@ -355,7 +356,9 @@ export function createSyncRunActivities(deps: ActivityDeps) {
         {
           db,
           mode,
-          policy: policyFromSetup(setup, connection?.verified_domains ?? []),
+          policy: memberPolicyFromSetup(setup, connection),
+          // customer-type rules by group membership ask the directory, per chunk (issue 16)
+          ruleGroups: connection ? providerRuleGroups((await directoryOf(setup)).provider) : undefined,
           runId: input.runId,
           dryRun: input.dryRun,
           batchSize,

@@ -1,6 +1,6 @@
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { DomainError, DomainErrorKind } from '../domain/errors.js';
-import { RunAlreadyActive } from '../domain/errors.js';
+import { RunAlreadyActive, SettingsRefused } from '../domain/errors.js';
 import { ApiError, type ErrorCode } from './errors.js';
 
 /**
@@ -19,11 +19,18 @@ const httpOf: Record<DomainErrorKind, { status: ContentfulStatusCode; code: Erro
   tenant_taken: { status: 409, code: 'conflict' },
   tenant_already_connected: { status: 409, code: 'conflict' },
   not_configured: { status: 503, code: 'not_configured' },
+  settings_malformed: { status: 400, code: 'validation_failed' },
+  settings_refused: { status: 422, code: 'unprocessable' },
 };
 
 export function apiErrorFor(err: DomainError): ApiError {
   const { status, code } = httpOf[err.kind];
-  const details = err.field ? [{ field: err.field, reason: err.fieldReason ?? err.message }] : undefined;
+  const details =
+    err instanceof SettingsRefused
+      ? err.problems
+      : err.field
+        ? [{ field: err.field, reason: err.fieldReason ?? err.message }]
+        : undefined;
   // a client that lost the race for a run learns which run it lost to
   const extra = err instanceof RunAlreadyActive ? { runId: err.activeRunId } : undefined;
   return new ApiError(status, code, err.message, details, extra);

@@ -25,6 +25,8 @@ export type ErrorCode =
 export interface FieldProblem {
   field: string;
   reason: string;
+  /** Where in the field's text the problem is (0-based), for a field holding an expression or a filter. */
+  position?: number;
 }
 
 export class ApiError extends Error {
@@ -88,7 +90,9 @@ export function codeForStatus(status: number): ErrorCode {
   }
 }
 
-export const FieldProblemSchema = z.object({ field: z.string(), reason: z.string() }).openapi('FieldProblem');
+export const FieldProblemSchema = z
+  .object({ field: z.string(), reason: z.string(), position: z.number().int().optional() })
+  .openapi('FieldProblem');
 
 export const ErrorSchema = z
   .object({

@@ -12,6 +12,8 @@ import * as reasonDetail from './migrations/2026_12_01_160000_reason_detail.js';
 import * as incrementalState from './migrations/2026_12_01_180000_incremental_state.js';
 import * as statusReasonDetail from './migrations/2026_12_01_190000_status_reason_detail.js';
 import * as settledMembers from './migrations/2026_12_01_210000_settled_members.js';
+import * as attributeMapping from './migrations/2026_12_01_220000_attribute_mapping.js';
+import * as settledAttributes from './migrations/2026_12_01_230000_settled_attributes.js';
 
 /**
  * Migrations are listed here rather than read from the folder at run time, so they work the same under tsx,
@@ -30,6 +32,8 @@ export const migrations: Record<string, Migration> = {
   '2026_12_01_180000_incremental_state': incrementalState,
   '2026_12_01_190000_status_reason_detail': statusReasonDetail,
   '2026_12_01_210000_settled_members': settledMembers,
+  '2026_12_01_220000_attribute_mapping': attributeMapping,
+  '2026_12_01_230000_settled_attributes': settledAttributes,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -2,6 +2,8 @@ import type { Reason } from '../sync/reasons.js';
 import type { ColumnType, Generated, Insertable, JSONColumnType, Selectable, Updateable } from 'kysely';
 import type { DirectoryKind, IncrementalState } from '../directory/provider.js';
 import type { DirectoryUser } from '../sync/types.js';
+import type { CustomerTypeRule } from '../sync/customer-type-rules.js';
+import type { ProductAttributes, StoredMapping } from '../sync/product-mapping.js';
 
 /** Kysely's view of the tables created by the migrations in ./migrations (keep the two in step). */
 
@@ -121,6 +123,9 @@ export interface SyncSetupsTable {
   /** Why the delta state was dropped by a setup change (the next run is full and says so), and when. */
   delta_reset_reason: Generated<string | null>;
   delta_reset_at: Generated<Date | null>;
+  // issue 16: attribute mapping and customer-type rules (see the attribute_mapping migration)
+  mapping: JSONColumnType<StoredMapping | null, string | null | undefined, string | null>;
+  customer_type_rules: JSONColumnType<CustomerTypeRule[], string | undefined, string>;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
 }
@@ -144,6 +149,8 @@ export interface UsersTable {
   active: Generated<boolean>;
   deactivated_at: NullableTimestamp;
   deactivated_by_setup_id: string | null;
+  /** issue 16: mapped product fields beyond the columns (src/sync/product-mapping.ts ProductAttributes). */
+  attributes: JSONColumnType<ProductAttributes, string | undefined, string>;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
   /** Set by the sync, cleared by any other change (migration 2026_12_01_210000_settled_members). */

@@ -15,6 +15,8 @@ export interface MemberScope {
   groupId: string;
   ldapPath?: string | null;
   ldapFilter?: string | null;
+  /** Read each member's manager into `attributes.manager` (the manager's e-mail): a mapping names it (issue 16). */
+  withManager?: boolean;
 }
 
 /** One page of a full member read; `next` resumes the read after this page (null: the read is complete). */

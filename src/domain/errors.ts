@@ -32,7 +32,9 @@ export type DomainErrorKind =
   | 'name_taken'
   | 'tenant_taken'
   | 'tenant_already_connected'
-  | 'not_configured';
+  | 'not_configured'
+  | 'settings_malformed'
+  | 'settings_refused';
 
 /** Valid input the current state cannot satisfy, about one field: the message is "field: reason". */
 abstract class FieldRefusal extends DomainError {
@@ -141,4 +143,35 @@ export class NotConfigured extends DomainError {
 
 export function isDomainError(err: unknown): err is DomainError {
   return err instanceof DomainError;
+}
+
+/** One refused field of a setting checked as a whole (a mapping, the customer-type rules); `position` in its text. */
+export interface SettingProblem {
+  field: string;
+  reason: string;
+  position?: number;
+}
+
+/**
+ * A setup's mapping or customer-type rules refused field by field: malformed (a source that does not parse or
+ * type-check, a bad filter) or well-formed but not satisfiable (a customer type of another company, a group the
+ * tenant does not have).
+ */
+export class SettingsRefused extends DomainError {
+  readonly kind: 'settings_malformed' | 'settings_refused';
+  constructor(
+    malformed: boolean,
+    readonly problems: SettingProblem[],
+  ) {
+    super(problems.map((p) => `${p.field}: ${p.reason}`).join('; '));
+    this.kind = malformed ? 'settings_malformed' : 'settings_refused';
+  }
+}
+
+/** The directory could not be read for a preview (an error, not an answer): nothing was decided. */
+export class PreviewUnavailable extends DomainError {
+  readonly kind = 'directory_unavailable';
+  constructor(readonly detail: string) {
+    super(`the directory could not be read for the preview: ${detail}`);
+  }
 }

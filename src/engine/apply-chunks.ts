@@ -16,6 +16,9 @@ import {
   planRemovals,
 } from '../sync/index.js';
 import type { EntraDeletion, Reason } from '../sync/index.js';
+import { ruleGroupIds } from '../sync/customer-type-rules.js';
+import type { RuleGroupMembership } from '../sync/plan-members.js';
+import type { RuleGroupReader } from './rule-groups.js';
 import type { DirectoryUser, PlannedChange, ProductUser, RunCounts, SetupPolicy } from '../sync/types.js';
 
 /**
@@ -36,6 +39,8 @@ export interface ChunkLoopInput {
   now: Date;
   /** Full runs remove managed users missing from the staged group; delta runs those the delta reported gone. */
   mode: 'full' | 'delta';
+  /** Reads which customer-type rule groups a chunk's members are in; needed when the rules name groups. */
+  ruleGroups?: RuleGroupReader;
   /** Called after each committed batch (heartbeat, progress). */
   onBatch?: (progress: { cursor: string | null; counts: RunCounts; batchCounts: RunCounts }) => void | Promise<void>;
 }
@@ -72,7 +77,7 @@ async function runChunks(
       dryRun: input.dryRun,
       now: input.now,
       cursor: chunk.lastKey,
-      ...(phase === 'members' ? { policyKey: policyKeyOf(input.policy), settled: chunk.settled ?? 0 } : {}),
+      ...(phase === 'members' ? { policyKey: settleKeyOf(input.policy), settled: chunk.settled ?? 0 } : {}),
     });
     cursor = result.cursor ?? chunk.lastKey;
     counts = addCounts(counts, result.counts);
@@ -100,7 +105,8 @@ export function applyMemberChunks(
     );
     if (lastKey === null) return null;
     const candidates = indexCandidates(members.length > 0 ? await chunkCandidates(input, members) : []);
-    return { changes: planMembers(members, candidates, input.policy), lastKey, settled };
+    const groups = members.length > 0 ? await chunkRuleGroups(input, members) : new Map();
+    return { changes: planMembers(members, candidates, input.policy, groups), lastKey, settled };
   });
 }
 
@@ -110,6 +116,14 @@ export function applyMemberChunks(
  */
 function policyKeyOf(policy: SetupPolicy): string {
   return createHash('sha256').update(JSON.stringify(policy)).digest('hex');
+}
+
+/**
+ * The key applied users are settled under, or none: a setup routing customer types by group membership reads
+ * memberships that are not in the member's data, so its members are planned every run and never marked settled.
+ */
+function settleKeyOf(policy: SetupPolicy): string | undefined {
+  return ruleGroupIds(policy.customerTypeRules ?? []).length > 0 ? undefined : policyKeyOf(policy);
 }
 
 /**
@@ -137,6 +151,18 @@ async function chunkCandidates(input: ChunkLoopInput, members: DirectoryUser[]):
   });
   const byId = new Map([...linked, ...matched].map((u) => [u.id, u]));
   return [...byId.values()];
+}
+
+/** The rule groups each member of the chunk is in; none asked when the rules name no group. */
+async function chunkRuleGroups(input: ChunkLoopInput, members: DirectoryUser[]): Promise<RuleGroupMembership> {
+  const groupIds = ruleGroupIds(input.policy.customerTypeRules ?? []);
+  if (groupIds.length === 0) return new Map();
+  // Never plan as "in no group" for want of a reader: that would move users out of their rule's customer type.
+  if (!input.ruleGroups) throw new Error('the setup routes by group membership, but no membership reader was given');
+  return input.ruleGroups(
+    members.map((m) => m.id),
+    groupIds,
+  );
 }
 
 /** Users this setup manages that are no longer members, in user-id order. */

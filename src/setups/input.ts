@@ -19,6 +19,9 @@ export interface SetupSettings {
   removalGraceDays?: number;
   deletionThreshold?: { count: number; percent: number };
   enabled?: boolean;
+  /** The attribute mapping ({ <field>: source }, null = today's) and customer-type rules; checked by the service. */
+  mapping?: Record<string, unknown> | null;
+  customerTypeRules?: unknown[];
 }
 
 export interface NewSetupInput extends SetupSettings {

@@ -20,12 +20,16 @@ import {
   ConnectionNotConnected,
   DirectoryUnavailable,
   GroupNotFound,
+  PreviewUnavailable,
   RunAlreadyActive,
   SetupExists,
   UnknownReference,
 } from '../domain/errors.js';
 import { setupColumns, type NewSetupInput, type SetupChange } from './input.js';
 import { reconcileSchedule } from './schedules.js';
+import { checkMappingSettings, mappingSettingsColumns, type MappingSettingsInput } from './mapping-settings.js';
+import { previewMapping } from './mapping-preview.js';
+import { sameMapping } from '../sync/product-mapping.js';
 
 export interface SetupDeps {
   db: Db;
@@ -57,6 +61,41 @@ async function checkGroup(deps: SetupDeps, connection: DirectoryConnection, grou
   return group;
 }
 
+/** The mapping and customer-type rules of a body, checked against the connection's directory (issue 16). */
+async function checkedMappingSettings(deps: SetupDeps, connection: DirectoryConnection, body: MappingSettingsInput) {
+  return checkMappingSettings(deps, {
+    companyId: connection.company_id,
+    provider: connection.provider,
+    body,
+    groupExists: async (groupId) => {
+      try {
+        await checkGroup(deps, connection, groupId);
+        return true;
+      } catch (err) {
+        if (err instanceof GroupNotFound) return false;
+        throw err;
+      }
+    },
+  });
+}
+
+async function mappingColumns(deps: SetupDeps, connection: DirectoryConnection, body: MappingSettingsInput) {
+  if (body.mapping === undefined && body.customerTypeRules === undefined) return {};
+  return mappingSettingsColumns(await checkedMappingSettings(deps, connection, body));
+}
+
+/** Ten sample members under the saved and the proposed mapping and rules; checked as a save, nothing saved. */
+export async function previewSetupMapping(deps: SetupDeps, setup: SyncSetup, body: MappingSettingsInput) {
+  const connection = await connectedConnection(deps, setup.company_id, setup.connection_id);
+  const proposal = await checkedMappingSettings(deps, connection, body);
+  const provider = directoryProviderFor(deps, connection);
+  try {
+    return await previewMapping(provider, setup, connection, proposal);
+  } catch (err) {
+    throw new PreviewUnavailable(provider.classify(err).message);
+  }
+}
+
 /** The one place a setup's unique violation becomes the domain's refusal. */
 function conflictOnDuplicate(err: unknown): never {
   if (isUniqueViolation(err, 'sync_setups_one_per_group')) throw new SetupExists();
@@ -67,6 +106,7 @@ export async function createSetup(deps: SetupDeps, companyId: string, input: New
   const connection = await connectedConnection(deps, companyId, input.connectionId);
   await checkCustomerType(deps, companyId, input.customerTypeId);
   const group = await checkGroup(deps, connection, input.groupId);
+  const mapping = await mappingColumns(deps, connection, input);
   let setup: SyncSetup;
   try {
     setup = await insertSetup(deps.db, {
@@ -80,6 +120,7 @@ export async function createSetup(deps: SetupDeps, companyId: string, input: New
       group_id: input.groupId,
       customer_type_id: input.customerTypeId,
       ...setupColumns(input),
+      ...mapping,
     });
   } catch (err) {
     conflictOnDuplicate(err);
@@ -95,10 +136,15 @@ export async function changeSetup(deps: SetupDeps, current: SyncSetup, change: S
     const connection = await connectedConnection(deps, current.company_id, current.connection_id);
     groupDisplayName = (await checkGroup(deps, connection, change.groupId)).displayName;
   }
+  const mapping =
+    change.mapping !== undefined || change.customerTypeRules !== undefined
+      ? await mappingColumns(deps, await connectedConnection(deps, current.company_id, current.connection_id), change)
+      : {};
   let setup: SyncSetup;
   try {
     setup = await updateSetup(deps.db, current.id, {
       ...setupColumns(change),
+      ...mapping,
       ...(groupDisplayName ? { group_display_name: groupDisplayName } : {}),
     });
   } catch (err) {
@@ -119,6 +165,10 @@ function deltaResetReason(before: SyncSetup, after: SyncSetup): string | null {
   if (JSON.stringify(before.initials_attributes) !== JSON.stringify(after.initials_attributes))
     changed.push('initialsAttributes');
   if (before.ldap_path !== after.ldap_path || before.ldap_filter !== after.ldap_filter) changed.push('scoping');
+  // issue 16: a delta run plans only users that changed in the directory; a new mapping or new rules concern all
+  if (!sameMapping(before.mapping, after.mapping)) changed.push('mapping');
+  if (JSON.stringify(before.customer_type_rules) !== JSON.stringify(after.customer_type_rules))
+    changed.push('customerTypeRules');
   return changed.length ? changed.join(', ') : null;
 }
 

@@ -25,6 +25,21 @@ const userFields = {
   accountEnabled: z.boolean().optional(),
   userType: z.enum(['Member', 'Guest']).optional(),
   preferredLanguage: text,
+  companyName: text,
+  employeeType: text,
+  city: text,
+  country: text,
+  state: text,
+  streetAddress: text,
+  postalCode: text,
+  usageLocation: text,
+  onPremisesExtensionAttributes: z
+    .record(z.string().regex(/^extensionAttribute([1-9]|1[0-5])$/), z.string().nullable())
+    .optional(),
+  employeeOrgData: z
+    .strictObject({ costCenter: z.string().nullable(), division: z.string().nullable() })
+    .nullable()
+    .optional(),
 };
 const userInput = z.strictObject({ id: z.string().optional(), displayName: z.string().min(1), ...userFields });
 const userPatch = z.strictObject({ displayName: z.string().min(1).optional(), ...userFields });
@@ -111,6 +126,15 @@ export function registerControlRoutes(app: Hono<GraphEnv>, control: SimulatorCon
   app.post(`${tenant}/users`, async (c) => c.json(control.addUser(p(c, 'tenant'), await body(c, userInput)), 201));
   app.patch(`${tenant}/users/:user`, async (c) =>
     c.json(control.updateUser(p(c, 'tenant'), p(c, 'user'), await body(c, userPatch))),
+  );
+  app.put(`${tenant}/users/:user/manager`, async (c) =>
+    c.json(
+      control.setManager(
+        p(c, 'tenant'),
+        p(c, 'user'),
+        (await body(c, z.strictObject({ id: z.string().nullable() }))).id,
+      ),
+    ),
   );
   app.post(`${tenant}/users/:user/disable`, (c) => c.json(control.disableUser(p(c, 'tenant'), p(c, 'user'))));
   app.post(`${tenant}/users/:user/enable`, (c) => c.json(control.enableUser(p(c, 'tenant'), p(c, 'user'))));

@@ -96,6 +96,11 @@ export class SimulatorControl {
     return this.tenant(tenant).updateUser(userId, patch);
   }
 
+  /** The user's manager (null: none), as `GET /users/{id}/manager` answers it. */
+  setManager(tenant: string, userId: string, managerId: string | null): SimUser {
+    return this.tenant(tenant).setManager(userId, managerId);
+  }
+
   disableUser(tenant: string, userId: string): SimUser {
     return this.updateUser(tenant, userId, { accountEnabled: false });
   }

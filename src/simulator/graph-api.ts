@@ -7,7 +7,15 @@ import type { FaultDecision } from './faults.js';
 import { odataJsonContentType, type GraphCall, type GraphResult } from './graph-call.js';
 import { batch } from './graph-batch.js';
 import { delta } from './graph-delta.js';
-import { checkMemberGroups, getGroup, getOrganization, getUser, listGroups, listUsers } from './graph-directory.js';
+import {
+  checkMemberGroups,
+  getGroup,
+  getManager,
+  getOrganization,
+  getUser,
+  listGroups,
+  listUsers,
+} from './graph-directory.js';
 import { graphErrorBody, graphErrors, GraphHttpError, throttledBody, type RequestIds } from './graph-errors.js';
 import { listMembers } from './graph-members.js';
 import type { RequestRecord } from './request-log.js';
@@ -59,6 +67,7 @@ const routes: GraphRoute[] = [
   { method: 'GET', pattern: 'users', needs: readUsers, cost: 2, handler: listUsers },
   { method: 'GET', pattern: 'users/delta', needs: readUsers, cost: 1, handler: delta('users') },
   { method: 'GET', pattern: 'users/:id', needs: readUsers, cost: 1, handler: getUser },
+  { method: 'GET', pattern: 'users/:id/manager', needs: readUsers, cost: 1, handler: getManager },
   // me/checkMemberGroups costs 4, and a cost for `me/` applies to `users/{id}/` alike (throttling-limits)
   { method: 'POST', pattern: 'users/:id/checkmembergroups', needs: readGroups, cost: 4, handler: checkMemberGroups },
   { method: 'POST', pattern: '$batch', needs: null, cost: 1, handler: batch },

@@ -14,6 +14,7 @@ import { graphErrors } from './graph-errors.js';
 import { canReadUsers, findGroup } from './graph-members.js';
 import {
   groupSelectableProperties,
+  odataType,
   organizationResource,
   selectedGroup,
   userResource,
@@ -53,6 +54,27 @@ export function getUser(call: GraphCall): GraphResult {
     body: {
       '@odata.context': `${contextUrl(call, 'users', select)}/$entity`,
       ...userResource(user, select, !canReadUsers(call)),
+    },
+  };
+}
+
+/**
+ * `GET /users/{id}/manager`: "Returns the user or organizational contact assigned as the user's manager" (user-list-
+ * manager), with `$select`; a user without a manager, or whose manager is deleted, is a 404 (Request_ResourceNotFound).
+ */
+export function getManager(call: GraphCall): GraphResult {
+  const ref = call.params.id as string;
+  if (!ref.includes('@')) requireObjectId(ref);
+  const user = call.tenant.activeUser(ref);
+  if (!user) throw graphErrors.notFound(ref);
+  const manager = user.managerId ? call.tenant.activeUser(user.managerId) : undefined;
+  if (!manager) throw graphErrors.notFound('manager');
+  const select = parseSelect(call, (p) => userSelectableProperties.has(p), 'microsoft.graph.user');
+  return {
+    body: {
+      '@odata.context': `${contextUrl(call, 'directoryObjects', select)}/$entity`,
+      '@odata.type': odataType.user,
+      ...userResource(manager, select, !canReadUsers(call)),
     },
   };
 }

@@ -1,4 +1,4 @@
-import type { SimGroup, SimUser } from './model.js';
+import { extensionAttributeNames, optionalTextProperties, type SimGroup, type SimUser } from './model.js';
 import type { Tenant } from './tenant.js';
 
 /** How the simulator's objects look in Graph v1.0 responses. */
@@ -28,6 +28,9 @@ export const userSelectableProperties = new Set<string>([
   'userType',
   'createdDateTime',
   'deletedDateTime',
+  'onPremisesExtensionAttributes',
+  'employeeOrgData',
+  ...optionalTextProperties,
 ]);
 
 export const odataType = { user: '#microsoft.graph.user', group: '#microsoft.graph.group' } as const;
@@ -43,9 +46,20 @@ export function userResource(
 ): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const property of select ?? userDefaultProperties) {
-    out[property] = limited && property !== 'id' ? null : (user as unknown as Record<string, unknown>)[property];
+    out[property] = limited && property !== 'id' ? null : userProperty(user, property);
   }
   return out;
+}
+
+/** One property as Graph writes it: the complex ones complete (all fifteen extension attributes, null where unset). */
+function userProperty(user: SimUser, property: string): unknown {
+  if (property === 'onPremisesExtensionAttributes')
+    return Object.fromEntries(
+      extensionAttributeNames.map((name) => [name, user.onPremisesExtensionAttributes?.[name] ?? null]),
+    );
+  if (property === 'employeeOrgData') return user.employeeOrgData ?? null;
+  const value = (user as unknown as Record<string, unknown>)[property];
+  return value === undefined && (optionalTextProperties as readonly string[]).includes(property) ? null : value;
 }
 
 /** Graph's default group properties, in its order (group-get example 1). */

@@ -232,6 +232,10 @@ export class Tenant {
       accountEnabled: input.accountEnabled ?? true,
       userType: input.userType ?? (input.userPrincipalName?.includes('#EXT#') ? 'Guest' : 'Member'),
       preferredLanguage: input.preferredLanguage ?? null,
+      companyName: input.companyName ?? null,
+      onPremisesExtensionAttributes: input.onPremisesExtensionAttributes ?? {},
+      employeeOrgData: input.employeeOrgData ?? null,
+      managerId: null,
       createdDateTime: graphDateTime(this.clock.now()),
       deletedDateTime: null,
     };
@@ -248,6 +252,25 @@ export class Tenant {
     const changed = applyPatch(user, patch, mutableUserProperties, 'user');
     if (changed.length > 0 && !user.deletedDateTime) {
       this.changes.append({ kind: 'user', userId: user.id, state: 'active', properties: changed });
+    }
+    return user;
+  }
+
+  /**
+   * Sets (or with null, removes) the user's manager. Graph's delta reports a manager change as a change of the
+   * user when `manager` is selected; the change log records it as the property `manager`.
+   */
+  setManager(id: string, managerId: string | null): SimUser {
+    const user = this.requireUser(id);
+    if (managerId !== null) {
+      const manager = this.requireUser(managerId);
+      if (manager.id === user.id) throw new SimulatorError('a user cannot be their own manager');
+    }
+    const next = managerId?.toLowerCase() ?? null;
+    if ((user.managerId ?? null) !== next) {
+      user.managerId = next;
+      if (!user.deletedDateTime)
+        this.changes.append({ kind: 'user', userId: user.id, state: 'active', properties: ['manager'] });
     }
     return user;
   }

@@ -11,7 +11,7 @@
  * Otherwise the member is skipped with the reason, and the product user stays as it is. (A member no product
  * user matches is created as before: nothing existing is taken over.)
  */
-import { directoryEmail } from './mapping.js';
+import { mappedEmail } from './mapping.js';
 import { because, type Reason } from './reasons.js';
 import type { DirectoryUser, SetupPolicy } from './types.js';
 
@@ -23,11 +23,12 @@ export function domainOf(address: string): string | null {
 /** Null when the member may adopt the matched product user; otherwise the reason it may not. */
 export function adoptionRefusal(
   member: DirectoryUser,
-  policy: Pick<SetupPolicy, 'matchOn' | 'verifiedDomains'>,
+  policy: Pick<SetupPolicy, 'matchOn' | 'verifiedDomains' | 'mapping'>,
   match: { key: string; userId: string },
 ): Reason | null {
   if (member.guest) return because.notAdoptedGuest(policy.matchOn, match.key, match.userId);
-  const address = directoryEmail(member);
+  // the address the product user would get: the mapped one when the setup maps email
+  const address = mappedEmail(member, policy);
   const domain = address === null ? null : domainOf(address);
   const verified = new Set(policy.verifiedDomains.map((d) => d.toLowerCase()));
   if (domain === null || !verified.has(domain)) {

@@ -519,14 +519,19 @@ function compiled(pattern: string): RegExp {
   return regex;
 }
 
-function evaluate(expression: Expression, attributes: AttributeMap): string | null {
+/** How an evaluation reads an attribute by its (checked) path: null when the user has none. */
+export type AttributeReader = (path: string) => string | null;
+
+function evaluate(expression: Expression, attributes: AttributeReader): string | null {
   switch (expression.kind) {
     case 'string':
       return clip(expression.value);
     case 'integer':
       return String(expression.value);
-    case 'attribute':
-      return readAttribute(attributes, expression.path);
+    case 'attribute': {
+      const value = attributes(expression.path);
+      return value === null ? null : clip(value);
+    }
     case 'call': {
       const args = expression.args;
       const arg = (index: number) => evaluate(args[index]!, attributes);
@@ -578,7 +583,7 @@ function evaluate(expression: Expression, attributes: AttributeMap): string | nu
 
 /** The value of a checked expression for one user: null when missing (null propagates, see the module comment). */
 export function evaluateExpression(expression: Expression, attributes: AttributeMap): string | null {
-  return evaluate(expression, attributes);
+  return evaluate(expression, (path) => readAttribute(attributes, path));
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -592,8 +597,8 @@ export interface CompiledSource {
   expression: Expression;
 }
 
-/** The product fields a mapping may set. The first ten are today's user columns; the rest go into `attributes`. */
-export const MAPPING_FIELDS = [
+/** The product fields kept in the user's columns (today's fields). */
+export const COLUMN_FIELDS = [
   'firstName',
   'lastName',
   'displayName',
@@ -604,50 +609,17 @@ export const MAPPING_FIELDS = [
   'department',
   'jobTitle',
   'officeLocation',
-  'employeeId',
-  'manager',
-  'preferredLanguage',
-  'companyName',
-  'costCenter',
 ] as const;
+
+/** The product fields beyond the columns, kept in the user's typed `attributes` (jsonb). */
+export const ATTRIBUTE_FIELDS = ['employeeId', 'manager', 'preferredLanguage', 'companyName', 'costCenter'] as const;
+
+/** The product fields a mapping may set: today's user columns, then those that go into `attributes`. */
+export const MAPPING_FIELDS = [...COLUMN_FIELDS, ...ATTRIBUTE_FIELDS] as const;
 export type MappingField = (typeof MAPPING_FIELDS)[number];
 
-/**
- * The Entra user attributes the mapping may name: today's `$select` (src/directory/entra/directory-user.ts) plus those the
- * issue adds. `manager` is the manager's e-mail, resolved by the reader (Graph `manager`). The Entra reader must
- * `$select` (and the simulator serve) these before a setup can use them; the checker takes whatever set the
- * provider passes, so an AD provider passes its own (sAMAccountName, manager, …).
- */
-export const ENTRA_MAPPABLE_ATTRIBUTES: readonly string[] = [
-  'id',
-  'displayName',
-  'givenName',
-  'surname',
-  'mail',
-  'userPrincipalName',
-  'mailNickname',
-  'jobTitle',
-  'department',
-  'mobilePhone',
-  'businessPhones',
-  'officeLocation',
-  'employeeId',
-  'onPremisesSamAccountName',
-  'userType',
-  'preferredLanguage',
-  'companyName',
-  'employeeType',
-  'city',
-  'country',
-  'state',
-  'streetAddress',
-  'postalCode',
-  'usageLocation',
-  'manager',
-  'employeeOrgData.costCenter',
-  'employeeOrgData.division',
-  ...Array.from({ length: 15 }, (_, i) => `onPremisesExtensionAttributes.extensionAttribute${i + 1}`),
-];
+/** The Entra attributes a mapping may name (one list with the reader's `$select`: src/sync/entra-attributes.ts). */
+export { ENTRA_MAPPABLE_ATTRIBUTES } from './entra-attributes.js';
 
 const fail = (field: string, position: number, message: string) => ({
   ok: false as const,
@@ -724,7 +696,12 @@ export function parseMapping(
 
 /** A field's value for one user, cleaned as today's mapping cleans every field: trimmed, blank is null. */
 export function evaluateSource(source: CompiledSource, attributes: AttributeMap): string | null {
-  const value = evaluate(source.expression, attributes)?.trim() ?? '';
+  return evaluateSourceWith(source, (path) => readAttribute(attributes, path));
+}
+
+/** evaluateSource over any attribute reader (the neutral directory user's flattened `attributes`). */
+export function evaluateSourceWith(source: CompiledSource, read: AttributeReader): string | null {
+  const value = evaluate(source.expression, read)?.trim() ?? '';
   return value === '' ? null : value;
 }
 

@@ -1,5 +1,5 @@
 import { distinctMembers } from './distinct-members.js';
-import { directoryEmail, directoryInitials } from './mapping.js';
+import { mappedEmail, mappedInitials } from './mapping.js';
 import { emailKey, initialsKey } from './normalise.js';
 import type { DirectoryUser, ProductUser, SetupPolicy } from './types.js';
 
@@ -22,17 +22,17 @@ export interface MatchKeys {
   initials: string[];
 }
 
-/** The key a directory user is matched by under the setup's matchOn; null when it has none. */
+/** The key a directory user is matched by under the setup's matchOn (and mapping); null when it has none. */
 export function matchKeyOf(
   user: DirectoryUser,
-  policy: Pick<SetupPolicy, 'matchOn' | 'initialsAttributes'>,
+  policy: Pick<SetupPolicy, 'matchOn' | 'initialsAttributes' | 'mapping'>,
 ): string | null {
-  return policy.matchOn === 'email' ? directoryEmail(user) : directoryInitials(user, policy.initialsAttributes);
+  return policy.matchOn === 'email' ? mappedEmail(user, policy) : mappedInitials(user, policy);
 }
 
 export function matchKeysFor(
   members: readonly DirectoryUser[],
-  policy: Pick<SetupPolicy, 'matchOn' | 'initialsAttributes'>,
+  policy: Pick<SetupPolicy, 'matchOn' | 'initialsAttributes' | 'mapping'>,
 ): MatchKeys {
   const distinct = distinctMembers(members);
   const keys = new Set<string>();

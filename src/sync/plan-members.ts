@@ -20,7 +20,8 @@ import { desiredActive } from './activation.js';
 import { adoptionRefusal } from './adoption.js';
 import { diffFields, type FieldDiff } from './diff.js';
 import { distinctMembers } from './distinct-members.js';
-import { directoryEmail, isEnabledInDirectory, mapDirectoryUser, syncedFieldsOf } from './mapping.js';
+import { customerTypeFor } from './customer-type-rules.js';
+import { currentFieldsOf, directoryEmail, isEnabledInDirectory, mapDirectoryUser, syncedFieldsOf } from './mapping.js';
 import { matchKeyOf, type MemberCandidates } from './match-keys.js';
 import { because, reasonText, type Reason } from './reasons.js';
 import type { ChangeAction, DirectoryUser, PlannedChange, ProductUser, SetupPolicy, SyncedFields } from './types.js';
@@ -30,17 +31,40 @@ interface ChunkContext {
   candidates: MemberCandidates;
   /** How many enabled members of the chunk carry each match key. */
   membersPerKey: Map<string, number>;
+  /** The customer-type rules' groups each member is in (issue 16); a member not listed is in none. */
+  ruleGroups: RuleGroupMembership;
 }
+
+/** Member id → the ids of the rule groups (src/sync/customer-type-rules.ts) it is transitively in. */
+export type RuleGroupMembership = ReadonlyMap<string, ReadonlySet<string>>;
+
+const noGroups: ReadonlySet<string> = new Set();
 
 /** Exactly one PlannedChange per distinct member id, in the order members first appear. */
 export function planMembers(
   members: readonly DirectoryUser[],
   candidates: MemberCandidates,
   policy: SetupPolicy,
+  ruleGroups: RuleGroupMembership = new Map(),
 ): PlannedChange[] {
   const distinct = distinctMembers(members);
-  const context: ChunkContext = { policy, candidates, membersPerKey: countMembersPerKey(distinct, policy) };
+  const context: ChunkContext = { policy, candidates, membersPerKey: countMembersPerKey(distinct, policy), ruleGroups };
   return distinct.map((member) => planMember(member, context));
+}
+
+/**
+ * The fields a member maps to, with its customer type when the setup has rules: the first rule it matches, else
+ * the setup's. Without rules the customer type is not the sync's to change (it stays as created or adopted).
+ */
+function mappedFields(member: DirectoryUser, context: ChunkContext): SyncedFields {
+  const fields = mapDirectoryUser(member, context.policy);
+  const rules = context.policy.customerTypeRules ?? [];
+  if (rules.length === 0) return fields;
+  const groups = context.ruleGroups.get(member.id) ?? noGroups;
+  return {
+    ...fields,
+    customerTypeId: customerTypeFor(member, groups, rules, context.policy.customerTypeId).customerTypeId,
+  };
 }
 
 function countMembersPerKey(members: readonly DirectoryUser[], policy: SetupPolicy): Map<string, number> {
@@ -66,16 +90,17 @@ function managedByAnotherSetup(
 
 function planMember(member: DirectoryUser, context: ChunkContext): PlannedChange {
   const linked = context.candidates.byExternalId.get(member.id);
-  return ofCompany(linked, context.policy) ? planLinked(member, linked, context.policy) : planUnlinked(member, context);
+  return ofCompany(linked, context.policy) ? planLinked(member, linked, context) : planUnlinked(member, context);
 }
 
-function planLinked(member: DirectoryUser, linked: ProductUser, policy: SetupPolicy): PlannedChange {
+function planLinked(member: DirectoryUser, linked: ProductUser, context: ChunkContext): PlannedChange {
+  const { policy } = context;
   if (managedByAnotherSetup(linked, policy))
     return noWrite('conflict', member, linked.id, because.linkedUserManagedElsewhere(linked.managingSetupId));
-  if (linked.managingSetupId === policy.setupId) return planManaged(member, linked, policy);
+  if (linked.managingSetupId === policy.setupId) return planManaged(member, linked, context);
   // The sync never takes ownership of an account Entra has switched off.
   if (!isEnabledInDirectory(member)) return noWrite('skip', member, linked.id, because.disabledNotManaged);
-  return adopt(member, linked, policy, (fields) => because.adoptedByLink(fields, policy.updateExisting));
+  return adopt(member, linked, context, (fields) => because.adoptedByLink(fields, policy.updateExisting));
 }
 
 function planUnlinked(member: DirectoryUser, context: ChunkContext): PlannedChange {
@@ -88,7 +113,7 @@ function planUnlinked(member: DirectoryUser, context: ChunkContext): PlannedChan
 
   const matches = matchesFor(key, context);
   const [match] = matches;
-  if (match === undefined) return create(member, policy, because.created(policy.matchOn, key, policy.customerTypeId));
+  if (match === undefined) return create(member, context, key);
   if (matches.length > 1)
     return noWrite(
       'conflict',
@@ -113,7 +138,7 @@ function planUnlinked(member: DirectoryUser, context: ChunkContext): PlannedChan
   // Taking over an existing account needs an address the tenant owns, of a user that is not a guest.
   const refusal = adoptionRefusal(member, policy, { key, userId: match.id });
   if (refusal !== null) return noWrite('skip', member, match.id, refusal);
-  return adopt(member, match, policy, (fields) =>
+  return adopt(member, match, context, (fields) =>
     because.adoptedByMatch(policy.matchOn, key, fields, policy.updateExisting),
   );
 }
@@ -124,18 +149,24 @@ function matchesFor(key: string, { candidates, policy }: ChunkContext): ProductU
   return [...unique.values()];
 }
 
-/** What the sync writes on a linked user: activation always, attributes only with updateExisting. */
-function desiredFields(member: DirectoryUser, current: ProductUser, policy: SetupPolicy): Partial<SyncedFields> {
-  const active = desiredActive(member, current, policy.setupId);
-  return policy.updateExisting ? { ...mapDirectoryUser(member, policy), active } : { active };
+/**
+ * What the sync writes on a linked user: activation always, and the customer type when the setup has rules (both
+ * decide who gets what, not attributes); the attributes only with updateExisting.
+ */
+function desiredFields(member: DirectoryUser, current: ProductUser, context: ChunkContext): Partial<SyncedFields> {
+  const active = desiredActive(member, current, context.policy.setupId);
+  const { customerTypeId, ...fields } = mappedFields(member, context);
+  const routed = customerTypeId === undefined ? {} : { customerTypeId };
+  return context.policy.updateExisting ? { ...fields, ...routed, active } : { ...routed, active };
 }
 
 function attributeNames(diff: FieldDiff | null): string[] {
   return diff ? Object.keys(diff.after).filter((field) => field !== 'active') : [];
 }
 
-function planManaged(member: DirectoryUser, current: ProductUser, policy: SetupPolicy): PlannedChange {
-  const diff = diffFields(syncedFieldsOf(current), desiredFields(member, current, policy));
+function planManaged(member: DirectoryUser, current: ProductUser, context: ChunkContext): PlannedChange {
+  const { policy } = context;
+  const diff = diffFields(currentFieldsOf(current), desiredFields(member, current, context));
   if (diff === null) return noWrite('unchanged', member, current.id, unchangedReason(member, current, policy));
   const attributes = attributeNames(diff);
   const base = { externalId: member.id, userId: current.id, after: diff.after };
@@ -160,10 +191,10 @@ function unchangedReason(member: DirectoryUser, current: ProductUser, policy: Se
 function adopt(
   member: DirectoryUser,
   user: ProductUser,
-  policy: SetupPolicy,
+  context: ChunkContext,
   reason: (fields: string[]) => Reason,
 ): PlannedChange {
-  const diff = diffFields(syncedFieldsOf(user), desiredFields(member, user, policy));
+  const diff = diffFields(currentFieldsOf(user), desiredFields(member, user, context));
   return {
     action: 'adopt',
     externalId: member.id,
@@ -179,15 +210,11 @@ function explained(reason: Reason): Pick<PlannedChange, 'reason' | 'reasonDetail
   return { reason: reasonText(reason), reasonDetail: reason };
 }
 
-function create(member: DirectoryUser, policy: SetupPolicy, reason: Reason): PlannedChange {
-  return {
-    action: 'create',
-    externalId: member.id,
-    userId: null,
-    before: null,
-    after: mapDirectoryUser(member, policy),
-    ...explained(reason),
-  };
+function create(member: DirectoryUser, context: ChunkContext, key: string): PlannedChange {
+  const { policy } = context;
+  const after = mappedFields(member, context);
+  const reason = because.created(policy.matchOn, key, after.customerTypeId ?? policy.customerTypeId);
+  return { action: 'create', externalId: member.id, userId: null, before: null, after, ...explained(reason) };
 }
 
 /**

@@ -1,4 +1,7 @@
 import type { Reason } from './reasons.js';
+import type { CompiledRule } from './customer-type-rules.js';
+import type { CompiledMapping } from './mapping-expression.js';
+import type { ProductAttributes } from './product-mapping.js';
 /**
  * The data the pure sync planner works on. Nothing here does I/O: the orchestration reads Graph and
  * Postgres, hands the planner one chunk at a time, and applies the PlannedChanges it gets back.
@@ -32,6 +35,8 @@ export interface ProductUser {
    * administrator switched off in the product stays off even while Entra says enabled.
    */
   deactivatedBySetupId: string | null;
+  /** Mapped fields beyond the columns (issue 16); absent or {} until a mapping writes one. */
+  attributes?: ProductAttributes;
 }
 
 /**
@@ -52,12 +57,27 @@ export interface SetupPolicy {
   deletionThreshold: { count: number; percent: number }; // defaults 500 and 20
   /** The tenant's verified domains, as stored on the connection when it was verified: adoption needs one. */
   verifiedDomains: readonly string[];
+  /** The fields this setup maps differently from today's mapping (issue 16); absent or {}: today's. */
+  mapping?: CompiledMapping;
+  /** Ordered customer-type rules (issue 16); absent or []: every member gets `customerTypeId`. */
+  customerTypeRules?: readonly CompiledRule[];
 }
 
 export type ChangeAction = 'create' | 'update' | 'adopt' | 'deactivate' | 'delete' | 'skip' | 'conflict' | 'unchanged';
 
-/** The fields the sync writes on a product user. */
-export type SyncedFields = Pick<
+/** The fields the sync writes on a product user: the columns, and what a mapping or rules add (issue 16). */
+export type SyncedFields = SyncedColumnFields & MappedFields;
+
+/**
+ * Written only when a setup asks for them, so a setup without mapping and rules writes what it always did:
+ * `customerTypeId` when it has customer-type rules, an attribute field when its mapping names it.
+ */
+export interface MappedFields extends ProductAttributes {
+  customerTypeId?: string;
+}
+
+/** The synced fields kept in the users table's own columns. */
+export type SyncedColumnFields = Pick<
   ProductUser,
   | 'email'
   | 'initials'

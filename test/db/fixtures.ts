@@ -111,9 +111,14 @@ export async function insertUser(
   company: { companyId: string; customerTypeId: string },
   fields: Partial<Omit<UserRow, 'id' | 'company_id' | 'customer_type_id' | 'created_at' | 'updated_at'>> = {},
 ): Promise<string> {
+  const { attributes, ...columns } = fields;
   const row = await db
     .insertInto('users')
-    .values({ ...emptyUserRow(company.companyId, company.customerTypeId), ...fields })
+    .values({
+      ...emptyUserRow(company.companyId, company.customerTypeId),
+      ...columns,
+      ...(attributes ? { attributes: JSON.stringify(attributes) } : {}),
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   return row.id;

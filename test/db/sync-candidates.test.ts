@@ -77,6 +77,7 @@ describe('sync candidates', () => {
       active: false,
       deactivatedAt: new Date('2025-01-01T00:00:00Z'),
       deactivatedBySetupId: null,
+      attributes: {},
     });
   });
 

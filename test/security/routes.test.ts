@@ -89,6 +89,11 @@ const apiRules: Record<string, ApiRule> = {
   'POST /api/v1/setups/:id/pause': { access: 'module', owned: 'setup' },
   'POST /api/v1/setups/:id/resume': { access: 'module', owned: 'setup' },
   'POST /api/v1/setups/:id/runs': { access: 'module', owned: 'setup', body: () => ({ dryRun: false }) },
+  'POST /api/v1/setups/:id/mapping-preview': {
+    access: 'module',
+    owned: 'setup',
+    body: () => ({ mapping: { employeeId: { attribute: 'employeeId' } } }),
+  },
   'GET /api/v1/setups/:id/runs': { access: 'module', owned: 'setup' },
   'GET /api/v1/runs/:id': { access: 'module', owned: 'run' },
   'GET /api/v1/runs/:id/changes': { access: 'module', owned: 'run' },

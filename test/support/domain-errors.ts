@@ -5,6 +5,7 @@ import {
   NameTaken,
   NotConfigured,
   RunAlreadyActive,
+  SettingsRefused,
   SetupExists,
   TenantAlreadyConnected,
   TenantTaken,
@@ -25,4 +26,10 @@ export const domainErrorSamples: Record<DomainErrorKind, DomainError> = {
   tenant_taken: new TenantTaken('0c1d2e3f-0000-4000-8000-000000000001', 'tenant is connected elsewhere'),
   tenant_already_connected: new TenantAlreadyConnected('contoso.onmicrosoft.com'),
   not_configured: new NotConfigured('the Azure app identity is not configured on this service (AZURE_CLIENT_ID)'),
+  settings_malformed: new SettingsRefused(true, [
+    { field: 'mapping.employeeId', reason: 'unknown function Lowr', position: 0 },
+  ]),
+  settings_refused: new SettingsRefused(false, [
+    { field: 'customerTypeRules[0].customerTypeId', reason: 'no such customer type in this company' },
+  ]),
 };

@@ -1,6 +1,7 @@
 /** Test data builders and a tiny in-memory "apply" that follows the contract documented on PlannedChange. */
 import type { DirectoryUser, PlannedChange, ProductUser, SetupPolicy, SyncedFields } from '../../src/sync/index.js';
 import { entraUser, type GraphUserFields } from '../support/directory-users.js';
+import { ATTRIBUTE_FIELDS } from '../../src/sync/product-mapping.js';
 
 export const SETUP = 'setup-1';
 export const OTHER_SETUP = 'setup-2';
@@ -136,5 +137,18 @@ export function applyToSnapshot(
         break;
     }
   }
-  return result;
+  return result.map(keptInAttributes);
+}
+
+/** As the writer stores them: mapped fields beyond the columns in the user's `attributes` (issue 16). */
+function keptInAttributes(user: ProductUser): ProductUser {
+  const loose = user as ProductUser & Record<string, unknown>;
+  const moved = ATTRIBUTE_FIELDS.filter((field) => loose[field] !== undefined);
+  if (moved.length === 0) return user;
+  const kept = { ...loose, attributes: { ...user.attributes } } as ProductUser & Record<string, unknown>;
+  for (const field of moved) {
+    kept.attributes![field] = loose[field] as string | null;
+    delete kept[field];
+  }
+  return kept;
 }

@@ -1,5 +1,6 @@
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { isDomainError, type DomainError, type DomainErrorKind } from '../../domain/errors.js';
+import { isDomainError, SettingsRefused, type DomainError, type DomainErrorKind } from '../../domain/errors.js';
+import { mappingFieldErrors } from './data/mapping-form.js';
 import { statusFor } from '../domain-errors.js';
 import type { FieldErrors } from './components/fields.js';
 import type { Messages } from './i18n/en.js';
@@ -15,7 +16,14 @@ export interface FormRefusal {
   failure?: string;
 }
 
-type Words = (t: Messages, err: DomainError) => { field: string; message: string } | { failure: string };
+type Words = (
+  t: Messages,
+  err: DomainError,
+) => { field: string; message: string } | { failure: string } | { errors: FieldErrors };
+
+const settingsWords: Words = (t, err) => ({
+  errors: mappingFieldErrors(t, err instanceof SettingsRefused ? err.problems : []),
+});
 
 const wordsFor: Record<DomainErrorKind, Words> = {
   unknown_reference: (t, err) =>
@@ -31,14 +39,16 @@ const wordsFor: Record<DomainErrorKind, Words> = {
   tenant_taken: (t) => ({ field: 'tenantId', message: t.connectionForm.takenByAnotherCompany }),
   tenant_already_connected: (t) => ({ field: 'tenantId', message: t.connectionForm.alreadyConnected }),
   not_configured: (t) => ({ failure: t.errors.azureNotConfigured }),
+  settings_malformed: settingsWords,
+  settings_refused: settingsWords,
 };
 
 export function formRefusal(t: Messages, err: DomainError): FormRefusal {
   const words = wordsFor[err.kind](t, err);
   const status = statusFor(err);
-  return 'failure' in words
-    ? { status, errors: {}, failure: words.failure }
-    : { status, errors: { [words.field]: words.message } };
+  if ('failure' in words) return { status, errors: {}, failure: words.failure };
+  if ('errors' in words) return { status, errors: words.errors };
+  return { status, errors: { [words.field]: words.message } };
 }
 
 /** Runs a use case from a form: its domain refusal as the form shows it, anything else thrown on. */

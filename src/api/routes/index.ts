@@ -28,6 +28,7 @@ import { registerListSetups } from './setups/list-setups.js';
 import { registerPauseResumeSetup } from './setups/pause-resume.js';
 import { registerStartRun } from './setups/start-run.js';
 import { registerUpdateSetup } from './setups/update-setup.js';
+import { registerMappingPreview } from './setups/mapping-preview.js';
 import { registerListUsers } from './users/list-users.js';
 import { registerMeRoute } from './me.js';
 import { registerDeleteTenantShare } from './tenant-shares/delete-tenant-share.js';
@@ -69,6 +70,7 @@ export function registerRoutes(app: App): void {
   registerListSetups(app);
   registerGetSetup(app);
   registerUpdateSetup(app);
+  registerMappingPreview(app);
   registerDeleteSetup(app);
   registerPauseResumeSetup(app);
   registerStartRun(app);

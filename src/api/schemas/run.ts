@@ -1,3 +1,4 @@
+import { ATTRIBUTE_FIELDS, type ProductAttributes } from '../../sync/product-mapping.js';
 import { z } from '@hono/zod-openapi';
 import type { SyncChange, SyncRun, UserRow } from '../../db/schema.js';
 import { toRunCounts } from '../../db/repositories/sync-runs.js';
@@ -145,10 +146,30 @@ export const UserSchema = z
     externalId: z.string().nullable(),
     managingSetupId: z.string().nullable(),
     active: z.boolean(),
+    attributes: z
+      .object({
+        employeeId: z.string().nullable().optional(),
+        manager: z.string().nullable().optional().openapi({ description: "the manager's e-mail" }),
+        preferredLanguage: z.string().nullable().optional(),
+        companyName: z.string().nullable().optional(),
+        costCenter: z.string().nullable().optional(),
+      })
+      .openapi({ description: 'mapped product fields beyond the columns; present once a mapping wrote them' }),
     createdAt: z.string(),
     updatedAt: z.string(),
   })
   .openapi('User');
+
+/** Only the known attribute fields, as strings or null: the column is typed, but nothing unchecked leaves. */
+function productAttributes(stored: unknown): ProductAttributes {
+  const attributes: ProductAttributes = {};
+  if (typeof stored !== 'object' || stored === null) return attributes;
+  for (const field of ATTRIBUTE_FIELDS) {
+    const value = (stored as Record<string, unknown>)[field];
+    if (typeof value === 'string' || value === null) attributes[field] = value;
+  }
+  return attributes;
+}
 
 export function userJson(u: UserRow) {
   return {
@@ -167,6 +188,7 @@ export function userJson(u: UserRow) {
     externalId: u.external_id,
     managingSetupId: u.managing_setup_id,
     active: u.active,
+    attributes: productAttributes(u.attributes),
     createdAt: u.created_at.toISOString(),
     updatedAt: u.updated_at.toISOString(),
   };

@@ -3,6 +3,35 @@ import type { SyncSetup } from '../../db/schema.js';
 import { initialsAttributes, limits } from '../../domain/rules.js';
 import { designation, optionalText } from './common.js';
 
+/** `mapping`: product field → source; null = today's mapping. Checked in full by the setup service. */
+export const MappingBody = z
+  .record(z.string(), z.unknown())
+  .nullable()
+  .openapi({
+    description:
+      'product field → source, each { "attribute": name } | { "constant": text } | { "expression": text } ' +
+      '(Coalesce, Lower, Upper, Trim, Left, Replace, Join, string literals); fields not named keep today’s mapping; ' +
+      'null: today’s mapping. Fields: firstName, lastName, displayName, email, initials, phone, mobile, department, ' +
+      'jobTitle, officeLocation, employeeId, manager, preferredLanguage, companyName, costCenter',
+    example: {
+      employeeId: { attribute: 'employeeId' },
+      costCenter: { attribute: 'onPremisesExtensionAttributes.extensionAttribute1' },
+    },
+  });
+
+/** `customerTypeRules`: ordered, first match wins, else the setup's customer type. */
+export const CustomerTypeRulesBody = z
+  .array(z.unknown())
+  .max(20, { message: 'at most 20 rules' })
+  .openapi({
+    description:
+      'ordered rules, the first that matches gives the customer type, else the setup’s: ' +
+      '{ "memberOf": groupId, "customerTypeId" } or { "filter": RFC 4515 filter, "customerTypeId" }',
+    example: [
+      { memberOf: '00000000-0000-0000-0000-000000000001', customerTypeId: '00000000-0000-0000-0000-000000000002' },
+    ],
+  });
+
 /** The setup form's fields (tab "Opsætning"), plus schedule and deletion-guard settings. */
 export const SetupFields = z.object({
   customerTypeId: z.uuid({ message: 'must be the id of one of your customer types' }),
@@ -45,6 +74,9 @@ export const SetupFields = z.object({
         'a run that would remove or deactivate more than this many users (or this percentage of the users the setup manages) waits for approval; defaults 500 and 20%',
     }),
   enabled: z.boolean().optional(),
+  // issue 16: checked (parsed, type-checked, customer types of the company) by src/setups/mapping-settings.ts
+  mapping: MappingBody.optional(),
+  customerTypeRules: CustomerTypeRulesBody.optional(),
 });
 
 export const CreateSetupBody = SetupFields.extend({
@@ -71,6 +103,10 @@ export const SetupSchema = z
     removalGraceDays: z.number(),
     deletionThreshold: z.object({ count: z.number(), percent: z.number() }),
     enabled: z.boolean(),
+    mapping: z.record(z.string(), z.record(z.string(), z.string())).openapi({
+      description: 'the fields this setup maps differently from today’s mapping ({} = today’s)',
+    }),
+    customerTypeRules: z.array(z.record(z.string(), z.string())),
     status: z.enum(['active', 'paused', 'error']),
     statusReason: z.string().nullable(),
     createdAt: z.string(),
@@ -97,6 +133,8 @@ export function setupJson(s: SyncSetup) {
     removalGraceDays: s.removal_grace_days,
     deletionThreshold: { count: s.deletion_threshold_count, percent: s.deletion_threshold_percent },
     enabled: s.enabled,
+    mapping: (s.mapping ?? {}) as Record<string, Record<string, string>>,
+    customerTypeRules: s.customer_type_rules as Record<string, string>[],
     status: s.status,
     statusReason: s.status_reason,
     createdAt: s.created_at.toISOString(),

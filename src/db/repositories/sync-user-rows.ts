@@ -1,6 +1,6 @@
 import type { Insertable } from 'kysely';
 import type { UserRow, UsersTable } from '../schema.js';
-import type { ProductUser, SyncedFields } from '../../sync/types.js';
+import type { ProductUser, SyncedColumnFields, SyncedFields } from '../../sync/types.js';
 
 /**
  * How the planner's names for the synced fields map to the users table, in one place so reading users
@@ -18,7 +18,7 @@ export const syncedColumns = {
   jobTitle: 'job_title',
   officeLocation: 'office_location',
   active: 'active',
-} as const satisfies Record<keyof SyncedFields, keyof UsersTable>;
+} as const satisfies Record<keyof SyncedColumnFields, keyof UsersTable>;
 
 export type SyncedField = keyof typeof syncedColumns;
 
@@ -44,6 +44,7 @@ export function toProductUser(row: UserRow): ProductUser {
     active: row.active,
     deactivatedAt: row.deactivated_at,
     deactivatedBySetupId: row.deactivated_by_setup_id,
+    attributes: row.attributes,
   };
 }
 

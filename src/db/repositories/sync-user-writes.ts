@@ -6,6 +6,7 @@ import { settledHashOf, type SettleKey } from './sync-settled.js';
 import { syncedColumns, syncedColumnValues, syncedFieldNames } from './sync-user-rows.js';
 import { reasonText, type Reason } from '../../sync/reasons.js';
 import { statusBecause } from '../../sync/status-reasons.js';
+import { ATTRIBUTE_FIELDS } from '../../sync/product-mapping.js';
 
 /**
  * The user writes of one batch, following the apply rules on PlannedChange (src/sync/types.ts). Each kind of
@@ -125,13 +126,17 @@ async function createUsers(trx: Db, target: WriteTarget, changes: readonly Plann
     const rows = slice.map((change) => ({
       ...syncedColumnValues(change.after ?? {}),
       external_id: externalIdOf(change),
+      customer_type_id: change.after?.customerTypeId ?? null,
+      attributes: mappedAttributes(change),
     }));
     const inserted = await sql<{ id: string; external_id: string }>`
-      insert into users (company_id, customer_type_id, managing_setup_id, external_id, settled_hash, ${createdColumnNames})
-      select ${target.companyId}::uuid, ${target.customerTypeId}::uuid, ${target.setupId}::uuid, r.external_id,
-        ${settledHashOf(target.settle, sql`r.external_id`)},
+      insert into users (company_id, customer_type_id, managing_setup_id, external_id, attributes, settled_hash, ${createdColumnNames})
+      select ${target.companyId}::uuid, coalesce(r.customer_type_id, ${target.customerTypeId}::uuid), ${target.setupId}::uuid,
+        r.external_id, r.attributes, ${settledHashOf(target.settle, sql`r.external_id`)},
         ${sql.join(syncedFieldNames.map((field) => (field === 'active' ? sql`coalesce(r.active, true)` : sql.ref(`r.${syncedColumns[field]}`))))}
-      from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(external_id text, ${createdColumns})
+      from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+        as r(external_id text, customer_type_id uuid, attributes jsonb, ${createdColumns})
+      where ${ownCustomerType(sql`r.customer_type_id`, target)}
       on conflict do nothing
       returning id, external_id`.execute(trx);
     const written = new Map(inserted.rows.map((row) => [row.external_id, row.id]));
@@ -167,6 +172,21 @@ const assignSyncedFields = sql.join(
   }),
 );
 
+/** The mapped fields beyond the columns a change writes (issue 16): those its `after` names. */
+function mappedAttributes(change: PlannedChange): Record<string, string | null> {
+  const after = change.after ?? {};
+  return Object.fromEntries(ATTRIBUTE_FIELDS.filter((field) => after[field] !== undefined).map((f) => [f, after[f]!]));
+}
+
+/**
+ * A customer type a rule routes to must still be one of the company's (checked on save; re-checked here, where
+ * it is written, so no plan can put a user into another company's type). Null: the setup's own.
+ */
+function ownCustomerType(customerTypeId: RawBuilder<unknown>, target: WriteTarget) {
+  return sql`(${customerTypeId} is null or exists (
+    select 1 from customer_types ct where ct.id = ${customerTypeId} and ct.company_id = ${target.companyId}::uuid))`;
+}
+
 /**
  * adopt, update, deactivate in one UPDATE … FROM jsonb_to_recordset: an adopt also links the user to the member
  * and the setup; a deactivate stamps deactivated_at/by; a write of active=true clears both (a reactivation).
@@ -179,19 +199,25 @@ async function updateUsers(trx: Db, target: WriteTarget, changes: readonly Plann
       link: change.action === 'adopt',
       deactivate: change.action === 'deactivate',
       after: change.after ?? {},
+      customer_type_id: change.after?.customerTypeId ?? null,
+      attributes: mappedAttributes(change),
     }));
     const reactivates = sql`c.after->'active' = 'true'::jsonb`;
     const updated = await sql<{ id: string }>`
       update users u set
         ${assignSyncedFields},
+        customer_type_id = coalesce(c.customer_type_id, u.customer_type_id),
+        attributes = u.attributes || c.attributes,
         external_id = case when c.link then c.external_id else u.external_id end,
         managing_setup_id = case when c.link then ${target.setupId}::uuid else u.managing_setup_id end,
         deactivated_at = case when c.deactivate then ${target.now}::timestamptz when ${reactivates} then null else u.deactivated_at end,
         deactivated_by_setup_id = case when c.deactivate then ${target.setupId}::uuid when ${reactivates} then null else u.deactivated_by_setup_id end,
         ${target.settle ? sql`settled_hash = ${settledHashOf(target.settle, sql`c.external_id`)},` : sql``}
         updated_at = now()
-      from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as c(user_id uuid, external_id text, link boolean, deactivate boolean, after jsonb)
+      from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+        as c(user_id uuid, external_id text, link boolean, deactivate boolean, after jsonb, customer_type_id uuid, attributes jsonb)
       where u.id = c.user_id and u.company_id = ${target.companyId}::uuid
+        and ${ownCustomerType(sql`c.customer_type_id`, target)}
         and case
           when c.link then (u.managing_setup_id is null or u.managing_setup_id = ${target.setupId}::uuid)
                        and (u.external_id is null or u.external_id = c.external_id)

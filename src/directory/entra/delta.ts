@@ -178,7 +178,7 @@ function innerRetryDelayMs(answer: BatchAnswer, attempt: number): number {
 }
 
 /** An inner request's failure, shaped like the Graph client's own errors so classifyGraphError reads it the same way. */
-function batchError(status: number, code: string, message: string, url: string): GraphError {
+export function batchError(status: number, code: string, message: string, url: string): GraphError {
   const error = new GraphError(status, message);
   error.code = code || null;
   error.headers = new Headers();

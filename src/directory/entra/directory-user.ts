@@ -5,28 +5,11 @@
  * `accountEnabled` decides `enabled`; the first business phone is `phone`.
  */
 import type { DirectoryUser } from '../../sync/directory-user.js';
+import { ENTRA_USER_SELECT } from '../../sync/entra-attributes.js';
 import { cleanText, emailKey, isGuestUserPrincipalName, looksLikeEmail } from '../../sync/normalise.js';
 
-/** `$select` for member pages: everything the product maps, including what Graph omits by default (accountEnabled…). */
-export const directoryUserSelect = [
-  'id',
-  'displayName',
-  'givenName',
-  'surname',
-  'mail',
-  'userPrincipalName',
-  'mailNickname',
-  'jobTitle',
-  'department',
-  'mobilePhone',
-  'businessPhones',
-  'officeLocation',
-  'employeeId',
-  'onPremisesSamAccountName',
-  'accountEnabled',
-  // Guests (Member or Guest; returned only on $select): a guest never adopts an existing product user.
-  'userType',
-] as const;
+/** `$select` for member pages and delta rounds: one list with what a mapping may name (src/sync/entra-attributes.ts). */
+export const directoryUserSelect = ENTRA_USER_SELECT;
 
 export type { DirectoryUser };
 

@@ -2,6 +2,7 @@
  * Microsoft Entra ID behind the directory-provider port: Graph through our multi-tenant app (client credentials)
  * in the connection's tenant. The Graph client is made on first use, so a provider costs nothing until it reads.
  */
+import { withManagers } from './managers.js';
 import type { Client } from '@microsoft/microsoft-graph-client';
 import type { DirectoryConnection } from '../../db/schema.js';
 import type { DirectoryDeps } from '../factory.js';
@@ -81,8 +82,10 @@ export function entraProvider(deps: DirectoryDeps, connection: DirectoryConnecti
           top: options.pageSize,
           cursor: options.resume ?? undefined,
         });
-        for await (const page of pages)
-          yield { users: page.users, next: page.nextLink, ...(page.count !== undefined ? { count: page.count } : {}) };
+        for await (const page of pages) {
+          const users = scope.withManager ? await withManagers(client(), page.users) : page.users;
+          yield { users, next: page.nextLink, ...(page.count !== undefined ? { count: page.count } : {}) };
+        }
       } catch (err) {
         throw about(err, 'group'); // /groups/{id}/transitiveMembers: a 404 is the group itself
       }

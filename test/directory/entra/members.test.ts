@@ -46,7 +46,7 @@ describe('pageGroupUsers', () => {
       officeLocation: stored.officeLocation,
       enabled: stored.accountEnabled,
       guest: stored.userType === 'Guest',
-      attributes: {
+      attributes: expect.objectContaining({
         id: stored.id,
         displayName: stored.displayName,
         givenName: stored.givenName,
@@ -63,7 +63,14 @@ describe('pageGroupUsers', () => {
         onPremisesSamAccountName: stored.onPremisesSamAccountName,
         accountEnabled: String(stored.accountEnabled),
         userType: stored.userType,
-      },
+      }),
+    });
+    // what a mapping may read (issue 16): the extension attributes flattened with dots, unset ones null
+    expect(users[0]!.attributes).toMatchObject({
+      preferredLanguage: stored.preferredLanguage,
+      companyName: null,
+      'onPremisesExtensionAttributes.extensionAttribute1': null,
+      'onPremisesExtensionAttributes.extensionAttribute15': null,
     });
   });
 

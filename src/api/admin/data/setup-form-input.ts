@@ -7,6 +7,13 @@ import type { SyncSetup } from '../../../db/schema.js';
 import type { FieldErrors } from '../components/fields.js';
 import type { Messages } from '../i18n/en.js';
 import { formChecked, formNumber, formText, type FormBody } from '../form.js';
+import {
+  emptyMappingValues,
+  mappingBody,
+  mappingValuesOf,
+  submittedMappingValues,
+  type MappingFormValues,
+} from './mapping-form.js';
 
 /**
  * The setup form as the admin typed it: field names are the API body's paths (deletionThreshold.count…), so
@@ -26,6 +33,8 @@ export interface SetupFormValues {
   intervalMinutes: string;
   'deletionThreshold.count': string;
   'deletionThreshold.percent': string;
+  /** issue 16: the attribute mapping and customer-type rules (edited on an existing setup's form). */
+  mapping: MappingFormValues;
 }
 
 /** The schedule a new setup starts with (the column default), shown in the form so nobody guesses. */
@@ -46,6 +55,7 @@ export function newSetupValues(defaults: { connectionId?: string; customerTypeId
     intervalMinutes: String(defaultIntervalMinutes),
     'deletionThreshold.count': String(DEFAULT_DELETION_THRESHOLD.count),
     'deletionThreshold.percent': String(DEFAULT_DELETION_THRESHOLD.percent),
+    mapping: emptyMappingValues(),
   };
 }
 
@@ -64,6 +74,7 @@ export function setupValues(setup: SyncSetup): SetupFormValues {
     intervalMinutes: String(setup.interval_minutes),
     'deletionThreshold.count': String(setup.deletion_threshold_count),
     'deletionThreshold.percent': String(setup.deletion_threshold_percent),
+    mapping: mappingValuesOf(setup),
   };
 }
 
@@ -82,11 +93,13 @@ export function submittedSetupValues(form: FormBody): SetupFormValues {
     intervalMinutes: formText(form, 'intervalMinutes'),
     'deletionThreshold.count': formText(form, 'deletionThreshold.count'),
     'deletionThreshold.percent': formText(form, 'deletionThreshold.percent'),
+    mapping: submittedMappingValues(form),
   };
 }
 
 function bodyOf(values: SetupFormValues) {
-  const number = (name: keyof SetupFormValues) => formNumber({ [name]: String(values[name]) }, name);
+  const number = (name: Exclude<keyof SetupFormValues, 'mapping'>) =>
+    formNumber({ [name]: String(values[name]) }, name);
   return {
     customerTypeId: values.customerTypeId,
     resourceType: 'users',
@@ -99,6 +112,7 @@ function bodyOf(values: SetupFormValues) {
     ldapFilter: values.ldapFilter,
     intervalMinutes: number('intervalMinutes'),
     deletionThreshold: { count: number('deletionThreshold.count'), percent: number('deletionThreshold.percent') },
+    ...mappingBody(values.mapping),
   };
 }
 

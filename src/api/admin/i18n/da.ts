@@ -1,6 +1,7 @@
 import type { Messages } from './en.js';
 import { danishReasons } from './reason-templates-da.js';
 import { notificationsDa } from './notifications-da.js';
+import { mappingDa } from './mapping-da.js';
 
 /** Every label and message of the admin pages in Danish (the product's home market). */
 export const da: Messages = {
@@ -347,4 +348,5 @@ export const da: Messages = {
     active: 'Aktiv',
   },
   notifications: notificationsDa,
+  mapping: mappingDa,
 };

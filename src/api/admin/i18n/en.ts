@@ -1,5 +1,6 @@
 import type { ConnectionStatus, RunStatus, RunTrigger, SetupStatus } from '../../../db/schema.js';
 import { notificationsEn } from './notifications-en.js';
+import { mappingEn } from './mapping-en.js';
 import { englishReasons, type ReasonTemplates } from '../../../sync/reasons.js';
 
 /**
@@ -354,6 +355,7 @@ export const en = {
     active: 'Active',
   } as Record<string, string>,
   notifications: notificationsEn,
+  mapping: mappingEn,
 };
 
 export type Messages = typeof en;

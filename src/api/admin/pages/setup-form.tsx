@@ -11,6 +11,7 @@ import { Layout, type PageContext } from '../components/layout.js';
 import { Notice } from '../components/notice.js';
 import { CsrfField } from '../components/post-button.js';
 import type { SetupFormValues } from '../data/setup-form-input.js';
+import { MappingFields, MappingPreview, RuleFields, type MappingPreviewItem } from '../components/mapping-fields.js';
 
 export interface Choice {
   value: string;
@@ -36,6 +37,8 @@ interface Props {
   errors: FieldErrors;
   search?: GroupSearchResult;
   failure?: string;
+  /** The mapping preview (issue 16): shown after the Preview button, before anything is saved. */
+  preview?: MappingPreviewItem[];
 }
 
 /** Find the group by name in the tenant: each hit has a button that puts its id into the Group ID field. */
@@ -72,7 +75,7 @@ function GroupSearch({ page, values, errors, search }: Pick<Props, 'page' | 'val
   );
 }
 
-export function SetupFormPage({ page, setupId, values, choices, errors, search, failure }: Props) {
+export function SetupFormPage({ page, setupId, values, choices, errors, search, failure, preview }: Props) {
   const { t } = page;
   const f = t.setupForm;
   const title = setupId ? f.editTitle : f.createTitle;
@@ -178,6 +181,21 @@ export function SetupFormPage({ page, setupId, values, choices, errors, search, 
             errors={errors}
           />
         </fieldset>
+        {setupId ? (
+          <>
+            <MappingFields t={t} values={values.mapping} errors={errors} />
+            <RuleFields
+              t={t}
+              values={values.mapping}
+              errors={errors}
+              customerTypes={[{ value: '', label: t.mapping.noRule }, ...choices.customerTypes]}
+            />
+            <button type="submit" name="intent" value="preview" id="preview-mapping">
+              {t.mapping.preview}
+            </button>
+            {preview ? <MappingPreview t={t} items={preview} customerTypes={choices.customerTypes} /> : null}
+          </>
+        ) : null}
         <div class="buttons">
           <button type="submit" name="intent" value="save" class="primary" id="save-setup">
             {setupId ? t.common.save : t.common.create}

@@ -1,7 +1,9 @@
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { SyncSetup } from '../../../db/schema.js';
-import { changeSetup, createSetup } from '../../../setups/service.js';
+import { changeSetup, createSetup, previewSetupMapping } from '../../../setups/service.js';
+import { mappingBody } from '../data/mapping-form.js';
+import type { MappingPreviewItem } from '../components/mapping-fields.js';
 import type { FieldErrors } from '../components/fields.js';
 import { refusalOf } from '../domain-errors.js';
 import { searchTenantGroups } from '../data/group-search.js';
@@ -22,6 +24,7 @@ interface Shown {
   errors?: FieldErrors;
   search?: GroupSearchResult;
   failure?: string;
+  preview?: MappingPreviewItem[];
 }
 
 /** The setup form, empty or as it was submitted, with what went wrong beside the fields. */
@@ -43,6 +46,7 @@ export async function renderSetupForm(
       errors={shown.errors ?? {}}
       search={shown.search}
       failure={shown.failure}
+      preview={shown.preview}
     />,
     status,
   );
@@ -67,8 +71,17 @@ async function saveChange(c: Context<AdminEnv>, values: SetupFormValues, existin
   return redirectTo(c, '/admin/setup', { notice: 'setup_saved' });
 }
 
+/** Preview (issue 16): ten members under the saved and the form's mapping and rules, nothing saved. */
+async function previewChange(c: Context<AdminEnv>, values: SetupFormValues, existing: SyncSetup): Promise<Response> {
+  const previewed = await refusalOf(c.get('t'), () =>
+    previewSetupMapping(c.get('deps'), existing, mappingBody(values.mapping)),
+  );
+  if (!previewed.ok) return renderSetupForm(c, values, existing.id, previewed, previewed.status);
+  return renderSetupForm(c, values, existing.id, { preview: previewed.value });
+}
+
 /**
- * One form, three buttons: Search (find the group by name), Use (take a found group's id) and Create/Save.
+ * One form, four buttons: Preview (the mapping's effect, on an existing setup), Search (find the group by name), Use (take a found group's id) and Create/Save.
  * Searching re-renders the form with everything typed so far, so it works without JavaScript.
  */
 export async function submitSetupForm(c: Context<AdminEnv>, existing?: SyncSetup): Promise<Response> {
@@ -77,6 +90,7 @@ export async function submitSetupForm(c: Context<AdminEnv>, existing?: SyncSetup
   if (existing) values.connectionId = existing.connection_id; // shown, never changed
   const picked = formText(form, 'pickGroup');
   if (picked) values.groupId = picked;
+  if (existing && formText(form, 'intent') === 'preview') return previewChange(c, values, existing);
   if (formText(form, 'intent') !== 'search' && !picked)
     return existing ? saveChange(c, values, existing) : saveNew(c, values);
 

@@ -1,0 +1,50 @@
+import type { mappingEn } from './mapping-en.js';
+
+/** Opsætningens attributtilknytning og kundetyperegler på dansk (issue 16; da.ts har den som `mapping`). */
+export const mappingDa: typeof mappingEn = {
+  title: 'Attributtilknytning',
+  intro:
+    'Hvor hvert felt i produktet kommer fra. Lad et felt stå på “som i dag” for at beholde den indbyggede tilknytning. Et udtryk kan bruge Coalesce, Lower, Upper, Trim, Left, Replace og Join, attributter som employeeId eller onPremisesExtensionAttributes.extensionAttribute1, og "tekst".',
+  field: 'Felt i produktet',
+  source: 'Kilde',
+  value: 'Attribut, tekst eller udtryk',
+  kinds: { '': 'Som i dag', attribute: 'Attribut', constant: 'Fast tekst', expression: 'Udtryk' },
+  fields: {
+    firstName: 'Fornavn',
+    lastName: 'Efternavn',
+    displayName: 'Visningsnavn',
+    email: 'E-mail',
+    initials: 'Initialer',
+    phone: 'Telefon',
+    mobile: 'Mobil',
+    department: 'Afdeling',
+    jobTitle: 'Stillingsbetegnelse',
+    officeLocation: 'Kontor',
+    employeeId: 'Medarbejdernummer',
+    manager: 'Leder (lederens e-mail)',
+    preferredLanguage: 'Foretrukket sprog',
+    companyName: 'Firmanavn',
+    costCenter: 'Omkostningssted',
+    customerTypeId: 'Kundetype',
+  },
+  rulesTitle: 'Kundetype efter regel',
+  rulesIntro:
+    'Den første regel, en bruger opfylder, afgør kundetypen; en bruger, der ikke opfylder nogen, får opsætningens kundetype.',
+  ruleKind: 'Når brugeren',
+  ruleKinds: { memberOf: 'er medlem af gruppen (id)', filter: 'opfylder LDAP-filteret' },
+  ruleValue: 'Gruppe-id eller filter',
+  ruleCustomerType: 'Kundetype',
+  noRule: '—',
+  preview: 'Forhåndsvis',
+  previewTitle: 'Forhåndsvisning: ti medlemmer af gruppen',
+  previewIntro:
+    'Intet er gemt endnu. “Nu” er hvad de gemte indstillinger giver, “Med disse indstillinger” hvad formularen giver.',
+  previewEmpty: 'Gruppen har ingen medlemmer at forhåndsvise.',
+  now: 'Nu',
+  proposed: 'Med disse indstillinger',
+  member: 'Medlem',
+  invalidAt: (position: number) => `Ikke gyldig ved tegn ${position + 1}.`,
+  invalid: 'Ikke gyldig.',
+  unknownCustomerType: 'Vælg en af jeres kundetyper.',
+  groupNotFound: 'Der findes ingen gruppe med dette id i tenanten.',
+};
