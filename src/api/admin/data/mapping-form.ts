@@ -105,4 +105,3 @@ export function mappingFieldErrors(t: Messages, problems: readonly FieldProblem[
   }
   return errors;
 }
-
