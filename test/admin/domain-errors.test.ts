@@ -3,7 +3,7 @@ import { formRefusal } from '../../src/api/admin/domain-errors.js';
 import { da } from '../../src/api/admin/i18n/da.js';
 import { en } from '../../src/api/admin/i18n/en.js';
 import { apiErrorFor } from '../../src/api/domain-errors.js';
-import { UnknownReference } from '../../src/domain/errors.js';
+import { SettingsRefused, UnknownReference } from '../../src/domain/errors.js';
 import { domainErrorSamples } from '../support/domain-errors.js';
 
 describe('the admin pages map every domain error in one place', () => {
@@ -13,7 +13,12 @@ describe('the admin pages map every domain error in one place', () => {
       const danish = formRefusal(da, err);
       expect(english.status).toBe(apiErrorFor(err).status);
       expect(danish.status).toBe(english.status);
-      if (err.field) {
+      if (err instanceof SettingsRefused) {
+        // each refused mapping field or rule beside its own form field, in the page's language
+        expect(Object.keys(english.errors)).toHaveLength(err.problems.length);
+        expect(Object.keys(danish.errors)).toEqual(Object.keys(english.errors));
+        for (const field of Object.keys(english.errors)) expect(danish.errors[field]).not.toBe(english.errors[field]);
+      } else if (err.field) {
         expect(Object.keys(english.errors)).toEqual([err.field]);
         expect(english.errors[err.field]).toMatch(/\S/);
         expect(Object.keys(danish.errors)).toEqual([err.field]);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { apiErrorFor } from '../../src/api/domain-errors.js';
 import { errorBody } from '../../src/api/errors.js';
-import { UnknownReference } from '../../src/domain/errors.js';
+import { SettingsRefused, UnknownReference } from '../../src/domain/errors.js';
 import { domainErrorSamples } from '../support/domain-errors.js';
 
 /** The JSON API's answer to each use-case refusal: the status, code and body the existing API tests expect. */
@@ -16,6 +16,8 @@ const expected = {
   tenant_taken: { status: 409, code: 'conflict', field: 'tenantId' },
   tenant_already_connected: { status: 409, code: 'conflict', field: 'tenantId' },
   not_configured: { status: 503, code: 'not_configured', field: undefined },
+  settings_malformed: { status: 400, code: 'validation_failed', field: undefined },
+  settings_refused: { status: 422, code: 'unprocessable', field: undefined },
 } as const;
 
 describe('the JSON API maps every domain error in one place', () => {
@@ -29,6 +31,8 @@ describe('the JSON API maps every domain error in one place', () => {
       expect(body.error.message).toBe(err.message);
       expect(body.error.requestId).toBe('req-1');
       if (want.field) expect(body.error.details).toEqual([{ field: want.field, reason: err.fieldReason }]);
+      else if (err instanceof SettingsRefused)
+        expect(body.error.details).toEqual(err.problems); // with positions
       else expect(body.error.details).toBeUndefined();
     });
   }
