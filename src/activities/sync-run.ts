@@ -3,7 +3,13 @@ import { directoryClientFor } from '../connections/directory-client.js';
 import { findConnection } from '../db/repositories/connections.js';
 import { markSetupError, findSetup } from '../db/repositories/setups.js';
 import { clearDeltaRun, countDeltaUnchanged, findDeltaState, setPendingDelta } from '../db/repositories/sync-delta.js';
-import { analyzeStaging, analyzeUsers, clearStaging, countStaged } from '../db/repositories/sync-staging.js';
+import {
+  analyzeStaging,
+  analyzeFromRows,
+  analyzeUsers,
+  clearStaging,
+  countStaged,
+} from '../db/repositories/sync-staging.js';
 import { closeRun } from '../db/repositories/sync-run-outcome.js';
 import {
   createRun,
@@ -230,7 +236,7 @@ export function createSyncRunActivities(deps: ActivityDeps) {
             },
           }),
         );
-        await analyzeStaging(db);
+        await analyzeStaging(db, cursor.ordinal);
         // When the read ended: an approval given after APPROVAL_TIMEOUT of it re-reads first (readIfApprovalStale).
         await updateProgress(db, input.runId, { readAt: new Date().toISOString() });
         logger.info({ runId: input.runId, pages: cursor.pages, members: cursor.ordinal }, 'members staged');
@@ -274,7 +280,7 @@ export function createSyncRunActivities(deps: ActivityDeps) {
           logger.info({ runId: input.runId, reason: result.fallback }, 'delta run falls back to a full sync');
           return { fallback: result.fallback, members: 0 };
         }
-        await analyzeStaging(db);
+        await analyzeStaging(db, result.staged);
         await setPendingDelta(db, input.runId, result.links);
         await updateProgress(db, input.runId, {
           delta: { added: result.added, removed: result.removed, changedUsers: result.changedUsers },
@@ -407,7 +413,8 @@ export function createSyncRunActivities(deps: ActivityDeps) {
       // Housekeeping after the outcome is recorded (the run reads as finished half a second sooner at 100,000
       // users): many users written at once leave the planner's statistics behind autovacuum, and the next run's
       // candidate and removal queries depend on them.
-      if (counts.created + counts.deleted + counts.adopted > 1000) await analyzeUsers(db);
+      // (Not for small runs: ANALYZE of a table waits for any other, and many small runs finish together.)
+      if (counts.created + counts.deleted + counts.adopted >= analyzeFromRows) await analyzeUsers(db);
       await clearStaging(db, input.runId);
       await clearDeltaRun(db, input.runId);
       logger.info({ runId: input.runId, status: input.status, counts, error: input.error }, 'sync run finished');
