@@ -119,7 +119,7 @@ export async function clearStaging(db: Db, runId: string): Promise<number> {
  */
 export async function analyzeStaging(db: Db, staged: number): Promise<void> {
   // A small read is planned well on any statistics, and ANALYZE of one table waits for every other ANALYZE of it:
-  // 200 small runs finishing their reads together queued behind each other's (measured in the many-setups bench).
+  // many small runs finishing their reads together would queue behind each other's (the many-setups bench).
   if (staged < analyzeFromRows) return;
   await sql`analyze sync_run_members`.execute(db);
 }
