@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { directoryKinds } from '../../directory/provider.js';
 import type { DirectoryConnection } from '../../db/schema.js';
 
 export const connectionStatuses = [
@@ -14,7 +15,7 @@ export const connectionStatuses = [
 export const ConnectionSchema = z
   .object({
     id: z.uuid(),
-    provider: z.literal('azure'),
+    provider: z.enum(directoryKinds),
     tenantId: z
       .string()
       .openapi({ description: 'as entered until verified; then the tenant GUID Microsoft confirmed' }),

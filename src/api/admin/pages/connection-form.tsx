@@ -1,4 +1,5 @@
 import { Layout, type PageContext } from '../components/layout.js';
+import { entraKind } from '../../../directory/entra/kind.js';
 import { Notice } from '../components/notice.js';
 import { CsrfField } from '../components/post-button.js';
 import { FormErrorSummary, SelectField, TextField, type FieldErrors } from '../components/fields.js';
@@ -31,8 +32,8 @@ export function ConnectionFormPage({
         <SelectField
           name="provider"
           label={t.connectionForm.provider}
-          value="azure"
-          options={[{ value: 'azure', label: t.connectionForm.azure }]}
+          value={entraKind}
+          options={[{ value: entraKind, label: t.connectionForm.azure }]}
           errors={errors}
         />
         <TextField

@@ -1,4 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { entraKind } from '../../../directory/entra/kind.js';
 import { createConnection, TenantTakenError } from '../../../connections/service.js';
 import { parseTenantId } from '../../../connections/tenant-id.js';
 import { isUniqueViolation } from '../../../db/errors.js';
@@ -11,7 +12,9 @@ import { ConnectionWithConsentSchema, connectionJson } from '../../schemas/conne
 
 const Body = z
   .object({
-    provider: z.literal('azure', { message: "must be 'azure' (Microsoft Entra ID); no other provider is supported" }),
+    provider: z.literal(entraKind, {
+      message: `must be '${entraKind}' (Microsoft Entra ID); no other provider is supported`,
+    }),
     tenantId: z
       .string({ message: 'is required' })
       .transform((value, ctx) => {

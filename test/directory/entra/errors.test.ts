@@ -1,6 +1,7 @@
 import { AuthenticationError, AuthenticationRequiredError, CredentialUnavailableError } from '@azure/identity';
 import { GraphError } from '@microsoft/microsoft-graph-client';
 import { describe, expect, it } from 'vitest';
+import { graphError } from './graph-error.js';
 import {
   about,
   classifyGraphError,
@@ -8,14 +9,7 @@ import {
   isDeltaResyncRequired,
   isRetryable,
   recordFailedRequest,
-} from '../../src/graph/errors.js';
-
-function graphError(status: number, code: string, headers: Record<string, string> = {}): GraphError {
-  const error = new GraphError(status, `${code} happened`);
-  error.code = code;
-  error.headers = new Headers(headers);
-  return error;
-}
+} from '../../../src/directory/entra/errors.js';
 
 describe('classifyGraphError', () => {
   it.each([

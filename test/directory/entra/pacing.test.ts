@@ -1,8 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createGraphClient } from '../../src/graph/client.js';
-import { estimateResourceUnits } from '../../src/graph/pacing.js';
-import type { Simulator } from '../../src/simulator/server.js';
-import { accessToken, eventual, graph, startTestSimulator } from '../simulator/helpers.js';
+import { createGraphClient } from '../../../src/directory/entra/client.js';
+import { estimateResourceUnits } from '../../../src/directory/entra/pacing.js';
+import type { Simulator } from '../../../src/simulator/server.js';
+import { accessToken, eventual, graph, startTestSimulator } from '../../simulator/helpers.js';
 
 /*
  * The limit paced on is Graph's identity-and-access token bucket per application+tenant pair

@@ -17,9 +17,10 @@ import {
 import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials/index.js';
 import type { Logger } from 'pino';
 import { recordFailedRequest, redactedPath } from './errors.js';
-import { reportGraphRetry } from './retry-observer.js';
+import { reportDirectoryRetry } from '../retry-observer.js';
 import { registerGraphLinkPrefix } from './links.js';
-import { DirectoryRequestMetrics } from '../metrics/graph-middleware.js';
+import { entraKind } from './kind.js';
+import { DirectoryRequestMetrics } from './request-metrics.js';
 import { defaultResourceUnitsPer10s, pacerFor, ResourceUnitPacing, type ResourceUnitPacer } from './pacing.js';
 
 export const defaultAuthorityHost = 'https://login.microsoftonline.com';
@@ -37,7 +38,7 @@ export interface GraphClientOptions {
   /** The Graph host without the API version: `https://graph.microsoft.com`, or the simulator's URL. */
   graphBaseUrl: string;
   logger?: Logger;
-  /** Pace requests on this resource-unit quota per 10 s (src/graph/pacing.ts); null: no pacing. */
+  /** Pace requests on this resource-unit quota per 10 s (src/directory/entra/pacing.ts); null: no pacing. */
   resourceUnitsPer10s?: number | null;
 }
 
@@ -139,7 +140,7 @@ class TenantDiscoveryDiagnosis implements TokenCredential {
  * The Graph client's default chain (auth, retry, redirect, telemetry, HTTP), with three additions: a recorder in
  * front that remembers which request (method and path, tokens left out) got a failed answer, so an error can say
  * what was asked; a retry handler (same delays and limits as the default) that reports each retry it makes; and behind it
- * the resource-unit pacer (src/graph/pacing.ts).
+ * the resource-unit pacer (src/directory/entra/pacing.ts).
  */
 function middlewareChain(
   authProvider: TokenCredentialAuthenticationProvider,
@@ -165,7 +166,7 @@ function middlewareChain(
           ? (Date.parse(retryAfter) - Date.now()) / 1000
           : Number(retryAfter);
     const { method, url } = requestLine(request, options);
-    reportGraphRetry({
+    reportDirectoryRetry({
       attempt: attempt + 1,
       reason: `Microsoft Graph answered ${response.status}${response.statusText ? ` ${response.statusText}` : ''} to ${method} ${redactedPath(url)}`,
       nextAttemptAt: new Date(Date.now() + Math.max(0, Math.min(seconds, 180)) * 1000),
@@ -174,7 +175,7 @@ function middlewareChain(
   };
   if (retryIndex >= 0) chain[retryIndex] = new RetryHandler(new RetryHandlerOptions(undefined, undefined, shouldRetry));
   // Request metrics just before the network handler, so every retry counts as its own request (src/metrics).
-  chain.splice(chain.length - 1, 0, new DirectoryRequestMetrics('azure'));
+  chain.splice(chain.length - 1, 0, new DirectoryRequestMetrics(entraKind));
   // Pacing on the resource-unit limit behind the retry handler, so every attempt waits for its units.
   if (pacer) chain.splice(chain.length - 2, 0, new ResourceUnitPacing(pacer));
   return [new FailedRequestRecorder(), ...chain];
