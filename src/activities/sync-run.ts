@@ -8,7 +8,13 @@ import {
   setPendingDelta,
   stageDeltaMembers,
 } from '../db/repositories/sync-delta.js';
-import { analyzeStaging, analyzeUsers, clearStaging, countStaged } from '../db/repositories/sync-staging.js';
+import {
+  analyzeStaging,
+  analyzeFromRows,
+  analyzeUsers,
+  clearStaging,
+  countStaged,
+} from '../db/repositories/sync-staging.js';
 import { closeRun } from '../db/repositories/sync-run-outcome.js';
 import {
   createRun,
@@ -256,7 +262,7 @@ export function createSyncRunActivities(deps: ActivityDeps) {
             },
           }),
         );
-        await analyzeStaging(db);
+        await analyzeStaging(db, cursor.ordinal);
         // When the read ended: an approval given after APPROVAL_TIMEOUT of it re-reads first (readIfApprovalStale).
         await updateProgress(db, input.runId, { readAt: new Date().toISOString() });
         logger.info({ runId: input.runId, pages: cursor.pages, members: cursor.ordinal }, 'members staged');
@@ -291,7 +297,7 @@ export function createSyncRunActivities(deps: ActivityDeps) {
         }
         // What changed becomes the same staging a full read produces.
         const staged = await stageDeltaMembers(db, { runId: input.runId, setupId: setup.id });
-        await analyzeStaging(db);
+        await analyzeStaging(db, staged);
         await setPendingDelta(db, input.runId, result.state);
         await updateProgress(db, input.runId, {
           delta: { added: result.added, removed: result.removed, changedUsers: result.changedUsers },
@@ -427,7 +433,8 @@ export function createSyncRunActivities(deps: ActivityDeps) {
       // Housekeeping after the outcome is recorded (the run reads as finished half a second sooner at 100,000
       // users): many users written at once leave the planner's statistics behind autovacuum, and the next run's
       // candidate and removal queries depend on them.
-      if (counts.created + counts.deleted + counts.adopted > 1000) await analyzeUsers(db);
+      // (Not for small runs: ANALYZE of a table waits for any other, and many small runs finish together.)
+      if (counts.created + counts.deleted + counts.adopted >= analyzeFromRows) await analyzeUsers(db);
       await clearStaging(db, input.runId);
       await clearDeltaRun(db, input.runId);
       logger.info({ runId: input.runId, status: input.status, counts, error: input.error }, 'sync run finished');

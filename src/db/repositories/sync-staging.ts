@@ -117,9 +117,15 @@ export async function clearStaging(db: Db, runId: string): Promise<number> {
  * the whole group within one run, faster than autovacuum notices; without fresh statistics the removal
  * query's anti-join over 100,000 managed users was planned as a nested loop and took over a minute.
  */
-export async function analyzeStaging(db: Db): Promise<void> {
+export async function analyzeStaging(db: Db, staged: number): Promise<void> {
+  // A small read is planned well on any statistics, and ANALYZE of one table waits for every other ANALYZE of it:
+  // many small runs finishing their reads together would queue behind each other's (the many-setups bench).
+  if (staged < analyzeFromRows) return;
   await sql`analyze sync_run_members`.execute(db);
 }
+
+/** Runs that stage (or write) fewer rows than this skip the ANALYZE of staging (or of users). */
+export const analyzeFromRows = 10_000;
 
 /** The same after a run wrote many users: fresh statistics for the next run's candidate and removal queries. */
 export async function analyzeUsers(db: Db): Promise<void> {

@@ -38,7 +38,7 @@ export interface GraphClientOptions {
   /** The Graph host without the API version: `https://graph.microsoft.com`, or the simulator's URL. */
   graphBaseUrl: string;
   logger?: Logger;
-  /** Pace requests on this resource-unit quota per 10 s (src/graph/pacing.ts); null: no pacing. */
+  /** Pace requests on this resource-unit quota per 10 s (src/directory/entra/pacing.ts); null: no pacing. */
   resourceUnitsPer10s?: number | null;
 }
 
@@ -140,7 +140,7 @@ class TenantDiscoveryDiagnosis implements TokenCredential {
  * The Graph client's default chain (auth, retry, redirect, telemetry, HTTP), with three additions: a recorder in
  * front that remembers which request (method and path, tokens left out) got a failed answer, so an error can say
  * what was asked; a retry handler (same delays and limits as the default) that reports each retry it makes; and behind it
- * the resource-unit pacer (src/graph/pacing.ts).
+ * the resource-unit pacer (src/directory/entra/pacing.ts).
  */
 function middlewareChain(
   authProvider: TokenCredentialAuthenticationProvider,

@@ -134,6 +134,9 @@ export class ResourceUnitPacing implements Middleware {
       this.pacer.throttled(retryAfterMs(response.headers.get('retry-after')));
       return;
     }
+    // A $batch's own header counts the envelope only (each inner request carries its own units), so it keeps
+    // its estimate: settling it refunded the inner requests' units and let the next batches run into 429s.
+    if (/\/\$batch(\?|$)/i.test(url)) return;
     const charged = Number(response.headers.get('x-ms-resource-unit'));
     if (Number.isInteger(charged) && charged > 0) this.pacer.settle(cost, charged);
   }

@@ -96,4 +96,26 @@ describe('pacing on the app+tenant limit', () => {
     // it waited for the units rather than being lucky: 90 % of 400 at once, the other 240 units at 36 a second
     expect(seconds).toBeGreaterThan((pages * 4 - quota * 0.9) / (quota * 0.09) - 1);
   });
+
+  it('paces JSON batches by their inner requests (the envelope’s own units do not refund them)', async () => {
+    sim.control.enforceResourceUnitLimits({ perTenSeconds: quota });
+    const users = sim.control.transitiveUserIds(sim.demo.tenantId, allStaff()).slice(0, 20);
+    const body = {
+      requests: users.map((id, i) => ({
+        id: String(i),
+        method: 'POST',
+        url: `/users/${id}/checkMemberGroups`,
+        headers: { 'Content-Type': 'application/json' },
+        body: { groupIds: [allStaff()] },
+      })),
+    };
+    // 8 batches of 20 × 4 units (+1 each) = 648 units: beyond what the bucket holds, so the pacer must wait
+    const c = client('contoso.com', quota); // the custom domain: a pacer of its own
+    for (let i = 0; i < 8; i++) {
+      const answer = (await c.api('/$batch').post(body)) as { responses: { status: number }[] };
+      expect(answer.responses.every((r) => r.status === 200)).toBe(true);
+    }
+    const { served, throttled } = sim.control.resourceUnitCounts();
+    expect(throttled / (served + throttled)).toBeLessThan(0.01);
+  });
 });
