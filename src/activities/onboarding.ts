@@ -1,5 +1,6 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { AppIdentityMissingError, directoryClientFor } from '../connections/directory-client.js';
+import { checkLdapConnection } from '../connections/ldap-connection.js';
 import { neverConnected, tenantTakenReason } from '../connections/ownership.js';
 import { verifyTenant, type VerificationResult, type VerifiedTenant } from '../connections/verify.js';
 import { expireConsentStates } from '../db/repositories/consent-states.js';
@@ -112,6 +113,8 @@ export function createOnboardingActivities({ db, config, logger }: ActivityDeps)
      */
     async checkConnection(input: { connectionId: string }): Promise<ConnectionOutcome> {
       const current = await findConnection(db, input.connectionId);
+      if (current?.provider === 'ldap')
+        return checkLdapConnection({ db, secretsKey: config.notifications.secretsKey, logger }, current.id);
       if (current && !current.admin_verified_at) {
         // only a completed admin sign-in connects; a re-check never turns a never-connected connection into one
         return { status: current.status, reason: current.status_reason ?? neverConnected };

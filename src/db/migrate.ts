@@ -9,6 +9,7 @@ import * as tenantAdminProof from './migrations/2026_12_01_100000_tenant_admin_p
 import * as deltaReset from './migrations/2026_12_01_120000_delta_reset.js';
 import * as eventsAndNotifications from './migrations/2026_12_01_140000_events_and_notifications.js';
 import * as reasonDetail from './migrations/2026_12_01_160000_reason_detail.js';
+import * as ldapConnections from './migrations/2026_12_01_200000_ldap_connections.js';
 
 /**
  * Migrations are listed here rather than read from the folder at run time, so they work the same under tsx,
@@ -24,6 +25,7 @@ export const migrations: Record<string, Migration> = {
   '2026_12_01_120000_delta_reset': deltaReset,
   '2026_12_01_140000_events_and_notifications': eventsAndNotifications,
   '2026_12_01_160000_reason_detail': reasonDetail,
+  '2026_12_01_200000_ldap_connections': ldapConnections,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

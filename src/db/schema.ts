@@ -45,7 +45,8 @@ export interface CustomerTypesTable {
 export interface DirectoryConnectionsTable {
   id: Generated<string>;
   company_id: string;
-  provider: 'azure';
+  provider: 'azure' | 'ldap';
+  /** azure: as typed, then the tenant GUID Microsoft confirmed; ldap: the base DN, normalised. */
   tenant_id: string;
   tenant_guid: string | null;
   designation: string | null;
@@ -60,6 +61,20 @@ export interface DirectoryConnectionsTable {
   admin_upn: Generated<string | null>;
   admin_object_id: Generated<string | null>;
   admin_verified_at: Generated<Date | null>;
+}
+
+/** An ldap connection's settings (one row per ldap connection); the password only encrypted (secret-box). */
+export interface LdapConnectionSettingsTable {
+  connection_id: string;
+  url: string;
+  bind_dn: string;
+  bind_password_encrypted: string;
+  ca_certificate_pem: string | null;
+  base_dn: string;
+  allow_unencrypted: Generated<boolean>;
+  verification_facts: JSONColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
+  verified_at: NullableTimestamp;
+  updated_at: Generated<Date>;
 }
 
 export interface ConsentStatesTable {
@@ -304,6 +319,7 @@ export interface Database {
   admin_sessions: AdminSessionsTable;
   customer_types: CustomerTypesTable;
   directory_connections: DirectoryConnectionsTable;
+  ldap_connection_settings: LdapConnectionSettingsTable;
   consent_states: ConsentStatesTable;
   tenant_shares: TenantSharesTable;
   tenant_share_audit: TenantShareAuditTable;
@@ -329,6 +345,7 @@ export type CompanyUpdate = Updateable<CompaniesTable>;
 export type ApiKeyRow = Selectable<ApiKeysTable>;
 export type CustomerType = Selectable<CustomerTypesTable>;
 export type DirectoryConnection = Selectable<DirectoryConnectionsTable>;
+export type LdapConnectionSettings = Selectable<LdapConnectionSettingsTable>;
 export type SyncSetup = Selectable<SyncSetupsTable>;
 export type UserRow = Selectable<UsersTable>;
 export type SyncRun = Selectable<SyncRunsTable>;

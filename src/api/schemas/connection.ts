@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import type { DirectoryConnection } from '../../db/schema.js';
+import type { DirectoryConnection, LdapConnectionSettings } from '../../db/schema.js';
 
 export const connectionStatuses = [
   'pending_consent',
@@ -11,13 +11,50 @@ export const connectionStatuses = [
   'failed',
 ] as const;
 
+// ---- ldap (issue 13) ----
+export const LdapSettingsSchema = z
+  .object({
+    url: z.string(),
+    bindDn: z.string(),
+    baseDn: z.string(),
+    caCertificate: z.boolean().openapi({ description: 'whether a CA certificate (PEM) is given to trust' }),
+    allowUnencrypted: z.boolean(),
+    verifiedAt: z.string().nullable(),
+    failureReason: z.string().nullable().openapi({
+      description:
+        'the last verification failure: invalid_credentials, certificate_not_trusted, host_unreachable, base_dn_not_found, …',
+    }),
+    facts: z
+      .record(z.string(), z.unknown())
+      .nullable()
+      .openapi({ description: 'what the DC said: dnsHostName, highestCommittedUsn, invocationId, usersUnderBase, …' }),
+  })
+  .openapi('LdapConnectionSettings');
+
+function ldapJson(s: LdapConnectionSettings) {
+  const facts = s.verification_facts;
+  const failure = facts && typeof facts.failure === 'object' ? (facts.failure as { reason?: string }) : null;
+  return {
+    url: s.url,
+    bindDn: s.bind_dn,
+    baseDn: s.base_dn,
+    caCertificate: s.ca_certificate_pem !== null,
+    allowUnencrypted: s.allow_unencrypted,
+    verifiedAt: s.verified_at?.toISOString() ?? null,
+    failureReason: failure?.reason ?? null,
+    facts: failure ? null : facts,
+  };
+}
+// ---- end ldap ----
+
 export const ConnectionSchema = z
   .object({
     id: z.uuid(),
-    provider: z.literal('azure'),
-    tenantId: z
-      .string()
-      .openapi({ description: 'as entered until verified; then the tenant GUID Microsoft confirmed' }),
+    provider: z.enum(['azure', 'ldap']),
+    tenantId: z.string().openapi({
+      description:
+        'azure: as entered until verified, then the tenant GUID Microsoft confirmed; ldap: the base DN, normalised',
+    }),
     designation: z.string().nullable(),
     status: z.enum(connectionStatuses),
     statusReason: z
@@ -30,6 +67,9 @@ export const ConnectionSchema = z
     connectedAt: z.string().nullable(),
     createdAt: z.string(),
     updatedAt: z.string(),
+    ldap: LdapSettingsSchema.nullable().openapi({
+      description: 'ldap connections: how it connects (never the password)',
+    }),
   })
   .openapi('Connection');
 
@@ -39,7 +79,8 @@ export const ConnectionWithConsentSchema = ConnectionSchema.extend({
   }),
 }).openapi('ConnectionWithConsentUrl');
 
-export function connectionJson(c: DirectoryConnection) {
+/** `ldap`: the settings of an ldap connection (see ldapSettingsByConnection); never the password. */
+export function connectionJson(c: DirectoryConnection, ldap?: LdapConnectionSettings | null) {
   return {
     id: c.id,
     provider: c.provider,
@@ -53,5 +94,6 @@ export function connectionJson(c: DirectoryConnection) {
     connectedAt: c.connected_at?.toISOString() ?? null,
     createdAt: c.created_at.toISOString(),
     updatedAt: c.updated_at.toISOString(),
+    ldap: ldap ? ldapJson(ldap) : null,
   };
 }

@@ -1,0 +1,202 @@
+/**
+ * Connections to an on-prem Active Directory over LDAP: the input checked field by field before anything is
+ * stored, the bind password encrypted at rest (SECRETS_KEY, bound to the connection id), and the verification
+ * the connection-check workflow runs (TLS, bind, rootDSE, base DN, users under it) with a reason a person can
+ * act on. A new ldap connection starts in `verifying` and the check makes it `connected` or `failed`: the same
+ * lifecycle as an Entra connection after its consent, without the consent.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Db } from '../db/database.js';
+import {
+  findLdapSettings,
+  insertLdapConnection,
+  markLdapConnectionFailed,
+  markLdapConnectionVerified,
+} from '../db/repositories/ldap-connections.js';
+import { setConnectionStatus } from '../db/repositories/connections.js';
+import type { LdapConnectionSettings } from '../db/schema.js';
+import { decryptSecret, encryptSecret, parseSecretsKey, SecretsKeyError } from '../crypto/secret-box.js';
+import { DnSyntaxError, normaliseDn, parseDn } from '../sync/dn.js';
+import {
+  LdapError,
+  resolveLdapOptions,
+  verifyLdapConnection,
+  type LdapConnectionOptions,
+} from '../directory/ldap/index.js';
+import type { Logger } from '../logger.js';
+
+export interface LdapConnectionInput {
+  url: string;
+  bindDn: string;
+  bindPassword: string;
+  caCertificatePem: string | null;
+  baseDn: string;
+  allowUnencrypted: boolean;
+  designation: string | null;
+}
+
+/** A field of the input that cannot be used, with why (the API answers 400 naming it). */
+export class LdapInputError extends Error {
+  override readonly name = 'LdapInputError';
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** SECRETS_KEY is not set (or not a key): ldap connections cannot keep their password. */
+export class LdapSecretsUnavailable extends Error {
+  override readonly name = 'LdapSecretsUnavailable';
+}
+
+const passwordContext = (connectionId: string) => `ldap-bind-password:${connectionId}`;
+
+function secretsKey(secretsKeyText: string | undefined) {
+  try {
+    return parseSecretsKey(secretsKeyText);
+  } catch (error) {
+    if (error instanceof SecretsKeyError)
+      throw new LdapSecretsUnavailable(
+        `LDAP connections keep their bind password encrypted and need SECRETS_KEY on this service: ${error.message}`,
+      );
+    throw error;
+  }
+}
+
+/** The options the LDAP client takes: allow unencrypted means plain ldap:// (no StartTLS). */
+function clientOptions(input: Omit<LdapConnectionInput, 'designation' | 'baseDn'>): LdapConnectionOptions {
+  return {
+    url: input.url,
+    bindDn: input.bindDn,
+    bindPassword: input.bindPassword,
+    caCertificatePem: input.caCertificatePem,
+    startTls: !input.allowUnencrypted,
+    allowUnencrypted: input.allowUnencrypted,
+  };
+}
+
+/** Checks the input as the client would use it; throws LdapInputError naming the first field at fault. */
+export function checkLdapInput(input: LdapConnectionInput): { normalisedBaseDn: string } {
+  try {
+    resolveLdapOptions(clientOptions(input));
+  } catch (error) {
+    if (error instanceof LdapError) throw new LdapInputError(error.field ?? 'url', error.message);
+    throw error;
+  }
+  try {
+    if (parseDn(input.baseDn).length === 0)
+      throw new LdapInputError('baseDn', 'is required: the DN the users are under, e.g. DC=contoso,DC=com');
+  } catch (error) {
+    if (error instanceof DnSyntaxError) throw new LdapInputError('baseDn', error.message);
+    throw error;
+  }
+  return { normalisedBaseDn: normaliseDn(input.baseDn) };
+}
+
+/** Stores a new ldap connection in `verifying`, its password encrypted; the caller starts the check. */
+export async function storeLdapConnection(
+  db: Db,
+  secretsKeyText: string | undefined,
+  input: LdapConnectionInput & { companyId: string },
+) {
+  const { normalisedBaseDn } = checkLdapInput(input);
+  const key = secretsKey(secretsKeyText);
+  const id = randomUUID();
+  return insertLdapConnection(db, {
+    id,
+    companyId: input.companyId,
+    designation: input.designation,
+    directoryKey: normalisedBaseDn,
+    url: input.url.trim(),
+    bindDn: input.bindDn.trim(),
+    bindPasswordEncrypted: encryptSecret(input.bindPassword, key, passwordContext(id)),
+    caCertificatePem: input.caCertificatePem?.trim() || null,
+    baseDn: input.baseDn.trim(),
+    allowUnencrypted: input.allowUnencrypted,
+  });
+}
+
+/** What the LDAP client needs to reach a stored connection, the password decrypted (kept in memory only). */
+export function ldapOptionsFromSettings(
+  settings: LdapConnectionSettings,
+  secretsKeyText: string | undefined,
+): { connection: LdapConnectionOptions; baseDn: string } {
+  const bindPassword = decryptSecret(
+    settings.bind_password_encrypted,
+    secretsKey(secretsKeyText),
+    passwordContext(settings.connection_id),
+  );
+  return {
+    connection: clientOptions({
+      url: settings.url,
+      bindDn: settings.bind_dn,
+      bindPassword,
+      caCertificatePem: settings.ca_certificate_pem,
+      allowUnencrypted: settings.allow_unencrypted,
+    }),
+    baseDn: settings.base_dn,
+  };
+}
+
+export async function loadLdapOptions(db: Db, secretsKeyText: string | undefined, connectionId: string) {
+  const settings = await findLdapSettings(db, connectionId);
+  if (!settings) throw new Error(`connection ${connectionId} has no LDAP settings`);
+  return ldapOptionsFromSettings(settings, secretsKeyText);
+}
+
+/** The DNS domain a base DN names (DC=contoso,DC=test → contoso.test); null when it has no DC parts. */
+export function domainOfDn(dn: string): string | null {
+  const parts = parseDn(dn)
+    .flat()
+    .filter((p) => p.type.toLowerCase() === 'dc')
+    .map((p) => p.value.toLowerCase());
+  return parts.length > 0 ? parts.join('.') : null;
+}
+
+export interface LdapCheckOutcome {
+  status: 'connected' | 'failed';
+  reason: string | null;
+  organizationName?: string;
+}
+
+/**
+ * Verifies a stored ldap connection and records the outcome on it. Every failure is an outcome, not an exception
+ * (host unreachable included): the admin fixes it and checks again, so retrying for minutes helps nobody.
+ */
+export async function checkLdapConnection(
+  deps: { db: Db; secretsKey: string | undefined; logger: Logger },
+  connectionId: string,
+): Promise<LdapCheckOutcome> {
+  let options;
+  try {
+    options = await loadLdapOptions(deps.db, deps.secretsKey, connectionId);
+  } catch (error) {
+    const reason = `the stored bind password cannot be read (${(error as Error).message}); enter it again`;
+    await setConnectionStatus(deps.db, connectionId, 'failed', reason);
+    return { status: 'failed', reason };
+  }
+  const result = await verifyLdapConnection(options.connection, { baseDn: options.baseDn });
+  if (!result.ok) {
+    const reason = result.failure.message;
+    await markLdapConnectionFailed(deps.db, connectionId, { reason, failure: result.failure });
+    deps.logger.warn(
+      { connectionId, reason: result.failure.reason, resultCode: result.failure.resultCode },
+      'ldap connection verification failed',
+    );
+    return { status: 'failed', reason };
+  }
+  const domain = domainOfDn(result.facts.defaultNamingContext ?? options.baseDn);
+  const organizationName = domain ?? result.facts.dnsHostName ?? options.baseDn;
+  const row = await markLdapConnectionVerified(deps.db, connectionId, {
+    organizationName,
+    domains: domain ? [domain] : [],
+    facts: { ...result.facts },
+  });
+  deps.logger.info(
+    { connectionId, dc: result.facts.dnsHostName, usersUnderBase: result.facts.usersUnderBase },
+    'ldap connection verified',
+  );
+  return row ? { status: 'connected', reason: null, organizationName } : { status: 'failed', reason: 'gone' };
+}
