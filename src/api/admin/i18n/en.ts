@@ -1,5 +1,6 @@
 import type { ConnectionStatus, RunStatus, RunTrigger, SetupStatus } from '../../../db/schema.js';
 import { notificationsEn } from './notifications-en.js';
+import { ldapEn } from './ldap-en.js';
 import { englishReasons, type ReasonTemplates } from '../../../sync/reasons.js';
 
 /**
@@ -356,6 +357,7 @@ export const en = {
     active: 'Active',
   } as Record<string, string>,
   notifications: notificationsEn,
+  ldap: ldapEn,
 };
 
 export type Messages = typeof en;

@@ -1,5 +1,5 @@
 import { retryableStatuses } from '../../../connections/service.js';
-import type { DirectoryConnection } from '../../../db/schema.js';
+import type { DirectoryConnection, LdapConnectionSettings } from '../../../db/schema.js';
 import { Layout, type PageContext } from '../components/layout.js';
 import { Notice } from '../components/notice.js';
 import { PostButton } from '../components/post-button.js';
@@ -10,20 +10,47 @@ export interface SystemNotice {
   text: string;
 }
 
-function ConnectionRow({ page, connection }: { page: PageContext; connection: DirectoryConnection }) {
+/** An ldap connection's failure in the reader's language (the class), then the directory's own detail. */
+function ldapFailure(page: PageContext, settings: LdapConnectionSettings | undefined): string | null {
+  const failure = settings?.verification_facts?.failure as { reason?: string } | undefined;
+  return failure?.reason ? (page.t.ldap.failures[failure.reason] ?? null) : null;
+}
+
+function ConnectionRow({
+  page,
+  connection,
+  ldap,
+}: {
+  page: PageContext;
+  connection: DirectoryConnection;
+  ldap?: LdapConnectionSettings;
+}) {
   const { t } = page;
-  const retryable = (retryableStatuses as readonly string[]).includes(connection.status);
+  const isLdap = connection.provider === 'ldap';
+  const retryable = !isLdap && (retryableStatuses as readonly string[]).includes(connection.status);
+  const failure = connection.status === 'failed' ? ldapFailure(page, ldap) : null;
   return (
-    <tr id={`connection-${connection.id}`} data-status={connection.status}>
+    <tr id={`connection-${connection.id}`} data-status={connection.status} data-provider={connection.provider}>
       <td>{connection.designation ?? t.common.none}</td>
-      <td>{t.connectionForm.azure}</td>
-      <td class="mono">{connection.tenant_id}</td>
+      <td>{isLdap ? t.ldap.provider : t.connectionForm.azure}</td>
+      <td class="mono">{isLdap ? (ldap?.base_dn ?? connection.tenant_id) : connection.tenant_id}</td>
       <td class="organisation">{connection.organization_name ?? t.common.none}</td>
       <td class="status">
         <span class={`badge badge-${connection.status}`}>{t.system.status[connection.status]}</span>
       </td>
-      <td class="reason">{connection.status_reason ? t.reason(connection.status_reason) : ''}</td>
+      <td class="reason">
+        {failure ? <strong class="ldap-failure">{failure} </strong> : null}
+        {connection.status_reason ? t.reason(connection.status_reason) : ''}
+      </td>
       <td class="actions">
+        {isLdap ? (
+          <PostButton
+            page={page}
+            action={`/admin/system/connections/${connection.id}/check`}
+            label={t.ldap.check}
+            kind="primary"
+          />
+        ) : null}
         {retryable ? (
           <PostButton
             page={page}
@@ -46,10 +73,12 @@ function ConnectionRow({ page, connection }: { page: PageContext; connection: Di
 export function SystemPage({
   page,
   connections,
+  ldap,
   notice,
 }: {
   page: PageContext;
   connections: DirectoryConnection[];
+  ldap: ReadonlyMap<string, LdapConnectionSettings>;
   notice?: SystemNotice;
 }) {
   const { t } = page;
@@ -81,7 +110,7 @@ export function SystemPage({
         ]}
         empty={t.system.empty}
         rows={connections.map((connection) => (
-          <ConnectionRow page={page} connection={connection} />
+          <ConnectionRow page={page} connection={connection} ldap={ldap.get(connection.id)} />
         ))}
       />
     </Layout>

@@ -5,7 +5,8 @@ import { ApiError, errorResponses } from '../../errors.js';
 import { authenticate } from '../../middleware/auth.js';
 import { IdParams, jsonContent } from '../../schemas/common.js';
 import { ConnectionSchema } from '../../schemas/connection.js';
-import { connectionBody, loadOwnConnection, verifyConnectionNow } from './load-connection.js';
+import { checkConnectionNow } from '../../../connections/check-now.js';
+import { connectionBody, loadOwnConnection } from './load-connection.js';
 
 const route = createRoute({
   method: 'post',
@@ -34,7 +35,7 @@ export function registerCheckConnection(app: App): void {
       if (!connection.admin_verified_at) throw ApiError.conflict(neverConnected, { status: connection.status });
     }
     const deps = c.get('deps');
-    await verifyConnectionNow(deps, connection.id);
+    await checkConnectionNow(deps, connection.id);
     return c.json(await connectionBody(deps.db, connection.id), 200);
   });
 }

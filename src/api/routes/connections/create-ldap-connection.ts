@@ -5,7 +5,8 @@ import { isUniqueViolation } from '../../../db/errors.js';
 import type { AppEnv } from '../../context.js';
 import { ApiError } from '../../errors.js';
 import { designation } from '../../schemas/common.js';
-import { verifyConnectionNow, connectionBody } from './load-connection.js';
+import { checkConnectionNow } from '../../../connections/check-now.js';
+import { connectionBody } from './load-connection.js';
 
 const text = (max: number, example: string, description: string) =>
   z
@@ -60,6 +61,6 @@ export async function createLdapConnection(
       ]);
     throw err;
   }
-  await verifyConnectionNow(deps, connection.id);
+  await checkConnectionNow(deps, connection.id);
   return connectionBody(deps.db, connection.id);
 }
