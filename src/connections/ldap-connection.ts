@@ -8,13 +8,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../db/database.js';
 import {
-  findLdapSettings,
   insertLdapConnection,
   markLdapConnectionFailed,
   markLdapConnectionVerified,
 } from '../db/repositories/ldap-connections.js';
 import { setConnectionStatus } from '../db/repositories/connections.js';
-import type { LdapConnectionSettings } from '../db/schema.js';
+import { findConnection } from '../db/repositories/connections.js';
+import type { DirectoryConnection } from '../db/schema.js';
 import { decryptSecret, encryptSecret, parseSecretsKey, SecretsKeyError } from '../crypto/secret-box.js';
 import { DnSyntaxError, normaliseDn, parseDn } from '../sync/dn.js';
 import {
@@ -119,31 +119,27 @@ export async function storeLdapConnection(
 }
 
 /** What the LDAP client needs to reach a stored connection, the password decrypted (kept in memory only). */
-export function ldapOptionsFromSettings(
-  settings: LdapConnectionSettings,
+export function ldapOptionsOf(
+  connection: DirectoryConnection,
   secretsKeyText: string | undefined,
 ): { connection: LdapConnectionOptions; baseDn: string } {
+  if (connection.provider !== 'ldap' || !connection.ldap_url || !connection.ldap_bind_dn || !connection.ldap_base_dn)
+    throw new Error(`connection ${connection.id} is not an LDAP connection`);
   const bindPassword = decryptSecret(
-    settings.bind_password_encrypted,
+    connection.ldap_bind_password_encrypted ?? '',
     secretsKey(secretsKeyText),
-    passwordContext(settings.connection_id),
+    passwordContext(connection.id),
   );
   return {
     connection: clientOptions({
-      url: settings.url,
-      bindDn: settings.bind_dn,
+      url: connection.ldap_url,
+      bindDn: connection.ldap_bind_dn,
       bindPassword,
-      caCertificatePem: settings.ca_certificate_pem,
-      allowUnencrypted: settings.allow_unencrypted,
+      caCertificatePem: connection.ldap_ca_certificate_pem,
+      allowUnencrypted: connection.ldap_allow_unencrypted,
     }),
-    baseDn: settings.base_dn,
+    baseDn: connection.ldap_base_dn,
   };
-}
-
-export async function loadLdapOptions(db: Db, secretsKeyText: string | undefined, connectionId: string) {
-  const settings = await findLdapSettings(db, connectionId);
-  if (!settings) throw new Error(`connection ${connectionId} has no LDAP settings`);
-  return ldapOptionsFromSettings(settings, secretsKeyText);
 }
 
 /** The DNS domain a base DN names (DC=contoso,DC=test → contoso.test); null when it has no DC parts. */
@@ -171,7 +167,9 @@ export async function checkLdapConnection(
 ): Promise<LdapCheckOutcome> {
   let options;
   try {
-    options = await loadLdapOptions(deps.db, deps.secretsKey, connectionId);
+    const connection = await findConnection(deps.db, connectionId);
+    if (!connection) return { status: 'failed', reason: 'the connection no longer exists' };
+    options = ldapOptionsOf(connection, deps.secretsKey);
   } catch (error) {
     const reason = `the stored bind password cannot be read (${(error as Error).message}); enter it again`;
     await setConnectionStatus(deps.db, connectionId, 'failed', reason);

@@ -6,6 +6,7 @@ import type { DirectoryUser } from '../sync/types.js';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+type OptionalText = ColumnType<string | null, string | null | undefined, string | null>;
 
 export type ConnectionStatus =
   'pending_consent' | 'verifying' | 'connected' | 'consent_denied' | 'consent_expired' | 'consent_revoked' | 'failed';
@@ -61,20 +62,16 @@ export interface DirectoryConnectionsTable {
   admin_upn: Generated<string | null>;
   admin_object_id: Generated<string | null>;
   admin_verified_at: Generated<Date | null>;
-}
-
-/** An ldap connection's settings (one row per ldap connection); the password only encrypted (secret-box). */
-export interface LdapConnectionSettingsTable {
-  connection_id: string;
-  url: string;
-  bind_dn: string;
-  bind_password_encrypted: string;
-  ca_certificate_pem: string | null;
-  base_dn: string;
-  allow_unencrypted: Generated<boolean>;
-  verification_facts: JSONColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
-  verified_at: NullableTimestamp;
-  updated_at: Generated<Date>;
+  /** provider 'ldap' only (null otherwise): how to reach the DC; the password only encrypted (secret-box). */
+  ldap_url: OptionalText;
+  ldap_bind_dn: OptionalText;
+  ldap_bind_password_encrypted: OptionalText;
+  ldap_ca_certificate_pem: OptionalText;
+  ldap_base_dn: OptionalText;
+  ldap_allow_unencrypted: Generated<boolean>;
+  /** What the last verification read from the DC, or `{ failure: { reason, resultCode } }`. */
+  ldap_verification_facts: JSONColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
+  ldap_verified_at: NullableTimestamp;
 }
 
 export interface ConsentStatesTable {
@@ -319,7 +316,6 @@ export interface Database {
   admin_sessions: AdminSessionsTable;
   customer_types: CustomerTypesTable;
   directory_connections: DirectoryConnectionsTable;
-  ldap_connection_settings: LdapConnectionSettingsTable;
   consent_states: ConsentStatesTable;
   tenant_shares: TenantSharesTable;
   tenant_share_audit: TenantShareAuditTable;
@@ -345,7 +341,6 @@ export type CompanyUpdate = Updateable<CompaniesTable>;
 export type ApiKeyRow = Selectable<ApiKeysTable>;
 export type CustomerType = Selectable<CustomerTypesTable>;
 export type DirectoryConnection = Selectable<DirectoryConnectionsTable>;
-export type LdapConnectionSettings = Selectable<LdapConnectionSettingsTable>;
 export type SyncSetup = Selectable<SyncSetupsTable>;
 export type UserRow = Selectable<UsersTable>;
 export type SyncRun = Selectable<SyncRunsTable>;

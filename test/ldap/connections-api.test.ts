@@ -55,11 +55,11 @@ describe('an LDAP connection', () => {
     expect(JSON.stringify(body)).not.toContain(dc.adminPassword);
 
     const stored = await stack.db
-      .selectFrom('ldap_connection_settings')
+      .selectFrom('directory_connections')
       .selectAll()
-      .where('connection_id', '=', body.id)
+      .where('id', '=', body.id)
       .executeTakeFirstOrThrow();
-    expect(stored.bind_password_encrypted).toMatch(/^dsx1\./);
+    expect(stored.ldap_bind_password_encrypted).toMatch(/^dsx1\./);
     expect(JSON.stringify(stored)).not.toContain(dc.adminPassword);
 
     const listed = await (await stack.call('GET', '/api/v1/connections', { key })).json();
@@ -108,12 +108,12 @@ describe('an LDAP connection', () => {
     ['baseDn', { baseDn: 'DC=contoso,,DC=test' }, /malformed at character/],
     ['bindPassword', { bindPassword: '' }, /required/],
   ])('refuses a bad %s with the field named, storing nothing', async (field, overrides, reason) => {
-    const before = await stack.db.selectFrom('ldap_connection_settings').select('connection_id').execute();
+    const before = await stack.db.selectFrom('directory_connections').select('id').execute();
     const { status, body } = await create(goodBody(overrides));
     expect(status).toBe(400);
     const problem = body.error.details.find((d: { field: string }) => d.field === field);
     expect(problem?.reason).toMatch(reason);
-    const after = await stack.db.selectFrom('ldap_connection_settings').select('connection_id').execute();
+    const after = await stack.db.selectFrom('directory_connections').select('id').execute();
     expect(after.length).toBe(before.length);
   });
 

@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import type { DirectoryConnection, LdapConnectionSettings } from '../../db/schema.js';
+import type { DirectoryConnection } from '../../db/schema.js';
 
 export const connectionStatuses = [
   'pending_consent',
@@ -31,16 +31,16 @@ export const LdapSettingsSchema = z
   })
   .openapi('LdapConnectionSettings');
 
-function ldapJson(s: LdapConnectionSettings) {
-  const facts = s.verification_facts;
+function ldapJson(s: DirectoryConnection) {
+  const facts = s.ldap_verification_facts;
   const failure = facts && typeof facts.failure === 'object' ? (facts.failure as { reason?: string }) : null;
   return {
-    url: s.url,
-    bindDn: s.bind_dn,
-    baseDn: s.base_dn,
-    caCertificate: s.ca_certificate_pem !== null,
-    allowUnencrypted: s.allow_unencrypted,
-    verifiedAt: s.verified_at?.toISOString() ?? null,
+    url: s.ldap_url ?? '',
+    bindDn: s.ldap_bind_dn ?? '',
+    baseDn: s.ldap_base_dn ?? '',
+    caCertificate: s.ldap_ca_certificate_pem !== null,
+    allowUnencrypted: s.ldap_allow_unencrypted,
+    verifiedAt: s.ldap_verified_at?.toISOString() ?? null,
     failureReason: failure?.reason ?? null,
     facts: failure ? null : facts,
   };
@@ -79,8 +79,7 @@ export const ConnectionWithConsentSchema = ConnectionSchema.extend({
   }),
 }).openapi('ConnectionWithConsentUrl');
 
-/** `ldap`: the settings of an ldap connection (see ldapSettingsByConnection); never the password. */
-export function connectionJson(c: DirectoryConnection, ldap?: LdapConnectionSettings | null) {
+export function connectionJson(c: DirectoryConnection) {
   return {
     id: c.id,
     provider: c.provider,
@@ -94,6 +93,7 @@ export function connectionJson(c: DirectoryConnection, ldap?: LdapConnectionSett
     connectedAt: c.connected_at?.toISOString() ?? null,
     createdAt: c.created_at.toISOString(),
     updatedAt: c.updated_at.toISOString(),
-    ldap: ldap ? ldapJson(ldap) : null,
+    // never the password, not even encrypted
+    ldap: c.provider === 'ldap' ? ldapJson(c) : null,
   };
 }

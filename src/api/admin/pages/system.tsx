@@ -1,5 +1,5 @@
 import { retryableStatuses } from '../../../connections/service.js';
-import type { DirectoryConnection, LdapConnectionSettings } from '../../../db/schema.js';
+import type { DirectoryConnection } from '../../../db/schema.js';
 import { Layout, type PageContext } from '../components/layout.js';
 import { Notice } from '../components/notice.js';
 import { PostButton } from '../components/post-button.js';
@@ -11,29 +11,21 @@ export interface SystemNotice {
 }
 
 /** An ldap connection's failure in the reader's language (the class), then the directory's own detail. */
-function ldapFailure(page: PageContext, settings: LdapConnectionSettings | undefined): string | null {
-  const failure = settings?.verification_facts?.failure as { reason?: string } | undefined;
+function ldapFailure(page: PageContext, connection: DirectoryConnection): string | null {
+  const failure = connection.ldap_verification_facts?.failure as { reason?: string } | undefined;
   return failure?.reason ? (page.t.ldap.failures[failure.reason] ?? null) : null;
 }
 
-function ConnectionRow({
-  page,
-  connection,
-  ldap,
-}: {
-  page: PageContext;
-  connection: DirectoryConnection;
-  ldap?: LdapConnectionSettings;
-}) {
+function ConnectionRow({ page, connection }: { page: PageContext; connection: DirectoryConnection }) {
   const { t } = page;
   const isLdap = connection.provider === 'ldap';
   const retryable = !isLdap && (retryableStatuses as readonly string[]).includes(connection.status);
-  const failure = connection.status === 'failed' ? ldapFailure(page, ldap) : null;
+  const failure = connection.status === 'failed' ? ldapFailure(page, connection) : null;
   return (
     <tr id={`connection-${connection.id}`} data-status={connection.status} data-provider={connection.provider}>
       <td>{connection.designation ?? t.common.none}</td>
       <td>{isLdap ? t.ldap.provider : t.connectionForm.azure}</td>
-      <td class="mono">{isLdap ? (ldap?.base_dn ?? connection.tenant_id) : connection.tenant_id}</td>
+      <td class="mono">{isLdap ? (connection.ldap_base_dn ?? connection.tenant_id) : connection.tenant_id}</td>
       <td class="organisation">{connection.organization_name ?? t.common.none}</td>
       <td class="status">
         <span class={`badge badge-${connection.status}`}>{t.system.status[connection.status]}</span>
@@ -73,12 +65,10 @@ function ConnectionRow({
 export function SystemPage({
   page,
   connections,
-  ldap,
   notice,
 }: {
   page: PageContext;
   connections: DirectoryConnection[];
-  ldap: ReadonlyMap<string, LdapConnectionSettings>;
   notice?: SystemNotice;
 }) {
   const { t } = page;
@@ -110,7 +100,7 @@ export function SystemPage({
         ]}
         empty={t.system.empty}
         rows={connections.map((connection) => (
-          <ConnectionRow page={page} connection={connection} ldap={ldap.get(connection.id)} />
+          <ConnectionRow page={page} connection={connection} />
         ))}
       />
     </Layout>

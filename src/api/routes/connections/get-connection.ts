@@ -3,8 +3,8 @@ import type { App } from '../../context.js';
 import { errorResponses } from '../../errors.js';
 import { authenticate } from '../../middleware/auth.js';
 import { IdParams, jsonContent } from '../../schemas/common.js';
-import { ConnectionSchema } from '../../schemas/connection.js';
-import { connectionBody, loadOwnConnection } from './load-connection.js';
+import { ConnectionSchema, connectionJson } from '../../schemas/connection.js';
+import { loadOwnConnection } from './load-connection.js';
 
 const route = createRoute({
   method: 'get',
@@ -22,7 +22,6 @@ const route = createRoute({
 
 export function registerGetConnection(app: App): void {
   app.openapi(route, async (c) => {
-    const connection = await loadOwnConnection(c, c.req.valid('param').id);
-    return c.json(await connectionBody(c.get('deps').db, connection.id), 200);
+    return c.json(connectionJson(await loadOwnConnection(c, c.req.valid('param').id)), 200);
   });
 }

@@ -1,6 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { listCompanyConnections } from '../../../db/repositories/connections.js';
-import { ldapSettingsByConnection } from '../../../db/repositories/ldap-connections.js';
 import type { App } from '../../context.js';
 import { errorResponses } from '../../errors.js';
 import { authenticate } from '../../middleware/auth.js';
@@ -24,9 +23,7 @@ const route = createRoute({
 export function registerListConnections(app: App): void {
   app.openapi(route, async (c) => {
     const companyId = await requireDirectorySync(c);
-    const db = c.get('deps').db;
-    const rows = await listCompanyConnections(db, companyId);
-    const ldap = await ldapSettingsByConnection(db, rows);
-    return c.json({ items: rows.map((row) => connectionJson(row, ldap.get(row.id))) }, 200);
+    const rows = await listCompanyConnections(c.get('deps').db, companyId);
+    return c.json({ items: rows.map((row) => connectionJson(row)) }, 200);
   });
 }

@@ -1,7 +1,6 @@
 import type { Context } from 'hono';
 import type { Db } from '../../../db/database.js';
 import { findCompanyConnection, findConnection } from '../../../db/repositories/connections.js';
-import { ldapSettingsByConnection } from '../../../db/repositories/ldap-connections.js';
 import type { AppEnv } from '../../context.js';
 import { connectionJson } from '../../schemas/connection.js';
 import { ApiError } from '../../errors.js';
@@ -15,8 +14,7 @@ export async function loadOwnConnection(c: Context<AppEnv>, id: string) {
   return connection;
 }
 
-/** A connection as the API answers it, with an ldap connection's settings (never its password). */
+/** A connection as the API answers it now (after a check changed it). */
 export async function connectionBody(db: Db, connectionId: string) {
-  const connection = (await findConnection(db, connectionId))!;
-  return connectionJson(connection, (await ldapSettingsByConnection(db, [connection])).get(connection.id));
+  return connectionJson((await findConnection(db, connectionId))!);
 }
