@@ -12,17 +12,17 @@ import {
   markLdapConnectionFailed,
   markLdapConnectionVerified,
 } from '../db/repositories/ldap-connections.js';
-import { setConnectionStatus } from '../db/repositories/connections.js';
-import { findConnection } from '../db/repositories/connections.js';
-import type { DirectoryConnection } from '../db/schema.js';
-import { decryptSecret, encryptSecret, parseSecretsKey, SecretsKeyError } from '../crypto/secret-box.js';
-import { DnSyntaxError, normaliseDn, parseDn } from '../sync/dn.js';
+import { findConnection, setConnectionStatus } from '../db/repositories/connections.js';
 import {
-  LdapError,
-  resolveLdapOptions,
-  verifyLdapConnection,
-  type LdapConnectionOptions,
-} from '../directory/ldap/index.js';
+  encryptBindPassword,
+  ldapClientOptions,
+  ldapOptionsOf,
+  LdapSecretsUnavailable,
+} from '../directory/ldap/stored-connection.js';
+
+export { LdapSecretsUnavailable };
+import { DnSyntaxError, normaliseDn, parseDn } from '../sync/dn.js';
+import { LdapError, resolveLdapOptions, verifyLdapConnection } from '../directory/ldap/index.js';
 import type { Logger } from '../logger.js';
 
 export interface LdapConnectionInput {
@@ -46,41 +46,10 @@ export class LdapInputError extends Error {
   }
 }
 
-/** SECRETS_KEY is not set (or not a key): ldap connections cannot keep their password. */
-export class LdapSecretsUnavailable extends Error {
-  override readonly name = 'LdapSecretsUnavailable';
-}
-
-const passwordContext = (connectionId: string) => `ldap-bind-password:${connectionId}`;
-
-function secretsKey(secretsKeyText: string | undefined) {
-  try {
-    return parseSecretsKey(secretsKeyText);
-  } catch (error) {
-    if (error instanceof SecretsKeyError)
-      throw new LdapSecretsUnavailable(
-        `LDAP connections keep their bind password encrypted and need SECRETS_KEY on this service: ${error.message}`,
-      );
-    throw error;
-  }
-}
-
-/** The options the LDAP client takes: allow unencrypted means plain ldap:// (no StartTLS). */
-function clientOptions(input: Omit<LdapConnectionInput, 'designation' | 'baseDn'>): LdapConnectionOptions {
-  return {
-    url: input.url,
-    bindDn: input.bindDn,
-    bindPassword: input.bindPassword,
-    caCertificatePem: input.caCertificatePem,
-    startTls: !input.allowUnencrypted,
-    allowUnencrypted: input.allowUnencrypted,
-  };
-}
-
 /** Checks the input as the client would use it; throws LdapInputError naming the first field at fault. */
 export function checkLdapInput(input: LdapConnectionInput): { normalisedBaseDn: string } {
   try {
-    resolveLdapOptions(clientOptions(input));
+    resolveLdapOptions(ldapClientOptions(input));
   } catch (error) {
     if (error instanceof LdapError) throw new LdapInputError(error.field ?? 'url', error.message);
     throw error;
@@ -102,7 +71,6 @@ export async function storeLdapConnection(
   input: LdapConnectionInput & { companyId: string },
 ) {
   const { normalisedBaseDn } = checkLdapInput(input);
-  const key = secretsKey(secretsKeyText);
   const id = randomUUID();
   return insertLdapConnection(db, {
     id,
@@ -111,35 +79,11 @@ export async function storeLdapConnection(
     directoryKey: normalisedBaseDn,
     url: input.url.trim(),
     bindDn: input.bindDn.trim(),
-    bindPasswordEncrypted: encryptSecret(input.bindPassword, key, passwordContext(id)),
+    bindPasswordEncrypted: encryptBindPassword(input.bindPassword, secretsKeyText, id),
     caCertificatePem: input.caCertificatePem?.trim() || null,
     baseDn: input.baseDn.trim(),
     allowUnencrypted: input.allowUnencrypted,
   });
-}
-
-/** What the LDAP client needs to reach a stored connection, the password decrypted (kept in memory only). */
-export function ldapOptionsOf(
-  connection: DirectoryConnection,
-  secretsKeyText: string | undefined,
-): { connection: LdapConnectionOptions; baseDn: string } {
-  if (connection.provider !== 'ldap' || !connection.ldap_url || !connection.ldap_bind_dn || !connection.ldap_base_dn)
-    throw new Error(`connection ${connection.id} is not an LDAP connection`);
-  const bindPassword = decryptSecret(
-    connection.ldap_bind_password_encrypted ?? '',
-    secretsKey(secretsKeyText),
-    passwordContext(connection.id),
-  );
-  return {
-    connection: clientOptions({
-      url: connection.ldap_url,
-      bindDn: connection.ldap_bind_dn,
-      bindPassword,
-      caCertificatePem: connection.ldap_ca_certificate_pem,
-      allowUnencrypted: connection.ldap_allow_unencrypted,
-    }),
-    baseDn: connection.ldap_base_dn,
-  };
 }
 
 /** The DNS domain a base DN names (DC=contoso,DC=test → contoso.test); null when it has no DC parts. */
