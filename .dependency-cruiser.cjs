@@ -50,6 +50,32 @@ module.exports = {
       to: { path: '(^|/)node_modules/pg/' },
     },
     {
+      name: 'entra-client-only-in-entra',
+      severity: 'error',
+      comment:
+        "Microsoft's client libraries belong to the Entra provider (src/directory/entra/); everything else reaches " +
+        'Entra through the directory-provider port (src/directory/provider.ts) and the factory.',
+      from: { path: '^src/', pathNot: '^src/directory/entra/' },
+      to: { path: '(^|/)node_modules/(@microsoft/microsoft-graph-client|@azure/)' },
+    },
+    {
+      name: 'ldap-client-only-in-ldap',
+      severity: 'error',
+      comment: 'The LDAP client library belongs to the LDAP provider (src/directory/ldap/).',
+      from: { path: '^src/', pathNot: '^src/directory/ldap/' },
+      to: { path: '(^|/)node_modules/ldapts/' },
+    },
+    {
+      name: 'engine-knows-only-the-port',
+      severity: 'error',
+      comment:
+        'The engine and the activities read directories only through the port (src/directory/provider.ts) and the ' +
+        "factory (src/directory/factory.ts), never a provider's own folder: a new provider is a folder and one line " +
+        'in the factory.',
+      from: { path: '^src/(engine|activities)/' },
+      to: { path: '^src/directory/(?!provider\\.ts$|factory\\.ts$|retry-observer\\.ts$)' },
+    },
+    {
       name: 'no-unresolvable',
       severity: 'error',
       comment: 'An import that resolves to nothing (typo, missing package).',

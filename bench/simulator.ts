@@ -11,8 +11,8 @@ import { spawn } from 'node:child_process';
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { createGraphClient } from '../src/graph/client.js';
-import { pageGroupUsers } from '../src/graph/members.js';
+import { createGraphClient } from '../src/directory/entra/client.js';
+import { pageGroupUsers } from '../src/directory/entra/members.js';
 import { defaultCaDir, ensureCertificateAuthority } from '../src/simulator/ca.js';
 import { startSimulator } from '../src/simulator/server.js';
 

@@ -3,6 +3,7 @@
  * process, so its peak RSS is its own), the Temporal dev server and Postgres, and the floor they are measured
  * against: paging the same members with the plain Graph client plus bulk-inserting the same rows.
  */
+import { entraKind } from '../src/directory/entra/kind.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
@@ -16,8 +17,8 @@ import { insertCustomerType } from '../src/db/repositories/customer-types.js';
 import { insertConnection, markConnectionConnected } from '../src/db/repositories/connections.js';
 import { insertSetup } from '../src/db/repositories/setups.js';
 import { generateApiKey } from '../src/api/keys.js';
-import { createGraphClient } from '../src/graph/client.js';
-import { pageGroupUsers } from '../src/graph/members.js';
+import { createGraphClient } from '../src/directory/entra/client.js';
+import { pageGroupUsers } from '../src/directory/entra/members.js';
 import type { Simulator } from '../src/simulator/server.js';
 import { startRun } from '../src/setups/service.js';
 import { selfCheckWorkflow } from '../src/workflows/self-check.js';
@@ -90,6 +91,7 @@ export async function prepareSetup(ctx: BenchContext, groupId: string) {
   const customerType = await insertCustomerType(ctx.db, company.id, 'Employees');
   const connection = await insertConnection(ctx.db, {
     companyId: company.id,
+    provider: entraKind,
     tenantId: ctx.sim.demo.tenantId,
     designation: 'bench',
   });

@@ -1,8 +1,8 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import { AppIdentityMissingError, directoryClientFor } from '../connections/directory-client.js';
-import { checkLdapConnection } from '../connections/ldap-connection.js';
+import { recordLdapVerification } from '../connections/ldap-connection.js';
 import { neverConnected, tenantTakenReason } from '../connections/ownership.js';
-import { verifyTenant, type VerificationResult, type VerifiedTenant } from '../connections/verify.js';
+import { directoryProviderFor } from '../directory/factory.js';
+import type { ConnectionVerification } from '../directory/provider.js';
 import { expireConsentStates } from '../db/repositories/consent-states.js';
 import { findConnection, markConnectionConnected, setConnectionStatus } from '../db/repositories/connections.js';
 import { pauseSetupsOfConnection } from '../db/repositories/setup-status.js';
@@ -18,7 +18,24 @@ export interface ConnectionOutcome {
   organizationName?: string;
 }
 
-export function createOnboardingActivities({ db, config, logger }: ActivityDeps) {
+/** The tenant a verification proved: what the connection is marked connected with. */
+type VerifiedTenant = Parameters<typeof markConnectionConnected>[2];
+
+type VerificationResult = { ok: true; tenant: VerifiedTenant } | Extract<ConnectionVerification, { ok: false }>;
+
+const isText = (value: unknown): value is string => typeof value === 'string' && value !== '';
+
+/** What a verification proved, read back as the tenant a connection is marked connected with (checked, not cast). */
+function verifiedTenantOf(facts: Record<string, unknown>): VerifiedTenant | null {
+  const { tenantGuid, organizationName, verifiedDomains } = facts;
+  if (!isText(tenantGuid) || !isText(organizationName)) return null;
+  if (!Array.isArray(verifiedDomains) || !verifiedDomains.every(isText)) return null;
+  return { tenantGuid, organizationName, verifiedDomains };
+}
+
+export function createOnboardingActivities(deps: ActivityDeps) {
+  const { db, logger } = deps;
+
   async function verify(
     connectionId: string,
     consentedTenant?: string,
@@ -26,17 +43,12 @@ export function createOnboardingActivities({ db, config, logger }: ActivityDeps)
     const connection = await findConnection(db, connectionId);
     if (!connection)
       throw ApplicationFailure.nonRetryable(`connection ${connectionId} no longer exists`, 'ConnectionGone');
-    try {
-      const { client, credential } = directoryClientFor(config, connection.tenant_id, logger);
-      return {
-        connection,
-        result: await verifyTenant({ client, credential, requestedTenant: connection.tenant_id, consentedTenant }),
-      };
-    } catch (err) {
-      if (err instanceof AppIdentityMissingError)
-        return { connection, result: { ok: false, kind: 'not_configured', reason: err.message } };
-      throw err;
-    }
+    const verification = await directoryProviderFor(deps, connection).verify({ consentedTenant });
+    if (!verification.ok) return { connection, result: verification };
+    const tenant = verifiedTenantOf(verification.facts);
+    if (!tenant)
+      return { connection, result: { ok: false, kind: 'unknown', reason: 'the directory verified no tenant' } };
+    return { connection, result: { ok: true, tenant } };
   }
 
   /** Marks it connected unless the tenant is another company's (the database refuses that too, race-safe). */
@@ -113,8 +125,9 @@ export function createOnboardingActivities({ db, config, logger }: ActivityDeps)
      */
     async checkConnection(input: { connectionId: string }): Promise<ConnectionOutcome> {
       const current = await findConnection(db, input.connectionId);
+      // An ldap connection has no consent or admin sign-in: each check is its whole verification.
       if (current?.provider === 'ldap')
-        return checkLdapConnection({ db, secretsKey: config.notifications.secretsKey, logger }, current.id);
+        return recordLdapVerification(deps, current, await directoryProviderFor(deps, current).verify());
       if (current && !current.admin_verified_at) {
         // only a completed admin sign-in connects; a re-check never turns a never-connected connection into one
         return { status: current.status, reason: current.status_reason ?? neverConnected };

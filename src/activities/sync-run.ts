@@ -1,8 +1,13 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import { directoryClientFor } from '../connections/directory-client.js';
 import { findConnection } from '../db/repositories/connections.js';
 import { markSetupError, findSetup } from '../db/repositories/setups.js';
-import { clearDeltaRun, countDeltaUnchanged, findDeltaState, setPendingDelta } from '../db/repositories/sync-delta.js';
+import {
+  clearDeltaRun,
+  countDeltaUnchanged,
+  findDeltaState,
+  setPendingDelta,
+  stageDeltaMembers,
+} from '../db/repositories/sync-delta.js';
 import { analyzeStaging, analyzeUsers, clearStaging, countStaged } from '../db/repositories/sync-staging.js';
 import { closeRun } from '../db/repositories/sync-run-outcome.js';
 import {
@@ -17,7 +22,7 @@ import {
   updateProgress,
 } from '../db/repositories/sync-runs.js';
 import { totalCount } from '../sync/counts.js';
-import type { RunMode, RunStatus, RunTrigger, SyncSetup } from '../db/schema.js';
+import type { DirectoryConnection, RunMode, RunStatus, RunTrigger, SyncSetup } from '../db/schema.js';
 import {
   applyMemberChunks,
   applyMemberPartitions,
@@ -26,12 +31,12 @@ import {
   type ChunkLoopResult,
 } from '../engine/apply-chunks.js';
 import { assessRemovals, type RemovalAssessment } from '../engine/assess-removals.js';
-import { establishDeltaLinks, readDeltaRound } from '../engine/delta-round.js';
+import { runDeltaSink } from '../engine/incremental-sink.js';
 import { policyFromSetup } from '../engine/setup-policy.js';
 import { stageGroupMembers, type PagingCursor } from '../engine/stage-members.js';
-import { classifyGraphError, describeGraphError, isRetryable } from '../graph/errors.js';
-import { ForeignGraphLinkError } from '../graph/links.js';
-import { observeGraphRetries } from '../graph/retry-observer.js';
+import { directoryProviderFor } from '../directory/factory.js';
+import type { DirectoryProvider, MemberScope } from '../directory/provider.js';
+import { observeDirectoryRetries } from '../directory/retry-observer.js';
 import { reconcileCompanySchedules, reconcileSchedule } from '../setups/schedules.js';
 import type { RunCounts, SetupPolicy } from '../sync/types.js';
 import type { ActivityDeps } from './deps.js';
@@ -43,7 +48,7 @@ import type { Reason } from '../sync/reasons.js';
 export type BeginRunResult =
   { runId: string; mode: RunMode; fullReason?: string; dryRun: boolean } | { skipped: string };
 
-/** Graph delta tokens for directory objects live 7 days; a link older than this (with a margin) is not tried. */
+/** Graph delta tokens for directory objects live 7 days; a state older than this (with a margin) is not tried. */
 const deltaLinkLifetimeMs = 7 * 24 * 3600 * 1000 - 3600 * 1000;
 
 /** Full when there is no usable delta state, when asked, for previews, or when the periodic reconcile is due. */
@@ -81,65 +86,77 @@ export function createSyncRunActivities(deps: ActivityDeps) {
     return setup;
   }
 
+  /** The directory behind the setup's connection, through the port; a setup without one cannot run. */
+  async function directoryOf(
+    setup: SyncSetup,
+  ): Promise<{ connection: DirectoryConnection; provider: DirectoryProvider }> {
+    const connection = await findConnection(db, setup.connection_id);
+    if (!connection) throw ApplicationFailure.nonRetryable('the setup’s connection no longer exists', 'SetupGone');
+    return { connection, provider: directoryProviderFor(deps, connection) };
+  }
+
+  /** What a setup reads (the group, optionally narrowed by an LDAP path and filter). */
+  function scopeOf(setup: SyncSetup): MemberScope {
+    return { groupId: setup.group_id };
+  }
+
   /**
-   * Turns a Graph or token failure into a retry, or into a final failure that records why on the setup or
-   * connection. Only a 404 on a request about the group itself means the group is gone; any other answer Graph
-   * will give again (400, 401, 405, 409, a 404 about something else) fails the run at once with Graph's code,
-   * message and the request. What can pass (429, 5xx, a broken connection) is retried with backoff, and the run
-   * says so meanwhile (progress.retrying).
+   * Turns a directory failure (as the provider classifies it) into a retry, or into a final failure that records
+   * why on the setup or connection. Only "not found" about the group itself means the group is gone; any answer
+   * the directory will give again fails the run at once with what it answered. What can pass (throttling, an
+   * unavailable or unreachable directory) is retried with backoff, and the run says so meanwhile (progress.retrying).
    */
-  async function failFromDirectory(err: unknown, setup: SyncSetup, runId: string): Promise<never> {
-    // A paging link off Graph: never followed, and retrying would only get the same answer.
-    if (err instanceof ForeignGraphLinkError) throw ApplicationFailure.nonRetryable(err.message, 'ForeignGraphLink');
-    const classified = classifyGraphError(err);
-    switch (classified.kind) {
+  async function failFromDirectory(
+    err: unknown,
+    provider: DirectoryProvider,
+    setup: SyncSetup,
+    runId: string,
+  ): Promise<never> {
+    const failure = provider.classify(err);
+    switch (failure.kind) {
       case 'not_found': {
-        if (classified.notFound !== 'group')
-          throw ApplicationFailure.nonRetryable(describeGraphError(classified), 'GraphRequestFailed');
+        if (failure.about !== 'group') throw ApplicationFailure.nonRetryable(failure.message, 'DirectoryRequestFailed');
         const reason = `group ${setup.group_id} was not found in the tenant (deleted, or the id is wrong)`;
         await markSetupError(db, setup.id, reason);
         await reconcileSchedule(deps, setup.id);
         throw ApplicationFailure.nonRetryable(reason, 'GroupNotFound');
       }
-      case 'forbidden':
-      case 'consent_missing_or_revoked': {
-        const reason = `directory access lost: ${classified.message}`;
+      case 'access_lost': {
+        const reason = `directory access lost: ${failure.message}`;
         await recordAccessLost(deps, setup.connection_id, reason);
         await reconcileCompanySchedules(deps, { connectionId: setup.connection_id });
         throw ApplicationFailure.nonRetryable(reason, 'DirectoryAccessLost');
       }
-      case 'tenant_not_found':
-      case 'invalid_client': {
-        const reason = `directory configuration: ${classified.message}`;
+      case 'configuration': {
+        const reason = `directory configuration: ${failure.message}`;
         await markSetupError(db, setup.id, reason);
         await reconcileSchedule(deps, setup.id);
         throw ApplicationFailure.nonRetryable(reason, 'DirectoryConfiguration');
       }
-      default: {
-        if (!isRetryable(classified))
-          throw ApplicationFailure.nonRetryable(describeGraphError(classified), 'GraphRequestFailed');
-        // Graph said when to come back (Retry-After), or our own backoff: 2 s, 4 s, 8 s… up to 2 minutes.
+      case 'request_failed':
+        throw ApplicationFailure.nonRetryable(failure.message, 'DirectoryRequestFailed');
+      case 'throttled':
+      case 'transient': {
+        // The directory said when to come back (Retry-After), or our own backoff: 2 s, 4 s, 8 s… up to 2 minutes.
         const attempt = Context.current().info.attempt;
-        const delayMs = classified.retryAfterMs ?? Math.min(120_000, 2000 * 2 ** (attempt - 1));
-        const reason = classified.status
-          ? describeGraphError(classified)
-          : `Microsoft Graph could not be reached: ${classified.message}`;
+        const delayMs = failure.retryAfterMs ?? Math.min(120_000, 2000 * 2 ** (attempt - 1));
+        const reason = failure.message;
         await updateProgress(db, runId, {
           retrying: { attempt: attempt + 1, reason, nextAttemptAt: new Date(Date.now() + delayMs).toISOString() },
         });
         logger.warn({ runId, attempt, delayMs, reason }, 'directory read failed; retrying');
         throw ApplicationFailure.create({
           message: reason,
-          type: classified.kind === 'throttled' ? 'Throttled' : 'DirectoryUnavailable',
+          type: failure.kind === 'throttled' ? 'Throttled' : 'DirectoryUnavailable',
           nextRetryDelay: delayMs,
         });
       }
     }
   }
 
-  /** Graph work of one run: each retry the Graph client makes on its own (429, 503, 504) shows on the run as it waits. */
+  /** Directory work of one run: each retry the provider's client makes on its own shows on the run as it waits. */
   function reportingRetries<T>(runId: string, work: () => Promise<T>): Promise<T> {
-    return observeGraphRetries((retry) => {
+    return observeDirectoryRetries((retry) => {
       const retrying = {
         attempt: retry.attempt,
         reason: retry.reason,
@@ -197,24 +214,23 @@ export function createSyncRunActivities(deps: ActivityDeps) {
       setupId: string;
     }): Promise<{ members: number; pages: number }> {
       const setup = await loadSetup(input.setupId);
-      const connection = await findConnection(db, setup.connection_id);
-      if (!connection) throw ApplicationFailure.nonRetryable('the setup’s connection no longer exists', 'SetupGone');
-      const { client } = directoryClientFor(config, connection.tenant_id, logger);
+      const { provider } = await directoryOf(setup);
+      const scope = scopeOf(setup);
       const context = Context.current();
       const resume = context.info.heartbeatDetails as PagingCursor | undefined;
       try {
-        // "From now on" links taken before the read: a change made while we page is replayed by the next delta run.
+        // "From now on" state taken before the read: a change made while we page is seen by the next incremental run.
         const run = await getRun(db, input.runId);
-        const links =
+        const incremental =
           !resume && run && !run.dry_run
-            ? await reportingRetries(input.runId, () => establishDeltaLinks(client, setup.group_id))
+            ? await reportingRetries(input.runId, () => provider.startIncremental(scope))
             : null;
-        if (links) await setPendingDelta(db, input.runId, links);
+        if (incremental) await setPendingDelta(db, input.runId, incremental);
         const cursor = await reportingRetries(input.runId, () =>
           stageGroupMembers({
             db,
-            client,
-            groupId: setup.group_id,
+            provider,
+            scope,
             runId: input.runId,
             pageSize: config.sync.pageSize,
             resume,
@@ -236,7 +252,7 @@ export function createSyncRunActivities(deps: ActivityDeps) {
         logger.info({ runId: input.runId, pages: cursor.pages, members: cursor.ordinal }, 'members staged');
         return { members: cursor.ordinal, pages: cursor.pages };
       } catch (err) {
-        return failFromDirectory(err, setup, input.runId);
+        return failFromDirectory(err, provider, setup, input.runId);
       }
     },
 
@@ -246,22 +262,12 @@ export function createSyncRunActivities(deps: ActivityDeps) {
       const connection = await findConnection(db, setup.connection_id);
       const state = await findDeltaState(db, setup.id);
       if (!connection || !state) return { fallback: 'no delta links', members: 0 };
-      const { client } = directoryClientFor(config, connection.tenant_id, logger);
+      const provider = directoryProviderFor(deps, connection);
       await clearDeltaRun(db, input.runId);
       try {
+        const sink = runDeltaSink(db, { runId: input.runId, setupId: setup.id });
         const result = await reportingRetries(input.runId, () =>
-          readDeltaRound({
-            db,
-            client,
-            runId: input.runId,
-            setupId: setup.id,
-            groupId: setup.group_id,
-            links: {
-              groupLinks: state.group_links,
-              usersLink: state.users_link,
-              trackedGroupIds: state.tracked_group_ids,
-            },
-          }),
+          provider.readIncremental(scopeOf(setup), state.state, sink),
         );
         if (result.fallback !== undefined) {
           await clearDeltaRun(db, input.runId);
@@ -274,17 +280,19 @@ export function createSyncRunActivities(deps: ActivityDeps) {
           logger.info({ runId: input.runId, reason: result.fallback }, 'delta run falls back to a full sync');
           return { fallback: result.fallback, members: 0 };
         }
+        // What changed becomes the same staging a full read produces.
+        const staged = await stageDeltaMembers(db, { runId: input.runId, setupId: setup.id });
         await analyzeStaging(db);
-        await setPendingDelta(db, input.runId, result.links);
+        await setPendingDelta(db, input.runId, result.state);
         await updateProgress(db, input.runId, {
           delta: { added: result.added, removed: result.removed, changedUsers: result.changedUsers },
-          membersRead: result.staged,
+          membersRead: staged,
           readAt: new Date().toISOString(),
           retrying: null,
         });
-        return { members: result.staged };
+        return { members: staged };
       } catch (err) {
-        return failFromDirectory(err, setup, input.runId);
+        return failFromDirectory(err, provider, setup, input.runId);
       }
     },
 

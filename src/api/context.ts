@@ -1,4 +1,5 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
+import type { DirectoryProviders } from '../directory/factory.js';
 import type { Client } from '@temporalio/client';
 import type { Config } from '../config.js';
 import type { Db } from '../db/database.js';
@@ -12,6 +13,8 @@ export interface ApiDeps {
   temporal: Client;
   config: Config;
   logger: Logger;
+  /** The directory providers to choose from (src/directory/factory.ts); the built-in ones when absent. */
+  directoryProviders?: DirectoryProviders;
 }
 
 export interface AppEnv {

@@ -1,4 +1,5 @@
 import type { Simulator } from '../simulator/server.js';
+import { entraKind } from '../directory/entra/kind.js';
 
 /**
  * `demo --connected`: the demo company's connection to the demo tenant made through the real flow, over HTTP
@@ -47,7 +48,7 @@ export async function connectDemoTenant(input: {
     if (mine) await api(`/api/v1/connections/${mine.id}`, { method: 'DELETE' });
     const created = await api('/api/v1/connections', {
       method: 'POST',
-      body: JSON.stringify({ provider: 'azure', tenantId: sim.demo.tenantId, designation: 'Demo' }),
+      body: JSON.stringify({ provider: entraKind, tenantId: sim.demo.tenantId, designation: 'Demo' }),
     });
     if (created.status !== 201)
       throw new Error(`creating the demo connection answered ${created.status}: ${await created.text()}`);

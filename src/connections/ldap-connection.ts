@@ -12,17 +12,13 @@ import {
   markLdapConnectionFailed,
   markLdapConnectionVerified,
 } from '../db/repositories/ldap-connections.js';
-import { findConnection, setConnectionStatus } from '../db/repositories/connections.js';
-import {
-  encryptBindPassword,
-  ldapClientOptions,
-  ldapOptionsOf,
-  LdapSecretsUnavailable,
-} from '../directory/ldap/stored-connection.js';
+import type { DirectoryConnection } from '../db/schema.js';
+import { encryptBindPassword, ldapClientOptions, LdapSecretsUnavailable } from '../directory/ldap/stored-connection.js';
 
 export { LdapSecretsUnavailable };
 import { DnSyntaxError, normaliseDn, parseDn } from '../sync/dn.js';
-import { LdapError, resolveLdapOptions, verifyLdapConnection } from '../directory/ldap/index.js';
+import { LdapError, resolveLdapOptions } from '../directory/ldap/index.js';
+import type { ConnectionVerification } from '../directory/provider.js';
 import type { Logger } from '../logger.js';
 
 export interface LdapConnectionInput {
@@ -101,43 +97,37 @@ export interface LdapCheckOutcome {
   organizationName?: string;
 }
 
+const asText = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);
+
 /**
- * Verifies a stored ldap connection and records the outcome on it. Every failure is an outcome, not an exception
- * (host unreachable included): the admin fixes it and checks again, so retrying for minutes helps nobody.
+ * Records what the provider's verification of an ldap connection found: connected, named by the domain its base
+ * DN is in (DC=contoso,DC=test → contoso.test), with the DC's facts; or failed with the reason, and its class
+ * (invalid_credentials, certificate_not_trusted, host_unreachable, base_dn_not_found…) for the admin pages.
  */
-export async function checkLdapConnection(
-  deps: { db: Db; secretsKey: string | undefined; logger: Logger },
-  connectionId: string,
+export async function recordLdapVerification(
+  deps: { db: Db; logger: Logger },
+  connection: DirectoryConnection,
+  verification: ConnectionVerification,
 ): Promise<LdapCheckOutcome> {
-  let options;
-  try {
-    const connection = await findConnection(deps.db, connectionId);
-    if (!connection) return { status: 'failed', reason: 'the connection no longer exists' };
-    options = ldapOptionsOf(connection, deps.secretsKey);
-  } catch (error) {
-    const reason = `the stored bind password cannot be read (${(error as Error).message}); enter it again`;
-    await setConnectionStatus(deps.db, connectionId, 'failed', reason);
+  if (!verification.ok) {
+    const reason = verification.reason;
+    await markLdapConnectionFailed(deps.db, connection.id, {
+      reason,
+      failure: { reason: verification.kind, resultCode: null },
+    });
+    deps.logger.warn({ connectionId: connection.id, reason: verification.kind }, 'ldap connection verification failed');
     return { status: 'failed', reason };
   }
-  const result = await verifyLdapConnection(options.connection, { baseDn: options.baseDn });
-  if (!result.ok) {
-    const reason = result.failure.message;
-    await markLdapConnectionFailed(deps.db, connectionId, { reason, failure: result.failure });
-    deps.logger.warn(
-      { connectionId, reason: result.failure.reason, resultCode: result.failure.resultCode },
-      'ldap connection verification failed',
-    );
-    return { status: 'failed', reason };
-  }
-  const domain = domainOfDn(result.facts.defaultNamingContext ?? options.baseDn);
-  const organizationName = domain ?? result.facts.dnsHostName ?? options.baseDn;
-  const row = await markLdapConnectionVerified(deps.db, connectionId, {
+  const facts = verification.facts;
+  const domain = domainOfDn(asText(facts.defaultNamingContext) ?? connection.ldap_base_dn ?? '');
+  const organizationName = domain ?? asText(facts.dnsHostName) ?? connection.tenant_id;
+  const row = await markLdapConnectionVerified(deps.db, connection.id, {
     organizationName,
     domains: domain ? [domain] : [],
-    facts: { ...result.facts },
+    facts,
   });
   deps.logger.info(
-    { connectionId, dc: result.facts.dnsHostName, usersUnderBase: result.facts.usersUnderBase },
+    { connectionId: connection.id, dc: facts.dnsHostName, usersUnderBase: facts.usersUnderBase },
     'ldap connection verified',
   );
   return row ? { status: 'connected', reason: null, organizationName } : { status: 'failed', reason: 'gone' };

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { entraKind } from '../directory/entra/kind.js';
 import { WorkflowIdConflictPolicy, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Config } from '../config.js';
 import type { Db } from '../db/database.js';
@@ -27,7 +28,13 @@ import {
 import type { Logger } from '../logger.js';
 import { findCompany } from '../db/repositories/companies.js';
 import { tenantHeldByAnotherCompany } from '../db/repositories/tenant-shares.js';
-import { buildSignInUrl, hashSecret, newPkcePair, proveTenantAdmin, SignInRefused } from './admin-sign-in.js';
+import {
+  buildSignInUrl,
+  hashSecret,
+  newPkcePair,
+  proveTenantAdmin,
+  SignInRefused,
+} from '../directory/entra/admin-sign-in.js';
 import { buildConsentUrl } from './consent-url.js';
 import { tenantTakenReason } from './ownership.js';
 import { isGuid } from './tenant-id.js';
@@ -125,7 +132,8 @@ export async function createConnection(
     throw new TenantTakenError(input.tenantId.toLowerCase());
   }
   return deps.db.transaction().execute(async (trx) => {
-    const connection = await insertConnection(trx, input);
+    // Connections made here go through Microsoft's admin consent: they are Entra's.
+    const connection = await insertConnection(trx, { ...input, provider: entraKind });
     const consentUrl = await beginConsent(deps, trx, connection);
     return { connection, consentUrl };
   });

@@ -9,6 +9,7 @@ import * as tenantAdminProof from './migrations/2026_12_01_100000_tenant_admin_p
 import * as deltaReset from './migrations/2026_12_01_120000_delta_reset.js';
 import * as eventsAndNotifications from './migrations/2026_12_01_140000_events_and_notifications.js';
 import * as reasonDetail from './migrations/2026_12_01_160000_reason_detail.js';
+import * as incrementalState from './migrations/2026_12_01_180000_incremental_state.js';
 import * as ldapConnections from './migrations/2026_12_01_200000_ldap_connections.js';
 
 /**
@@ -25,6 +26,7 @@ export const migrations: Record<string, Migration> = {
   '2026_12_01_120000_delta_reset': deltaReset,
   '2026_12_01_140000_events_and_notifications': eventsAndNotifications,
   '2026_12_01_160000_reason_detail': reasonDetail,
+  '2026_12_01_180000_incremental_state': incrementalState,
   '2026_12_01_200000_ldap_connections': ldapConnections,
 };
 

@@ -1,5 +1,6 @@
 import type { Reason } from '../sync/reasons.js';
 import type { ColumnType, Generated, Insertable, JSONColumnType, Selectable, Updateable } from 'kysely';
+import type { DirectoryKind, IncrementalState } from '../directory/provider.js';
 import type { DirectoryUser } from '../sync/types.js';
 
 /** Kysely's view of the tables created by the migrations in ./migrations (keep the two in step). */
@@ -46,7 +47,7 @@ export interface CustomerTypesTable {
 export interface DirectoryConnectionsTable {
   id: Generated<string>;
   company_id: string;
-  provider: 'azure' | 'ldap';
+  provider: DirectoryKind;
   /** azure: as typed, then the tenant GUID Microsoft confirmed; ldap: the base DN, normalised. */
   tenant_id: string;
   tenant_guid: string | null;
@@ -175,7 +176,7 @@ export interface SyncRunsTable {
   /** The highest Graph page staged so far. */
   pages_read: Generated<number>;
   /** Delta links this run stores for its setup when it succeeds. */
-  pending_delta: JSONColumnType<DeltaLinks | null, string | null | undefined, string | null>;
+  pending_delta: JSONColumnType<IncrementalState | null, string | null | undefined, string | null>;
 }
 
 /** A run's staged directory members (see the sync engine migration). */
@@ -213,17 +214,10 @@ export interface SyncChangesTable {
 }
 
 /** Where a setup's delta queries resume (see the delta_sync migration). */
-export interface DeltaLinks {
-  groupLinks: { groupIds: string[]; link: string }[];
-  usersLink: string;
-  trackedGroupIds: string[];
-}
-
 export interface SyncDeltaStateTable {
   setup_id: string;
-  group_links: JSONColumnType<DeltaLinks['groupLinks'], string, string>;
-  users_link: string;
-  tracked_group_ids: JSONColumnType<string[], string, string>;
+  /** The provider's own "where incremental reads stand" (Entra: its delta links), as JSON. */
+  state: JSONColumnType<IncrementalState, string, string>;
   established_at: Timestamp;
   last_full_at: Timestamp;
   updated_at: Generated<Date>;
@@ -238,7 +232,7 @@ export interface SyncRunDeltaMembersTable {
 export interface SyncRunDeltaUsersTable {
   run_id: string;
   external_id: string;
-  data: JSONColumnType<Record<string, unknown> | null, string | null, string | null>;
+  data: JSONColumnType<DirectoryUser | null, string | null, string | null>;
   removed_reason: string | null;
 }
 

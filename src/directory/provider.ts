@@ -6,7 +6,9 @@
  */
 import type { DirectoryUser } from '../sync/directory-user.js';
 
-export type DirectoryKind = 'azure' | 'ldap';
+/** The kinds of directory a connection may name (`directory_connections.provider`). */
+export const directoryKinds = ['azure', 'ldap'] as const;
+export type DirectoryKind = (typeof directoryKinds)[number];
 
 /** What a setup reads: the group deciding who gets a user, optionally narrowed by an LDAP path and filter. */
 export interface MemberScope {
@@ -28,6 +30,9 @@ export interface DirectoryGroup {
   displayName: string;
   /** Users in it, transitively, when the lookup counted them. */
   userCount?: number;
+  /** What the directory says about it, for a picker (null: none). */
+  description?: string | null;
+  mail?: string | null;
 }
 
 export type GroupLookup =
@@ -71,6 +76,8 @@ export interface IncrementalSink {
   usersGone(externalIds: readonly string[]): Promise<void>;
   /** The members recorded as removed so far in this round. */
   removedMembers(): Promise<string[]>;
+  /** The members recorded as added so far in this round, less those whose user it recorded removed or gone. */
+  addedMembers(): Promise<string[]>;
   /** Members recorded as added whose data no user change carried. */
   addedWithoutData(): Promise<string[]>;
   /** The external ids this setup manages now, in pages (for a provider that finds removals by comparing sets). */

@@ -1,50 +1,42 @@
-import type { Client } from '@microsoft/microsoft-graph-client';
 import type { Db } from '../db/database.js';
 import { stageMembers } from '../db/repositories/sync-staging.js';
-import { about } from '../graph/errors.js';
-import { pageGroupUsers } from '../graph/members.js';
+import type { DirectoryProvider, MemberScope } from '../directory/provider.js';
 
 /** Where paging stands: stored in the activity's heartbeat, so a retried activity resumes instead of restarting. */
 export interface PagingCursor {
-  nextLink: string | null;
+  /** The provider's resume point after the last staged page (null: from the start, or the read is complete). */
+  next: string | null;
   pages: number;
   ordinal: number;
-  /** `@odata.count` from the first page: the total, for progress. */
+  /** The total the directory announced on its first page, for progress. */
   expected?: number;
 }
 
 /**
- * Pages the group's transitive user members from Graph into the run's staging table, one page (≤ 999 members)
- * in memory at a time. After each page is written, `onPage` records the cursor; if the process dies, the next
- * attempt starts from the last recorded nextLink, and re-staging a page it had already written is harmless.
+ * Pages the scope's members from the directory into the run's staging table, one page in memory at a time. After
+ * each page is written, `onPage` records the cursor; if the process dies, the next attempt resumes from the last
+ * recorded `next`, and re-staging a page it had already written is harmless.
  */
 export async function stageGroupMembers(input: {
   db: Db;
-  client: Client;
-  groupId: string;
+  provider: DirectoryProvider;
+  scope: MemberScope;
   runId: string;
   pageSize: number;
   resume?: PagingCursor;
   onPage: (cursor: PagingCursor) => void | Promise<void>;
 }): Promise<PagingCursor> {
-  const cursor: PagingCursor = input.resume ?? { nextLink: null, pages: 0, ordinal: 0 };
-  if (input.resume && input.resume.nextLink === null && input.resume.pages > 0) return cursor; // already finished
-  const pages = pageGroupUsers(input.client, input.groupId, {
-    top: input.pageSize,
-    cursor: input.resume?.nextLink ?? undefined,
-  });
-  try {
-    for await (const page of pages) {
-      cursor.pages += 1;
-      await stageMembers(input.db, input.runId, page.users, cursor.ordinal, { page: cursor.pages });
-      cursor.ordinal += page.users.length;
-      cursor.nextLink = page.nextLink;
-      if (page.count !== undefined) cursor.expected = page.count;
-      await input.onPage({ ...cursor });
-    }
-  } catch (err) {
-    throw about(err, 'group'); // /groups/{id}/transitiveMembers: a 404 is the group itself
+  const cursor: PagingCursor = input.resume ?? { next: null, pages: 0, ordinal: 0 };
+  if (input.resume && input.resume.next === null && input.resume.pages > 0) return cursor; // already finished
+  const pages = input.provider.pageMembers(input.scope, { pageSize: input.pageSize, resume: input.resume?.next });
+  for await (const page of pages) {
+    cursor.pages += 1;
+    await stageMembers(input.db, input.runId, page.users, cursor.ordinal, { page: cursor.pages });
+    cursor.ordinal += page.users.length;
+    cursor.next = page.next;
+    if (page.count !== undefined) cursor.expected = page.count;
+    await input.onPage({ ...cursor });
   }
-  cursor.nextLink = null;
+  cursor.next = null;
   return cursor;
 }

@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import type { DirectoryProviders } from '../directory/factory.js';
 import { serve, type ServerType } from '@hono/node-server';
 import type { Client } from '@temporalio/client';
 import { createApp } from '../api/app.js';
@@ -54,6 +55,8 @@ export async function startWorker(input: {
   logger: Logger;
   address: string;
   bundle?: WorkflowBundle;
+  /** The directory providers to choose from; the built-in ones when absent (a test adds its own). */
+  directoryProviders?: DirectoryProviders;
 }): Promise<RunningWorker> {
   const bundle = input.bundle ?? (await bundleWorkflows());
   const temporal = await connectClient(input.address, input.config.temporal.namespace, input.config.temporal);
@@ -64,7 +67,13 @@ export async function startWorker(input: {
     bundle,
     maxConcurrentActivities: input.config.sync.activityConcurrency,
     security: input.config.temporal,
-    deps: { db: input.db, config: input.config, logger: input.logger.child({ component: 'activities' }), temporal },
+    deps: {
+      db: input.db,
+      config: input.config,
+      logger: input.logger.child({ component: 'activities' }),
+      temporal,
+      ...(input.directoryProviders ? { directoryProviders: input.directoryProviders } : {}),
+    },
   });
   // the notifications' outbox relay runs beside each worker (src/notifications/dispatch.ts)
   const relay = input.config.notifications.relay

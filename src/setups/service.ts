@@ -16,7 +16,8 @@ import type { Logger } from '../logger.js';
 import { syncRunWorkflow } from '../workflows/sync-run.js';
 import { manualRunWorkflowId } from '../workflows/sync-run-messages.js';
 import { CompanyIdAttribute, SetupIdAttribute } from '../temporal/search-attributes.js';
-import { lookupGroup } from './directory-groups.js';
+import { directoryProviderFor, type DirectoryProviders } from '../directory/factory.js';
+import type { DirectoryConnection } from '../db/schema.js';
 import { reconcileSchedule } from './schedules.js';
 
 export interface SetupDeps {
@@ -24,6 +25,8 @@ export interface SetupDeps {
   temporal: Client;
   config: Config;
   logger: Logger;
+  /** The directory providers to choose from (src/directory/factory.ts); the built-in ones when absent. */
+  directoryProviders?: DirectoryProviders;
 }
 
 function unprocessable(field: string, reason: string): ApiError {
@@ -47,14 +50,14 @@ async function checkCustomerType(deps: SetupDeps, companyId: string, customerTyp
 }
 
 /** The group must exist in the tenant: its display name and user count come back to the admin. */
-async function checkGroup(deps: SetupDeps, tenantId: string, groupId: string) {
-  const group = await lookupGroup(deps.config, tenantId, groupId, deps.logger);
+async function checkGroup(deps: SetupDeps, connection: DirectoryConnection, groupId: string) {
+  const group = await directoryProviderFor(deps, connection).lookupGroup(groupId);
   if (!group.found) {
     if (group.reason === 'not_found') throw unprocessable('groupId', `group ${groupId} was not found in the tenant`);
     throw new ApiError(
       502,
       'upstream_error',
-      `Microsoft Graph could not be asked about group ${groupId}: ${group.message}`,
+      `the directory could not be asked about group ${groupId}: ${group.message}`,
     );
   }
   return group;
@@ -72,7 +75,7 @@ function conflictOnDuplicate(err: unknown): never {
 export async function createSetup(deps: SetupDeps, companyId: string, body: z.infer<typeof CreateSetupBody>) {
   const connection = await connectedConnection(deps, companyId, body.connectionId);
   await checkCustomerType(deps, companyId, body.customerTypeId);
-  const group = await checkGroup(deps, connection.tenant_id, body.groupId);
+  const group = await checkGroup(deps, connection, body.groupId);
   let setup: SyncSetup;
   try {
     setup = await insertSetup(deps.db, {
@@ -99,7 +102,7 @@ export async function changeSetup(deps: SetupDeps, current: SyncSetup, body: z.i
   let groupDisplayName: string | undefined;
   if (body.groupId && body.groupId !== current.group_id) {
     const connection = await connectedConnection(deps, current.company_id, current.connection_id);
-    groupDisplayName = (await checkGroup(deps, connection.tenant_id, body.groupId)).displayName;
+    groupDisplayName = (await checkGroup(deps, connection, body.groupId)).displayName;
   }
   let setup: SyncSetup;
   try {

@@ -1,4 +1,4 @@
-import { isEnabledInEntra } from './mapping.js';
+import { isEnabledInDirectory } from './mapping.js';
 import type { DirectoryUser, ProductUser } from './types.js';
 
 /**
@@ -7,6 +7,6 @@ import type { DirectoryUser, ProductUser } from './types.js';
  * deactivations. A user someone switched off in the product stays off even while Entra says enabled.
  */
 export function desiredActive(member: DirectoryUser, current: ProductUser, setupId: string): boolean {
-  if (!isEnabledInEntra(member)) return false;
+  if (!isEnabledInDirectory(member)) return false;
   return current.active || current.deactivatedBySetupId === setupId;
 }

@@ -5,7 +5,7 @@
  * invited it typed, and any user's `mail` can be set by a tenant admin to an address of a domain the tenant does
  * not own; adopting on such an address would hand an existing product account (and, later, its deletion) to
  * someone else. So adoption by match needs both:
- * - the member is not a guest: `userType` is not `Guest` and its userPrincipalName has no `#EXT#`;
+ * - the member is not a guest (its provider decides: Entra's `userType` Guest or `#EXT#` userPrincipalName);
  * - its address (the one the sync reads as its email) is in one of the tenant's verified domains, as stored on
  *   the connection when it was verified.
  * Otherwise the member is skipped with the reason, and the product user stays as it is. (A member no product
@@ -14,11 +14,6 @@
 import { directoryEmail } from './mapping.js';
 import { because, type Reason } from './reasons.js';
 import type { DirectoryUser, SetupPolicy } from './types.js';
-
-/** Invited B2B users: `userType` Guest, or the `#EXT#` userPrincipalName Entra gives them. */
-export function isGuest(member: Pick<DirectoryUser, 'userType' | 'userPrincipalName'>): boolean {
-  return member.userType?.toLowerCase() === 'guest' || (member.userPrincipalName ?? '').toUpperCase().includes('#EXT#');
-}
 
 export function domainOf(address: string): string | null {
   const at = address.lastIndexOf('@');
@@ -31,7 +26,7 @@ export function adoptionRefusal(
   policy: Pick<SetupPolicy, 'matchOn' | 'verifiedDomains'>,
   match: { key: string; userId: string },
 ): Reason | null {
-  if (isGuest(member)) return because.notAdoptedGuest(policy.matchOn, match.key, match.userId);
+  if (member.guest) return because.notAdoptedGuest(policy.matchOn, match.key, match.userId);
   const address = directoryEmail(member);
   const domain = address === null ? null : domainOf(address);
   const verified = new Set(policy.verifiedDomains.map((d) => d.toLowerCase()));

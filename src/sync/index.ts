@@ -7,7 +7,13 @@ export {
   withPolicyDefaults,
   type SetupPolicyInput,
 } from './defaults.js';
-export { directoryEmail, directoryInitials, isEnabledInEntra, mapDirectoryUser, syncedFieldsOf } from './mapping.js';
+export {
+  directoryEmail,
+  directoryInitials,
+  isEnabledInDirectory,
+  mapDirectoryUser,
+  syncedFieldsOf,
+} from './mapping.js';
 export { diffFields, type FieldDiff } from './diff.js';
 export { indexCandidates, matchKeyOf, matchKeysFor, type MatchKeys, type MemberCandidates } from './match-keys.js';
 export { desiredActive } from './activation.js';

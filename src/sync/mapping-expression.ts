@@ -613,7 +613,7 @@ export const MAPPING_FIELDS = [
 export type MappingField = (typeof MAPPING_FIELDS)[number];
 
 /**
- * The Entra user attributes the mapping may name: today's `$select` (src/graph/directory-user.ts) plus those the
+ * The Entra user attributes the mapping may name: today's `$select` (src/directory/entra/directory-user.ts) plus those the
  * issue adds. `manager` is the manager's e-mail, resolved by the reader (Graph `manager`). The Entra reader must
  * `$select` (and the simulator serve) these before a setup can use them; the checker takes whatever set the
  * provider passes, so an AD provider passes its own (sAMAccountName, manager, …).

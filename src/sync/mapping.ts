@@ -1,36 +1,37 @@
-import { cleanText, emailKey, initialsKey, isGuestUserPrincipalName, looksLikeEmail } from './normalise.js';
+import { attributeOf } from './directory-user.js';
+import { cleanText, emailKey, initialsKey, looksLikeEmail } from './normalise.js';
 import type { DirectoryUser, InitialsAttribute, ProductUser, SetupPolicy, SyncedFields } from './types.js';
 
 /**
- * The user's email: `mail` when it is an address, else the UPN when it is an address and not a guest's
- * #EXT# UPN (for most tenants the UPN is the sign-in address and equals the mail address). Lowercased.
+ * The user's email, as its provider chose it (Entra: `mail`, else a non-guest UPN), lowercased; null when it is
+ * not an address.
  */
-export function directoryEmail(user: DirectoryUser): string | null {
-  const mail = emailKey(user.mail);
-  if (mail !== null && looksLikeEmail(mail)) return mail;
-  const upn = emailKey(user.userPrincipalName);
-  if (upn !== null && looksLikeEmail(upn) && !isGuestUserPrincipalName(upn)) return upn;
-  return null;
+export function directoryEmail(user: Pick<DirectoryUser, 'email'>): string | null {
+  const email = emailKey(user.email);
+  return email !== null && looksLikeEmail(email) ? email : null;
 }
 
 /** The first of the setup's initials attributes that has a value, uppercased. */
-export function directoryInitials(user: DirectoryUser, attributes: readonly InitialsAttribute[]): string | null {
+export function directoryInitials(
+  user: Pick<DirectoryUser, 'attributes'>,
+  attributes: readonly InitialsAttribute[],
+): string | null {
   for (const attribute of attributes) {
-    const value = initialsKey(user[attribute]);
+    const value = initialsKey(attributeOf(user, attribute));
     if (value !== null) return value;
   }
   return null;
 }
 
 /**
- * Whether Entra lets the user sign in. null (Graph did not return accountEnabled, e.g. for lack of
- * User.Read.All) counts as enabled: missing data must never switch anyone off.
+ * Whether the directory lets the user sign in. null (not read, e.g. Graph without User.Read.All) counts as
+ * enabled: missing data must never switch anyone off.
  */
-export function isEnabledInEntra(user: DirectoryUser): boolean {
-  return user.accountEnabled !== false;
+export function isEnabledInDirectory(user: Pick<DirectoryUser, 'enabled'>): boolean {
+  return user.enabled !== false;
 }
 
-/** What the product user should look like according to Entra. */
+/** What the product user should look like according to the directory. */
 export function mapDirectoryUser(user: DirectoryUser, policy: Pick<SetupPolicy, 'initialsAttributes'>): SyncedFields {
   return {
     email: directoryEmail(user),
@@ -38,12 +39,12 @@ export function mapDirectoryUser(user: DirectoryUser, policy: Pick<SetupPolicy, 
     firstName: cleanText(user.givenName),
     lastName: cleanText(user.surname),
     displayName: cleanText(user.displayName),
-    phone: user.businessPhones.map(cleanText).find((phone) => phone !== null) ?? null,
+    phone: cleanText(user.phone),
     mobile: cleanText(user.mobilePhone),
     department: cleanText(user.department),
     jobTitle: cleanText(user.jobTitle),
     officeLocation: cleanText(user.officeLocation),
-    active: isEnabledInEntra(user),
+    active: isEnabledInDirectory(user),
   };
 }
 

@@ -20,7 +20,7 @@ import { desiredActive } from './activation.js';
 import { adoptionRefusal } from './adoption.js';
 import { diffFields, type FieldDiff } from './diff.js';
 import { distinctMembers } from './distinct-members.js';
-import { directoryEmail, isEnabledInEntra, mapDirectoryUser, syncedFieldsOf } from './mapping.js';
+import { directoryEmail, isEnabledInDirectory, mapDirectoryUser, syncedFieldsOf } from './mapping.js';
 import { matchKeyOf, type MemberCandidates } from './match-keys.js';
 import { because, reasonText, type Reason } from './reasons.js';
 import type { ChangeAction, DirectoryUser, PlannedChange, ProductUser, SetupPolicy, SyncedFields } from './types.js';
@@ -46,7 +46,7 @@ export function planMembers(
 function countMembersPerKey(members: readonly DirectoryUser[], policy: SetupPolicy): Map<string, number> {
   const counts = new Map<string, number>();
   for (const member of members) {
-    const key = isEnabledInEntra(member) ? matchKeyOf(member, policy) : null;
+    const key = isEnabledInDirectory(member) ? matchKeyOf(member, policy) : null;
     if (key !== null) counts.set(key, (counts.get(key) ?? 0) + 1);
   }
   return counts;
@@ -74,13 +74,13 @@ function planLinked(member: DirectoryUser, linked: ProductUser, policy: SetupPol
     return noWrite('conflict', member, linked.id, because.linkedUserManagedElsewhere(linked.managingSetupId));
   if (linked.managingSetupId === policy.setupId) return planManaged(member, linked, policy);
   // The sync never takes ownership of an account Entra has switched off.
-  if (!isEnabledInEntra(member)) return noWrite('skip', member, linked.id, because.disabledNotManaged);
+  if (!isEnabledInDirectory(member)) return noWrite('skip', member, linked.id, because.disabledNotManaged);
   return adopt(member, linked, policy, (fields) => because.adoptedByLink(fields, policy.updateExisting));
 }
 
 function planUnlinked(member: DirectoryUser, context: ChunkContext): PlannedChange {
   const { policy } = context;
-  if (!isEnabledInEntra(member)) return noWrite('skip', member, null, because.disabledNotManaged);
+  if (!isEnabledInDirectory(member)) return noWrite('skip', member, null, because.disabledNotManaged);
   const key = matchKeyOf(member, policy);
   if (key === null) return noWrite('skip', member, null, because.noMatchKey(policy.matchOn));
   const sharing = context.membersPerKey.get(key) ?? 0;
@@ -153,7 +153,7 @@ function planManaged(member: DirectoryUser, current: ProductUser, policy: SetupP
 }
 
 function unchangedReason(member: DirectoryUser, current: ProductUser, policy: SetupPolicy): Reason {
-  if (!current.active && isEnabledInEntra(member)) return because.staysDeactivated;
+  if (!current.active && isEnabledInDirectory(member)) return because.staysDeactivated;
   return policy.updateExisting ? because.upToDate : because.upToDateAttributesNotWritten;
 }
 

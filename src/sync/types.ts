@@ -4,26 +4,8 @@ import type { Reason } from './reasons.js';
  * Postgres, hands the planner one chunk at a time, and applies the PlannedChanges it gets back.
  */
 
-/** One user as read from Graph (transitiveMembers/microsoft.graph.user with $select). Missing → null. */
-export interface DirectoryUser {
-  id: string; // immutable Entra object id
-  displayName: string | null;
-  givenName: string | null;
-  surname: string | null;
-  mail: string | null;
-  userPrincipalName: string | null;
-  mailNickname: string | null;
-  jobTitle: string | null;
-  department: string | null;
-  mobilePhone: string | null;
-  businessPhones: string[];
-  officeLocation: string | null;
-  employeeId: string | null;
-  onPremisesSamAccountName: string | null;
-  accountEnabled: boolean | null;
-  /** `Member` or `Guest` (Graph returns it only on $select); null when not read. */
-  userType: string | null;
-}
+/** A directory member as the planner sees it, whatever the provider (src/sync/directory-user.ts). */
+export type { DirectoryUser } from './directory-user.js';
 
 /** The product's user row (the fields the sync owns plus identity/ownership). */
 export interface ProductUser {
@@ -40,7 +22,7 @@ export interface ProductUser {
   department: string | null;
   jobTitle: string | null;
   officeLocation: string | null;
-  externalId: string | null; // Entra object id once linked
+  externalId: string | null; // the directory's immutable id once linked
   managingSetupId: string | null; // the setup that created or adopted it; null = not managed
   active: boolean;
   deactivatedAt: Date | null; // when the sync (or anyone) deactivated it
@@ -52,7 +34,11 @@ export interface ProductUser {
   deactivatedBySetupId: string | null;
 }
 
-export type InitialsAttribute = 'onPremisesSamAccountName' | 'mailNickname' | 'employeeId';
+/**
+ * The name of a directory attribute initials are read from (`attributeOf`): Entra's onPremisesSamAccountName,
+ * mailNickname or employeeId; AD's sAMAccountName… Which names a setup may choose is the API's (per provider).
+ */
+export type InitialsAttribute = string;
 
 export interface SetupPolicy {
   setupId: string;

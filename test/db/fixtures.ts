@@ -9,6 +9,7 @@ import type { UserRow } from '../../src/db/schema.js';
 import { withPolicyDefaults, type DirectoryUser, type SetupPolicy } from '../../src/sync/index.js';
 import { createScratchDatabase } from '../../src/runtime/scratch-database.js';
 import { adminDatabaseUrl } from './admin-url.js';
+import { entraUser, type GraphUserFields } from '../support/directory-users.js';
 
 export interface ScratchDb {
   db: Db;
@@ -135,9 +136,10 @@ export async function countRows(
 }
 
 /** A directory member with a predictable email and initials derived from its number. */
-export function member(n: number, overrides: Partial<DirectoryUser> = {}): DirectoryUser {
+/** Member n as Entra sends it, with `overrides` in Graph's names, through the Entra mapper. */
+export function member(n: number, overrides: Omit<GraphUserFields, 'id'> = {}): DirectoryUser {
   const id = `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
-  return {
+  return entraUser({
     id,
     displayName: `Member ${n}`,
     givenName: 'Member',
@@ -155,5 +157,5 @@ export function member(n: number, overrides: Partial<DirectoryUser> = {}): Direc
     accountEnabled: true,
     userType: 'Member',
     ...overrides,
-  };
+  });
 }

@@ -183,7 +183,7 @@ describe('sync runs', () => {
       .selectAll()
       .where('setup_id', '=', policy.setupId)
       .executeTakeFirstOrThrow();
-    expect(state).toMatchObject({ users_link: links.usersLink, group_links: links.groupLinks });
+    expect(state).toMatchObject({ state: links });
   });
 
   it('a failed run closes without taking its delta links', async () => {
@@ -200,9 +200,9 @@ describe('sync runs', () => {
     });
     const state = await scratch.db
       .selectFrom('sync_delta_state')
-      .select('users_link')
+      .select('state')
       .where('setup_id', '=', policy.setupId)
       .executeTakeFirst();
-    expect(state?.users_link).not.toBe('https://graph.example/users/delta?token=failed');
+    expect(state?.state.usersLink).not.toBe('https://graph.example/users/delta?token=failed');
   });
 });

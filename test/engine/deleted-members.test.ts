@@ -123,10 +123,12 @@ describe('members deleted in Entra, in delta runs', () => {
       .selectAll()
       .where('setup_id', '=', setup.id)
       .executeTakeFirstOrThrow();
-    const tampered = state.users_link.replace(/\$deltatoken=[^&]+/, '$deltatoken=not-a-token-Zq9');
+    // Entra's incremental state: its delta links
+    const usersLink = String(state.state.usersLink);
+    const tampered = usersLink.replace(/\$deltatoken=[^&]+/, '$deltatoken=not-a-token-Zq9');
     await stack.db
       .updateTable('sync_delta_state')
-      .set({ users_link: tampered })
+      .set({ state: JSON.stringify({ ...state.state, usersLink: tampered }) })
       .where('setup_id', '=', setup.id)
       .execute();
     const started = Date.now();

@@ -122,7 +122,7 @@ describe('incremental sync with Graph delta', () => {
     // As if the worker died after committing the changes but before storing the new links:
     await stack.db
       .updateTable('sync_delta_state')
-      .set({ group_links: JSON.stringify(before.group_links), users_link: before.users_link })
+      .set({ state: JSON.stringify(before.state) })
       .where('setup_id', '=', setup.id)
       .execute();
     const replay = await runSetup(stack, company, setup.id);

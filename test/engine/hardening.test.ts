@@ -68,7 +68,7 @@ describe('sync hardening against the simulator: foreign paging links', () => {
       .where('setup_id', '=', setup.id)
       .executeTakeFirstOrThrow();
     expect(JSON.stringify(after)).not.toContain('attacker');
-    expect(after.users_link).toBe(before.users_link);
+    expect(after.state.usersLink).toBe(before.state.usersLink);
   });
 });
 

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminRoleOf, hashSecret, validateIdToken } from '../../src/connections/admin-sign-in.js';
+import { adminRoleOf, hashSecret, validateIdToken } from '../../src/directory/entra/admin-sign-in.js';
 import type { Config } from '../../src/config.js';
 import { startSimulator, type Simulator } from '../../src/simulator/server.js';
 import { testConfig } from '../support/context.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { classifyGraphError } from '../../src/graph/errors.js';
+import { classifyGraphError } from '../../src/directory/entra/errors.js';
 import type { Simulator } from '../../src/simulator/server.js';
 import { accessToken, connect, graph, postForm, requestToken, startTestSimulator } from './helpers.js';
 

@@ -1,6 +1,6 @@
 import { PageIterator } from '@microsoft/microsoft-graph-client';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { classifyGraphError, isDeltaResyncRequired } from '../../src/graph/errors.js';
+import { classifyGraphError, isDeltaResyncRequired } from '../../src/directory/entra/errors.js';
 import type { Simulator } from '../../src/simulator/server.js';
 import { accessToken, allPages, connect, graph, startTestSimulator } from './helpers.js';
 

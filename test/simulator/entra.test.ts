@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import forge from 'node-forge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { classifyGraphError } from '../../src/graph/errors.js';
+import { classifyGraphError } from '../../src/directory/entra/errors.js';
 import type { Simulator } from '../../src/simulator/server.js';
 import { connect, graph, postForm, requestToken, startTestSimulator } from './helpers.js';
 

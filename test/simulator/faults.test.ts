@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { classifyGraphError } from '../../src/graph/errors.js';
-import { pageGroupUsers } from '../../src/graph/members.js';
+import { classifyGraphError } from '../../src/directory/entra/errors.js';
+import { pageGroupUsers } from '../../src/directory/entra/members.js';
 import type { Simulator } from '../../src/simulator/server.js';
 import { accessToken, connect, eventual, graph, startTestSimulator } from './helpers.js';
 

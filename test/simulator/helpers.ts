@@ -1,4 +1,4 @@
-import { createGraphClient, type GraphConnection } from '../../src/graph/client.js';
+import { createGraphClient, type GraphConnection } from '../../src/directory/entra/client.js';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/simulator/server.js';
 
 /** A simulator on a random port; tests close it in afterAll. */

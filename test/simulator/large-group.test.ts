@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pageGroupUsers } from '../../src/graph/members.js';
+import { pageGroupUsers } from '../../src/directory/entra/members.js';
 import type { Simulator } from '../../src/simulator/server.js';
 import { connect, startTestSimulator } from './helpers.js';
 

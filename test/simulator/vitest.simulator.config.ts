@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     root: new URL('../..', import.meta.url).pathname,
-    include: ['test/simulator/**/*.test.ts', 'test/graph/**/*.test.ts'],
+    include: ['test/simulator/**/*.test.ts', 'test/directory/entra/**/*.test.ts'],
     globalSetup: ['test/simulator/global-setup.ts'],
     pool: 'forks',
     maxWorkers: 2,

@@ -3,6 +3,7 @@ import { createApp } from '../../src/api/app.js';
 import type { App } from '../../src/api/context.js';
 import type { Config } from '../../src/config.js';
 import type { Db } from '../../src/db/database.js';
+import type { DirectoryProviders } from '../../src/directory/factory.js';
 import { startApiServer, startWorker, type RunningApi, type RunningWorker } from '../../src/runtime/services.js';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/simulator/server.js';
 import { installTemporalRuntime } from '../../src/temporal/runtime.js';
@@ -45,7 +46,15 @@ export interface TestStack {
  * browser: the consent callback's redirect then lands on the admin pages of this stack.
  */
 export async function startTestStack(
-  options: { simulator?: SimulatorOptions; config?: Record<string, string>; listen?: boolean } = {},
+  options: {
+    simulator?: SimulatorOptions;
+    config?: Record<string, string>;
+    listen?: boolean;
+    /** A database of the test's own (the caller closes it); the run's shared one otherwise. */
+    db?: Db;
+    /** The directory providers the worker and the API choose from; the built-in ones otherwise. */
+    directoryProviders?: DirectoryProviders;
+  } = {},
 ): Promise<TestStack> {
   const sim = await startSimulator({ users: 0, ...options.simulator });
   const listenPort = options.listen ? await freePort() : undefined;
@@ -59,15 +68,17 @@ export async function startTestStack(
     ...options.config,
   };
   const config = testConfig(base);
-  const db = testDb();
+  const db = options.db ?? testDb();
+  const { directoryProviders } = options;
   const logger = testLogger();
   installTemporalRuntime(logger);
   const connection = await Connection.connect({ address: config.temporal.address! });
   const temporal = new Client({ connection, namespace: config.temporal.namespace });
   const bundle = testEnvironment().workflowBundle;
-  const startOne = () => startWorker({ config, db, logger, address: config.temporal.address!, bundle });
+  const startOne = () =>
+    startWorker({ config, db, logger, address: config.temporal.address!, bundle, directoryProviders });
   let worker = await startOne();
-  const makeApp = (cfg: Config) => createApp({ config: cfg, db, temporal, logger });
+  const makeApp = (cfg: Config) => createApp({ config: cfg, db, temporal, logger, directoryProviders });
   const app = makeApp(config);
   const api: RunningApi | undefined = listenPort
     ? await startApiServer({ config, db, temporal, logger, port: listenPort })
@@ -107,7 +118,7 @@ export async function startTestStack(
       await api?.close();
       await worker.stop().catch(() => {});
       await connection.close();
-      await db.destroy();
+      if (!options.db) await db.destroy();
       await sim.close();
     },
   };

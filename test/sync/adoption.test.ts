@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { adoptionRefusal, domainOf, isGuest } from '../../src/sync/adoption.js';
+import { isEntraGuest } from '../../src/directory/entra/directory-user.js';
+import { adoptionRefusal, domainOf } from '../../src/sync/adoption.js';
 import {
   directoryEmail,
   indexCandidates,
@@ -82,12 +83,12 @@ describe('adoption needs a verified domain and a member that is not a guest', ()
     );
   });
 
-  it('isGuest and domainOf', () => {
-    expect(isGuest({ userType: 'Guest', userPrincipalName: 'a@b.c' })).toBe(true);
-    expect(isGuest({ userType: 'guest', userPrincipalName: null })).toBe(true);
-    expect(isGuest({ userType: 'Member', userPrincipalName: 'a_b.c#ext#@t.onmicrosoft.com' })).toBe(true);
-    expect(isGuest({ userType: 'Member', userPrincipalName: 'a@b.c' })).toBe(false);
-    expect(isGuest({ userType: null, userPrincipalName: null })).toBe(false);
+  it('isEntraGuest (the Entra mapper rule) and domainOf', () => {
+    expect(isEntraGuest('Guest', 'a@b.c')).toBe(true);
+    expect(isEntraGuest('guest', null)).toBe(true);
+    expect(isEntraGuest('Member', 'a_b.c#ext#@t.onmicrosoft.com')).toBe(true);
+    expect(isEntraGuest('Member', 'a@b.c')).toBe(false);
+    expect(isEntraGuest(null, null)).toBe(false);
     expect(domainOf('a@B.Example')).toBe('b.example');
     expect(domainOf('a@')).toBeNull();
     expect(domainOf('nope')).toBeNull();
@@ -139,7 +140,7 @@ describe('adoption properties (fast-check)', () => {
           const linkedBefore = users.some((u) => u.externalId === change.externalId);
           if (change.action !== 'adopt' || linkedBefore) continue;
           const member = byId.get(change.externalId!)!;
-          expect(isGuest(member)).toBe(false);
+          expect(member.guest).toBe(false);
           const domain = domainOf(directoryEmail(member) ?? '');
           expect(policy.verifiedDomains.map((d) => d.toLowerCase())).toContain(domain);
         }
@@ -170,7 +171,7 @@ describe('adoption properties (fast-check)', () => {
         const refusal = adoptionRefusal(member, policy, { key: 'k', userId: 'p0' });
         const domain = domainOf(directoryEmail(member) ?? '');
         const allowed =
-          !isGuest(member) && domain !== null && policy.verifiedDomains.some((d) => d.toLowerCase() === domain);
+          !member.guest && domain !== null && policy.verifiedDomains.some((d) => d.toLowerCase() === domain);
         expect(refusal === null).toBe(allowed);
       }),
       { numRuns: 1000 },

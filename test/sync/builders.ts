@@ -1,5 +1,6 @@
 /** Test data builders and a tiny in-memory "apply" that follows the contract documented on PlannedChange. */
 import type { DirectoryUser, PlannedChange, ProductUser, SetupPolicy, SyncedFields } from '../../src/sync/index.js';
+import { entraUser, type GraphUserFields } from '../support/directory-users.js';
 
 export const SETUP = 'setup-1';
 export const OTHER_SETUP = 'setup-2';
@@ -8,8 +9,9 @@ export const OTHER_COMPANY = 'company-2';
 export const CUSTOMER_TYPE = 'type-staff';
 export const NOW = new Date('2025-06-01T12:00:00.000Z');
 
-export function directoryUser(overrides: Partial<DirectoryUser> & { id: string }): DirectoryUser {
-  return {
+/** Alice as Entra sends her, with `overrides` in Graph's names, through the Entra mapper. */
+export function directoryUser(overrides: GraphUserFields): DirectoryUser {
+  return entraUser({
     displayName: 'Alice Example',
     givenName: 'Alice',
     surname: 'Example',
@@ -26,7 +28,7 @@ export function directoryUser(overrides: Partial<DirectoryUser> & { id: string }
     accountEnabled: true,
     userType: 'Member',
     ...overrides,
-  };
+  });
 }
 
 /** What `directoryUser()` maps to with the default initials attributes. */

@@ -23,7 +23,8 @@ import {
 } from '../../src/sync/mapping-expression.js';
 import { mapDirectoryUser } from '../../src/sync/mapping.js';
 import { isGuestUserPrincipalName, looksLikeEmail } from '../../src/sync/normalise.js';
-import type { DirectoryUser, InitialsAttribute } from '../../src/sync/types.js';
+import type { InitialsAttribute } from '../../src/sync/types.js';
+import { entraUser, type GraphUserFields } from '../support/directory-users.js';
 
 const READABLE = [...ENTRA_MAPPABLE_ATTRIBUTES, 'sAMAccountName', 'msDS-cloudExtensionAttribute1'];
 
@@ -541,7 +542,7 @@ describe('the default mapping is today’s', () => {
     fc.string({ maxLength: 12 }),
     fc.constantFrom('a@b.co', ' A@B.CO ', 'a b@c.d', 'x@y', 'alice_contoso.com#EXT#@t.onmicrosoft.com', 'a@b.c#ext#'),
   );
-  const userArb: fc.Arbitrary<DirectoryUser> = fc.record({
+  const userArb: fc.Arbitrary<GraphUserFields> = fc.record({
     id: fc.constant('e1'),
     displayName: str,
     givenName: str,
@@ -568,7 +569,7 @@ describe('the default mapping is today’s', () => {
       fc.property(userArb, initialsArb, (user, initialsAttributes) => {
         const mapping = parseMapping(defaultMappingFor(initialsAttributes), ENTRA_MAPPABLE_ATTRIBUTES);
         if (!mapping.ok) throw new Error(JSON.stringify(mapping.errors));
-        const today = mapDirectoryUser(user, { initialsAttributes });
+        const today = mapDirectoryUser(entraUser(user), { initialsAttributes });
         const { active: _active, ...fields } = today;
         // email: the same whenever mail is blank or an address and the UPN is no guest's (the engine's address rule).
         const { email: todayEmail, ...rest } = fields;

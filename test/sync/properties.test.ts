@@ -25,30 +25,33 @@ import {
   applyToSnapshot,
   daysBefore,
 } from './builders.js';
+import { entraUser } from '../support/directory-users.js';
 
 const ENTRA_IDS = ['e1', 'e2', 'e3', 'e4', 'e5'];
 const text = (...values: (string | null)[]) => fc.constantFrom<string | null>(...values);
 const initialsValue = text('ab', 'AB', 'cd', '', null);
 const nameValue = text('Ann', 'Bob', ' Ann ', null);
 
-const directoryUserArb: fc.Arbitrary<DirectoryUser> = fc.record({
-  id: fc.constantFrom(...ENTRA_IDS),
-  displayName: nameValue,
-  givenName: nameValue,
-  surname: nameValue,
-  mail: text('a@x.com', 'A@X.com', 'b@x.com', 'c@x.com', '  ', 'not-an-email', null),
-  userPrincipalName: text('a@x.com', 'd@x.com', 'g_y.com#EXT#@t.onmicrosoft.com', null),
-  mailNickname: initialsValue,
-  jobTitle: nameValue,
-  department: nameValue,
-  mobilePhone: text('1', '2', null),
-  businessPhones: fc.subarray(['1', ' ', '2']),
-  officeLocation: nameValue,
-  employeeId: initialsValue,
-  onPremisesSamAccountName: initialsValue,
-  accountEnabled: fc.constantFrom<boolean | null>(true, true, false, null),
-  userType: fc.constantFrom<string | null>('Member', 'Member', 'Guest', null),
-});
+const directoryUserArb: fc.Arbitrary<DirectoryUser> = fc
+  .record({
+    id: fc.constantFrom(...ENTRA_IDS),
+    displayName: nameValue,
+    givenName: nameValue,
+    surname: nameValue,
+    mail: text('a@x.com', 'A@X.com', 'b@x.com', 'c@x.com', '  ', 'not-an-email', null),
+    userPrincipalName: text('a@x.com', 'd@x.com', 'g_y.com#EXT#@t.onmicrosoft.com', null),
+    mailNickname: initialsValue,
+    jobTitle: nameValue,
+    department: nameValue,
+    mobilePhone: text('1', '2', null),
+    businessPhones: fc.subarray(['1', ' ', '2']),
+    officeLocation: nameValue,
+    employeeId: initialsValue,
+    onPremisesSamAccountName: initialsValue,
+    accountEnabled: fc.constantFrom<boolean | null>(true, true, false, null),
+    userType: fc.constantFrom<string | null>('Member', 'Member', 'Guest', null),
+  })
+  .map(entraUser);
 
 const productUserArb = fc.record({
   companyId: fc.constantFrom(COMPANY, COMPANY, COMPANY, OTHER_COMPANY),

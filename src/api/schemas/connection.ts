@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { directoryKinds } from '../../directory/provider.js';
 import type { DirectoryConnection } from '../../db/schema.js';
 
 export const connectionStatuses = [
@@ -50,7 +51,7 @@ function ldapJson(s: DirectoryConnection) {
 export const ConnectionSchema = z
   .object({
     id: z.uuid(),
-    provider: z.enum(['azure', 'ldap']),
+    provider: z.enum(directoryKinds),
     tenantId: z.string().openapi({
       description:
         'azure: as entered until verified, then the tenant GUID Microsoft confirmed; ldap: the base DN, normalised',

@@ -1,16 +1,17 @@
 import { sql } from 'kysely';
 import type { Db } from '../database.js';
 import type { ConnectionStatus } from '../schema.js';
+import type { DirectoryKind } from '../../directory/provider.js';
 
 export async function insertConnection(
   db: Db,
-  input: { companyId: string; tenantId: string; designation: string | null },
+  input: { companyId: string; provider: DirectoryKind; tenantId: string; designation: string | null },
 ) {
   return db
     .insertInto('directory_connections')
     .values({
       company_id: input.companyId,
-      provider: 'azure',
+      provider: input.provider,
       tenant_id: input.tenantId,
       tenant_guid: null,
       designation: input.designation,

@@ -1,6 +1,7 @@
+import type { DirectoryUser } from '../../sync/directory-user.js';
 import { sql } from 'kysely';
 import type { Db } from '../database.js';
-import type { DeltaLinks } from '../schema.js';
+import type { IncrementalState } from '../../directory/provider.js';
 import type { ProductUser } from '../../sync/types.js';
 import { emptyCounts } from '../../sync/counts.js';
 import { claimBatch, completeBatch } from './sync-batches.js';
@@ -12,30 +13,28 @@ export async function findDeltaState(db: Db, setupId: string) {
   return db.selectFrom('sync_delta_state').selectAll().where('setup_id', '=', setupId).executeTakeFirst();
 }
 
-export async function setPendingDelta(db: Db, runId: string, links: DeltaLinks | null) {
+export async function setPendingDelta(db: Db, runId: string, state: IncrementalState | null) {
   await db
     .updateTable('sync_runs')
-    .set({ pending_delta: links ? JSON.stringify(links) : null })
+    .set({ pending_delta: state ? JSON.stringify(state) : null })
     .where('id', '=', runId)
     .execute();
 }
 
 /**
- * Stores the run's pending links as the setup's delta state; called only once the run's changes are committed,
+ * Stores the run's pending incremental state (Entra: delta links) as the setup's; called only once the run's changes are committed,
  * so a crash before this point makes the next run re-read (and re-apply as no-ops) the same changes.
  */
 export async function commitPendingDelta(db: Db, runId: string, mode: 'full' | 'delta'): Promise<boolean> {
   const result = await sql`
-    insert into sync_delta_state (setup_id, group_links, users_link, tracked_group_ids, established_at, last_full_at)
-    select r.setup_id, r.pending_delta->'groupLinks', r.pending_delta->>'usersLink', r.pending_delta->'trackedGroupIds', now(), now()
+    insert into sync_delta_state (setup_id, state, established_at, last_full_at)
+    select r.setup_id, r.pending_delta, now(), now()
     from sync_runs r where r.id = ${runId}::uuid and r.pending_delta is not null and r.setup_id is not null
       and not exists (
         select 1 from sync_setups s
         where s.id = r.setup_id and s.delta_reset_at is not null and s.delta_reset_at >= coalesce(r.started_at, r.created_at))
     on conflict (setup_id) do update set
-      group_links = excluded.group_links,
-      users_link = excluded.users_link,
-      tracked_group_ids = excluded.tracked_group_ids,
+      state = excluded.state,
       established_at = case when ${mode} = 'full' then now() else sync_delta_state.established_at end,
       last_full_at = case when ${mode} = 'full' then now() else sync_delta_state.last_full_at end,
       updated_at = now()`.execute(db);
@@ -66,7 +65,7 @@ export async function resetDeltaState(db: Db, setupId: string, reason: string) {
 export async function recordMemberChanges(
   db: Db,
   runId: string,
-  changes: { externalId: string; change: 'added' | 'removed' }[],
+  changes: readonly { externalId: string; change: 'added' | 'removed' }[],
 ) {
   if (changes.length === 0) return;
   const net = new Map(changes.map((c) => [c.externalId, c.change]));
@@ -82,7 +81,7 @@ export async function recordMemberChanges(
 export async function recordUserChanges(
   db: Db,
   runId: string,
-  users: { externalId: string; data: Record<string, unknown> | null; removedReason: string | null }[],
+  users: readonly { externalId: string; data: DirectoryUser | null; removedReason: string | null }[],
 ) {
   if (users.length === 0) return;
   const net = new Map(users.map((u) => [u.externalId, u]));
@@ -109,7 +108,7 @@ export async function recordUserChanges(
  * /users/delta said in the same round ('changed' = soft-deleted, 'deleted' = hard-deleted) is kept; otherwise
  * the reason is 'gone' (deleted, soft or hard unknown).
  */
-export async function recordUsersGone(db: Db, runId: string, externalIds: string[]) {
+export async function recordUsersGone(db: Db, runId: string, externalIds: readonly string[]) {
   if (externalIds.length === 0) return;
   await db
     .insertInto('sync_run_delta_users')
@@ -147,6 +146,19 @@ export async function memberChanges(db: Db, runId: string, change: 'added' | 're
 }
 
 /**
+ * Members the round recorded as added whose user it did not also report removed or gone (stageDeltaMembers turns
+ * those into removals): the members that really joined, as the run's progress counts them.
+ */
+export async function joinedMembers(db: Db, runId: string): Promise<string[]> {
+  const rows = await sql<{ external_id: string }>`
+    select m.external_id from sync_run_delta_members m
+    where m.run_id = ${runId}::uuid and m.change = 'added' and not exists (
+      select 1 from sync_run_delta_users u
+      where u.run_id = m.run_id and u.external_id = m.external_id and u.removed_reason is not null)`.execute(db);
+  return rows.rows.map((r) => r.external_id);
+}
+
+/**
  * Users /users/delta reported changed that the group delta did not mention: whether they are members is not
  * known from the delta (a user the setup still manages may have left the group while deleteRemoved is off, or
  * be in its grace period; one it does not manage may have been skipped while disabled). The caller asks Graph.
@@ -158,7 +170,7 @@ export async function changedUsersOutsideGroupDelta(
 ): Promise<{ externalId: string; managed: boolean }[]> {
   const rows = await sql<{ external_id: string; managed: boolean }>`
     select c.external_id, c.managed from (
-      select u.external_id, (u.data->>'accountEnabled') is distinct from 'false' as enabled,
+      select u.external_id, (u.data->>'enabled') is distinct from 'false' as enabled,
         exists (select 1 from users p where p.managing_setup_id = ${input.setupId}::uuid and p.external_id = u.external_id) as managed
       from sync_run_delta_users u
       where u.run_id = ${input.runId}::uuid and u.data is not null and u.removed_reason is null
@@ -169,8 +181,31 @@ export async function changedUsersOutsideGroupDelta(
   return rows.rows.map((r) => ({ externalId: r.external_id, managed: r.managed }));
 }
 
+/**
+ * The external ids this setup manages, in pages of `pageSize` (keyset on external_id): for a provider that finds
+ * removals by comparing the directory's set with ours.
+ */
+export async function* managedExternalIdPages(db: Db, setupId: string, pageSize = 1000): AsyncGenerator<string[]> {
+  let after: string | null = null;
+  for (;;) {
+    const rows = await db
+      .selectFrom('users')
+      .select('external_id')
+      .where('managing_setup_id', '=', setupId)
+      .where('external_id', 'is not', null)
+      .$if(after !== null, (qb) => qb.where('external_id', '>', after as string))
+      .orderBy('external_id')
+      .limit(pageSize)
+      .execute();
+    const page = rows.map((r) => r.external_id as string);
+    if (page.length === 0) return;
+    yield page;
+    after = page[page.length - 1]!;
+  }
+}
+
 /** Changed users that turned out not to be members: their changes are none of this setup's business. */
-export async function forgetUserChanges(db: Db, runId: string, externalIds: string[]) {
+export async function forgetUserChanges(db: Db, runId: string, externalIds: readonly string[]) {
   if (externalIds.length === 0) return;
   await db
     .deleteFrom('sync_run_delta_users')
@@ -190,7 +225,7 @@ export async function addedWithoutData(db: Db, runId: string): Promise<string[]>
   return rows.rows.map((r) => r.external_id);
 }
 
-export async function forgetMemberChanges(db: Db, runId: string, externalIds: string[]) {
+export async function forgetMemberChanges(db: Db, runId: string, externalIds: readonly string[]) {
   if (externalIds.length === 0) return;
   await db
     .deleteFrom('sync_run_delta_members')

@@ -178,8 +178,13 @@ export function createLdapProvider(options: {
     kind: ldapKind,
 
     async verify(): Promise<ConnectionVerification> {
-      const { connection, baseDn } = settings();
-      const result = await verifyLdapConnection(connection, { baseDn });
+      let reach;
+      try {
+        reach = settings();
+      } catch (err) {
+        return { ok: false, kind: 'configuration', reason: classifyLdapFailure(err).message };
+      }
+      const result = await verifyLdapConnection(reach.connection, { baseDn: reach.baseDn });
       return result.ok
         ? { ok: true, facts: { ...result.facts } }
         : { ok: false, kind: result.failure.reason, reason: result.failure.message };

@@ -1,14 +1,13 @@
 import type { Context } from 'hono';
 import { z } from 'zod';
 import { findCompanyConnection } from '../../../db/repositories/connections.js';
-import { classifyGraphError } from '../../../graph/errors.js';
-import { searchGroups } from '../../../setups/directory-groups.js';
+import { directoryProviderFor } from '../../../directory/factory.js';
 import type { AdminEnv } from '../env.js';
 import type { GroupSearchResult } from '../pages/setup-form.js';
 
 export type GroupSearchOutcome = { search: GroupSearchResult } | { fieldError: string } | { failure: string };
 
-/** Groups of the connection's tenant whose name starts with the query (Graph $search), for the setup form. */
+/** Groups of the connection's directory whose name starts with the query, for the setup form. */
 export async function searchTenantGroups(
   c: Context<AdminEnv>,
   connectionId: string,
@@ -20,14 +19,10 @@ export async function searchTenantGroups(
     ? await findCompanyConnection(deps.db, c.get('company').id, connectionId)
     : undefined;
   if (connection?.status !== 'connected') return { fieldError: t.setupForm.errors.searchNeedsConnection };
+  const directory = directoryProviderFor(deps, connection);
   try {
-    return {
-      search: {
-        query,
-        groups: await searchGroups(deps.config, connection.tenant_id, query.slice(0, 100), deps.logger),
-      },
-    };
+    return { search: { query, groups: await directory.searchGroups(query.slice(0, 100)) } };
   } catch (err) {
-    return { failure: t.errors.upstream(classifyGraphError(err).message) };
+    return { failure: t.errors.upstream(directory.classify(err).message) };
   }
 }

@@ -1,5 +1,6 @@
 import type { Child } from 'hono/jsx';
 import { Layout, type PageContext } from '../components/layout.js';
+import { entraKind } from '../../../directory/entra/kind.js';
 import { Notice } from '../components/notice.js';
 import { CsrfField } from '../components/post-button.js';
 import { FormErrorSummary, SelectField, TextField, type FieldErrors } from '../components/fields.js';
@@ -96,7 +97,7 @@ export function ConnectionFormPage({
   return (
     <ConnectionFormShell
       page={page}
-      provider="azure"
+      provider={entraKind}
       intro={t.connectionForm.intro}
       action="/admin/system/connections"
       formId="connection-form"
@@ -109,8 +110,8 @@ export function ConnectionFormPage({
       <SelectField
         name="provider"
         label={t.connectionForm.provider}
-        value="azure"
-        options={[{ value: 'azure', label: t.connectionForm.azure }]}
+        value={entraKind}
+        options={[{ value: entraKind, label: t.connectionForm.azure }]}
         errors={errors}
       />
       <TextField

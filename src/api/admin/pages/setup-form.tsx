@@ -1,4 +1,4 @@
-import type { FoundGroup } from '../../../graph/members.js';
+import type { DirectoryGroup } from '../../../directory/provider.js';
 import {
   CheckboxField,
   FormErrorSummary,
@@ -24,7 +24,7 @@ export interface SetupChoices {
 
 export interface GroupSearchResult {
   query: string;
-  groups: FoundGroup[];
+  groups: DirectoryGroup[];
 }
 
 interface Props {

@@ -1,4 +1,5 @@
 import type { Hono } from 'hono';
+import { entraKind } from '../../../directory/entra/kind.js';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { createConnection, TenantTakenError } from '../../../connections/service.js';
 import { parseTenantId } from '../../../connections/tenant-id.js';
@@ -35,7 +36,7 @@ export function registerConnectionCreate(admin: Hono<AdminEnv>): void {
     const tenant = parseTenantId(values.tenantId);
     if ('error' in tenant) errors.tenantId = t.connectionForm.tenantIdInvalid;
     if (values.designation.length > maxDesignation) errors.designation = t.common.tooLong(maxDesignation);
-    if (formText(form, 'provider') !== 'azure') errors.provider = t.common.invalid;
+    if (formText(form, 'provider') !== entraKind) errors.provider = t.common.invalid;
     if ('error' in tenant || Object.keys(errors).length > 0) return again(400, errors);
     if (!deps.config.azure.identity) return again(503, {}, t.errors.azureNotConfigured);
 

@@ -1,4 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { entraKind } from '../../../directory/entra/kind.js';
 import { createConnection, TenantTakenError } from '../../../connections/service.js';
 import { parseTenantId } from '../../../connections/tenant-id.js';
 import { isUniqueViolation } from '../../../db/errors.js';
@@ -12,7 +13,7 @@ import { createLdapConnection, LdapConnectionBody } from './create-ldap-connecti
 
 const AzureBody = z
   .object({
-    provider: z.literal('azure'),
+    provider: z.literal(entraKind),
     tenantId: z
       .string({ message: 'is required' })
       .transform((value, ctx) => {

@@ -1,6 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { classifyGraphError } from '../../../graph/errors.js';
-import { searchGroups } from '../../../setups/directory-groups.js';
+import { directoryProviderFor } from '../../../directory/factory.js';
 import type { App } from '../../context.js';
 import { ApiError, errorResponses } from '../../errors.js';
 import { authenticate } from '../../middleware/auth.js';
@@ -30,14 +29,18 @@ export function registerSearchGroups(app: App): void {
     const connection = await loadOwnConnection(c, c.req.valid('param').id);
     if (connection.status !== 'connected')
       throw ApiError.conflict(`the connection is ${connection.status}; groups can be searched once it is connected`);
-    const deps = c.get('deps');
+    const directory = directoryProviderFor(c.get('deps'), connection);
     try {
-      return c.json(
-        { items: await searchGroups(deps.config, connection.tenant_id, c.req.valid('query').search, deps.logger) },
-        200,
-      );
+      const groups = await directory.searchGroups(c.req.valid('query').search);
+      const items = groups.map((g) => ({
+        id: g.id,
+        displayName: g.displayName,
+        description: g.description ?? null,
+        mail: g.mail ?? null,
+      }));
+      return c.json({ items }, 200);
     } catch (err) {
-      throw new ApiError(502, 'upstream_error', `Microsoft Graph: ${classifyGraphError(err).message}`);
+      throw new ApiError(502, 'upstream_error', `the directory: ${directory.classify(err).message}`);
     }
   });
 }

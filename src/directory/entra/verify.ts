@@ -1,6 +1,6 @@
 import type { Client } from '@microsoft/microsoft-graph-client';
 import type { TokenCredential } from '@azure/identity';
-import { classifyGraphError, type DirectoryErrorKind } from '../graph/errors.js';
+import { classifyGraphError, type DirectoryErrorKind } from './errors.js';
 
 /**
  * Verifying a tenant after admin consent, and re-checking it later. Never trusts the `tenant` query parameter of

@@ -1,17 +1,5 @@
 import type { Client } from '@microsoft/microsoft-graph-client';
-import type { Db } from '../db/database.js';
-import {
-  addedWithoutData,
-  changedUsersOutsideGroupDelta,
-  forgetUserChanges,
-  forgetMemberChanges,
-  memberChanges,
-  recordMemberChanges,
-  recordUsersGone,
-  recordUserChanges,
-  stageDeltaMembers,
-} from '../db/repositories/sync-delta.js';
-import type { DeltaLinks } from '../db/schema.js';
+import type { IncrementalSink, IncrementalState } from '../provider.js';
 import {
   groupDeltaFilterLimit,
   isGroupMemberRemoved,
@@ -20,9 +8,32 @@ import {
   nestedGroupIds,
   pageDelta,
   stillMembers,
-} from '../graph/delta.js';
-import { directoryUserSelect, parseDirectoryUser } from '../graph/members.js';
-import { classifyGraphError, graphCall, isDeltaResyncRequired } from '../graph/errors.js';
+} from './delta.js';
+import { directoryUserSelect, parseDirectoryUser } from './members.js';
+import { classifyGraphError, graphCall, isDeltaResyncRequired } from './errors.js';
+
+/** Entra's incremental state: "from now on" delta links for the group, its nested groups and the tenant's users. */
+export interface DeltaLinks {
+  groupLinks: { groupIds: string[]; link: string }[];
+  usersLink: string;
+  trackedGroupIds: string[];
+}
+
+const isStringArray = (value: unknown): value is string[] =>
+  Array.isArray(value) && value.every((item) => typeof item === 'string');
+
+/** The stored state read back (it crossed the database): the links, or null when it is not Entra's shape. */
+export function deltaLinksOf(state: IncrementalState): DeltaLinks | null {
+  const { groupLinks, usersLink, trackedGroupIds } = state;
+  if (typeof usersLink !== 'string' || !isStringArray(trackedGroupIds) || !Array.isArray(groupLinks)) return null;
+  const links: DeltaLinks['groupLinks'] = [];
+  for (const entry of groupLinks as unknown[]) {
+    const { groupIds, link } = (entry ?? {}) as Record<string, unknown>;
+    if (!isStringArray(groupIds) || typeof link !== 'string') return null;
+    links.push({ groupIds, link });
+  }
+  return { groupLinks: links, usersLink, trackedGroupIds };
+}
 
 /**
  * Incremental sync. A full run records "from now on" delta links for the setup's group, its nested groups
@@ -47,22 +58,20 @@ export async function establishDeltaLinks(client: Client, groupId: string): Prom
 
 export type DeltaRoundResult =
   | { fallback: string }
-  | { fallback?: undefined; links: DeltaLinks; added: number; removed: number; changedUsers: number; staged: number };
+  | { fallback?: undefined; links: DeltaLinks; added: number; removed: number; changedUsers: number };
 
 /**
- * Reads one delta round into the run's delta tables, page by page, then resolves it into staging:
+ * Reads one delta round into the sink (the run's delta tables), page by page, then resolves it:
  * removals are confirmed with checkMemberGroups (a user may still be in another nested group), and added
  * users whose attributes the users round did not carry are read one by one.
  */
 export async function readDeltaRound(input: {
-  db: Db;
   client: Client;
-  runId: string;
-  setupId: string;
   groupId: string;
   links: DeltaLinks;
+  sink: IncrementalSink;
 }): Promise<DeltaRoundResult> {
-  const { db, client, runId } = input;
+  const { client, sink } = input;
   const tracked = new Set([input.groupId, ...input.links.trackedGroupIds].map((id) => id.toLowerCase()));
   const next: DeltaLinks = {
     groupLinks: [],
@@ -82,7 +91,7 @@ export async function readDeltaRound(input: {
             changes.push({ externalId: String(member.id), change: isGroupMemberRemoved(member) ? 'removed' : 'added' });
           }
         }
-        await recordMemberChanges(db, runId, changes);
+        await sink.memberChanges(changes);
         if (page.deltaLink) deltaLink = page.deltaLink;
       }
       next.groupLinks.push({ groupIds, link: deltaLink });
@@ -95,19 +104,19 @@ export async function readDeltaRound(input: {
           ? { externalId: String(raw.id), data: null, removedReason: removed.reason ?? 'deleted' }
           : {
               externalId: String(raw.id),
-              data: parseDirectoryUser(raw) as unknown as Record<string, unknown>,
+              data: parseDirectoryUser(raw),
               removedReason: null,
             };
       });
       changedUsers += users.length;
-      await recordUserChanges(db, runId, users);
+      await sink.userChanges(users);
       if (page.deltaLink) next.usersLink = page.deltaLink;
     }
 
     // A changed user the group delta did not mention may or may not be a member (one the setup still manages may
     // have left while deleteRemoved is off; one it does not manage may have been skipped while disabled): ask
     // Graph, so the run plans exactly the members a full read would see.
-    const changed = await changedUsersOutsideGroupDelta(db, { runId, setupId: input.setupId });
+    const changed = await sink.changedOutsideMemberChanges();
     const members = (
       await stillMembers(
         client,
@@ -115,43 +124,32 @@ export async function readDeltaRound(input: {
         changed.map((c) => c.externalId),
       )
     ).still;
-    await forgetUserChanges(
-      db,
-      runId,
-      changed.filter((c) => !members.has(c.externalId)).map((c) => c.externalId),
-    );
+    await sink.forgetUserChanges(changed.filter((c) => !members.has(c.externalId)).map((c) => c.externalId));
     const joined = changed.filter((c) => !c.managed && members.has(c.externalId));
-    await recordMemberChanges(
-      db,
-      runId,
-      joined.map((c) => ({ externalId: c.externalId, change: 'added' as const })),
-    );
+    await sink.memberChanges(joined.map((c) => ({ externalId: c.externalId, change: 'added' as const })));
 
-    const removed = await memberChanges(db, runId, 'removed');
+    const removed = await sink.removedMembers();
     // A removed member may still be in another nested group; or its user object may be gone (deleted in Entra):
     // checkMemberGroups' 404 is about the user, and makes this a removal "deleted in Entra", not a group error.
     const { still, gone } = await stillMembers(client, input.groupId, removed);
-    await forgetMemberChanges(db, runId, [...still]);
-    await recordUsersGone(db, runId, [...gone]);
-    const missing = await addedWithoutData(db, runId);
+    await sink.forgetMemberChanges([...still]);
+    await sink.usersGone([...gone]);
+    const missing = await sink.addedWithoutData();
     for (const id of missing) {
       try {
         const raw = (await client
           .api(`/users/${encodeURIComponent(id)}`)
           .select(directoryUserSelect.join(','))
           .get()) as Record<string, unknown>;
-        await recordUserChanges(db, runId, [
-          { externalId: id, data: parseDirectoryUser(raw) as unknown as Record<string, unknown>, removedReason: null },
-        ]);
+        await sink.userChanges([{ externalId: id, data: parseDirectoryUser(raw), removedReason: null }]);
       } catch (err) {
         // GET /users/{id}: a 404 means the user was deleted since it was added; nothing to create
         if (classifyGraphError(err, { notFound: 'user' }).notFound !== 'user') throw err;
-        await recordUsersGone(db, runId, [id]);
+        await sink.usersGone([id]);
       }
     }
-    const staged = await stageDeltaMembers(db, { runId, setupId: input.setupId });
-    const added = (await memberChanges(db, runId, 'added')).length;
-    return { links: next, added, removed: removed.length - still.size, changedUsers, staged };
+    const added = (await sink.addedMembers()).length;
+    return { links: next, added, removed: removed.length - still.size, changedUsers };
   } catch (err) {
     if (isDeltaResyncRequired(err))
       return { fallback: 'the delta link expired or was reset by Microsoft (410 syncStateNotFound)' };

@@ -2,8 +2,8 @@ import { ConfidentialClientApplication, type Configuration } from '@azure/msal-n
 import { createHash, randomBytes, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRemoteJWKSet, jwtVerify, type JWTPayload } from 'jose';
-import type { Config } from '../config.js';
-import { isGuid } from './tenant-id.js';
+import type { Config } from '../../config.js';
+import { isGuid } from '../../connections/tenant-id.js';
 
 /**
  * The OpenID Connect sign-in that proves a tenant admin approved this connection: authorization code + PKCE

@@ -1,24 +1,13 @@
-import type { Config } from '../config.js';
-import { directoryClientFor } from '../connections/directory-client.js';
-import { classifyGraphError } from '../graph/errors.js';
-import { findGroups, type FoundGroup } from '../graph/members.js';
-import type { Logger } from '../logger.js';
-
-export type GroupLookup =
-  | { found: true; id: string; displayName: string; userCount: number }
-  | { found: false; reason: 'not_found' | 'directory_error'; message: string };
+import type { Client } from '@microsoft/microsoft-graph-client';
+import type { DirectoryGroup, GroupLookup } from '../provider.js';
+import { classifyGraphError } from './errors.js';
+import { findGroups } from './members.js';
 
 /**
  * Checks that a group exists in the tenant and counts its user members (transitively, nested groups flattened)
  * with Graph's `$count` on the user cast — an advanced query, hence `ConsistencyLevel: eventual`.
  */
-export async function lookupGroup(
-  config: Config,
-  tenantId: string,
-  groupId: string,
-  logger?: Logger,
-): Promise<GroupLookup> {
-  const { client } = directoryClientFor(config, tenantId, logger);
+export async function lookupGroup(client: Client, groupId: string): Promise<GroupLookup> {
   try {
     const group = (await client
       .api(`/groups/${encodeURIComponent(groupId)}`)
@@ -45,12 +34,7 @@ export async function lookupGroup(
   }
 }
 
-export async function searchGroups(
-  config: Config,
-  tenantId: string,
-  search: string,
-  logger?: Logger,
-): Promise<FoundGroup[]> {
-  const { client } = directoryClientFor(config, tenantId, logger);
+/** Groups whose display name has a word starting with `search`, for the setup form's picker. */
+export async function searchGroups(client: Client, search: string): Promise<DirectoryGroup[]> {
   return findGroups(client, search);
 }

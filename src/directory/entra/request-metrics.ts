@@ -1,5 +1,5 @@
 import type { Context, Middleware } from '@microsoft/microsoft-graph-client';
-import { countDirectoryResponse } from './registry.js';
+import { countDirectoryResponse } from '../../metrics/registry.js';
 
 /**
  * A Graph client middleware placed just before the HTTP handler, behind the SDK's retry handler: it sees every

@@ -8,7 +8,7 @@ import {
   isDeltaResyncRequired,
   isRetryable,
   recordFailedRequest,
-} from '../../src/graph/errors.js';
+} from '../../../src/directory/entra/errors.js';
 
 function graphError(status: number, code: string, headers: Record<string, string> = {}): GraphError {
   const error = new GraphError(status, `${code} happened`);

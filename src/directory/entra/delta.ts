@@ -1,7 +1,7 @@
 import { GraphError, type Client } from '@microsoft/microsoft-graph-client';
 import { checkedLink } from './links.js';
 import { recordFailedRequest } from './errors.js';
-import { reportGraphRetry } from './retry-observer.js';
+import { reportDirectoryRetry } from '../retry-observer.js';
 
 /**
  * Graph delta queries (users and groups). Query parameters are fixed by the first call and carried inside the
@@ -156,7 +156,7 @@ export async function stillMembers(
       }
       if (retry.length > 0) {
         const reason = `Microsoft Graph answered ${retry.length} of ${pending.length} requests in a $batch with 429/503 (POST /users/{id}/checkMemberGroups)`;
-        reportGraphRetry({ attempt: attempt + 1, reason, nextAttemptAt: new Date(Date.now() + waitMs) });
+        reportDirectoryRetry({ attempt: attempt + 1, reason, nextAttemptAt: new Date(Date.now() + waitMs) });
         await sleep(waitMs);
       }
       pending = retry;

@@ -1,6 +1,6 @@
-import type { Config } from '../config.js';
-import { createGraphClient } from '../graph/client.js';
-import type { Logger } from '../logger.js';
+import type { Config } from '../../config.js';
+import { createGraphClient } from './client.js';
+import type { Logger } from '../../logger.js';
 
 export class AppIdentityMissingError extends Error {
   constructor() {

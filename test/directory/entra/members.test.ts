@@ -6,10 +6,11 @@ import {
   pageGroupUsers,
   parseDirectoryUser,
   type GroupUsersPage,
-} from '../../src/graph/members.js';
-import type { Simulator } from '../../src/simulator/server.js';
-import { connect, startTestSimulator } from '../simulator/helpers.js';
-import { loadFixture } from '../simulator/shapes.js';
+} from '../../../src/directory/entra/members.js';
+import { entraEmail } from '../../../src/directory/entra/directory-user.js';
+import type { Simulator } from '../../../src/simulator/server.js';
+import { connect, startTestSimulator } from '../../simulator/helpers.js';
+import { loadFixture } from '../../simulator/shapes.js';
 
 let sim: Simulator;
 const allStaff = () => sim.demo.groups[0]!;
@@ -31,23 +32,38 @@ describe('pageGroupUsers', () => {
     const users = pages.flatMap((p) => p.users);
     expect(new Set(users.map((u) => u.id)).size).toBe(2_500);
     const stored = sim.control.tenant(sim.demo.tenantId).users.get(users[0]!.id)!;
+    // The Entra mapper's rules: mail (else a non-guest UPN) is the email, accountEnabled → enabled, userType → guest.
     expect(users[0]).toEqual({
       id: stored.id,
+      email: entraEmail(stored.mail, stored.userPrincipalName),
       displayName: stored.displayName,
       givenName: stored.givenName,
       surname: stored.surname,
-      mail: stored.mail,
-      userPrincipalName: stored.userPrincipalName,
-      mailNickname: stored.mailNickname,
-      jobTitle: stored.jobTitle,
-      department: stored.department,
+      phone: stored.businessPhones[0] ?? null,
       mobilePhone: stored.mobilePhone,
-      businessPhones: [...stored.businessPhones],
+      department: stored.department,
+      jobTitle: stored.jobTitle,
       officeLocation: stored.officeLocation,
-      employeeId: stored.employeeId,
-      onPremisesSamAccountName: stored.onPremisesSamAccountName,
-      accountEnabled: stored.accountEnabled,
-      userType: stored.userType,
+      enabled: stored.accountEnabled,
+      guest: stored.userType === 'Guest',
+      attributes: {
+        id: stored.id,
+        displayName: stored.displayName,
+        givenName: stored.givenName,
+        surname: stored.surname,
+        mail: stored.mail,
+        userPrincipalName: stored.userPrincipalName,
+        mailNickname: stored.mailNickname,
+        jobTitle: stored.jobTitle,
+        department: stored.department,
+        mobilePhone: stored.mobilePhone,
+        businessPhones: stored.businessPhones[0] ?? null,
+        officeLocation: stored.officeLocation,
+        employeeId: stored.employeeId,
+        onPremisesSamAccountName: stored.onPremisesSamAccountName,
+        accountEnabled: String(stored.accountEnabled),
+        userType: stored.userType,
+      },
     });
   });
 
@@ -138,24 +154,28 @@ describe('parseDirectoryUser', () => {
     for (const raw of shapes) {
       const user = parseDirectoryUser(raw);
       expect(user.id).toBe(raw.id);
-      expect(Object.keys(user).sort()).toEqual([...directoryUserSelect].sort());
+      // every attribute Graph sent is kept by its Graph name (the sources for initials and mappings)
+      for (const name of directoryUserSelect)
+        if (typeof raw[name] === 'string') expect(user.attributes[name], name).toBe(raw[name]);
     }
     const adele = parseDirectoryUser(loadFixture('user-get.example1').body);
     expect(adele).toMatchObject({
       displayName: 'Adele Vance',
-      mail: 'AdeleV@contoso.com',
-      businessPhones: ['+1 425 555 0109'],
+      email: 'adelev@contoso.com',
+      phone: '+1 425 555 0109',
       department: null,
-      accountEnabled: null,
+      enabled: null,
+      guest: false,
+      attributes: { mail: 'AdeleV@contoso.com', businessPhones: '+1 425 555 0109' },
     });
     const room = parseDirectoryUser(loadFixture('auth-v2-service.users-list').body.value[0]);
-    expect(room).toMatchObject({ givenName: null, surname: null, businessPhones: [] });
+    expect(room).toMatchObject({ givenName: null, surname: null, phone: null });
   });
 
   it('keeps limited-information nulls as nulls and refuses non-users', () => {
     expect(
       parseDirectoryUser({ '@odata.type': '#microsoft.graph.user', id: 'x', mail: null, accountEnabled: false }),
-    ).toMatchObject({ id: 'x', mail: null, accountEnabled: false });
+    ).toMatchObject({ id: 'x', email: null, enabled: false, attributes: { mail: null, accountEnabled: 'false' } });
     expect(() => parseDirectoryUser({ '@odata.type': '#microsoft.graph.group', id: 'g' })).toThrow(
       /microsoft.graph.user/,
     );

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGraphClient } from '../../src/graph/client.js';
-import { classifyGraphError } from '../../src/graph/errors.js';
-import type { Simulator } from '../../src/simulator/server.js';
-import { startTestSimulator } from '../simulator/helpers.js';
+import { createGraphClient } from '../../../src/directory/entra/client.js';
+import { classifyGraphError } from '../../../src/directory/entra/errors.js';
+import type { Simulator } from '../../../src/simulator/server.js';
+import { startTestSimulator } from '../../simulator/helpers.js';
 
 let sim: Simulator;
 beforeAll(async () => {

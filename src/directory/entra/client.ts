@@ -17,9 +17,10 @@ import {
 import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials/index.js';
 import type { Logger } from 'pino';
 import { recordFailedRequest, redactedPath } from './errors.js';
-import { reportGraphRetry } from './retry-observer.js';
+import { reportDirectoryRetry } from '../retry-observer.js';
 import { registerGraphLinkPrefix } from './links.js';
-import { DirectoryRequestMetrics } from '../metrics/graph-middleware.js';
+import { entraKind } from './kind.js';
+import { DirectoryRequestMetrics } from './request-metrics.js';
 
 export const defaultAuthorityHost = 'https://login.microsoftonline.com';
 export const defaultGraphBaseUrl = 'https://graph.microsoft.com';
@@ -150,7 +151,7 @@ function middlewareChain(authProvider: TokenCredentialAuthenticationProvider): M
           ? (Date.parse(retryAfter) - Date.now()) / 1000
           : Number(retryAfter);
     const { method, url } = requestLine(request, options);
-    reportGraphRetry({
+    reportDirectoryRetry({
       attempt: attempt + 1,
       reason: `Microsoft Graph answered ${response.status}${response.statusText ? ` ${response.statusText}` : ''} to ${method} ${redactedPath(url)}`,
       nextAttemptAt: new Date(Date.now() + Math.max(0, Math.min(seconds, 180)) * 1000),
@@ -159,7 +160,7 @@ function middlewareChain(authProvider: TokenCredentialAuthenticationProvider): M
   };
   if (retryIndex >= 0) chain[retryIndex] = new RetryHandler(new RetryHandlerOptions(undefined, undefined, shouldRetry));
   // Request metrics just before the network handler, so every retry counts as its own request (src/metrics).
-  chain.splice(chain.length - 1, 0, new DirectoryRequestMetrics('azure'));
+  chain.splice(chain.length - 1, 0, new DirectoryRequestMetrics(entraKind));
   return [new FailedRequestRecorder(), ...chain];
 }
 

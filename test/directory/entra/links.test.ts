@@ -1,7 +1,7 @@
 import { Client } from '@microsoft/microsoft-graph-client';
 import { describe, expect, it } from 'vitest';
-import { createGraphClient } from '../../src/graph/client.js';
-import { checkedLink, ForeignGraphLinkError, isTrustedGraphLink } from '../../src/graph/links.js';
+import { createGraphClient } from '../../../src/directory/entra/client.js';
+import { checkedLink, ForeignGraphLinkError, isTrustedGraphLink } from '../../../src/directory/entra/links.js';
 
 describe('paging links are trusted only inside GRAPH_BASE_URL/v1.0/', () => {
   const prefix = 'https://graph.microsoft.com/v1.0/';

@@ -1,0 +1,113 @@
+/**
+ * The Entra mapper: the user attributes the sync reads from Graph, and how one of Graph's user objects becomes the
+ * provider-neutral DirectoryUser. Entra's own rules live here and nowhere else: the email is `mail` when it is an
+ * address, else a non-guest userPrincipalName; a guest is `userType` Guest or a `#EXT#` userPrincipalName;
+ * `accountEnabled` decides `enabled`; the first business phone is `phone`.
+ */
+import type { DirectoryUser } from '../../sync/directory-user.js';
+import { cleanText, emailKey, isGuestUserPrincipalName, looksLikeEmail } from '../../sync/normalise.js';
+
+/** `$select` for member pages: everything the product maps, including what Graph omits by default (accountEnabled…). */
+export const directoryUserSelect = [
+  'id',
+  'displayName',
+  'givenName',
+  'surname',
+  'mail',
+  'userPrincipalName',
+  'mailNickname',
+  'jobTitle',
+  'department',
+  'mobilePhone',
+  'businessPhones',
+  'officeLocation',
+  'employeeId',
+  'onPremisesSamAccountName',
+  'accountEnabled',
+  // Guests (Member or Guest; returned only on $select): a guest never adopts an existing product user.
+  'userType',
+] as const;
+
+export type { DirectoryUser };
+
+const text = (value: unknown): string | null => (typeof value === 'string' ? value : null);
+
+/** One attribute value as the neutral user carries it: single-valued text (a list gives its first value). */
+function attributeValue(value: unknown): string | null | undefined {
+  if (value === null) return null;
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (Array.isArray(value)) {
+    const first = value.find((item) => typeof item === 'string' && item.trim() !== '') as string | undefined;
+    return first ?? null;
+  }
+  return undefined;
+}
+
+/** Every attribute Graph sent, by Graph's name; nested objects (onPremisesExtensionAttributes…) flattened with dots. */
+function attributesOf(object: Record<string, unknown>): Record<string, string | null> {
+  const attributes: Record<string, string | null> = {};
+  for (const [name, value] of Object.entries(object)) {
+    if (name.includes('@')) continue; // OData annotations (@odata.type, @removed) are not attributes
+    const single = attributeValue(value);
+    if (single !== undefined) attributes[name] = single;
+    else if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+      for (const [inner, innerValue] of Object.entries(value as Record<string, unknown>)) {
+        const nested = attributeValue(innerValue);
+        if (nested !== undefined) attributes[`${name}.${inner}`] = nested;
+      }
+    }
+  }
+  return attributes;
+}
+
+/**
+ * The user's email: `mail` when it is an address, else the UPN when it is an address and not a guest's
+ * #EXT# UPN (for most tenants the UPN is the sign-in address and equals the mail address). Lowercased.
+ */
+export function entraEmail(mail: string | null, userPrincipalName: string | null): string | null {
+  const address = emailKey(mail);
+  if (address !== null && looksLikeEmail(address)) return address;
+  const upn = emailKey(userPrincipalName);
+  if (upn !== null && looksLikeEmail(upn) && !isGuestUserPrincipalName(upn)) return upn;
+  return null;
+}
+
+/** Invited B2B users: `userType` Guest, or the `#EXT#` userPrincipalName Entra gives them. */
+export function isEntraGuest(userType: string | null, userPrincipalName: string | null): boolean {
+  return userType?.toLowerCase() === 'guest' || isGuestUserPrincipalName(userPrincipalName ?? '');
+}
+
+/**
+ * Reads one user as Graph sends it in member lists, casts, delta pages and `GET /users/{id}`: with or
+ * without `@odata.type`, with properties missing (not selected) or null (limited information without
+ * User.Read.All — which must not be read as "the mail was removed": the caller decides). Only `id` is required.
+ */
+export function parseDirectoryUser(raw: unknown): DirectoryUser {
+  if (typeof raw !== 'object' || raw === null)
+    throw new TypeError(`a directory user must be an object, got ${raw === null ? 'null' : typeof raw}`);
+  const object = raw as Record<string, unknown>;
+  const type = object['@odata.type'];
+  if (type !== undefined && type !== '#microsoft.graph.user')
+    throw new TypeError(`expected a #microsoft.graph.user, got ${String(type)}`);
+  const id = text(object.id);
+  if (!id) throw new TypeError('a directory user needs an id');
+  const userPrincipalName = text(object.userPrincipalName);
+  const businessPhones = Array.isArray(object.businessPhones) ? object.businessPhones : [];
+  return {
+    id,
+    email: entraEmail(text(object.mail), userPrincipalName),
+    displayName: text(object.displayName),
+    givenName: text(object.givenName),
+    surname: text(object.surname),
+    phone: businessPhones.map((p) => cleanText(text(p))).find((p) => p !== null) ?? null,
+    mobilePhone: text(object.mobilePhone),
+    department: text(object.department),
+    jobTitle: text(object.jobTitle),
+    officeLocation: text(object.officeLocation),
+    // null (not read, e.g. without User.Read.All) counts as enabled: missing data never switches anyone off.
+    enabled: typeof object.accountEnabled === 'boolean' ? object.accountEnabled : null,
+    guest: isEntraGuest(text(object.userType), userPrincipalName),
+    attributes: attributesOf(object),
+  };
+}
