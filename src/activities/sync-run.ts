@@ -97,7 +97,7 @@ export function createSyncRunActivities(deps: ActivityDeps) {
 
   /** What a setup reads (the group, optionally narrowed by an LDAP path and filter). */
   function scopeOf(setup: SyncSetup): MemberScope {
-    return { groupId: setup.group_id };
+    return { groupId: setup.group_id, ldapPath: setup.ldap_path, ldapFilter: setup.ldap_filter };
   }
 
   /**

@@ -19,6 +19,7 @@ import { CompanyIdAttribute, SetupIdAttribute } from '../temporal/search-attribu
 import { directoryProviderFor, type DirectoryProviders } from '../directory/factory.js';
 import type { DirectoryConnection } from '../db/schema.js';
 import { reconcileSchedule } from './schedules.js';
+import { groupIdProblem, setupScopeProblems } from '../sync/setup-scope.js';
 
 export interface SetupDeps {
   db: Db;
@@ -63,6 +64,16 @@ async function checkGroup(deps: SetupDeps, connection: DirectoryConnection, grou
   return group;
 }
 
+/** The LDAP path and filter must be usable by the connection's directory: refused on save, naming where. */
+function checkScope(
+  connection: DirectoryConnection,
+  body: { groupId?: string; ldapPath?: string | null; ldapFilter?: string | null },
+): void {
+  const group = body.groupId === undefined ? null : groupIdProblem(connection.provider, body.groupId);
+  const problems = [...(group ? [group] : []), ...setupScopeProblems(connection.provider, body)];
+  if (problems.length > 0) throw ApiError.validation(problems.map((p) => ({ field: p.field, reason: p.message })));
+}
+
 function conflictOnDuplicate(err: unknown): never {
   if (isUniqueViolation(err, 'sync_setups_one_per_group')) {
     throw new ApiError(409, 'conflict', 'a setup for this group and customer type already exists on this connection', [
@@ -74,6 +85,7 @@ function conflictOnDuplicate(err: unknown): never {
 
 export async function createSetup(deps: SetupDeps, companyId: string, body: z.infer<typeof CreateSetupBody>) {
   const connection = await connectedConnection(deps, companyId, body.connectionId);
+  checkScope(connection, body);
   await checkCustomerType(deps, companyId, body.customerTypeId);
   const group = await checkGroup(deps, connection, body.groupId);
   let setup: SyncSetup;
@@ -99,6 +111,15 @@ export async function createSetup(deps: SetupDeps, companyId: string, body: z.in
 
 export async function changeSetup(deps: SetupDeps, current: SyncSetup, body: z.infer<typeof UpdateSetupBody>) {
   if (body.customerTypeId) await checkCustomerType(deps, current.company_id, body.customerTypeId);
+  if (body.groupId !== undefined || body.ldapPath !== undefined || body.ldapFilter !== undefined) {
+    const connection = await findCompanyConnection(deps.db, current.company_id, current.connection_id);
+    if (connection)
+      checkScope(connection, {
+        groupId: body.groupId,
+        ldapPath: body.ldapPath === undefined ? current.ldap_path : body.ldapPath,
+        ldapFilter: body.ldapFilter === undefined ? current.ldap_filter : body.ldapFilter,
+      });
+  }
   let groupDisplayName: string | undefined;
   if (body.groupId && body.groupId !== current.group_id) {
     const connection = await connectedConnection(deps, current.company_id, current.connection_id);
