@@ -139,6 +139,23 @@ describe('a setup on an Active Directory connection', () => {
     });
   });
 
+  it('"Test" shows how many users a path and filter select, and the first ten, without saving', async () => {
+    const test = (body: Record<string, unknown>) =>
+      stack.call('POST', `/api/v1/connections/${connectionId}/scope-test`, { key: company.key, body });
+    const sales = await (await test({ groupId: everyone, ldapPath: staffOu, ldapFilter: '(department=Sales)' })).json();
+    expect(sales.count).toBe(2);
+    expect(sales.first.map((u: { email: string }) => u.email).sort()).toEqual([mail('anne'), mail('bo')]);
+    const all = await (await test({ groupId: everyone })).json(); // no path: the base DN; no filter
+    expect(all.count).toBe(4);
+    const bad = await test({ groupId: everyone, ldapFilter: '(department=Sales' });
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).error.details[0]).toMatchObject({ field: 'ldapFilter' });
+    const missing = await test({ groupId: `CN=Nobody,${root}` });
+    expect(missing.status).toBe(422);
+    const setup = await (await stack.call('GET', `/api/v1/setups/${setupId}`, { key: company.key })).json();
+    expect(setup.ldapFilter).toBe('(department=Sales)');
+  });
+
   it('an incremental run: a user added through the nested group, one changed, one disabled', async () => {
     await admin.addUser(dn('Eve'), { sAMAccountName: `eve-${tag}`, mail: mail('eve'), department: 'Sales' });
     await admin.addMember(team, dn('Eve'));
