@@ -12,6 +12,7 @@ import { encryptBindPassword } from '../../src/directory/ldap/stored-connection.
 import { onboardCompany, startTestStack, type TestStack } from '../support/stack.js';
 import { changesOf, runSetup, usersOf } from '../support/sync-fixtures.js';
 import { dcInfo, uniqueOu } from './fixtures.js';
+import { AdminClient, textOf } from '../admin/support/admin-client.js';
 import { DirectoryAdmin } from './samba.js';
 
 const dc = dcInfo();
@@ -154,6 +155,28 @@ describe('a setup on an Active Directory connection', () => {
     expect(missing.status).toBe(422);
     const setup = await (await stack.call('GET', `/api/v1/setups/${setupId}`, { key: company.key })).json();
     expect(setup.ldapFilter).toBe('(department=Sales)');
+  });
+
+  it('the setup form\'s "Test path and filter" button shows the same, in Danish too, without saving', async () => {
+    const admin = new AdminClient(stack.app);
+    await admin.signIn(company.key);
+    await admin.page('/admin/setup/new?lang=da');
+    const fields = { connectionId, customerTypeId: company.customerTypeId, groupId: everyone, intent: 'test-scope' };
+    const response = await admin.post('/admin/setup', {
+      ...fields,
+      ldapPath: staffOu,
+      ldapFilter: '(department=Sales)',
+    });
+    expect(response.status).toBe(200);
+    const html = await response.text();
+    expect(html).toContain('data-count="2"');
+    expect(textOf(html)).toContain('2 brugere passer.');
+    expect(textOf(html)).toContain(mail('anne'));
+    const bad = await admin.post('/admin/setup', { ...fields, ldapFilter: '(department=Sales' });
+    expect(bad.status).toBe(400);
+    expect(textOf(await bad.text())).toMatch(/malformed at character 18/);
+    const setups = await (await stack.call('GET', '/api/v1/setups', { key: company.key })).json();
+    expect(setups.items).toHaveLength(1);
   });
 
   it('an incremental run: a user added through the nested group, one changed, one disabled', async () => {

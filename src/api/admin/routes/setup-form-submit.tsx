@@ -2,6 +2,8 @@ import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { SyncSetup } from '../../../db/schema.js';
 import { changeSetup, createSetup } from '../../../setups/service.js';
+import { testSetupScope } from '../../../setups/scope-test.js';
+import { findCompanyConnection } from '../../../db/repositories/connections.js';
 import { ApiError } from '../../errors.js';
 import type { FieldErrors } from '../components/fields.js';
 import { searchTenantGroups } from '../data/group-search.js';
@@ -23,6 +25,7 @@ interface Shown {
   errors?: FieldErrors;
   search?: GroupSearchResult;
   failure?: string;
+  scopeTest?: { count: number; first: { id: string; email: string | null; displayName: string | null }[] };
 }
 
 /** The setup form, empty or as it was submitted, with what went wrong beside the fields. */
@@ -44,6 +47,7 @@ export async function renderSetupForm(
       errors={shown.errors ?? {}}
       search={shown.search}
       failure={shown.failure}
+      scopeTest={shown.scopeTest}
     />,
     status,
   );
@@ -88,6 +92,31 @@ async function saveChange(c: Context<AdminEnv>, values: SetupFormValues, existin
   }
 }
 
+/** "Test path and filter": the form again, with how many users they select and the first ten; nothing saved. */
+async function testScope(c: Context<AdminEnv>, values: SetupFormValues, existing?: SyncSetup): Promise<Response> {
+  const t = c.get('t');
+  const connection = await findCompanyConnection(c.get('deps').db, c.get('company').id, values.connectionId);
+  if (!connection || connection.status !== 'connected')
+    return renderSetupForm(c, values, existing?.id, { errors: { connectionId: t.common.invalid } }, 400);
+  const outcome = await testSetupScope(c.get('deps'), connection, values);
+  switch (outcome.kind) {
+    case 'invalid':
+      return renderSetupForm(
+        c,
+        values,
+        existing?.id,
+        { errors: Object.fromEntries(outcome.problems.map((p) => [p.field, p.message])) },
+        400,
+      );
+    case 'group_not_found':
+      return renderSetupForm(c, values, existing?.id, { errors: { groupId: outcome.message } }, 422);
+    case 'directory_error':
+      return renderSetupForm(c, values, existing?.id, { failure: t.errors.upstream(outcome.message) }, 502);
+    default:
+      return renderSetupForm(c, values, existing?.id, { scopeTest: outcome });
+  }
+}
+
 /**
  * One form, three buttons: Search (find the group by name), Use (take a found group's id) and Create/Save.
  * Searching re-renders the form with everything typed so far, so it works without JavaScript.
@@ -98,6 +127,7 @@ export async function submitSetupForm(c: Context<AdminEnv>, existing?: SyncSetup
   if (existing) values.connectionId = existing.connection_id; // shown, never changed
   const picked = formText(form, 'pickGroup');
   if (picked) values.groupId = picked;
+  if (formText(form, 'intent') === 'test-scope') return testScope(c, values, existing);
   if (formText(form, 'intent') !== 'search' && !picked)
     return existing ? saveChange(c, values, existing) : saveNew(c, values);
 

@@ -1,8 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { directoryProviderFor } from '../../../directory/factory.js';
-import type { DirectoryUser } from '../../../sync/directory-user.js';
-import { compileAzureScope, isInAzureScope } from '../../../sync/azure-scope.js';
-import { groupIdProblem, setupScopeProblems } from '../../../sync/setup-scope.js';
+import { testSetupScope } from '../../../setups/scope-test.js';
 import type { App } from '../../context.js';
 import { ApiError, errorResponses } from '../../errors.js';
 import { authenticate } from '../../middleware/auth.js';
@@ -43,40 +40,21 @@ const route = createRoute({
   },
 });
 
-const SAMPLE = 10;
-
 export function registerTestScope(app: App): void {
   app.openapi(route, async (c) => {
     const connection = await loadOwnConnection(c, c.req.valid('param').id);
     if (connection.status !== 'connected')
       throw ApiError.conflict(`the connection is ${connection.status}; a scope can be tested once it is connected`);
-    const body = c.req.valid('json');
-    const group = groupIdProblem(connection.provider, body.groupId);
-    const problems = [...(group ? [group] : []), ...setupScopeProblems(connection.provider, body)];
-    if (problems.length > 0) throw ApiError.validation(problems.map((p) => ({ field: p.field, reason: p.message })));
-
-    const directory = directoryProviderFor(c.get('deps'), connection);
-    // Azure: the provider reads the group, the pure scope decides; AD: the DC applies path and filter itself.
-    const azure = connection.provider === 'ldap' ? null : compileAzureScope(body);
-    const inScope = (user: DirectoryUser) =>
-      azure === null || !azure.ok || isInAzureScope(azure.scope, user.attributes);
-    const scope = { groupId: body.groupId, ldapPath: body.ldapPath ?? null, ldapFilter: body.ldapFilter ?? null };
-    let count = 0;
-    const first: z.infer<typeof SampleUser>[] = [];
-    try {
-      for await (const page of directory.pageMembers(scope, { pageSize: c.get('deps').config.sync.pageSize })) {
-        for (const user of page.users.filter(inScope)) {
-          count += 1;
-          if (first.length < SAMPLE)
-            first.push({ id: user.id, email: user.email, displayName: user.displayName, enabled: user.enabled });
-        }
-      }
-    } catch (err) {
-      const failure = directory.classify(err);
-      if (failure.kind === 'not_found' && failure.about === 'group')
-        throw new ApiError(422, 'unprocessable', failure.message, [{ field: 'groupId', reason: 'not found' }]);
-      throw new ApiError(502, 'upstream_error', `the directory: ${failure.message}`);
+    const outcome = await testSetupScope(c.get('deps'), connection, c.req.valid('json'));
+    switch (outcome.kind) {
+      case 'invalid':
+        throw ApiError.validation(outcome.problems.map((p) => ({ field: p.field, reason: p.message })));
+      case 'group_not_found':
+        throw new ApiError(422, 'unprocessable', outcome.message, [{ field: 'groupId', reason: 'not found' }]);
+      case 'directory_error':
+        throw new ApiError(502, 'upstream_error', `the directory: ${outcome.message}`);
+      default:
+        return c.json({ count: outcome.count, first: outcome.first }, 200);
     }
-    return c.json({ count, first }, 200);
   });
 }
