@@ -100,6 +100,8 @@ export async function createSetup(deps: SetupDeps, companyId: string, body: z.in
       ldap_filter: null,
       group_id: body.groupId,
       customer_type_id: body.customerTypeId,
+      // AD has no onPremisesSamAccountName/mailNickname: its initials are the account name
+      ...(connection.provider === 'ldap' ? { initials_attributes: ['sAMAccountName'] } : {}),
       ...setupColumns(body),
     });
   } catch (err) {

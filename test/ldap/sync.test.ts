@@ -124,6 +124,7 @@ describe('a setup on an Active Directory connection', () => {
     const setup = await res.json();
     expect(res.status, JSON.stringify(setup)).toBe(201);
     expect(setup.group).toMatchObject({ id: everyone, displayName: `Everyone ${tag}` });
+    expect(setup.initialsAttributes).toEqual(['sAMAccountName']);
     setupId = setup.id;
     const run = await runSetup(stack, company, setupId);
     expect(run, JSON.stringify(run)).toMatchObject({ status: 'succeeded', mode: 'full', counts: { created: 2 } });
