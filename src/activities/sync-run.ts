@@ -32,10 +32,10 @@ import {
 } from '../engine/apply-chunks.js';
 import { assessRemovals, type RemovalAssessment } from '../engine/assess-removals.js';
 import { runDeltaSink } from '../engine/incremental-sink.js';
-import { policyFromSetup } from '../engine/setup-policy.js';
+import { policyFromSetup, scopeFromSetup } from '../engine/setup-policy.js';
 import { stageGroupMembers, type PagingCursor } from '../engine/stage-members.js';
-import { directoryProviderFor } from '../directory/factory.js';
-import type { DirectoryProvider, MemberScope } from '../directory/provider.js';
+import { directoryProviderFor, UnknownDirectoryProviderError } from '../directory/factory.js';
+import type { DirectoryProvider } from '../directory/provider.js';
 import { observeDirectoryRetries } from '../directory/retry-observer.js';
 import { reconcileCompanySchedules, reconcileSchedule } from '../setups/schedules.js';
 import type { RunCounts, SetupPolicy } from '../sync/types.js';
@@ -92,12 +92,14 @@ export function createSyncRunActivities(deps: ActivityDeps) {
   ): Promise<{ connection: DirectoryConnection; provider: DirectoryProvider }> {
     const connection = await findConnection(db, setup.connection_id);
     if (!connection) throw ApplicationFailure.nonRetryable('the setup’s connection no longer exists', 'SetupGone');
-    return { connection, provider: directoryProviderFor(deps, connection) };
-  }
-
-  /** What a setup reads (the group, optionally narrowed by an LDAP path and filter). */
-  function scopeOf(setup: SyncSetup): MemberScope {
-    return { groupId: setup.group_id, ldapPath: setup.ldap_path, ldapFilter: setup.ldap_filter };
+    try {
+      return { connection, provider: directoryProviderFor(deps, connection) };
+    } catch (err) {
+      // A kind this service has no provider for will not get one by retrying.
+      if (err instanceof UnknownDirectoryProviderError)
+        throw ApplicationFailure.nonRetryable(err.message, 'DirectoryConfiguration');
+      throw err;
+    }
   }
 
   /**
@@ -133,8 +135,6 @@ export function createSyncRunActivities(deps: ActivityDeps) {
         await reconcileSchedule(deps, setup.id);
         throw ApplicationFailure.nonRetryable(reason, 'DirectoryConfiguration');
       }
-      case 'request_failed':
-        throw ApplicationFailure.nonRetryable(failure.message, 'DirectoryRequestFailed');
       case 'throttled':
       case 'transient': {
         // The directory said when to come back (Retry-After), or our own backoff: 2 s, 4 s, 8 s… up to 2 minutes.
@@ -151,6 +151,9 @@ export function createSyncRunActivities(deps: ActivityDeps) {
           nextRetryDelay: delayMs,
         });
       }
+      default:
+        // request_failed: an answer that will not change on a retry fails the run at once, with the answer.
+        throw ApplicationFailure.nonRetryable(failure.message, 'DirectoryRequestFailed');
     }
   }
 
@@ -215,7 +218,7 @@ export function createSyncRunActivities(deps: ActivityDeps) {
     }): Promise<{ members: number; pages: number }> {
       const setup = await loadSetup(input.setupId);
       const { provider } = await directoryOf(setup);
-      const scope = scopeOf(setup);
+      const scope = scopeFromSetup(setup);
       const context = Context.current();
       const resume = context.info.heartbeatDetails as PagingCursor | undefined;
       try {
@@ -259,15 +262,14 @@ export function createSyncRunActivities(deps: ActivityDeps) {
     /** A delta run's read: what changed since the stored links, staged like a full read; or why it must be full. */
     async readDeltaChanges(input: { runId: string; setupId: string }): Promise<{ fallback?: string; members: number }> {
       const setup = await loadSetup(input.setupId);
-      const connection = await findConnection(db, setup.connection_id);
       const state = await findDeltaState(db, setup.id);
-      if (!connection || !state) return { fallback: 'no delta links', members: 0 };
-      const provider = directoryProviderFor(deps, connection);
+      if (!state) return { fallback: 'no delta links', members: 0 };
+      const { provider } = await directoryOf(setup);
       await clearDeltaRun(db, input.runId);
       try {
         const sink = runDeltaSink(db, { runId: input.runId, setupId: setup.id });
         const result = await reportingRetries(input.runId, () =>
-          provider.readIncremental(scopeOf(setup), state.state, sink),
+          provider.readIncremental(scopeFromSetup(setup), state.state, sink),
         );
         if (result.fallback !== undefined) {
           await clearDeltaRun(db, input.runId);

@@ -25,7 +25,7 @@ const nonRetryableErrorTypes = [
   'DirectoryConfiguration',
   'SetupGone',
   'RunNotActiveError',
-  'ForeignGraphLink',
+  'DirectoryRequestFailed',
 ];
 
 const { beginRun, assessRemovals, setRunStatus, finishRun, readDeltaChanges, prepareRereadIfStale } =

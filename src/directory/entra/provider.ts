@@ -16,8 +16,6 @@ import { pageGroupUsers } from './members.js';
 import { verifyTenant } from './verify.js';
 import { entraKind } from './kind.js';
 
-export { entraKind };
-
 /**
  * Graph's and the token endpoint's failures as the service acts on them. Only a 404 on a request about the group
  * itself is "the group is gone"; any other answer Graph will give again (400, 401, 405, 409, a 404 about something

@@ -1,6 +1,7 @@
 import { AuthenticationError, AuthenticationRequiredError, CredentialUnavailableError } from '@azure/identity';
 import { GraphError } from '@microsoft/microsoft-graph-client';
 import { describe, expect, it } from 'vitest';
+import { graphError } from './graph-error.js';
 import {
   about,
   classifyGraphError,
@@ -9,13 +10,6 @@ import {
   isRetryable,
   recordFailedRequest,
 } from '../../../src/directory/entra/errors.js';
-
-function graphError(status: number, code: string, headers: Record<string, string> = {}): GraphError {
-  const error = new GraphError(status, `${code} happened`);
-  error.code = code;
-  error.headers = new Headers(headers);
-  return error;
-}
 
 describe('classifyGraphError', () => {
   it.each([
