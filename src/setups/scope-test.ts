@@ -1,12 +1,10 @@
 /**
  * "Test" for a setup's LDAP path and filter: how many members of a group they select and the first ten, read
- * from the directory now and saved nowhere. AD applies path and filter itself; for Azure the group's members are
- * read and the pure scope (src/sync/azure-scope.ts) decides.
+ * from the directory now and saved nowhere, through the provider's own member read (AD: the DC applies path and
+ * filter; Entra: the pure scope of src/sync/azure-scope.ts on the group's members).
  */
 import type { DirectoryConnection } from '../db/schema.js';
 import { directoryProviderFor, type DirectoryDeps } from '../directory/factory.js';
-import type { DirectoryUser } from '../sync/directory-user.js';
-import { compileAzureScope, isInAzureScope } from '../sync/azure-scope.js';
 import { groupIdProblem, setupScopeProblems } from '../sync/setup-scope.js';
 
 export interface ScopeSample {
@@ -33,14 +31,12 @@ export async function testSetupScope(
   const problems = [...(group ? [group] : []), ...setupScopeProblems(connection.provider, input)];
   if (problems.length > 0) return { kind: 'invalid', problems };
   const directory = directoryProviderFor(deps, connection);
-  const azure = connection.provider === 'ldap' ? null : compileAzureScope(input);
-  const inScope = (user: DirectoryUser) => azure === null || !azure.ok || isInAzureScope(azure.scope, user.attributes);
   const scope = { groupId: input.groupId, ldapPath: input.ldapPath || null, ldapFilter: input.ldapFilter || null };
   let count = 0;
   const first: ScopeSample[] = [];
   try {
     for await (const page of directory.pageMembers(scope, { pageSize: deps.config.sync.pageSize })) {
-      for (const user of page.users.filter(inScope)) {
+      for (const user of page.users) {
         count += 1;
         if (first.length < SAMPLE)
           first.push({ id: user.id, email: user.email, displayName: user.displayName, enabled: user.enabled });
