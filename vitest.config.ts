@@ -12,8 +12,8 @@ export default defineConfig({
     teardownTimeout: 30_000,
     // Two projects, so each global setup runs only when the run includes one of its files (vitest starts a
     // project's global setup only for a project with files to run): `main` — one Temporal dev server, one
-    // database, one simulator CA (test/global-setup.ts); `ldap` — one Samba AD domain controller, whose ports
-    // 389/636 are fixed, so one per run and only when test/ldap is run (test/ldap/global-setup.ts).
+    // database, one simulator CA (test/global-setup.ts); `ldap` — the same, and one Samba AD domain controller,
+    // whose ports 389/636 are fixed, so one per run and only when test/ldap is run (test/ldap/global-setup.ts).
     projects: [
       {
         extends: true,
@@ -26,7 +26,12 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: { name: 'ldap', include: ['test/ldap/**/*.test.ts'], globalSetup: ['test/ldap/global-setup.ts'] },
+        // The ldap files that run the service (API, worker, workflows) need the main setup's Temporal and Postgres too.
+        test: {
+          name: 'ldap',
+          include: ['test/ldap/**/*.test.ts'],
+          globalSetup: ['test/global-setup.ts', 'test/ldap/global-setup.ts'],
+        },
       },
     ],
   },

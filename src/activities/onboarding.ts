@@ -1,4 +1,5 @@
 import { ApplicationFailure } from '@temporalio/activity';
+import { recordLdapVerification } from '../connections/ldap-connection.js';
 import { directoryProviderFor } from '../directory/factory.js';
 import type { ConnectionVerification } from '../directory/provider.js';
 import { expireConsentStates } from '../db/repositories/consent-states.js';
@@ -147,6 +148,9 @@ export function createOnboardingActivities(deps: ActivityDeps) {
      */
     async checkConnection(input: { connectionId: string }): Promise<ConnectionOutcome> {
       const current = await findConnection(db, input.connectionId);
+      // An ldap connection has no consent or admin sign-in: each check is its whole verification.
+      if (current?.provider === 'ldap')
+        return recordLdapVerification(deps, current, await directoryProviderFor(deps, current).verify());
       if (current && !current.admin_verified_at) {
         // only a completed admin sign-in connects; a re-check never turns a never-connected connection into one
         return { status: current.status, reason: current.status_reason ?? textOf(statusBecause.neverConnected) };

@@ -11,6 +11,7 @@ import * as eventsAndNotifications from './migrations/2026_12_01_140000_events_a
 import * as reasonDetail from './migrations/2026_12_01_160000_reason_detail.js';
 import * as incrementalState from './migrations/2026_12_01_180000_incremental_state.js';
 import * as statusReasonDetail from './migrations/2026_12_01_190000_status_reason_detail.js';
+import * as ldapConnections from './migrations/2026_12_01_200000_ldap_connections.js';
 import * as settledMembers from './migrations/2026_12_01_210000_settled_members.js';
 import * as attributeMapping from './migrations/2026_12_01_220000_attribute_mapping.js';
 import * as settledAttributes from './migrations/2026_12_01_230000_settled_attributes.js';
@@ -31,6 +32,7 @@ export const migrations: Record<string, Migration> = {
   '2026_12_01_160000_reason_detail': reasonDetail,
   '2026_12_01_180000_incremental_state': incrementalState,
   '2026_12_01_190000_status_reason_detail': statusReasonDetail,
+  '2026_12_01_200000_ldap_connections': ldapConnections,
   '2026_12_01_210000_settled_members': settledMembers,
   '2026_12_01_220000_attribute_mapping': attributeMapping,
   '2026_12_01_230000_settled_attributes': settledAttributes,

@@ -9,6 +9,7 @@ import type { ProductAttributes, StoredMapping } from '../sync/product-mapping.j
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+type OptionalText = ColumnType<string | null, string | null | undefined, string | null>;
 
 export type ConnectionStatus =
   'pending_consent' | 'verifying' | 'connected' | 'consent_denied' | 'consent_expired' | 'consent_revoked' | 'failed';
@@ -49,6 +50,7 @@ export interface DirectoryConnectionsTable {
   id: Generated<string>;
   company_id: string;
   provider: DirectoryKind;
+  /** azure: as typed, then the tenant GUID Microsoft confirmed; ldap: the base DN, normalised. */
   tenant_id: string;
   tenant_guid: string | null;
   designation: string | null;
@@ -65,6 +67,16 @@ export interface DirectoryConnectionsTable {
   admin_upn: Generated<string | null>;
   admin_object_id: Generated<string | null>;
   admin_verified_at: Generated<Date | null>;
+  /** provider 'ldap' only (null otherwise): how to reach the DC; the password only encrypted (secret-box). */
+  ldap_url: OptionalText;
+  ldap_bind_dn: OptionalText;
+  ldap_bind_password_encrypted: OptionalText;
+  ldap_ca_certificate_pem: OptionalText;
+  ldap_base_dn: OptionalText;
+  ldap_allow_unencrypted: Generated<boolean>;
+  /** What the last verification read from the DC, or `{ failure: { reason, resultCode } }`. */
+  ldap_verification_facts: JSONColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
+  ldap_verified_at: NullableTimestamp;
 }
 
 export interface ConsentStatesTable {

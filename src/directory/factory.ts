@@ -6,6 +6,7 @@ import type { Config } from '../config.js';
 import type { DirectoryConnection } from '../db/schema.js';
 import type { Logger } from '../logger.js';
 import { entraProvider } from './entra/provider.js';
+import { ldapProvider } from './ldap/provider.js';
 import type { DirectoryKind, DirectoryProvider } from './provider.js';
 
 /** What a provider may use: the service's configuration (app identity, endpoints) and its logger. */
@@ -23,6 +24,7 @@ export type DirectoryProviders = Readonly<Partial<Record<DirectoryKind | (string
 
 export const directoryProviders: DirectoryProviders = {
   azure: entraProvider,
+  ldap: ldapProvider,
 };
 
 export class UnknownDirectoryProviderError extends Error {

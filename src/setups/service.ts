@@ -21,6 +21,7 @@ import {
   DirectoryUnavailable,
   GroupNotFound,
   PreviewUnavailable,
+  SettingsRefused,
   RunAlreadyActive,
   SetupExists,
   UnknownReference,
@@ -30,6 +31,7 @@ import { reconcileSchedule } from './schedules.js';
 import { checkMappingSettings, mappingSettingsColumns, type MappingSettingsInput } from './mapping-settings.js';
 import { previewMapping } from './mapping-preview.js';
 import { sameMapping } from '../sync/product-mapping.js';
+import { groupIdProblem, setupScopeProblems } from '../sync/setup-scope.js';
 
 export interface SetupDeps {
   db: Db;
@@ -96,6 +98,24 @@ export async function previewSetupMapping(deps: SetupDeps, setup: SyncSetup, bod
   }
 }
 
+/** The LDAP path and filter must be usable by the connection's directory: refused on save, naming where. */
+function checkScope(
+  connection: DirectoryConnection,
+  body: { groupId?: string; ldapPath?: string | null; ldapFilter?: string | null },
+): void {
+  const group = body.groupId === undefined ? null : groupIdProblem(connection.provider, body.groupId);
+  const problems = [...(group ? [group] : []), ...setupScopeProblems(connection.provider, body)];
+  if (problems.length > 0)
+    throw new SettingsRefused(
+      true,
+      problems.map((p) => ({
+        field: p.field,
+        reason: p.message,
+        ...('offset' in p && typeof p.offset === 'number' ? { position: p.offset } : {}),
+      })),
+    );
+}
+
 /** The one place a setup's unique violation becomes the domain's refusal. */
 function conflictOnDuplicate(err: unknown): never {
   if (isUniqueViolation(err, 'sync_setups_one_per_group')) throw new SetupExists();
@@ -105,6 +125,7 @@ function conflictOnDuplicate(err: unknown): never {
 export async function createSetup(deps: SetupDeps, companyId: string, input: NewSetupInput) {
   const connection = await connectedConnection(deps, companyId, input.connectionId);
   await checkCustomerType(deps, companyId, input.customerTypeId);
+  checkScope(connection, input);
   const group = await checkGroup(deps, connection, input.groupId);
   const mapping = await mappingColumns(deps, connection, input);
   let setup: SyncSetup;
@@ -119,6 +140,8 @@ export async function createSetup(deps: SetupDeps, companyId: string, input: New
       ldap_filter: null,
       group_id: input.groupId,
       customer_type_id: input.customerTypeId,
+      // AD has no onPremisesSamAccountName/mailNickname: its initials are the account name
+      ...(connection.provider === 'ldap' ? { initials_attributes: ['sAMAccountName'] } : {}),
       ...setupColumns(input),
       ...mapping,
     });
@@ -131,6 +154,15 @@ export async function createSetup(deps: SetupDeps, companyId: string, input: New
 
 export async function changeSetup(deps: SetupDeps, current: SyncSetup, change: SetupChange) {
   if (change.customerTypeId) await checkCustomerType(deps, current.company_id, change.customerTypeId);
+  if (change.groupId !== undefined || change.ldapPath !== undefined || change.ldapFilter !== undefined) {
+    const connection = await findCompanyConnection(deps.db, current.company_id, current.connection_id);
+    if (connection)
+      checkScope(connection, {
+        groupId: change.groupId,
+        ldapPath: change.ldapPath === undefined ? current.ldap_path : change.ldapPath,
+        ldapFilter: change.ldapFilter === undefined ? current.ldap_filter : change.ldapFilter,
+      });
+  }
   let groupDisplayName: string | undefined;
   if (change.groupId && change.groupId !== current.group_id) {
     const connection = await connectedConnection(deps, current.company_id, current.connection_id);

@@ -206,3 +206,26 @@ export function isInAzureScope(scope: AzureScope | null, user: Readonly<Record<s
   }
   return scope.filter === null || evaluateLdapFilter(scope.filter, scopeAttributes(user));
 }
+
+/**
+ * Whether a directory user read from Graph is inside the scope: its attributes (Graph's names, nested objects
+ * flattened with dots by the Entra mapper) put back into Graph's shape, `accountEnabled` from `enabled`.
+ */
+export function isDirectoryUserInAzureScope(
+  scope: AzureScope | null,
+  user: { attributes: Readonly<Record<string, string | null>>; enabled: boolean | null },
+): boolean {
+  if (scope === null) return true;
+  const graph: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(user.attributes)) {
+    const dot = name.indexOf('.');
+    if (dot < 0) graph[name] = value;
+    else {
+      const outer = name.slice(0, dot);
+      const nested = (graph[outer] ??= {}) as Record<string, unknown>;
+      if (typeof nested === 'object' && nested !== null) nested[name.slice(dot + 1)] = value;
+    }
+  }
+  if (user.enabled !== null) graph.accountEnabled = user.enabled;
+  return isInAzureScope(scope, graph);
+}

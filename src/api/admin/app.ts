@@ -9,6 +9,7 @@ import { registerApiKeys } from './routes/api-keys.js';
 import { registerAssets } from './routes/assets.js';
 import { registerConnectionConsent } from './routes/connection-consent.js';
 import { registerConnectionCreate } from './routes/connection-create.js';
+import { registerLdapConnectionCreate } from './routes/ldap-connection-create.js';
 import { registerConnectionDelete } from './routes/connection-delete.js';
 import { registerCustomerTypeCreate } from './routes/customer-type-create.js';
 import { registerRunDecision } from './routes/run-decision.js';
@@ -55,6 +56,7 @@ export function createAdminPages(): Hono<AdminEnv> {
   admin.get('/', (c) => c.redirect('/admin/system', 302));
   registerSystemTab(admin);
   registerConnectionCreate(admin);
+  registerLdapConnectionCreate(admin);
   registerConnectionConsent(admin);
   registerConnectionDelete(admin);
   registerApiKeys(admin);

@@ -21,9 +21,15 @@ type Words = (
   err: DomainError,
 ) => { field: string; message: string } | { failure: string } | { errors: FieldErrors };
 
-const settingsWords: Words = (t, err) => ({
-  errors: mappingFieldErrors(t, err instanceof SettingsRefused ? err.problems : []),
-});
+const settingsWords: Words = (t, err) => {
+  const problems = err instanceof SettingsRefused ? err.problems : [];
+  const errors = mappingFieldErrors(t, problems);
+  // what is not the mapping's (the LDAP path, the filter, the group's form) beside its own field
+  for (const problem of problems)
+    if (!problem.field.startsWith('mapping') && !problem.field.startsWith('customerTypeRules'))
+      errors[problem.field] ??= t.common.invalid;
+  return { errors };
+};
 
 const wordsFor: Record<DomainErrorKind, Words> = {
   unknown_reference: (t, err) =>

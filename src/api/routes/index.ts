@@ -17,6 +17,7 @@ import { registerCreateCustomerType } from './customer-types/create-customer-typ
 import { registerListCustomerTypes } from './customer-types/list-customer-types.js';
 import { registerHealthRoutes } from './health.js';
 import { registerSearchGroups } from './connections/search-groups.js';
+import { registerTestScope } from './connections/test-scope.js';
 import { registerDecideRemovals } from './runs/decide-removals.js';
 import { registerGetRun } from './runs/get-run.js';
 import { registerListRunChanges } from './runs/list-run-changes.js';
@@ -61,6 +62,7 @@ export function registerRoutes(app: App): void {
   registerRestartConsent(app);
   registerCheckConnection(app);
   registerSearchGroups(app);
+  registerTestScope(app);
   registerConsentStart(app);
   registerConsentCallback(app);
   registerGetTenantShare(app);

@@ -1,4 +1,6 @@
 import { z } from '@hono/zod-openapi';
+import { tryParseDn } from '../../sync/dn.js';
+import { isGuid } from '../../sync/setup-scope.js';
 import type { SyncSetup } from '../../db/schema.js';
 import { initialsAttributes, limits } from '../../domain/rules.js';
 import { designation, optionalText } from './common.js';
@@ -40,10 +42,13 @@ export const SetupFields = z.object({
   groupId: z
     .string({ message: 'is required' })
     .trim()
-    .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, {
-      message: 'must be the object id (a GUID) of an Entra group',
+    .max(2000, { message: 'must be at most 2000 characters' })
+    .refine((v) => isGuid(v) || (tryParseDn(v)?.length ?? 0) > 0, {
+      message: 'must be the object id (a GUID) of an Entra group, or the DN of an Active Directory group',
     })
-    .transform((v) => v.toLowerCase()),
+    // GUIDs lowercased; a DN as the admin chose it (the LDAP provider reads it back as the DC spells it)
+    .transform((v) => (isGuid(v) ? v.toLowerCase() : v))
+    .openapi({ description: 'Entra: the group object id; Active Directory (LDAP): the group DN' }),
   updateExisting: z.boolean({ message: 'must be true or false' }),
   deleteRemoved: z.boolean({ message: 'must be true or false' }),
   matchOn: z.enum(['email', 'initials'], { message: "must be 'email' or 'initials'" }),
@@ -53,9 +58,13 @@ export const SetupFields = z.object({
     .max(limits.initialsAttributes.max)
     .optional(),
   ldapPath: optionalText(limits.ldapPath).openapi({
-    description: 'optional LDAP path (on-premises Active Directory), recorded with the setup',
+    description:
+      'LDAP connections: the search base (a DN; empty: the base DN). Azure: only users whose onPremisesDistinguishedName ends with it. Validated on save',
   }),
-  ldapFilter: optionalText(limits.ldapFilter).openapi({ description: 'optional LDAP filter, recorded with the setup' }),
+  ldapFilter: optionalText(limits.ldapFilter).openapi({
+    description:
+      'an RFC 4515 filter the users must also match (LDAP: sent to the DC; Azure: evaluated on Graph data); parsed on save, the error says at which character it is malformed',
+  }),
   intervalMinutes: z
     .number()
     .int({ message: 'must be a whole number of minutes' })

@@ -13,7 +13,8 @@ import { AppIdentityMissingError, directoryClientFor } from './directory-client.
 import { about, classifyGraphError, describeGraphError, isRetryable } from './errors.js';
 import { lookupGroup, searchGroups } from './groups.js';
 import { ForeignGraphLinkError } from './links.js';
-import { pageGroupUsers } from './members.js';
+import { directoryUserSelect, pageGroupUsers } from './members.js';
+import { compileAzureScope, isDirectoryUserInAzureScope, type AzureScope } from '../../sync/azure-scope.js';
 import { verifyTenant } from './verify.js';
 import { entraKind } from './kind.js';
 
@@ -49,6 +50,13 @@ export function classifyEntraFailure(err: unknown): DirectoryFailure {
   }
 }
 
+/** The setup's LDAP path and filter as a scope on Graph data; null when neither is set. */
+function azureScopeOf(scope: MemberScope): AzureScope | null {
+  const compiled = compileAzureScope(scope);
+  if (!compiled.ok) throw new Error(compiled.errors.map((e) => `${e.field}: ${e.message}`).join(' '));
+  return compiled.scope;
+}
+
 export function entraProvider(deps: DirectoryDeps, connection: DirectoryConnection): DirectoryProvider {
   let graph: ReturnType<typeof directoryClientFor> | undefined;
   const connect = () => (graph ??= directoryClientFor(deps.config, connection.tenant_id, deps.logger));
@@ -77,13 +85,17 @@ export function entraProvider(deps: DirectoryDeps, connection: DirectoryConnecti
     searchGroups: (search) => searchGroups(client(), search),
 
     async *pageMembers(scope: MemberScope, options): AsyncGenerator<MemberPage> {
+      // An LDAP path or filter scopes Graph's members (issue 13); their attributes are $selected only then.
+      const scoped = azureScopeOf(scope);
       try {
         const pages = pageGroupUsers(client(), scope.groupId, {
           top: options.pageSize,
           cursor: options.resume ?? undefined,
+          ...(scoped ? { select: [...new Set([...directoryUserSelect, ...scoped.select])] } : {}),
         });
         for await (const page of pages) {
-          const users = scope.withManager ? await withManagers(client(), page.users) : page.users;
+          const inScope = scoped ? page.users.filter((u) => isDirectoryUserInAzureScope(scoped, u)) : page.users;
+          const users = scope.withManager ? await withManagers(client(), inScope) : inScope;
           yield { users, next: page.nextLink, ...(page.count !== undefined ? { count: page.count } : {}) };
         }
       } catch (err) {
@@ -94,6 +106,9 @@ export function entraProvider(deps: DirectoryDeps, connection: DirectoryConnecti
     startIncremental: async (scope) => ({ ...(await establishDeltaLinks(client(), scope.groupId)) }),
 
     async readIncremental(scope, state, sink) {
+      // Graph's delta does not say when a user moves in or out of a path or filter: a scoped setup reads in full.
+      if (azureScopeOf(scope))
+        return { fallback: 'an LDAP path or filter scopes this setup, which Graph delta cannot follow' };
       const links = deltaLinksOf(state);
       if (!links) return { fallback: 'the stored delta state is not a set of Graph delta links' };
       const round = await readDeltaRound({ client: client(), groupId: scope.groupId, links, sink });

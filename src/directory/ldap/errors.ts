@@ -20,14 +20,17 @@ export type LdapFailureReason =
 
 export class LdapError extends Error {
   override readonly name = 'LdapError';
+  /** For invalid_options: the connection field at fault (url, bindDn, bindPassword, caCertificatePem). */
+  readonly field: string | undefined;
   constructor(
     readonly reason: LdapFailureReason,
     message: string,
     /** The LDAP result code when the server answered with one. */
     readonly resultCode: number | null = null,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; field?: string },
   ) {
-    super(message, options);
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.field = options?.field;
   }
 
   toJSON(): { reason: LdapFailureReason; message: string; resultCode: number | null } {

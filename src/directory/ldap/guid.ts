@@ -3,6 +3,7 @@
  * the last two big-endian. The string form (as ADUC, PowerShell and Entra Connect's sourceAnchor show it) is
  * therefore not the bytes in order: 08 81 49 c7 bf 0e 59 4c af e4 … is c7498108-0ebf-4c59-afe4-….
  */
+import { EqualityFilter, OrFilter, type Filter } from 'ldapts';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -25,6 +26,16 @@ export function objectGuidToBytes(guid: string): Buffer {
   bytes.subarray(4, 6).reverse();
   bytes.subarray(6, 8).reverse();
   return bytes;
+}
+
+/**
+ * A filter matching any of these objectGUIDs (given as GUID strings), with the values as bytes: the filter text
+ * (objectGUID=\08\81…) would not do, as ldapts's parser reads escapes as characters and sends them as UTF-8.
+ */
+export function objectGuidsFilter(guids: readonly string[]): Filter {
+  return new OrFilter({
+    filters: guids.map((g) => new EqualityFilter({ attribute: 'objectGUID', value: objectGuidToBytes(g) })),
+  });
 }
 
 /** An LDAP filter value matching an objectGUID exactly: (objectGUID=\c7\49…). */

@@ -10,9 +10,9 @@ import { createHash } from 'node:crypto';
 import { DnSyntaxError, normaliseDn, parseDn } from '../../sync/dn.js';
 import { LdapFilterSyntaxError, escapeFilterValue, parseLdapFilter, printLdapFilter } from '../../sync/ldap-filter.js';
 import { LdapError } from './errors.js';
-import { objectGuidToString } from './guid.js';
+import { objectGuidsFilter, objectGuidToString } from './guid.js';
 import { bufferOf, textOf, textsOf, type LdapSession } from './session.js';
-import type { Entry } from 'ldapts';
+import { AndFilter, FilterParser, type Entry, type Filter } from 'ldapts';
 
 export const IN_CHAIN_RULE = '1.2.840.113556.1.4.1941';
 export const DEFAULT_PAGE_SIZE = 1000;
@@ -58,9 +58,14 @@ export interface MemberQuery {
   primaryGroupToken?: number | null;
   /** Only users with uSNChanged ≥ this (incremental reads). */
   usnChangedAtLeast?: string | number | bigint | null;
+  /** Only these users (objectGUID strings; at most 100): confirming members, reading added ones. */
+  objectGuids?: readonly string[] | null;
   pageSize?: number;
   extraAttributes?: string[];
 }
+
+/** How many GUIDs one search may name (a filter of 100 GUIDs is ~5 KB, far below AD's limits). */
+export const MAX_GUIDS_PER_SEARCH = 100;
 
 export interface MemberPage {
   users: LdapDirectoryUser[];
@@ -133,6 +138,42 @@ export function memberSearchFilter(query: MemberQuery): string {
   return `(&(objectCategory=person)(objectClass=user)${membership}${userFilter}${usn})`;
 }
 
+/** What is sent: the member filter, and when the query names users, only those (by objectGUID, as bytes). */
+function sentFilter(query: MemberQuery, filter: string): string | Filter {
+  if (!query.objectGuids) return filter;
+  if (query.objectGuids.length === 0 || query.objectGuids.length > MAX_GUIDS_PER_SEARCH)
+    invalid(`Name 1 to ${MAX_GUIDS_PER_SEARCH} users per search.`);
+  return new AndFilter({ filters: [FilterParser.parseString(filter), objectGuidsFilter(query.objectGuids)] });
+}
+
+/**
+ * The objectGUIDs of every member of the scope, and nothing else (the cheap read an incremental run compares with
+ * the users it manages, to find who left the scope or joined it through a group change, which AD does not
+ * record in the user's uSNChanged). One session: the paging cookie stays valid.
+ */
+export async function readMemberIds(session: LdapSession, query: MemberQuery): Promise<Set<string>> {
+  const searchBase = checkedDn('LDAP path (search base)', query.searchBase);
+  const search = {
+    baseDn: searchBase,
+    scope: 'sub' as const,
+    filter: memberSearchFilter(query),
+    attributes: ['objectGUID'],
+    binaryAttributes: ['objectGUID'],
+    pageSize: query.pageSize ?? DEFAULT_PAGE_SIZE,
+  };
+  const ids = new Set<string>();
+  let cookie: Buffer | null = null;
+  do {
+    const page: { entries: Entry[]; cookie: Buffer | null } = await session.searchPage(search, cookie);
+    for (const entry of page.entries) {
+      const id = objectGuidToString(bufferOf(entry, 'objectGUID'));
+      if (id) ids.add(id);
+    }
+    cookie = page.cookie;
+  } while (cookie);
+  return ids;
+}
+
 function queryKey(query: MemberQuery, filter: string, attributes: string[]): string {
   return createHash('sha256')
     .update(
@@ -141,6 +182,7 @@ function queryKey(query: MemberQuery, filter: string, attributes: string[]): str
         filter.toLowerCase(),
         attributes.map((a) => a.toLowerCase()),
         query.pageSize ?? DEFAULT_PAGE_SIZE,
+        query.objectGuids ?? null,
       ]),
     )
     .digest('base64url')
@@ -195,7 +237,7 @@ export async function readGroupMembers(
   const search = {
     baseDn: searchBase,
     scope: 'sub' as const,
-    filter,
+    filter: sentFilter(query, filter),
     attributes,
     binaryAttributes: ['objectGUID'],
     pageSize,

@@ -44,8 +44,11 @@ export interface ResolvedLdapOptions {
 const UPN = /^[^\s@\\]+@[^\s@\\]+$/;
 const DOWN_LEVEL = /^[^\s\\@]+\\[^\s\\]+$/;
 
-function invalid(message: string): never {
-  throw new LdapError('invalid_options', message);
+/** The connection field an invalid option is in, so a form or the API can point at it. */
+export type LdapOptionField = 'url' | 'bindDn' | 'bindPassword' | 'caCertificatePem';
+
+function invalid(message: string, field: LdapOptionField = 'url'): never {
+  throw new LdapError('invalid_options', message, null, { field });
 }
 
 /** Validates and resolves connection options; throws LdapError('invalid_options' | 'unencrypted_refused'). */
@@ -76,18 +79,20 @@ export function resolveLdapOptions(options: LdapConnectionOptions): ResolvedLdap
       'unencrypted_refused',
       'Plain LDAP would send the bind password unencrypted. Use ldaps:// or StartTLS (or, for a test directory ' +
         'only, allow unencrypted).',
+      null,
+      { field: 'url' },
     );
   }
 
   const bindDn = options.bindDn.trim();
-  if (bindDn === '') invalid('The bind DN or UPN is required.');
+  if (bindDn === '') invalid('The bind DN or UPN is required.', 'bindDn');
   if (!UPN.test(bindDn) && !DOWN_LEVEL.test(bindDn)) {
     const dn = tryParseDn(bindDn);
     if (dn === null || dn.length === 0)
-      invalid(`"${bindDn}" is neither a DN (CN=…,DC=…), a UPN (user@domain) nor DOMAIN\\user.`);
+      invalid(`"${bindDn}" is neither a DN (CN=…,DC=…), a UPN (user@domain) nor DOMAIN\\user.`, 'bindDn');
   }
   if (options.bindPassword === '')
-    invalid('The bind password is required (an empty password would be an anonymous bind).');
+    invalid('The bind password is required (an empty password would be an anonymous bind).', 'bindPassword');
 
   let tls: ConnectionOptions | undefined;
   if (transport !== 'none') {
@@ -117,12 +122,16 @@ export function resolveLdapOptions(options: LdapConnectionOptions): ResolvedLdap
 /** The PEM certificates in `pem`, each checked to be a certificate; throws invalid_options otherwise. */
 function caCertificates(pem: string): string[] {
   const blocks = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
-  if (blocks.length === 0) invalid('The CA certificate must be PEM (-----BEGIN CERTIFICATE----- …).');
+  if (blocks.length === 0)
+    invalid('The CA certificate must be PEM (-----BEGIN CERTIFICATE----- …).', 'caCertificatePem');
   for (const block of blocks) {
     try {
       new X509Certificate(block);
     } catch {
-      invalid('The CA certificate could not be read; paste the PEM text of the certificate, not of a key.');
+      invalid(
+        'The CA certificate could not be read; paste the PEM text of the certificate, not of a key.',
+        'caCertificatePem',
+      );
     }
   }
   return blocks;

@@ -11,6 +11,7 @@
 import {
   Client,
   FilterParser,
+  type Filter,
   MessageResponseStatus,
   PagedResultsControl,
   SearchRequest,
@@ -30,7 +31,8 @@ export interface LdapPage {
 export interface PagedSearch {
   baseDn: string;
   scope: 'base' | 'one' | 'sub';
-  filter: string;
+  /** Text, or a Filter built with binary values (ldapts's parser turns \xx escapes into UTF-8 text). */
+  filter: string | Filter;
   attributes: string[];
   /** Attributes to return as Buffers (objectGUID, invocationId). */
   binaryAttributes?: string[];
@@ -59,7 +61,7 @@ export interface LdapSession {
     baseDn: string,
     options: {
       scope: 'base' | 'one' | 'sub';
-      filter: string;
+      filter: string | Filter;
       attributes: string[];
       binaryAttributes?: string[];
       sizeLimit?: number;
@@ -121,7 +123,7 @@ export async function openLdapSession(connection: LdapConnectionOptions): Promis
           messageId: -1,
           baseDN: search.baseDn,
           scope: search.scope,
-          filter: FilterParser.parseString(search.filter),
+          filter: typeof search.filter === 'string' ? FilterParser.parseString(search.filter) : search.filter,
           attributes: search.attributes,
           explicitBufferAttributes: search.binaryAttributes ?? [],
           controls: [control],

@@ -45,10 +45,14 @@ export async function verifyLdapConnection(
     const resolved = resolveLdapOptions(connection);
     try {
       if (parseDn(options.baseDn).length === 0)
-        throw new LdapError('invalid_options', 'The base DN is required (e.g. DC=contoso,DC=com).');
+        throw new LdapError('invalid_options', 'The base DN is required (e.g. DC=contoso,DC=com).', null, {
+          field: 'baseDn',
+        });
     } catch (error) {
       if (error instanceof DnSyntaxError)
-        throw new LdapError('invalid_options', `The base DN is not a valid DN: ${error.message}`);
+        throw new LdapError('invalid_options', `The base DN is not a valid DN: ${error.message}`, null, {
+          field: 'baseDn',
+        });
       throw error;
     }
     session = await openLdapSession(connection);

@@ -44,6 +44,13 @@ export async function consentNotice(c: Context<AdminEnv>): Promise<SystemNotice 
       return { kind: 'error', text: t.system.notices.connection_failed(reason) };
     case 'consent_denied':
       return { kind: 'error', text: t.system.notices.consent_denied(reason) };
+    case 'ldap_checked':
+      return connection.status === 'connected'
+        ? {
+            kind: 'success',
+            text: t.system.notices.connection_established(connection.organization_name ?? connection.tenant_id),
+          }
+        : { kind: 'error', text: t.system.notices.connection_failed(reason) };
     case 'connection_verifying':
       return { kind: 'info', text: t.system.notices.connection_verifying };
     default:

@@ -2,6 +2,7 @@ import type { Messages } from './en.js';
 import { danishReasons } from './reason-templates-da.js';
 import { notificationsDa } from './notifications-da.js';
 import { mappingDa } from './mapping-da.js';
+import { ldapDa } from './ldap-da.js';
 
 /** Every label and message of the admin pages in Danish (the product's home market). */
 export const da: Messages = {
@@ -349,4 +350,5 @@ export const da: Messages = {
   },
   notifications: notificationsDa,
   mapping: mappingDa,
+  ldap: ldapDa,
 };

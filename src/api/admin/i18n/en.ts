@@ -1,6 +1,7 @@
 import type { ConnectionStatus, RunStatus, RunTrigger, SetupStatus } from '../../../db/schema.js';
 import { notificationsEn } from './notifications-en.js';
 import { mappingEn } from './mapping-en.js';
+import { ldapEn } from './ldap-en.js';
 import { englishReasons, type ReasonTemplates } from '../../../sync/reasons.js';
 
 /**
@@ -356,6 +357,7 @@ export const en = {
   } as Record<string, string>,
   notifications: notificationsEn,
   mapping: mappingEn,
+  ldap: ldapEn,
 };
 
 export type Messages = typeof en;

@@ -1,3 +1,4 @@
+import type { Child } from 'hono/jsx';
 import { Layout, type PageContext } from '../components/layout.js';
 import { entraKind } from '../../../directory/entra/kind.js';
 import { Notice } from '../components/notice.js';
@@ -7,6 +8,78 @@ import { FormErrorSummary, SelectField, TextField, type FieldErrors } from '../c
 export interface ConnectionFormValues {
   designation: string;
   tenantId: string;
+}
+
+/** Which directory the new connection is for: a link per provider (no script needed), the current one marked. */
+export function ProviderChoice({ page, current }: { page: PageContext; current: 'azure' | 'ldap' }) {
+  const { t } = page;
+  const choices = [
+    { value: 'azure', label: t.connectionForm.azure, href: '/admin/system/new' },
+    { value: 'ldap', label: t.ldap.provider, href: '/admin/system/new?provider=ldap' },
+  ];
+  return (
+    <nav class="filter" id="provider-choice" aria-label={t.ldap.choose}>
+      {choices.map((c) => (
+        <a
+          href={c.href}
+          id={`provider-${c.value}`}
+          class={c.value === current ? 'current' : undefined}
+          aria-current={c.value === current ? 'page' : undefined}
+        >
+          {c.label}
+        </a>
+      ))}
+    </nav>
+  );
+}
+
+/**
+ * What both connection forms share: the heading, the failure and error notices, the directory choice, the
+ * designation field and the buttons; `children` are the provider's own fields.
+ */
+export function ConnectionFormShell(props: {
+  page: PageContext;
+  provider: 'azure' | 'ldap';
+  intro: string;
+  action: string;
+  formId: string;
+  submitId: string;
+  submitLabel: string;
+  designation: string;
+  errors: FieldErrors;
+  failure?: string;
+  children: Child;
+}) {
+  const { t } = props.page;
+  return (
+    <Layout page={props.page} title={t.connectionForm.title} tab="system">
+      <h1>{t.connectionForm.title}</h1>
+      {props.failure ? <Notice kind="error">{props.failure}</Notice> : null}
+      <FormErrorSummary errors={props.errors} message={t.common.formHasErrors} />
+      <ProviderChoice page={props.page} current={props.provider} />
+      <p class="intro">{props.intro}</p>
+      <form method="post" action={props.action} class="narrow" id={props.formId} novalidate>
+        <CsrfField page={props.page} />
+        <TextField
+          name="designation"
+          label={t.common.designation}
+          optional={t.common.optional}
+          value={props.designation}
+          errors={props.errors}
+          hint={t.connectionForm.designationHint}
+        />
+        {props.children}
+        <div class="buttons">
+          <button type="submit" class="primary" id={props.submitId}>
+            {props.submitLabel}
+          </button>
+          <a href="/admin/system" class="button">
+            {t.common.cancel}
+          </a>
+        </div>
+      </form>
+    </Layout>
+  );
 }
 
 export function ConnectionFormPage({
@@ -22,45 +95,33 @@ export function ConnectionFormPage({
 }) {
   const { t } = page;
   return (
-    <Layout page={page} title={t.connectionForm.title} tab="system">
-      <h1>{t.connectionForm.title}</h1>
-      {failure ? <Notice kind="error">{failure}</Notice> : null}
-      <FormErrorSummary errors={errors} message={t.common.formHasErrors} />
-      <p class="intro">{t.connectionForm.intro}</p>
-      <form method="post" action="/admin/system/connections" class="narrow" id="connection-form" novalidate>
-        <CsrfField page={page} />
-        <SelectField
-          name="provider"
-          label={t.connectionForm.provider}
-          value={entraKind}
-          options={[{ value: entraKind, label: t.connectionForm.azure }]}
-          errors={errors}
-        />
-        <TextField
-          name="designation"
-          label={t.common.designation}
-          optional={t.common.optional}
-          value={values.designation}
-          errors={errors}
-          hint={t.connectionForm.designationHint}
-        />
-        <TextField
-          name="tenantId"
-          label={t.connectionForm.tenantId}
-          value={values.tenantId}
-          errors={errors}
-          hint={t.connectionForm.tenantIdHint}
-          required
-        />
-        <div class="buttons">
-          <button type="submit" class="primary" id="submit-connection">
-            {t.connectionForm.submit}
-          </button>
-          <a href="/admin/system" class="button">
-            {t.common.cancel}
-          </a>
-        </div>
-      </form>
-    </Layout>
+    <ConnectionFormShell
+      page={page}
+      provider={entraKind}
+      intro={t.connectionForm.intro}
+      action="/admin/system/connections"
+      formId="connection-form"
+      submitId="submit-connection"
+      submitLabel={t.connectionForm.submit}
+      designation={values.designation}
+      errors={errors}
+      failure={failure}
+    >
+      <SelectField
+        name="provider"
+        label={t.connectionForm.provider}
+        value={entraKind}
+        options={[{ value: entraKind, label: t.connectionForm.azure }]}
+        errors={errors}
+      />
+      <TextField
+        name="tenantId"
+        label={t.connectionForm.tenantId}
+        value={values.tenantId}
+        errors={errors}
+        hint={t.connectionForm.tenantIdHint}
+        required
+      />
+    </ConnectionFormShell>
   );
 }

@@ -39,6 +39,52 @@ interface Props {
   failure?: string;
   /** The mapping preview (issue 16): shown after the Preview button, before anything is saved. */
   preview?: MappingPreviewItem[];
+  /** What "Test path and filter" found (nothing is saved). */
+  scopeTest?: { count: number; first: { id: string; email: string | null; displayName: string | null }[] };
+}
+
+/** The LDAP path and filter, with their "Test" button and what the last test found. */
+function ScopeFields({ page, values, errors, scopeTest }: Pick<Props, 'page' | 'values' | 'errors' | 'scopeTest'>) {
+  const { t } = page;
+  const l = t.ldap;
+  return (
+    <fieldset class="scope">
+      <TextField
+        name="ldapPath"
+        label={t.setupForm.ldapPath}
+        optional={t.common.optional}
+        value={values.ldapPath}
+        errors={errors}
+        hint={`${l.ldapPathHint} ${l.ldapPathAzureHint}`}
+      />
+      <TextField
+        name="ldapFilter"
+        label={t.setupForm.ldapFilter}
+        optional={t.common.optional}
+        value={values.ldapFilter}
+        errors={errors}
+        hint={l.ldapFilterHint}
+      />
+      <button type="submit" name="intent" value="test-scope" id="test-scope">
+        {l.test}
+      </button>
+      {scopeTest ? (
+        <div id="scope-test-result" data-count={scopeTest.count}>
+          <p>{scopeTest.count === 0 ? l.testNone : l.testResult(scopeTest.count)}</p>
+          {scopeTest.first.length > 0 ? (
+            <>
+              <p>{l.testFirst}</p>
+              <ul>
+                {scopeTest.first.map((u) => (
+                  <li class="mono">{[u.displayName, u.email].filter(Boolean).join(' — ') || u.id}</li>
+                ))}
+              </ul>
+            </>
+          ) : null}
+        </div>
+      ) : null}
+    </fieldset>
+  );
 }
 
 /** Find the group by name in the tenant: each hit has a button that puts its id into the Group ID field. */
@@ -75,7 +121,7 @@ function GroupSearch({ page, values, errors, search }: Pick<Props, 'page' | 'val
   );
 }
 
-export function SetupFormPage({ page, setupId, values, choices, errors, search, failure, preview }: Props) {
+export function SetupFormPage({ page, setupId, values, choices, errors, search, failure, preview, scopeTest }: Props) {
   const { t } = page;
   const f = t.setupForm;
   const title = setupId ? f.editTitle : f.createTitle;
@@ -134,20 +180,7 @@ export function SetupFormPage({ page, setupId, values, choices, errors, search, 
           ]}
           errors={errors}
         />
-        <TextField
-          name="ldapPath"
-          label={f.ldapPath}
-          optional={t.common.optional}
-          value={values.ldapPath}
-          errors={errors}
-        />
-        <TextField
-          name="ldapFilter"
-          label={f.ldapFilter}
-          optional={t.common.optional}
-          value={values.ldapFilter}
-          errors={errors}
-        />
+        <ScopeFields page={page} values={values} errors={errors} scopeTest={scopeTest} />
         <fieldset>
           <legend>{f.schedule}</legend>
           <TextField

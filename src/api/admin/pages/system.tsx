@@ -11,20 +11,39 @@ export interface SystemNotice {
   text: string;
 }
 
+/** An ldap connection's failure in the reader's language (the class), then the directory's own detail. */
+function ldapFailure(page: PageContext, connection: DirectoryConnection): string | null {
+  const failure = connection.ldap_verification_facts?.failure as { reason?: string } | undefined;
+  return failure?.reason ? (page.t.ldap.failures[failure.reason] ?? null) : null;
+}
+
 function ConnectionRow({ page, connection }: { page: PageContext; connection: DirectoryConnection }) {
   const { t } = page;
-  const retryable = (retryableStatuses as readonly string[]).includes(connection.status);
+  const isLdap = connection.provider === 'ldap';
+  const retryable = !isLdap && (retryableStatuses as readonly string[]).includes(connection.status);
+  const failure = connection.status === 'failed' ? ldapFailure(page, connection) : null;
   return (
-    <tr id={`connection-${connection.id}`} data-status={connection.status}>
+    <tr id={`connection-${connection.id}`} data-status={connection.status} data-provider={connection.provider}>
       <td>{connection.designation ?? t.common.none}</td>
-      <td>{t.connectionForm.azure}</td>
-      <td class="mono">{connection.tenant_id}</td>
+      <td>{isLdap ? t.ldap.provider : t.connectionForm.azure}</td>
+      <td class="mono">{isLdap ? (connection.ldap_base_dn ?? connection.tenant_id) : connection.tenant_id}</td>
       <td class="organisation">{connection.organization_name ?? t.common.none}</td>
       <td class="status">
         <span class={`badge badge-${connection.status}`}>{t.system.status[connection.status]}</span>
       </td>
-      <td class="reason">{shownReason(t, connection.status_reason, connection.status_reason_detail)}</td>
+      <td class="reason">
+        {failure ? <strong class="ldap-failure">{failure} </strong> : null}
+        {shownReason(t, connection.status_reason, connection.status_reason_detail)}
+      </td>
       <td class="actions">
+        {isLdap ? (
+          <PostButton
+            page={page}
+            action={`/admin/system/connections/${connection.id}/check`}
+            label={t.ldap.check}
+            kind="primary"
+          />
+        ) : null}
         {retryable ? (
           <PostButton
             page={page}

@@ -10,11 +10,14 @@ import type { AdminEnv } from '../env.js';
 import { formText } from '../form.js';
 import { ConnectionFormPage, type ConnectionFormValues } from '../pages/connection-form.js';
 import { pageContext, render } from '../render.js';
+import { emptyLdapConnectionForm, LdapConnectionFormPage } from '../pages/ldap-connection-form.js';
 
 /** Create (Opret): provider, optional designation and tenant ID, then straight to Microsoft's consent page. */
 export function registerConnectionCreate(admin: Hono<AdminEnv>): void {
   admin.get('/system/new', (c) =>
-    render(c, <ConnectionFormPage page={pageContext(c)} values={{ designation: '', tenantId: '' }} errors={{}} />),
+    c.req.query('provider') === 'ldap'
+      ? render(c, <LdapConnectionFormPage page={pageContext(c)} values={emptyLdapConnectionForm} errors={{}} />)
+      : render(c, <ConnectionFormPage page={pageContext(c)} values={{ designation: '', tenantId: '' }} errors={{}} />),
   );
 
   admin.post('/system/connections', async (c) => {

@@ -4,6 +4,8 @@ import type { SyncSetup } from '../../../db/schema.js';
 import { changeSetup, createSetup, previewSetupMapping } from '../../../setups/service.js';
 import { mappingBody } from '../data/mapping-form.js';
 import type { MappingPreviewItem } from '../components/mapping-fields.js';
+import { testSetupScope } from '../../../setups/scope-test.js';
+import { findCompanyConnection } from '../../../db/repositories/connections.js';
 import type { FieldErrors } from '../components/fields.js';
 import { refusalOf } from '../domain-errors.js';
 import { searchTenantGroups } from '../data/group-search.js';
@@ -25,6 +27,7 @@ interface Shown {
   search?: GroupSearchResult;
   failure?: string;
   preview?: MappingPreviewItem[];
+  scopeTest?: { count: number; first: { id: string; email: string | null; displayName: string | null }[] };
 }
 
 /** The setup form, empty or as it was submitted, with what went wrong beside the fields. */
@@ -47,6 +50,7 @@ export async function renderSetupForm(
       search={shown.search}
       failure={shown.failure}
       preview={shown.preview}
+      scopeTest={shown.scopeTest}
     />,
     status,
   );
@@ -80,6 +84,31 @@ async function previewChange(c: Context<AdminEnv>, values: SetupFormValues, exis
   return renderSetupForm(c, values, existing.id, { preview: previewed.value });
 }
 
+/** "Test path and filter": the form again, with how many users they select and the first ten; nothing saved. */
+async function testScope(c: Context<AdminEnv>, values: SetupFormValues, existing?: SyncSetup): Promise<Response> {
+  const t = c.get('t');
+  const connection = await findCompanyConnection(c.get('deps').db, c.get('company').id, values.connectionId);
+  if (!connection || connection.status !== 'connected')
+    return renderSetupForm(c, values, existing?.id, { errors: { connectionId: t.common.invalid } }, 400);
+  const outcome = await testSetupScope(c.get('deps'), connection, values);
+  switch (outcome.kind) {
+    case 'invalid':
+      return renderSetupForm(
+        c,
+        values,
+        existing?.id,
+        { errors: Object.fromEntries(outcome.problems.map((p) => [p.field, p.message])) },
+        400,
+      );
+    case 'group_not_found':
+      return renderSetupForm(c, values, existing?.id, { errors: { groupId: outcome.message } }, 422);
+    case 'directory_error':
+      return renderSetupForm(c, values, existing?.id, { failure: t.errors.upstream(outcome.message) }, 502);
+    default:
+      return renderSetupForm(c, values, existing?.id, { scopeTest: outcome });
+  }
+}
+
 /**
  * One form, four buttons: Preview (the mapping's effect, on an existing setup), Search (find the group by name), Use (take a found group's id) and Create/Save.
  * Searching re-renders the form with everything typed so far, so it works without JavaScript.
@@ -91,6 +120,7 @@ export async function submitSetupForm(c: Context<AdminEnv>, existing?: SyncSetup
   const picked = formText(form, 'pickGroup');
   if (picked) values.groupId = picked;
   if (existing && formText(form, 'intent') === 'preview') return previewChange(c, values, existing);
+  if (formText(form, 'intent') === 'test-scope') return testScope(c, values, existing);
   if (formText(form, 'intent') !== 'search' && !picked)
     return existing ? saveChange(c, values, existing) : saveNew(c, values);
 

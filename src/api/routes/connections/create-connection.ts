@@ -7,13 +7,12 @@ import { errorResponses } from '../../errors.js';
 import { authenticate } from '../../middleware/auth.js';
 import { requireDirectorySync } from '../../module-gate.js';
 import { designation, jsonBody, jsonContent } from '../../schemas/common.js';
-import { ConnectionWithConsentSchema, connectionJson } from '../../schemas/connection.js';
+import { ConnectionSchema, ConnectionWithConsentSchema, connectionJson } from '../../schemas/connection.js';
+import { createLdapConnection, LdapConnectionBody } from './create-ldap-connection.js';
 
-const Body = z
+const AzureBody = z
   .object({
-    provider: z.literal(entraKind, {
-      message: `must be '${entraKind}' (Microsoft Entra ID); no other provider is supported`,
-    }),
+    provider: z.literal(entraKind),
     tenantId: z
       .string({ message: 'is required' })
       .transform((value, ctx) => {
@@ -32,18 +31,25 @@ const Body = z
   })
   .strict();
 
+const Body = z.discriminatedUnion('provider', [AzureBody, LdapConnectionBody], {
+  message: "must be 'azure' (Microsoft Entra ID) or 'ldap' (Active Directory over LDAP)",
+});
+
 const route = createRoute({
   method: 'post',
   path: '/api/v1/connections',
   tags: ['connections'],
-  summary: "Connect a company's Entra tenant: returns the admin consent URL",
+  summary: "Connect a company's Entra tenant (returns the admin consent URL) or its Active Directory over LDAP",
   description:
-    'Creates the connection in `pending_consent` and starts its onboarding workflow. Send the tenant admin to `consentUrl` (our page saying which tenant is connected to which company, then Microsoft): after admin consent (/consent/callback) the admin signs in (OpenID Connect, /consent/signin), and only a validated sign-in of an admin of that tenant makes the connection `connected` (or it says why not). A tenant connected to another company is refused (409) unless the operator shares it.',
+    '`ldap`: stores the connection (the bind password encrypted, never returned) and verifies it at once (TLS, bind, rootDSE, base DN, users under it); it answers `connected`, or `failed` with the reason (invalid credentials, certificate not trusted, host unreachable, base DN not found). `azure`: creates the connection in `pending_consent` and starts its onboarding workflow. Send the tenant admin to `consentUrl` (our page saying which tenant is connected to which company, then Microsoft): after admin consent (/consent/callback) the admin signs in (OpenID Connect, /consent/signin), and only a validated sign-in of an admin of that tenant makes the connection `connected` (or it says why not). A tenant connected to another company is refused (409) unless the operator shares it.',
   security: [{ bearer: [] }],
   middleware: [authenticate] as const,
   request: { body: jsonBody(Body) },
   responses: {
-    201: { description: 'created', ...jsonContent(ConnectionWithConsentSchema) },
+    201: {
+      description: 'created',
+      ...jsonContent(z.union([ConnectionWithConsentSchema, ConnectionSchema])),
+    },
     ...errorResponses(400, 401, 403, 409, 503),
   },
 });
@@ -52,6 +58,7 @@ export function registerCreateConnection(app: App): void {
   app.openapi(route, async (c) => {
     const companyId = await requireDirectorySync(c);
     const body = c.req.valid('json');
+    if (body.provider === 'ldap') return c.json(await createLdapConnection(c, companyId, body), 201);
     const { connection, consentUrl } = await createConnection(c.get('deps'), {
       companyId,
       tenantId: body.tenantId,

@@ -21,5 +21,7 @@ const route = createRoute({
 });
 
 export function registerGetConnection(app: App): void {
-  app.openapi(route, async (c) => c.json(connectionJson(await loadOwnConnection(c, c.req.valid('param').id)), 200));
+  app.openapi(route, async (c) => {
+    return c.json(connectionJson(await loadOwnConnection(c, c.req.valid('param').id)), 200);
+  });
 }

@@ -24,6 +24,6 @@ export function registerListConnections(app: App): void {
   app.openapi(route, async (c) => {
     const companyId = await requireDirectorySync(c);
     const rows = await listCompanyConnections(c.get('deps').db, companyId);
-    return c.json({ items: rows.map(connectionJson) }, 200);
+    return c.json({ items: rows.map((row) => connectionJson(row)) }, 200);
   });
 }

@@ -24,6 +24,8 @@ const route = createRoute({
 export function registerRestartConsent(app: App): void {
   app.openapi(route, async (c) => {
     const connection = await loadOwnConnection(c, c.req.valid('param').id);
+    if (connection.provider === 'ldap')
+      throw ApiError.conflict('an LDAP connection has no consent; check it again with POST /connections/{id}/check');
     if (!(retryableStatuses as readonly string[]).includes(connection.status)) {
       throw ApiError.conflict(
         `the connection is ${connection.status}; a new consent attempt is only for ${retryableStatuses.join(', ')} connections`,
