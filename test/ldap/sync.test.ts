@@ -113,7 +113,10 @@ describe('a setup on an Active Directory connection', () => {
       const res = await stack.call('POST', '/api/v1/setups', { key: company.key, body: setupBody(overrides) });
       const body = await res.json();
       expect(res.status, JSON.stringify(body)).toBe(400);
-      expect(body.error.details).toEqual([{ field, reason: expect.stringMatching(where) }]);
+      // the position in details as for a mapping's expression (issue 16): where the text stops being valid
+      expect(body.error.details).toEqual([
+        { field, reason: expect.stringMatching(where), position: expect.any(Number) },
+      ]);
     }
     const setups = await (await stack.call('GET', '/api/v1/setups', { key: company.key })).json();
     expect(setups.items).toEqual([]);
