@@ -21,6 +21,9 @@ const httpOf: Record<DomainErrorKind, { status: ContentfulStatusCode; code: Erro
   not_configured: { status: 503, code: 'not_configured' },
   settings_malformed: { status: 400, code: 'validation_failed' },
   settings_refused: { status: 422, code: 'unprocessable' },
+  connection_input_refused: { status: 400, code: 'validation_failed' },
+  directory_already_connected: { status: 409, code: 'conflict' },
+  secrets_key_missing: { status: 503, code: 'not_configured' },
 };
 
 export function apiErrorFor(err: DomainError): ApiError {

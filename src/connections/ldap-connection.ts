@@ -6,6 +6,11 @@
  * lifecycle as an Entra connection after its consent, without the consent.
  */
 import { randomUUID } from 'node:crypto';
+import type { Client } from '@temporalio/client';
+import type { Config } from '../config.js';
+import { isUniqueViolation } from '../db/errors.js';
+import { ConnectionInputRefused, DirectoryAlreadyConnected, SecretsKeyMissing } from '../domain/errors.js';
+import { checkConnectionNow } from './check-now.js';
 import type { Db } from '../db/database.js';
 import {
   insertLdapConnection,
@@ -15,7 +20,6 @@ import {
 import type { DirectoryConnection } from '../db/schema.js';
 import { encryptBindPassword, ldapClientOptions, LdapSecretsUnavailable } from '../directory/ldap/stored-connection.js';
 
-export { LdapSecretsUnavailable };
 import { DnSyntaxError, normaliseDn, parseDn } from '../sync/dn.js';
 import { LdapError, resolveLdapOptions } from '../directory/ldap/index.js';
 import type { ConnectionVerification } from '../directory/provider.js';
@@ -31,37 +35,47 @@ export interface LdapConnectionInput {
   designation: string | null;
 }
 
-/** A field of the input that cannot be used, with why (the API answers 400 naming it). */
-export class LdapInputError extends Error {
-  override readonly name = 'LdapInputError';
-  constructor(
-    readonly field: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-/** Checks the input as the client would use it; throws LdapInputError naming the first field at fault. */
+/** Checks the input as the client would use it; throws ConnectionInputRefused naming the first field at fault. */
 export function checkLdapInput(input: LdapConnectionInput): { normalisedBaseDn: string } {
   try {
     resolveLdapOptions(ldapClientOptions(input));
   } catch (error) {
-    if (error instanceof LdapError) throw new LdapInputError(error.field ?? 'url', error.message);
+    if (error instanceof LdapError) throw new ConnectionInputRefused(error.field ?? 'url', error.message);
     throw error;
   }
   try {
     if (parseDn(input.baseDn).length === 0)
-      throw new LdapInputError('baseDn', 'is required: the DN the users are under, e.g. DC=contoso,DC=com');
+      throw new ConnectionInputRefused('baseDn', 'is required: the DN the users are under, e.g. DC=contoso,DC=com');
   } catch (error) {
-    if (error instanceof DnSyntaxError) throw new LdapInputError('baseDn', error.message);
+    if (error instanceof DnSyntaxError) throw new ConnectionInputRefused('baseDn', error.message);
     throw error;
   }
   return { normalisedBaseDn: normaliseDn(input.baseDn) };
 }
 
+/**
+ * The use case both edges share: stores a new ldap connection in `verifying`, its password encrypted, then runs
+ * its check (connected or failed, with the reason). Refusals are domain errors: a field the client cannot use,
+ * a base DN the company has connected already, no SECRETS_KEY.
+ */
+export async function createLdapConnection(
+  deps: { db: Db; temporal: Client; config: Config },
+  input: LdapConnectionInput & { companyId: string },
+): Promise<DirectoryConnection> {
+  let connection: DirectoryConnection;
+  try {
+    connection = await storeLdapConnection(deps.db, deps.config.notifications.secretsKey, input);
+  } catch (err) {
+    if (err instanceof LdapSecretsUnavailable) throw new SecretsKeyMissing(err.message);
+    if (isUniqueViolation(err, 'directory_connections_one_per_tenant')) throw new DirectoryAlreadyConnected('baseDn');
+    throw err;
+  }
+  await checkConnectionNow(deps, connection.id);
+  return connection;
+}
+
 /** Stores a new ldap connection in `verifying`, its password encrypted; the caller starts the check. */
-export async function storeLdapConnection(
+async function storeLdapConnection(
   db: Db,
   secretsKeyText: string | undefined,
   input: LdapConnectionInput & { companyId: string },

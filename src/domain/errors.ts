@@ -34,7 +34,10 @@ export type DomainErrorKind =
   | 'tenant_already_connected'
   | 'not_configured'
   | 'settings_malformed'
-  | 'settings_refused';
+  | 'settings_refused'
+  | 'connection_input_refused'
+  | 'directory_already_connected'
+  | 'secrets_key_missing';
 
 /** Valid input the current state cannot satisfy, about one field: the message is "field: reason". */
 abstract class FieldRefusal extends DomainError {
@@ -174,4 +177,22 @@ export class PreviewUnavailable extends DomainError {
   constructor(readonly detail: string) {
     super(`the directory could not be read for the preview: ${detail}`);
   }
+}
+
+/** A connection setting the directory's client cannot use (a URL, a DN): `reason` is the client's own words. */
+export class ConnectionInputRefused extends FieldRefusal {
+  readonly kind = 'connection_input_refused';
+}
+
+/** The company already has a connection to this directory (an LDAP base DN). */
+export class DirectoryAlreadyConnected extends DomainError {
+  readonly kind = 'directory_already_connected';
+  constructor(field: string) {
+    super('this company already has a connection for this base DN', { name: field, reason: 'already connected' });
+  }
+}
+
+/** Credentials cannot be stored or read without SECRETS_KEY: the operator must set it. */
+export class SecretsKeyMissing extends DomainError {
+  readonly kind = 'secrets_key_missing';
 }

@@ -18,6 +18,9 @@ const expected = {
   not_configured: { status: 503, code: 'not_configured', field: undefined },
   settings_malformed: { status: 400, code: 'validation_failed', field: undefined },
   settings_refused: { status: 422, code: 'unprocessable', field: undefined },
+  connection_input_refused: { status: 400, code: 'validation_failed', field: 'baseDn' },
+  directory_already_connected: { status: 409, code: 'conflict', field: 'baseDn' },
+  secrets_key_missing: { status: 503, code: 'not_configured', field: undefined },
 } as const;
 
 describe('the JSON API maps every domain error in one place', () => {

@@ -13,6 +13,7 @@ const dc = dcInfo();
 const ca = readFileSync(dc.caFile, 'utf8');
 let stack: TestStack;
 let key: string;
+let companyId: string;
 
 const goodBody = (overrides: Record<string, unknown> = {}) => ({
   provider: 'ldap',
@@ -26,7 +27,7 @@ const goodBody = (overrides: Record<string, unknown> = {}) => ({
 
 beforeAll(async () => {
   stack = await startTestStack({ config: { SECRETS_KEY: randomBytes(32).toString('base64') } });
-  ({ key } = await onboardCompany(stack));
+  ({ key, companyId } = await onboardCompany(stack));
 });
 afterAll(async () => {
   await stack?.close();
@@ -108,13 +109,15 @@ describe('an LDAP connection', () => {
     ['baseDn', { baseDn: 'DC=contoso,,DC=test' }, /malformed at character/],
     ['bindPassword', { bindPassword: '' }, /required/],
   ])('refuses a bad %s with the field named, storing nothing', async (field, overrides, reason) => {
-    const before = await stack.db.selectFrom('directory_connections').select('id').execute();
+    // this company's rows only: other test files write connections into the same database meanwhile
+    const ours = () =>
+      stack.db.selectFrom('directory_connections').select('id').where('company_id', '=', companyId).execute();
+    const before = await ours();
     const { status, body } = await create(goodBody(overrides));
     expect(status).toBe(400);
     const problem = body.error.details.find((d: { field: string }) => d.field === field);
     expect(problem?.reason).toMatch(reason);
-    const after = await stack.db.selectFrom('directory_connections').select('id').execute();
-    expect(after.length).toBe(before.length);
+    expect((await ours()).length).toBe(before.length);
   });
 
   it('needs SECRETS_KEY on the service (503, nothing stored)', async () => {

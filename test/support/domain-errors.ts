@@ -1,10 +1,13 @@
 import {
+  ConnectionInputRefused,
   ConnectionNotConnected,
+  DirectoryAlreadyConnected,
   DirectoryUnavailable,
   GroupNotFound,
   NameTaken,
   NotConfigured,
   RunAlreadyActive,
+  SecretsKeyMissing,
   SettingsRefused,
   SetupExists,
   TenantAlreadyConnected,
@@ -29,6 +32,9 @@ export const domainErrorSamples: Record<DomainErrorKind, DomainError> = {
   settings_malformed: new SettingsRefused(true, [
     { field: 'mapping.employeeId', reason: 'unknown function Lowr', position: 0 },
   ]),
+  connection_input_refused: new ConnectionInputRefused('baseDn', 'malformed at character 10: an empty RDN'),
+  directory_already_connected: new DirectoryAlreadyConnected('baseDn'),
+  secrets_key_missing: new SecretsKeyMissing('SECRETS_KEY is not set: an LDAP bind password cannot be stored'),
   settings_refused: new SettingsRefused(false, [
     { field: 'customerTypeRules[0].customerTypeId', reason: 'no such customer type in this company' },
   ]),

@@ -47,6 +47,10 @@ const wordsFor: Record<DomainErrorKind, Words> = {
   not_configured: (t) => ({ failure: t.errors.azureNotConfigured }),
   settings_malformed: settingsWords,
   settings_refused: settingsWords,
+  // the client's own words name what is wrong with the value (a DN's position, a URL's part): shown as they are
+  connection_input_refused: (t, err) => ({ field: err.field ?? 'url', message: err.fieldReason ?? err.message }),
+  directory_already_connected: (t, err) => ({ field: err.field ?? 'baseDn', message: t.ldap.alreadyConnected }),
+  secrets_key_missing: (t) => ({ failure: t.ldap.secretsKeyMissing }),
 };
 
 export function formRefusal(t: Messages, err: DomainError): FormRefusal {

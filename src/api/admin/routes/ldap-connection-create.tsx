@@ -1,8 +1,9 @@
 import type { Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { checkConnectionNow } from '../../../connections/check-now.js';
-import { LdapInputError, LdapSecretsUnavailable, storeLdapConnection } from '../../../connections/ldap-connection.js';
-import { isUniqueViolation } from '../../../db/errors.js';
+import { createLdapConnection } from '../../../connections/ldap-connection.js';
+import { refusalOf } from '../domain-errors.js';
+import { limits } from '../../../domain/rules.js';
 import type { FieldErrors } from '../components/fields.js';
 import type { AdminEnv } from '../env.js';
 import { formChecked, formText } from '../form.js';
@@ -10,7 +11,6 @@ import { LdapConnectionFormPage, type LdapConnectionFormValues } from '../pages/
 import { pageContext, render } from '../render.js';
 import { ownConnection } from '../data/own-records.js';
 
-const maxDesignation = 200;
 const required = ['url', 'bindDn', 'bindPassword', 'baseDn'] as const;
 
 /**
@@ -42,27 +42,20 @@ export function registerLdapConnectionCreate(admin: Hono<AdminEnv>): void {
     const errors: FieldErrors = {};
     for (const name of required)
       if ((name === 'bindPassword' ? bindPassword : values[name]) === '') errors[name] = t.ldap.fieldRequired;
-    if (values.designation.length > maxDesignation) errors.designation = t.common.tooLong(maxDesignation);
+    if (values.designation.length > limits.designation) errors.designation = t.common.tooLong(limits.designation);
     if (Object.keys(errors).length > 0) return again(400, errors);
 
-    let connection;
-    try {
-      connection = await storeLdapConnection(deps.db, deps.config.notifications.secretsKey, {
+    const created = await refusalOf(t, () =>
+      createLdapConnection(deps, {
         ...values,
         bindPassword,
         caCertificatePem: values.caCertificatePem || null,
         designation: values.designation || null,
         companyId: c.get('company').id,
-      });
-    } catch (err) {
-      // The client's own words name what is wrong with the value (a DN's position, a URL's part): shown as they are.
-      if (err instanceof LdapInputError) return again(400, { [err.field]: err.message });
-      if (err instanceof LdapSecretsUnavailable) return again(503, {}, t.ldap.secretsKeyMissing);
-      if (isUniqueViolation(err, 'directory_connections_one_per_tenant'))
-        return again(409, { baseDn: t.ldap.alreadyConnected });
-      throw err;
-    }
-    await checkConnectionNow(deps, connection.id);
+      }),
+    );
+    if (!created.ok) return again(created.status, created.errors, created.failure);
+    const connection = created.value;
     return c.redirect(`/admin/system?notice=ldap_checked&connection=${connection.id}`, 303);
   });
 

@@ -8,7 +8,7 @@ import { authenticate } from '../../middleware/auth.js';
 import { requireDirectorySync } from '../../module-gate.js';
 import { designation, jsonBody, jsonContent } from '../../schemas/common.js';
 import { ConnectionSchema, ConnectionWithConsentSchema, connectionJson } from '../../schemas/connection.js';
-import { createLdapConnection, LdapConnectionBody } from './create-ldap-connection.js';
+import { createLdapConnectionFrom, LdapConnectionBody } from './create-ldap-connection.js';
 
 const AzureBody = z
   .object({
@@ -58,7 +58,7 @@ export function registerCreateConnection(app: App): void {
   app.openapi(route, async (c) => {
     const companyId = await requireDirectorySync(c);
     const body = c.req.valid('json');
-    if (body.provider === 'ldap') return c.json(await createLdapConnection(c, companyId, body), 201);
+    if (body.provider === 'ldap') return c.json(await createLdapConnectionFrom(c, companyId, body), 201);
     const { connection, consentUrl } = await createConnection(c.get('deps'), {
       companyId,
       tenantId: body.tenantId,

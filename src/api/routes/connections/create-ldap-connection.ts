@@ -1,11 +1,8 @@
 import type { Context } from 'hono';
 import { z } from '@hono/zod-openapi';
-import { LdapInputError, LdapSecretsUnavailable, storeLdapConnection } from '../../../connections/ldap-connection.js';
-import { isUniqueViolation } from '../../../db/errors.js';
+import { createLdapConnection } from '../../../connections/ldap-connection.js';
 import type { AppEnv } from '../../context.js';
-import { ApiError } from '../../errors.js';
 import { designation } from '../../schemas/common.js';
-import { checkConnectionNow } from '../../../connections/check-now.js';
 import { connectionBody } from './load-connection.js';
 
 const text = (max: number, example: string, description: string) =>
@@ -43,24 +40,12 @@ export const LdapConnectionBody = z
   .strict();
 
 /** Stores the connection, verifies it through the connection-check workflow, and answers what it became. */
-export async function createLdapConnection(
+export async function createLdapConnectionFrom(
   c: Context<AppEnv>,
   companyId: string,
   body: z.infer<typeof LdapConnectionBody>,
 ) {
   const deps = c.get('deps');
-  let connection;
-  try {
-    connection = await storeLdapConnection(deps.db, deps.config.notifications.secretsKey, { companyId, ...body });
-  } catch (err) {
-    if (err instanceof LdapInputError) throw ApiError.validation([{ field: err.field, reason: err.message }]);
-    if (err instanceof LdapSecretsUnavailable) throw new ApiError(503, 'not_configured', err.message);
-    if (isUniqueViolation(err, 'directory_connections_one_per_tenant'))
-      throw new ApiError(409, 'conflict', 'this company already has a connection for this base DN', [
-        { field: 'baseDn', reason: 'already connected' },
-      ]);
-    throw err;
-  }
-  await checkConnectionNow(deps, connection.id);
+  const connection = await createLdapConnection(deps, { companyId, ...body });
   return connectionBody(deps.db, connection.id);
 }
