@@ -27,7 +27,9 @@ import type { Logger } from '../src/logger.js';
 import { workerHeapFlag } from '../src/runtime/worker-heap.js';
 
 export const sizeScenarios = ['full-empty', 'full-nochange', 'delta-nochange', 'delta-1pct'] as const;
-export type Scenario = (typeof sizeScenarios)[number] | 'many-setups';
+/** Against a real Active Directory (Samba), when samba is installed: see bench/ldap.ts. */
+export const ldapScenarios = ['ldap-full-empty', 'ldap-incremental-nochange'] as const;
+export type Scenario = (typeof sizeScenarios)[number] | (typeof ldapScenarios)[number] | 'many-setups';
 
 export interface BenchCase {
   members: number;
@@ -44,9 +46,9 @@ export interface BenchCase {
   ratio: number;
   /** seconds / floorPagingSeconds. */
   pagingRatio: number;
-  /** Graph requests the run made, and how many the simulator's resource-unit limit answered 429. */
-  graphRequests: number;
-  graphThrottled: number;
+  /** Graph requests the run made, and how many the simulator's resource-unit limit answered 429 (null: LDAP). */
+  graphRequests: number | null;
+  graphThrottled: number | null;
   /** Rows of the run left in staging once it finished (0: freed). */
   stagingRowsAfter: number;
   counts: Record<string, number>;

@@ -18,6 +18,7 @@ import { addBenchTenants, runManySetups, smallSetupSizes, type ManySetupsResult 
 import { resetStatementStats, topStatements } from '../../bench/statements.js';
 import {
   connectTemporal,
+  ldapScenarios,
   machineDescription,
   measureFloorMedian,
   prepareSetup,
@@ -29,11 +30,13 @@ import {
   type BenchContext,
   type Scenario,
 } from '../../bench/sync.js';
+import { measureLdapFloor, prepareLdapSetup, sambaInstalled, startLdapDirectory } from '../../bench/ldap.js';
 
 /**
  * `npm run bench [-- --members N] [-- --scenario S] [-- --json]`: the sync benchmark (see bench/sync.ts) for
  * 10,000 and 100,000 members, the many-setups scenario (bench/many-setups.ts), and the simulator's own paging
- * speed, so a slow sync is never blamed on the simulator. The simulator enforces Graph's resource-unit limit
+ * speed, so a slow sync is never blamed on the simulator; with Samba installed, also an LDAP first sync and a
+ * no-change incremental run against a real AD DC (bench/ldap.ts; 10,000 users, or --members). The simulator enforces Graph's resource-unit limit
  * (`--ru-limit`, default 3,500 per 10 s, a small tenant's), so every case also shows how many requests got 429.
  */
 const targets = [
@@ -48,7 +51,8 @@ const targets = [
 
 type WorkerEnv = Record<string, string> & { TEMPORAL_TASK_QUEUE: string };
 
-const scenarioNames: readonly Scenario[] = [...sizeScenarios, 'many-setups'];
+// 'ldap': both LDAP scenarios, reported together
+const scenarioNames: readonly (Scenario | 'ldap')[] = [...sizeScenarios, 'many-setups', ...ldapScenarios, 'ldap'];
 
 export async function run(argv: string[]): Promise<void> {
   const { values } = parseArgs({
@@ -71,7 +75,7 @@ export async function run(argv: string[]): Promise<void> {
   for (const n of sizes)
     if (!Number.isInteger(n) || n < 1 || n > 1_000_000)
       throw new Error(`--members must be a whole number from 1 to 1000000, got '${values.members}'`);
-  const only = values.scenario as Scenario | undefined;
+  const only = values.scenario as Scenario | 'ldap' | undefined;
   if (only !== undefined && !scenarioNames.includes(only))
     throw new Error(`--scenario must be one of ${scenarioNames.join(', ')}, got '${values.scenario}'`);
   const manyScale = Number(values['many-scale']);
@@ -219,6 +223,72 @@ export async function run(argv: string[]): Promise<void> {
       });
     }
 
+    // LDAP: a Samba DC of its own (ports 389/636, one per machine), 10,000 users unless --members says otherwise
+    if (!only || only === 'ldap' || (ldapScenarios as readonly string[]).includes(only)) {
+      if (!(await sambaInstalled())) {
+        process.stderr.write('ldap scenarios skipped: samba is not installed (samba on PATH or /usr/sbin/samba)\n');
+      } else {
+        const members = values.members ? sizes[0]! : 10_000;
+        log(`== LDAP (Samba AD DC): ${members.toLocaleString('en')} members`);
+        const dir = await startLdapDirectory(members, log);
+        cleanups.push(() => dir.dc.stop());
+        await environment(0, async (ctx, temporal, env) => {
+          const secretsKey = randomBytes(32).toString('base64');
+          const floors: Awaited<ReturnType<typeof measureLdapFloor>>[] = [];
+          for (let i = 0; i < 3; i++) floors.push(await measureLdapFloor(ctx, dir));
+          const pick = (f: (x: (typeof floors)[number]) => number) => floors.map(f).sort((a, b) => a - b)[1]!;
+          const floor = {
+            seconds: pick((x) => x.seconds),
+            pagingSeconds: pick((x) => x.pagingSeconds),
+            insertSeconds: pick((x) => x.insertSeconds),
+          };
+          log(
+            `ldap floor (median of 3): ${floor.seconds.toFixed(2)} s = paging ${floor.pagingSeconds.toFixed(2)} s + writing ${floor.insertSeconds.toFixed(2)} s`,
+          );
+          const setup = await prepareLdapSetup(ctx, dir, secretsKey);
+          const upTo =
+            only && only !== 'ldap'
+              ? ldapScenarios.indexOf(only as (typeof ldapScenarios)[number])
+              : ldapScenarios.length - 1;
+          for (const scenario of ldapScenarios.slice(0, upTo + 1)) {
+            const fullSync = scenario === 'ldap-full-empty';
+            const worker = startWorkerProcess(ctx, { ...env, SECRETS_KEY: secretsKey }, workerArgs(`ldap-${scenario}`));
+            try {
+              await waitForWorker(temporal, env.TEMPORAL_TASK_QUEUE);
+              const result = await runCase(ctx, temporal, setup.id, { fullSync });
+              const expectedMode = fullSync ? 'full' : 'delta';
+              if (result.mode !== expectedMode)
+                throw new Error(`${scenario}: ran as ${result.mode}, expected ${expectedMode}`);
+              const benchCase: BenchCase = {
+                members,
+                scenario,
+                seconds: round(result.seconds),
+                usersPerSecond: Math.round(members / result.seconds),
+                peakRssMb: worker.peakRssMb(),
+                historyEvents: result.historyEvents,
+                floorSeconds: round(floor.seconds),
+                floorPagingSeconds: round(floor.pagingSeconds),
+                floorWritingSeconds: round(floor.insertSeconds),
+                ratio: round(result.seconds / floor.seconds),
+                pagingRatio: round(result.seconds / floor.pagingSeconds),
+                graphRequests: null,
+                graphThrottled: null,
+                stagingRowsAfter: result.stagingRowsAfter,
+                counts: result.counts,
+              };
+              if (!only || only === 'ldap' || only === scenario) cases.push(benchCase);
+              log(
+                `${scenario}: ${benchCase.seconds} s, ratio ${benchCase.ratio} (to paging ${benchCase.pagingRatio}), rss ${benchCase.peakRssMb} MB, ` +
+                  `${benchCase.historyEvents} history events, staging left ${benchCase.stagingRowsAfter}, ${JSON.stringify(result.counts)}`,
+              );
+            } finally {
+              await worker.stop();
+            }
+          }
+        });
+      }
+    }
+
     let manySetups: (ManySetupsResult & { peakRssMb: number; graphRequests: number; graphThrottled: number }) | null =
       null;
     // many-setups has its own sizes: it runs in the full benchmark and when asked for, not with one --members size
@@ -304,7 +374,7 @@ function renderTable(
     c.floorPagingSeconds.toFixed(2),
     c.ratio.toFixed(2),
     c.pagingRatio.toFixed(2),
-    `${c.graphThrottled}/${c.graphRequests}`,
+    c.graphRequests === null ? '—' : `${c.graphThrottled}/${c.graphRequests}`,
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
