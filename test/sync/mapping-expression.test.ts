@@ -326,8 +326,16 @@ const attributeMapArb: fc.Arbitrary<AttributeMap> = fc.record(
   { requiredKeys: [] },
 );
 
-/** A straightforward reference: every argument evaluated first, then the rule from the module comment. */
+/**
+ * A straightforward reference: every argument evaluated first, then the rule from the module comment, and
+ * "every value read or computed is clipped to MAX_VALUE_LENGTH code points".
+ */
 function reference(e: Expression, attrs: AttributeMap): string | null {
+  const value = unclippedReference(e, attrs);
+  return value === null ? null : [...value].slice(0, MAX_VALUE_LENGTH).join('');
+}
+
+function unclippedReference(e: Expression, attrs: AttributeMap): string | null {
   if (e.kind === 'string') return e.value;
   if (e.kind === 'integer') return String(e.value);
   if (e.kind === 'attribute') {
@@ -356,6 +364,14 @@ function reference(e: Expression, attrs: AttributeMap): string | null {
     }
   }
 }
+
+describe('value length', () => {
+  it('clips a computed value to MAX_VALUE_LENGTH code points (found by the reference property, seed 2098044674)', () => {
+    // 40 × 40 = 1,600 characters before the clip
+    const expression = parsed(`Replace("${'a'.repeat(40)}", "a", "${'a'.repeat(40)}")`);
+    expect(evaluateExpression(expression, {})).toBe('a'.repeat(MAX_VALUE_LENGTH));
+  });
+});
 
 describe('properties', () => {
   it('parse(print(e)) is e, and print is a fixed point', () => {
