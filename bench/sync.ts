@@ -228,6 +228,37 @@ export interface RunResult {
   stagingRowsAfter: number;
 }
 
+const round2 = (n: number): number => Math.round(n * 100) / 100;
+
+/** One case's row: the run's figures against the floor; `graph` is null for a directory other than Graph. */
+export function benchCaseOf(input: {
+  members: number;
+  scenario: Scenario;
+  result: RunResult;
+  floor: Pick<Floor, 'seconds' | 'pagingSeconds' | 'insertSeconds'>;
+  peakRssMb: number;
+  graph: { requests: number; throttled: number } | null;
+}): BenchCase {
+  const { members, scenario, result, floor } = input;
+  return {
+    members,
+    scenario,
+    seconds: round2(result.seconds),
+    usersPerSecond: Math.round(members / result.seconds),
+    peakRssMb: input.peakRssMb,
+    historyEvents: result.historyEvents,
+    floorSeconds: round2(floor.seconds),
+    floorPagingSeconds: round2(floor.pagingSeconds),
+    floorWritingSeconds: round2(floor.insertSeconds),
+    ratio: round2(result.seconds / floor.seconds),
+    pagingRatio: round2(result.seconds / floor.pagingSeconds),
+    graphRequests: input.graph?.requests ?? null,
+    graphThrottled: input.graph?.throttled ?? null,
+    stagingRowsAfter: result.stagingRowsAfter,
+    counts: result.counts,
+  };
+}
+
 /** Starts a run of the setup the way the API does; returns its id. */
 export async function startCase(
   ctx: BenchContext,

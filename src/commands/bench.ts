@@ -26,6 +26,7 @@ import {
   sizeScenarios,
   startWorkerProcess,
   waitForWorker,
+  benchCaseOf,
   type BenchCase,
   type BenchContext,
   type Scenario,
@@ -188,23 +189,14 @@ export async function run(argv: string[]): Promise<void> {
             if (result.mode !== expectedMode)
               throw new Error(`${scenario}: ran as ${result.mode}, expected ${expectedMode}`);
             const graph = sim.control.resourceUnitCounts();
-            const benchCase: BenchCase = {
+            const benchCase = benchCaseOf({
               members,
               scenario,
-              seconds: round(result.seconds),
-              usersPerSecond: Math.round(members / result.seconds),
+              result,
+              floor,
               peakRssMb: worker.peakRssMb(),
-              historyEvents: result.historyEvents,
-              floorSeconds: round(floor.seconds),
-              floorPagingSeconds: round(floor.pagingSeconds),
-              floorWritingSeconds: round(floor.insertSeconds),
-              ratio: round(result.seconds / floor.seconds),
-              pagingRatio: round(result.seconds / floor.pagingSeconds),
-              graphRequests: graph.served + graph.throttled,
-              graphThrottled: graph.throttled,
-              stagingRowsAfter: result.stagingRowsAfter,
-              counts: result.counts,
-            };
+              graph: { requests: graph.served + graph.throttled, throttled: graph.throttled },
+            });
             if (!only || only === scenario) cases.push(benchCase);
             if (profileDir)
               writeFileSync(
@@ -259,23 +251,14 @@ export async function run(argv: string[]): Promise<void> {
               const expectedMode = fullSync ? 'full' : 'delta';
               if (result.mode !== expectedMode)
                 throw new Error(`${scenario}: ran as ${result.mode}, expected ${expectedMode}`);
-              const benchCase: BenchCase = {
+              const benchCase = benchCaseOf({
                 members,
                 scenario,
-                seconds: round(result.seconds),
-                usersPerSecond: Math.round(members / result.seconds),
+                result,
+                floor,
                 peakRssMb: worker.peakRssMb(),
-                historyEvents: result.historyEvents,
-                floorSeconds: round(floor.seconds),
-                floorPagingSeconds: round(floor.pagingSeconds),
-                floorWritingSeconds: round(floor.insertSeconds),
-                ratio: round(result.seconds / floor.seconds),
-                pagingRatio: round(result.seconds / floor.pagingSeconds),
-                graphRequests: null,
-                graphThrottled: null,
-                stagingRowsAfter: result.stagingRowsAfter,
-                counts: result.counts,
-              };
+                graph: null,
+              });
               if (!only || only === 'ldap' || only === scenario) cases.push(benchCase);
               log(
                 `${scenario}: ${benchCase.seconds} s, ratio ${benchCase.ratio} (to paging ${benchCase.pagingRatio}), rss ${benchCase.peakRssMb} MB, ` +
@@ -338,10 +321,6 @@ export async function run(argv: string[]): Promise<void> {
   } finally {
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
   }
-}
-
-function round(n: number): number {
-  return Math.round(n * 100) / 100;
 }
 
 function renderTable(
