@@ -14,6 +14,7 @@ import { insertCompany } from '../src/db/repositories/companies.js';
 import { insertCustomerType } from '../src/db/repositories/customer-types.js';
 import { insertLdapConnection, markLdapConnectionVerified } from '../src/db/repositories/ldap-connections.js';
 import { insertSetup } from '../src/db/repositories/setups.js';
+import { memberSearchFilter, USER_ATTRIBUTES } from '../src/directory/ldap/index.js';
 import { encryptBindPassword } from '../src/directory/ldap/stored-connection.js';
 import { normaliseDn } from '../src/sync/dn.js';
 import { sambaInstalled, startSambaDc, USER_PASSWORD, type SambaDc } from '../test/ldap/samba.js';
@@ -109,21 +110,8 @@ export async function measureLdapFloor(ctx: BenchContext, dir: LdapDirectory): P
   try {
     const pages = client.searchPaginated(dir.ou, {
       scope: 'sub',
-      filter: `(&(objectCategory=person)(objectClass=user)(memberOf:1.2.840.113556.1.4.1941:=${dir.groupDn}))`,
-      attributes: [
-        'objectGUID',
-        'distinguishedName',
-        'mail',
-        'userPrincipalName',
-        'sAMAccountName',
-        'givenName',
-        'sn',
-        'displayName',
-        'department',
-        'title',
-        'userAccountControl',
-        'uSNChanged',
-      ],
+      filter: memberSearchFilter({ searchBase: dir.ou, groupDn: dir.groupDn }),
+      attributes: [...USER_ATTRIBUTES],
       explicitBufferAttributes: ['objectGUID'],
       paged: { pageSize: 1000 },
     });

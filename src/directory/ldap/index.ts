@@ -11,6 +11,7 @@ export {
   readAllGroupMembers,
   readGroupMembers,
   toDirectoryUser,
+  USER_ATTRIBUTES,
   type LdapDirectoryUser,
   type MemberPage,
   type MemberQuery,

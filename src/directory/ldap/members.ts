@@ -77,7 +77,8 @@ export interface MemberPage {
   restarted: boolean;
 }
 
-const USER_ATTRIBUTES = [
+/** The attributes a member read asks for (the mapper's inputs); the bench's floor pages with the same. */
+export const USER_ATTRIBUTES = [
   'objectGUID',
   'distinguishedName',
   'mail',
