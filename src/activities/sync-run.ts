@@ -8,13 +8,7 @@ import {
   setPendingDelta,
   stageDeltaMembers,
 } from '../db/repositories/sync-delta.js';
-import {
-  analyzeStaging,
-  analyzeFromRows,
-  analyzeUsers,
-  clearStaging,
-  countStaged,
-} from '../db/repositories/sync-staging.js';
+import { analyzeStaging, analyzeFromRows, analyzeUsers, clearStaging } from '../db/repositories/sync-staging.js';
 import { closeRun } from '../db/repositories/sync-run-outcome.js';
 import {
   createRun,
@@ -40,6 +34,7 @@ import { assessRemovals, type RemovalAssessment } from '../engine/assess-removal
 import { runDeltaSink } from '../engine/incremental-sink.js';
 import { memberPolicyFromSetup, policyFromSetup, scopeFromSetup } from '../engine/setup-policy.js';
 import { providerRuleGroups } from '../engine/rule-groups.js';
+import { settleScopeOf } from '../engine/settle-key.js';
 import { stageGroupMembers, type PagingCursor } from '../engine/stage-members.js';
 import { directoryProviderFor, UnknownDirectoryProviderError } from '../directory/factory.js';
 import type { DirectoryProvider } from '../directory/provider.js';
@@ -242,11 +237,14 @@ export function createSyncRunActivities(deps: ActivityDeps) {
             ? await reportingRetries(input.runId, () => provider.startIncremental(scope))
             : null;
         if (incremental) await setPendingDelta(db, input.runId, incremental);
+        // settled members are staged without their data (sync-settled.ts), under the policy the apply plans with
+        const settle = settleScopeOf(memberPolicyFromSetup(setup, await findConnection(db, setup.connection_id)));
         const cursor = await reportingRetries(input.runId, () =>
           stageGroupMembers({
             db,
             provider,
             scope,
+            settle,
             runId: input.runId,
             pageSize: config.sync.pageSize,
             resume,
@@ -347,15 +345,17 @@ export function createSyncRunActivities(deps: ActivityDeps) {
       const members = input.phase === 'members';
       const { applyConcurrency, batchSize } = config.sync;
       // Large member phases are applied in parallel ranges; small ones (and removals) in one ordered loop.
-      const parallel =
-        members && applyConcurrency > 1 && (await countStaged(db, input.runId)) > batchSize * applyConcurrency * 2;
+      const run = await getRun(db, input.runId);
+      // members_read equals the staged count under retries (stageMembers): no count over the whole staging here
+      const staged = run?.members_read ?? 0;
+      const parallel = members && applyConcurrency > 1 && staged > batchSize * applyConcurrency * 2;
       const loop: (loopInput: ChunkLoopInput, cursor: string | null) => Promise<ChunkLoopResult> = !members
         ? applyRemovalChunks
         : parallel
-          ? (loopInput, cursor) => applyMemberPartitions(loopInput, cursor, applyConcurrency)
+          ? (loopInput, cursor) => applyMemberPartitions(loopInput, cursor, applyConcurrency, staged)
           : applyMemberChunks;
       await updateProgress(db, input.runId, { phase: members ? 'applying' : 'removing' });
-      const mode = (await getRun(db, input.runId))?.mode ?? 'full';
+      const mode = run?.mode ?? 'full';
       // Adoption by match needs the address's domain among the tenant's verified domains (src/sync/adoption.ts).
       const connection = await findConnection(db, setup.connection_id);
       return loop(

@@ -199,9 +199,12 @@ export interface SyncRunMembersTable {
   run_id: string;
   external_id: string;
   ordinal: number;
-  data: JSONColumnType<DirectoryUser, string, string>;
+  /** null for a settled member (`settled`): staged without its data, which the run does not need. */
+  data: JSONColumnType<DirectoryUser | null, string | null, string | null>;
   /** A digest of `data` (sync-staging.ts); null for rows staged without one (a delta run's). */
   data_hash: Generated<string | null>;
+  /** The member's user was settled when it was staged (sync-settled.ts): counted unchanged, not planned. */
+  settled: Generated<boolean>;
 }
 
 /** The idempotency key and result of each applied batch. */

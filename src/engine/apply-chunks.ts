@@ -1,10 +1,8 @@
-import { createHash } from 'node:crypto';
 import type { Db } from '../db/database.js';
 import { loadCandidates } from '../db/repositories/sync-candidates.js';
 import { readRemovalCandidates } from '../db/repositories/pending-removals.js';
 import { deltaRemovalCauses } from '../db/repositories/sync-delta.js';
-import { readStagedChunkSettled } from '../db/repositories/sync-settled.js';
-import { stagedPartitionEnds } from '../db/repositories/sync-staging.js';
+import { readStagedChunk, stagedPartitionEnds } from '../db/repositories/sync-staging.js';
 import { applyBatch } from '../db/repositories/sync-apply.js';
 import {
   addCounts,
@@ -19,6 +17,7 @@ import type { EntraDeletion, Reason } from '../sync/index.js';
 import { ruleGroupIds } from '../sync/customer-type-rules.js';
 import type { RuleGroupMembership } from '../sync/plan-members.js';
 import type { RuleGroupReader } from './rule-groups.js';
+import { settleKeyOf } from './settle-key.js';
 import type { DirectoryUser, PlannedChange, ProductUser, RunCounts, SetupPolicy } from '../sync/types.js';
 
 /**
@@ -93,37 +92,17 @@ export function applyMemberChunks(
   upTo: string | null = null,
 ): Promise<ChunkLoopResult> {
   return runChunks(input, 'members', start, async (cursor) => {
-    const { members, settled, lastKey } = await readStagedChunkSettled(
-      input.db,
-      {
-        runId: input.runId,
-        policyKey: policyKeyOf(input.policy),
-        companyId: input.policy.companyId,
-        setupId: input.policy.setupId,
-      },
-      { afterExternalId: cursor, limit: input.batchSize, upToExternalId: upTo },
-    );
+    // settled members were told apart as they were staged: they come without data and are only counted
+    const { members, settled, lastKey } = await readStagedChunk(input.db, input.runId, {
+      afterExternalId: cursor,
+      limit: input.batchSize,
+      upToExternalId: upTo,
+    });
     if (lastKey === null) return null;
     const candidates = indexCandidates(members.length > 0 ? await chunkCandidates(input, members) : []);
     const groups = members.length > 0 ? await chunkRuleGroups(input, members) : new Map();
     return { changes: planMembers(members, candidates, input.policy, groups), lastKey, settled };
   });
-}
-
-/**
- * What the planner reads besides the member and the user, as one digest: a member is settled (sync-settled.ts)
- * only under the policy it was applied with, so any change of the setup's policy plans every member again.
- */
-function policyKeyOf(policy: SetupPolicy): string {
-  return createHash('sha256').update(JSON.stringify(policy)).digest('hex');
-}
-
-/**
- * The key applied users are settled under, or none: a setup routing customer types by group membership reads
- * memberships that are not in the member's data, so its members are planned every run and never marked settled.
- */
-function settleKeyOf(policy: SetupPolicy): string | undefined {
-  return ruleGroupIds(policy.customerTypeRules ?? []).length > 0 ? undefined : policyKeyOf(policy);
 }
 
 /**
@@ -209,12 +188,14 @@ export async function applyMemberPartitions(
   input: ChunkLoopInput,
   cursor: string | null,
   concurrency: number,
+  /** How many members the run staged (sync_runs.members_read): where the ranges are cut. */
+  staged: number,
 ): Promise<ChunkLoopResult> {
   let state: Partitioned;
   if (cursor?.startsWith('{')) {
     state = JSON.parse(cursor) as Partitioned;
   } else {
-    const ends = await stagedPartitionEnds(input.db, input.runId, concurrency);
+    const ends = await stagedPartitionEnds(input.db, input.runId, concurrency, staged);
     const starts = [null, ...ends];
     state = { parts: starts.map((after, i) => ({ after, upTo: ends[i] ?? null, done: false })) };
   }

@@ -1,5 +1,6 @@
 import type { Db } from '../db/database.js';
 import { stageMembers } from '../db/repositories/sync-staging.js';
+import type { SettleScope } from '../db/repositories/sync-settled.js';
 import type { DirectoryProvider, MemberScope } from '../directory/provider.js';
 
 /** Where paging stands: stored in the activity's heartbeat, so a retried activity resumes instead of restarting. */
@@ -21,6 +22,8 @@ export async function stageGroupMembers(input: {
   db: Db;
   provider: DirectoryProvider;
   scope: MemberScope;
+  /** Tell settled members apart as they are staged (sync-settled.ts); none: stage every member with its data. */
+  settle?: Omit<SettleScope, 'runId'>;
   runId: string;
   pageSize: number;
   resume?: PagingCursor;
@@ -32,7 +35,7 @@ export async function stageGroupMembers(input: {
   // The next page is requested while this one is written: the directory's paging and Postgres's writing overlap.
   for await (const page of prefetching(pages)) {
     cursor.pages += 1;
-    await stageMembers(input.db, input.runId, page.users, cursor.ordinal, { page: cursor.pages });
+    await stageMembers(input.db, input.runId, page.users, cursor.ordinal, { page: cursor.pages, settle: input.settle });
     cursor.ordinal += page.users.length;
     cursor.next = page.next;
     if (page.count !== undefined) cursor.expected = page.count;

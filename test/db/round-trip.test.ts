@@ -64,7 +64,7 @@ async function syncRun(db: ScratchDb['db'], policy: SetupPolicy, directory: read
   const retried: boolean[] = [];
 
   const memberBatch: NextBatch = async (after) => {
-    const chunk = await readStagedChunk(db, runId, { afterExternalId: after, limit: BATCH });
+    const { members: chunk } = await readStagedChunk(db, runId, { afterExternalId: after, limit: BATCH });
     const candidates = indexCandidates(await loadCandidates(db, policy.companyId, matchKeysFor(chunk, policy)));
     const changes = planMembers(chunk, candidates, policy);
     return {

@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readStagedChunkSettled } from '../../src/db/repositories/sync-settled.js';
 import { markRun } from '../../src/db/repositories/sync-runs.js';
-import { clearStaging, stageMembers } from '../../src/db/repositories/sync-staging.js';
+import { clearStaging, readStagedChunk, stageMembers } from '../../src/db/repositories/sync-staging.js';
+import { settleScopeOf } from '../../src/engine/settle-key.js';
 import { applyMemberChunks, type ChunkLoopInput } from '../../src/engine/apply-chunks.js';
 import type { DirectoryUser, SetupPolicy } from '../../src/sync/index.js';
 import {
@@ -38,7 +38,8 @@ describe('settled members', () => {
   /** One run's member phase through the engine's own loop: stage, apply every chunk (batches of 7). */
   async function memberPhase(members: readonly DirectoryUser[], runPolicy = policy, dryRun = false) {
     const runId = await startRun(scratch.db, runPolicy, { dryRun });
-    await stageMembers(scratch.db, runId, members, 0, { page: 1 });
+    // staged as the activity stages: telling settled members apart under the run's policy
+    await stageMembers(scratch.db, runId, members, 0, { page: 1, settle: settleScopeOf(runPolicy) });
     const input: ChunkLoopInput = {
       db: scratch.db,
       policy: runPolicy,
@@ -100,12 +101,11 @@ describe('settled members', () => {
     expect(run.counts.unchanged).toBe(30);
     // planned, not skipped: under the new policy every user is settled anew
     const runId = await startRun(scratch.db, policy);
-    await stageMembers(scratch.db, runId, directory, 0, { page: 1 });
-    const chunk = await readStagedChunkSettled(
-      scratch.db,
-      { runId, policyKey: 'a policy never applied', ...ids() },
-      { afterExternalId: null, limit: 100 },
-    );
+    await stageMembers(scratch.db, runId, directory, 0, {
+      page: 1,
+      settle: { policyKey: 'a policy never applied', ...ids() },
+    });
+    const chunk = await readStagedChunk(scratch.db, runId, { afterExternalId: null, limit: 100 });
     expect(chunk.settled).toBe(0);
     expect(chunk.members).toHaveLength(30);
     await finish(runId);
@@ -115,18 +115,58 @@ describe('settled members', () => {
     await memberPhase(directory); // settled under `policy` again
     await insertUser(scratch.db, company, { external_id: directory[11]!.id, email: 'twin@example.com' });
     const runId = await startRun(scratch.db, policy);
-    await stageMembers(scratch.db, runId, directory, 0, { page: 1 });
-    const { createHash } = await import('node:crypto');
-    const policyKey = createHash('sha256').update(JSON.stringify(policy)).digest('hex');
-    const chunk = await readStagedChunkSettled(
-      scratch.db,
-      { runId, policyKey, ...ids() },
-      { afterExternalId: null, limit: 100 },
-    );
+    await stageMembers(scratch.db, runId, directory, 0, { page: 1, settle: settleScopeOf(policy) });
+    const chunk = await readStagedChunk(scratch.db, runId, { afterExternalId: null, limit: 100 });
     expect(chunk.settled).toBe(29);
     expect(chunk.members.map((m) => m.id)).toEqual([directory[11]!.id]);
     expect(chunk.lastKey).toBe(directory.at(-1)!.id);
     await finish(runId);
+    await sql`delete from users where email = 'twin@example.com'`.execute(scratch.db);
+  });
+
+  it('a settled member is staged without its data; the removals still see it staged', async () => {
+    await memberPhase(directory);
+    const runId = await startRun(scratch.db, policy);
+    await stageMembers(scratch.db, runId, directory, 0, { page: 1, settle: settleScopeOf(policy) });
+    const rows = await sql<{ settled: boolean; has_data: boolean; data_hash: string | null }>`
+      select settled, data is not null as has_data, data_hash from sync_run_members where run_id = ${runId}::uuid`.execute(
+      scratch.db,
+    );
+    expect(rows.rows).toHaveLength(30);
+    expect(rows.rows.every((r) => r.settled && !r.has_data && r.data_hash !== null)).toBe(true);
+    // a member replayed later in the same read with other data is staged with it, and planned
+    const replayed = { ...directory[3]!, department: 'Replayed' };
+    expect(await stageMembers(scratch.db, runId, [replayed], 30, { page: 2, settle: settleScopeOf(policy) })).toEqual({
+      staged: 1,
+      added: 0,
+    });
+    const chunk = await readStagedChunk(scratch.db, runId, { afterExternalId: null, limit: 100 });
+    expect(chunk).toMatchObject({ settled: 29, members: [replayed] });
+    await finish(runId);
+  });
+
+  it('a user edited in the product after its member was staged settled is counted unchanged by this run and planned by the next', async () => {
+    await memberPhase(directory);
+    const runId = await startRun(scratch.db, policy);
+    await stageMembers(scratch.db, runId, directory, 0, { page: 1, settle: settleScopeOf(policy) });
+    await sql`update users set department = 'Edited mid-run' where external_id = ${directory[5]!.id}`.execute(
+      scratch.db,
+    );
+    const input: ChunkLoopInput = {
+      db: scratch.db,
+      policy,
+      runId,
+      dryRun: false,
+      batchSize: 7,
+      maxBatches: 100,
+      now: new Date(),
+      mode: 'full',
+    };
+    expect((await applyMemberChunks(input, null)).counts).toMatchObject({ unchanged: 30, updated: 0 });
+    await finish(runId);
+    const next = await memberPhase(directory);
+    expect(next.counts).toMatchObject({ updated: 1, unchanged: 29 });
+    expect(next.changes.map((c) => c.external_id)).toEqual([directory[5]!.id]);
   });
 
   it('a dry run counts settled members unchanged and marks nothing', async () => {

@@ -41,7 +41,7 @@ describe('sync staging', () => {
     const run = await getRun(scratch.db, runId);
     expect(run).toMatchObject({ members_read: 7, pages_read: 2 });
 
-    const all = await readStagedChunk(scratch.db, runId, { afterExternalId: null, limit: 100 });
+    const { members: all } = await readStagedChunk(scratch.db, runId, { afterExternalId: null, limit: 100 });
     expect(all.find((m) => m.id === member(3).id)?.jobTitle).toBe('Manager');
     // the first position is kept, so reports follow Graph's order
     const positions = await ordinals();
@@ -52,7 +52,9 @@ describe('sync staging', () => {
   it('counts a member repeated within one page once, the last read winning', async () => {
     const page: DirectoryUser[] = [member(8, { department: 'old' }), member(9), member(8, { department: 'new' })];
     expect(await stageMembers(scratch.db, runId, page, 100, { page: 3 })).toEqual({ staged: 2, added: 2 });
-    const [staged] = await readStagedChunk(scratch.db, runId, { afterExternalId: member(7).id, limit: 1 });
+    const {
+      members: [staged],
+    } = await readStagedChunk(scratch.db, runId, { afterExternalId: member(7).id, limit: 1 });
     expect(staged).toEqual(member(8, { department: 'new' }));
     expect((await ordinals()).get(member(8).id)).toBe(100);
     expect(await getRun(scratch.db, runId)).toMatchObject({ members_read: 9, pages_read: 3 });
@@ -62,7 +64,8 @@ describe('sync staging', () => {
     const seen: string[] = [];
     let after: string | null = null;
     for (;;) {
-      const chunk: DirectoryUser[] = await readStagedChunk(scratch.db, runId, { afterExternalId: after, limit: 2 });
+      const chunk: DirectoryUser[] = (await readStagedChunk(scratch.db, runId, { afterExternalId: after, limit: 2 }))
+        .members;
       if (chunk.length === 0) break;
       expect(chunk.length).toBeLessThanOrEqual(2);
       seen.push(...chunk.map((m) => m.id));

@@ -20,7 +20,9 @@ export async function countDisabledManagedMembers(db: Db, scope: RemovalScope): 
     select count(*)::int as n
     from sync_run_members m
     join users u on u.company_id = ${scope.companyId}::uuid and u.external_id = m.external_id and u.managing_setup_id = ${scope.setupId}::uuid
-    where m.run_id = ${scope.runId}::uuid and u.active and (m.data->>'enabled') = 'false'`.execute(db);
+    where m.run_id = ${scope.runId}::uuid and not m.settled and (m.data->>'enabled') = 'false' and u.active`.execute(
+    db,
+  );
   return result.rows[0]?.n ?? 0;
 }
 
@@ -40,7 +42,7 @@ export async function listDisabledManagedMembers(
     select u.display_name, u.email, u.external_id
     from sync_run_members m
     join users u on u.company_id = ${scope.companyId}::uuid and u.external_id = m.external_id and u.managing_setup_id = ${scope.setupId}::uuid
-    where m.run_id = ${scope.runId}::uuid and u.active and (m.data->>'enabled') = 'false'
+    where m.run_id = ${scope.runId}::uuid and not m.settled and (m.data->>'enabled') = 'false' and u.active
     order by u.display_name
     limit ${limit}`.execute(db);
   return result.rows;

@@ -6,6 +6,7 @@ import type { ProductUser } from '../../sync/types.js';
 import { emptyCounts } from '../../sync/counts.js';
 import { claimBatch, completeBatch } from './sync-batches.js';
 import { toProductUser } from './sync-user-rows.js';
+import { unpeeked } from './unpeeked.js';
 
 /** Delta state per setup and the per-run delta tables (see the delta_sync migration). */
 
@@ -171,7 +172,7 @@ export async function changedUsersOutsideGroupDelta(
   const rows = await sql<{ external_id: string; managed: boolean }>`
     select c.external_id, c.managed from (
       select u.external_id, (u.data->>'enabled') is distinct from 'false' as enabled,
-        exists (select 1 from users p where p.managing_setup_id = ${input.setupId}::uuid and p.external_id = u.external_id) as managed
+        exists (select 1 from users p where p.managing_setup_id = ${unpeeked(input.setupId)} and p.external_id = u.external_id) as managed
       from sync_run_delta_users u
       where u.run_id = ${input.runId}::uuid and u.data is not null and u.removed_reason is null
         and not exists (select 1 from sync_run_delta_members m where m.run_id = u.run_id and m.external_id = u.external_id)
@@ -251,7 +252,7 @@ export async function stageDeltaMembers(db: Db, input: { runId: string; setupId:
     left join sync_run_delta_members m on m.run_id = u.run_id and m.external_id = u.external_id
     where u.run_id = ${input.runId}::uuid and u.data is not null and u.removed_reason is null
       and (m.change = 'added' or (m.change is null and exists (
-        select 1 from users p where p.managing_setup_id = ${input.setupId}::uuid and p.external_id = u.external_id)))
+        select 1 from users p where p.managing_setup_id = ${unpeeked(input.setupId)} and p.external_id = u.external_id)))
     on conflict (run_id, external_id) do update set data = excluded.data`.execute(db);
   await sql`update sync_runs set members_read = (select count(*) from sync_run_members where run_id = ${input.runId}::uuid) where id = ${input.runId}::uuid`.execute(
     db,

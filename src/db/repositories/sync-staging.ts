@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db } from '../database.js';
 import type { DirectoryUser } from '../../sync/types.js';
+import { settledMembers, type SettleScope } from './sync-settled.js';
 
 /**
  * A run's directory members, staged in Postgres page by page so that neither Temporal history nor a worker's
@@ -21,6 +22,10 @@ export interface StagedPage {
  * Graph replaying it on a later page) is overwritten: its data is the freshest read, its ordinal stays the
  * first. Within the page a repeated member counts once, last read winning, as in distinctMembers.
  *
+ * With `settle` (a run that may skip settled members, sync-settled.ts) the page's members are first told apart:
+ * a settled one is staged without its data — only its id and digest, which the removals and the counts need —
+ * so a run that changes nothing writes a narrow row per member and the apply reads nothing more of it.
+ *
  * The run's members_read grows by the members new to the run, in the same statement, so it stays equal to
  * countStaged under retries; pages_read only ever rises to `page`, so a replayed page does not count twice.
  */
@@ -29,27 +34,42 @@ export async function stageMembers(
   runId: string,
   members: readonly DirectoryUser[],
   startOrdinal: number,
-  options: { page?: number } = {},
+  options: { page?: number; settle?: Omit<SettleScope, 'runId'> } = {},
 ): Promise<StagedPage> {
   // Within the page a repeated member counts once: the last read's data at the first read's position.
-  const rows = new Map<string, { external_id: string; ordinal: number; data: DirectoryUser; data_hash: string }>();
+  const rows = new Map<string, { ordinal: number; json: string; dataHash: string }>();
   members.forEach((member, position) => {
-    const first = rows.get(member.id);
+    // serialised once: hashed here, and sent as it is inside the page's parameter
+    const json = JSON.stringify(member);
     rows.set(member.id, {
-      external_id: member.id,
-      ordinal: first?.ordinal ?? startOrdinal + position,
-      data: member,
-      data_hash: memberDataHash(member),
+      ordinal: rows.get(member.id)?.ordinal ?? startOrdinal + position,
+      json,
+      dataHash: memberDataHash(json),
     });
   });
+  const settled = options.settle
+    ? await settledMembers(
+        db,
+        options.settle,
+        [...rows].map(([externalId, row]) => ({ externalId, dataHash: row.dataHash })),
+      )
+    : new Set<string>();
+  const page = [...rows]
+    .map(([externalId, row]) => {
+      const isSettled = settled.has(externalId);
+      return `{"external_id":${JSON.stringify(externalId)},"ordinal":${row.ordinal},"data_hash":"${row.dataHash}","settled":${isSettled},"data":${isSettled ? 'null' : row.json}}`;
+    })
+    .join(',');
   // `xmax = 0` marks a row this statement inserted rather than overwrote: the members new to the run, counted
   // without joining the page against the run's staging (which grows with the group).
   const result = await sql<StagedPage>`
     with written as (
-      insert into sync_run_members (run_id, external_id, ordinal, data, data_hash)
-      select ${runId}::uuid, external_id, ordinal, data, data_hash
-      from jsonb_to_recordset(${JSON.stringify([...rows.values()])}::jsonb) as page(external_id text, ordinal int, data jsonb, data_hash text)
-      on conflict (run_id, external_id) do update set data = excluded.data, data_hash = excluded.data_hash
+      insert into sync_run_members (run_id, external_id, ordinal, data, data_hash, settled)
+      select ${runId}::uuid, external_id, ordinal, data, data_hash, settled
+      from jsonb_to_recordset(${`[${page}]`}::jsonb)
+        as page(external_id text, ordinal int, data jsonb, data_hash text, settled boolean)
+      on conflict (run_id, external_id) do update
+        set data = excluded.data, data_hash = excluded.data_hash, settled = excluded.settled
       returning (xmax = 0) as inserted
     ),
     tally as (
@@ -72,8 +92,8 @@ export async function stageMembers(
  * to be the same for the same member, which the mapper's fixed construction gives (a member whose digest differs
  * after all is merely planned again).
  */
-function memberDataHash(member: DirectoryUser): string {
-  return createHash('md5').update(JSON.stringify(member)).digest('hex');
+function memberDataHash(json: string): string {
+  return createHash('md5').update(json).digest('hex');
 }
 
 export async function countStaged(db: Db, runId: string): Promise<number> {
@@ -85,6 +105,16 @@ export async function countStaged(db: Db, runId: string): Promise<number> {
   return Number(row.count);
 }
 
+/** One chunk of staged members, as the apply reads it. */
+export interface StagedChunk {
+  /** The members to plan, in external-id order: those staged with their data (not settled). */
+  members: DirectoryUser[];
+  /** Members of the chunk staged as settled: counted unchanged, never planned. */
+  settled: number;
+  /** The chunk's last external id (settled or not): the cursor after it; null when the chunk is empty. */
+  lastKey: string | null;
+}
+
 /**
  * The next `limit` staged members after `afterExternalId` (null: from the start), in external_id order, up to
  * and including `upToExternalId` when given (the end of one partition of a parallel apply).
@@ -93,17 +123,18 @@ export async function readStagedChunk(
   db: Db,
   runId: string,
   page: { afterExternalId: string | null; limit: number; upToExternalId?: string | null },
-): Promise<DirectoryUser[]> {
+): Promise<StagedChunk> {
   const rows = await db
     .selectFrom('sync_run_members')
-    .select('data')
+    .select(['external_id', 'data'])
     .where('run_id', '=', runId)
     .$if(page.afterExternalId !== null, (qb) => qb.where('external_id', '>', page.afterExternalId as string))
     .$if(page.upToExternalId != null, (qb) => qb.where('external_id', '<=', page.upToExternalId as string))
     .orderBy('external_id')
     .limit(page.limit)
     .execute();
-  return rows.map((row) => row.data);
+  const members = rows.flatMap((row) => (row.data ? [row.data] : []));
+  return { members, settled: rows.length - members.length, lastKey: rows.at(-1)?.external_id ?? null };
 }
 
 /** Drops the run's staging once the run no longer needs it; returns how many members it held. */
@@ -135,13 +166,21 @@ export async function analyzeUsers(db: Db): Promise<void> {
 /**
  * Splits the staged members into `parts` contiguous external_id ranges of about equal size: the last id of
  * each range but the last (the last range is open-ended). Deterministic for a run, so a retried activity
- * computes the same partitions.
+ * computes the same partitions. One index probe per boundary (an offset into the primary key), not a window over
+ * every staged row.
  */
-export async function stagedPartitionEnds(db: Db, runId: string, parts: number): Promise<string[]> {
-  const result = await sql<{ last: string }>`
-    select max(external_id) as last from (
-      select external_id, ntile(${parts}::int) over (order by external_id) as part
-      from sync_run_members where run_id = ${runId}::uuid
-    ) t group by part order by part`.execute(db);
-  return result.rows.slice(0, -1).map((r) => r.last);
+export async function stagedPartitionEnds(db: Db, runId: string, parts: number, staged: number): Promise<string[]> {
+  const ends: string[] = [];
+  for (let part = 1; part < parts; part++) {
+    const row = await db
+      .selectFrom('sync_run_members')
+      .select('external_id')
+      .where('run_id', '=', runId)
+      .orderBy('external_id')
+      .offset(Math.max(0, Math.floor((staged * part) / parts) - 1))
+      .limit(1)
+      .executeTakeFirst();
+    if (row && row.external_id !== ends.at(-1)) ends.push(row.external_id);
+  }
+  return ends;
 }

@@ -7,6 +7,7 @@ import { syncedColumns, syncedColumnValues, syncedFieldNames } from './sync-user
 import { reasonText, type Reason } from '../../sync/reasons.js';
 import { statusBecause } from '../../sync/status-reasons.js';
 import { ATTRIBUTE_FIELDS } from '../../sync/product-mapping.js';
+import { unpeeked } from './unpeeked.js';
 
 /**
  * The user writes of one batch, following the apply rules on PlannedChange (src/sync/types.ts). Each kind of
@@ -86,9 +87,9 @@ async function explainCreateConflicts(
     sql`(select true from users u where ${condition} limit 1) is not null`;
   const explained = await sql<{ external_id: string; email_taken: boolean; initials_taken: boolean; linked: boolean }>`
     select r.external_id,
-      ${probe(sql`u.company_id = ${target.companyId}::uuid and u.email is not null and lower(u.email) = lower(r.email)`)} as email_taken,
-      ${probe(sql`u.company_id = ${target.companyId}::uuid and u.initials is not null and upper(u.initials) = upper(r.initials)`)} as initials_taken,
-      ${probe(sql`u.managing_setup_id = ${target.setupId}::uuid and u.external_id is not null and u.external_id = r.external_id`)} as linked
+      ${probe(sql`u.company_id = ${unpeeked(target.companyId)} and u.email is not null and lower(u.email) = lower(r.email)`)} as email_taken,
+      ${probe(sql`u.company_id = ${unpeeked(target.companyId)} and u.initials is not null and upper(u.initials) = upper(r.initials)`)} as initials_taken,
+      ${probe(sql`u.managing_setup_id = ${unpeeked(target.setupId)} and u.external_id is not null and u.external_id = r.external_id`)} as linked
     from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(external_id text, email text, initials text)`.execute(
     trx,
   );
