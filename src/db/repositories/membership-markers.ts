@@ -23,12 +23,18 @@ export async function recordMembershipSeen(
   await sql`
     update users u set not_member_since = null
     where u.managing_setup_id = ${setupId}::uuid and u.not_member_since is not null and ${staged}`.execute(trx);
-  const outside =
-    run.mode === 'full'
-      ? sql`not ${staged}`
-      : sql`exists (select 1 from sync_run_delta_members d
-          where d.run_id = ${runId}::uuid and d.external_id = u.external_id and d.change = 'removed')`;
+  if (run.mode === 'full') {
+    await sql`
+      update users u set not_member_since = now()
+      where u.managing_setup_id = ${setupId}::uuid and u.not_member_since is null and not ${staged}`.execute(trx);
+    return;
+  }
+  // driven from the run's few confirmed departures, not from the setup's users
   await sql`
     update users u set not_member_since = now()
-    where u.managing_setup_id = ${setupId}::uuid and u.not_member_since is null and ${outside}`.execute(trx);
+    from sync_run_delta_members d
+    where d.run_id = ${runId}::uuid and d.change = 'removed'
+      and u.managing_setup_id = ${setupId}::uuid and u.external_id = d.external_id and u.not_member_since is null`.execute(
+    trx,
+  );
 }
