@@ -8,6 +8,7 @@ import {
 } from '../../src/db/repositories/sync-delta.js';
 import { clearStaging, stageMembers } from '../../src/db/repositories/sync-staging.js';
 import { setRunMode } from '../../src/db/repositories/sync-runs.js';
+import { applyRemovalChunks } from '../../src/engine/apply-chunks.js';
 import type { SetupPolicy } from '../../src/sync/index.js';
 import { insertUser, member, openScratchDb, seedCompany, seedSetup, startRun, type ScratchDb } from './fixtures.js';
 
@@ -50,7 +51,12 @@ describe('non-member markers', () => {
         .execute()
     ).map((r) => r.external_id);
 
-  async function fullRun(policy: SetupPolicy, staged: number[], options: { dryRun?: boolean } = {}) {
+  /** A run with these members staged (and a pending state to commit), through its removal phase (batches of 2). */
+  async function run(
+    policy: SetupPolicy,
+    staged: number[],
+    options: { dryRun?: boolean; removed?: number[]; added?: number[] } = {},
+  ) {
     const runId = await startRun(scratch.db, policy, options);
     await stageMembers(
       scratch.db,
@@ -60,16 +66,39 @@ describe('non-member markers', () => {
       { page: 1 },
     );
     await setPendingDelta(scratch.db, runId, { version: 1 });
+    const mode = options.removed || options.added ? 'delta' : 'full';
+    if (mode === 'delta') {
+      await setRunMode(scratch.db, runId, 'delta');
+      await recordMemberChanges(scratch.db, runId, [
+        ...(options.added ?? []).map((n) => ({ externalId: member(n).id, change: 'added' as const })),
+        ...(options.removed ?? []).map((n) => ({ externalId: member(n).id, change: 'removed' as const })),
+      ]);
+    }
+    const removals = await applyRemovalChunks(
+      {
+        db: scratch.db,
+        policy,
+        runId,
+        dryRun: options.dryRun ?? false,
+        batchSize: 2,
+        maxBatches: 100,
+        now: new Date(),
+        mode,
+      },
+      null,
+    );
+    expect(removals.done).toBe(true);
     return runId;
   }
+  const fullRun = (policy: SetupPolicy, staged: number[], options: { dryRun?: boolean } = {}) =>
+    run(policy, staged, options);
 
-  it('a full run marks the managed users it did not read and clears those it read, once it succeeds', async () => {
-    const { policy, other } = await managing(4);
-    const runId = await fullRun(policy, [0, 1]);
-    expect(await marked(policy.setupId)).toEqual([]); // nothing before the close
-    await closeRun(scratch.db, runId, { status: 'succeeded', error: null });
-    expect(await marked(policy.setupId)).toEqual([member(2).id, member(3).id]);
+  it('a full run marks the managed users it did not read and clears those it read again as it succeeds', async () => {
+    const { policy, other } = await managing(5);
+    const runId = await fullRun({ ...policy, deleteRemoved: false }, [0, 1]);
+    expect(await marked(policy.setupId)).toEqual([2, 3, 4].map((n) => member(n).id)); // kept, and marked
     expect(await marked(other.setupId)).toEqual([]); // another setup's user is none of this run's business
+    await closeRun(scratch.db, runId, { status: 'succeeded', error: null });
     const state = await scratch.db
       .selectFrom('sync_delta_state')
       .select('non_members_marked')
@@ -77,36 +106,44 @@ describe('non-member markers', () => {
       .executeTakeFirstOrThrow();
     expect(state.non_members_marked).toBe(true);
 
-    // a retried close finds the staging gone: it must not take that for "nobody is a member"
-    await clearStaging(scratch.db, runId);
-    await closeRun(scratch.db, runId, { status: 'succeeded', error: null });
-    expect(await marked(policy.setupId)).toEqual([member(2).id, member(3).id]);
-
-    // member 2 is read again, member 1 is not
-    const again = await fullRun(policy, [0, 2]);
+    // member 2 is read again, member 1 is not; the marker of 2 goes only when the run succeeds
+    const again = await fullRun({ ...policy, deleteRemoved: false }, [0, 2]);
+    expect(await marked(policy.setupId)).toEqual([1, 2, 3, 4].map((n) => member(n).id));
     await closeRun(scratch.db, again, { status: 'succeeded', error: null });
-    expect(await marked(policy.setupId)).toEqual([member(1).id, member(3).id]);
+    expect(await marked(policy.setupId)).toEqual([1, 3, 4].map((n) => member(n).id));
+    // a retried close finds the staging gone, and clears no more
+    await clearStaging(scratch.db, again);
+    await closeRun(scratch.db, again, { status: 'succeeded', error: null });
+    expect(await marked(policy.setupId)).toEqual([1, 3, 4].map((n) => member(n).id));
+
+    // deleteRemoved on: a removal deactivates (grace) and marks; a deleted user has no row left
+    const graced = await fullRun({ ...policy, removalGraceDays: 7 }, [0]);
+    await closeRun(scratch.db, graced, { status: 'succeeded', error: null });
+    expect(await marked(policy.setupId)).toEqual([1, 2, 3, 4].map((n) => member(n).id));
   });
 
-  it('a failed run and a dry run mark nothing', async () => {
+  it('a failed run clears nothing; a dry run marks nothing', async () => {
     const { policy } = await managing(3);
-    const failed = await fullRun(policy, [0]);
+    await closeRun(scratch.db, await fullRun({ ...policy, deleteRemoved: false }, [0]), {
+      status: 'succeeded',
+      error: null,
+    });
+    const failed = await fullRun(policy, [0, 1, 2]);
     await closeRun(scratch.db, failed, { status: 'failed', error: 'boom' });
-    const dry = await fullRun(policy, [0], { dryRun: true });
+    expect(await marked(policy.setupId)).toEqual([member(1).id, member(2).id]);
+
+    const { policy: fresh } = await managing(3);
+    const dry = await fullRun({ ...fresh, deleteRemoved: false }, [0], { dryRun: true });
     await closeRun(scratch.db, dry, { status: 'succeeded', error: null });
-    expect(await marked(policy.setupId)).toEqual([]);
+    expect(await marked(fresh.setupId)).toEqual([]);
   });
 
   it('a delta run marks its confirmed departures and clears the members it staged', async () => {
     const { policy } = await managing(4);
-    await closeRun(scratch.db, await fullRun(policy, [0, 1, 2]), { status: 'succeeded', error: null });
+    const kept = { ...policy, deleteRemoved: false };
+    await closeRun(scratch.db, await fullRun(kept, [0, 1, 2]), { status: 'succeeded', error: null });
     expect(await marked(policy.setupId)).toEqual([member(3).id]);
-    const runId = await fullRun(policy, [3]); // member 3 rejoined (staged)
-    await setRunMode(scratch.db, runId, 'delta');
-    await recordMemberChanges(scratch.db, runId, [
-      { externalId: member(3).id, change: 'added' },
-      { externalId: member(1).id, change: 'removed' },
-    ]);
+    const runId = await run(kept, [3], { added: [3], removed: [1] }); // member 3 rejoined, member 1 left
     await closeRun(scratch.db, runId, { status: 'succeeded', error: null });
     // member 2, neither mentioned nor staged, keeps what the full run saw: a member
     expect(await marked(policy.setupId)).toEqual([member(1).id]);
@@ -114,7 +151,10 @@ describe('non-member markers', () => {
 
   it('a delta run asks about unmanaged and marked users only, and about every managed one while markers are incomplete', async () => {
     const { policy } = await managing(3);
-    await closeRun(scratch.db, await fullRun(policy, [0, 1]), { status: 'succeeded', error: null }); // marks 2
+    await closeRun(scratch.db, await fullRun({ ...policy, deleteRemoved: false }, [0, 1]), {
+      status: 'succeeded',
+      error: null,
+    }); // marks 2
     const runId = await startRun(scratch.db, policy);
     await recordUserChanges(
       scratch.db,

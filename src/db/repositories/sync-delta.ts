@@ -38,7 +38,7 @@ export async function commitPendingDelta(db: Db, runId: string, mode: 'full' | '
       state = excluded.state,
       established_at = case when ${mode} = 'full' then now() else sync_delta_state.established_at end,
       last_full_at = case when ${mode} = 'full' then now() else sync_delta_state.last_full_at end,
-      -- a full run's close marked every managed user it did not read (membership-markers.ts)
+      -- a full run's removal phase marked every managed user it did not read (membership-markers.ts)
       non_members_marked = ${mode} = 'full' or sync_delta_state.non_members_marked,
       updated_at = now()`.execute(db);
   return Number(result.numAffectedRows ?? 0) > 0;
