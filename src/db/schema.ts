@@ -167,7 +167,7 @@ export interface UsersTable {
   updated_at: Generated<Date>;
   /** Set by the sync, cleared by any other change (migration 2026_12_01_210000_settled_members). */
   settled_hash: Generated<string | null>;
-  /** A managed user a successful run saw outside the setup's group and kept (migration 2026_12_01_240000). */
+  /** A managed user a run's removal phase saw outside the setup's group and kept (migration 2026_12_01_240000). */
   not_member_since: NullableTimestamp;
 }
 

@@ -10,8 +10,8 @@ import { sql, type Kysely } from 'kysely';
  * managed user without it was a member.
  *
  * `sync_delta_state.non_members_marked` says the markers of the setup are complete: set by a full run's commit
- * (its removal phase marked every managed user it did not read). States stored before this migration do not have it, so
- * their delta runs keep confirming every changed user until the next full run.
+ * (its removal phase marked every managed user it did not read). States stored before this migration do not
+ * have it, so their delta runs keep confirming every changed user until the next full run.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
