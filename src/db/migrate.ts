@@ -15,6 +15,7 @@ import * as ldapConnections from './migrations/2026_12_01_200000_ldap_connection
 import * as settledMembers from './migrations/2026_12_01_210000_settled_members.js';
 import * as attributeMapping from './migrations/2026_12_01_220000_attribute_mapping.js';
 import * as settledAttributes from './migrations/2026_12_01_230000_settled_attributes.js';
+import * as nonMemberMarkers from './migrations/2026_12_01_240000_non_member_markers.js';
 import * as stagedSettled from './migrations/2026_12_01_250000_staged_settled.js';
 
 /**
@@ -37,6 +38,7 @@ export const migrations: Record<string, Migration> = {
   '2026_12_01_210000_settled_members': settledMembers,
   '2026_12_01_220000_attribute_mapping': attributeMapping,
   '2026_12_01_230000_settled_attributes': settledAttributes,
+  '2026_12_01_240000_non_member_markers': nonMemberMarkers,
   '2026_12_01_250000_staged_settled': stagedSettled,
 };
 

@@ -167,6 +167,8 @@ export interface UsersTable {
   updated_at: Generated<Date>;
   /** Set by the sync, cleared by any other change (migration 2026_12_01_210000_settled_members). */
   settled_hash: Generated<string | null>;
+  /** A managed user a run's removal phase saw outside the setup's group and kept (migration 2026_12_01_240000). */
+  not_member_since: NullableTimestamp;
 }
 
 export interface SyncRunsTable {
@@ -241,6 +243,8 @@ export interface SyncDeltaStateTable {
   established_at: Timestamp;
   last_full_at: Timestamp;
   updated_at: Generated<Date>;
+  /** The setup's non-member markers are complete (set by a full run's commit; migration 2026_12_01_240000). */
+  non_members_marked: Generated<boolean>;
 }
 
 export interface SyncRunDeltaMembersTable {

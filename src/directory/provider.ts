@@ -70,7 +70,10 @@ export interface IncrementalSink {
   userChanges(
     users: readonly { externalId: string; data: DirectoryUser | null; removedReason: string | null }[],
   ): Promise<void>;
-  /** Changed users the member changes did not mention, and whether this setup manages each. */
+  /**
+   * Changed users the member changes did not mention whose membership the engine does not know (it knows the
+   * managed users that were members as the last successful run ended), and whether this setup manages each.
+   */
   changedOutsideMemberChanges(): Promise<{ externalId: string; managed: boolean }[]>;
   forgetUserChanges(externalIds: readonly string[]): Promise<void>;
   forgetMemberChanges(externalIds: readonly string[]): Promise<void>;

@@ -52,7 +52,7 @@ export interface ChunkLoopResult {
 
 type ChunkSource = (
   cursor: string | null,
-) => Promise<{ changes: PlannedChange[]; lastKey: string; settled?: number } | null>;
+) => Promise<{ changes: PlannedChange[]; lastKey: string; settled?: number; outsideGroup?: string[] } | null>;
 
 async function runChunks(
   input: ChunkLoopInput,
@@ -77,6 +77,7 @@ async function runChunks(
       now: input.now,
       cursor: chunk.lastKey,
       ...(phase === 'members' ? { policyKey: settleKeyOf(input.policy), settled: chunk.settled ?? 0 } : {}),
+      outsideGroup: chunk.outsideGroup,
     });
     cursor = result.cursor ?? chunk.lastKey;
     counts = addCounts(counts, result.counts);
@@ -157,7 +158,12 @@ export function applyRemovalChunks(input: ChunkLoopInput, start: string | null):
     if (removed.length === 0) return null;
     const deleted =
       input.mode === 'delta' ? await deletedInEntra(input.db, input.runId, removed) : new Map<string, EntraDeletion>();
-    return { changes: planRemovals(removed, input.policy, input.now, deleted), lastKey: removed.at(-1)!.id };
+    return {
+      changes: planRemovals(removed, input.policy, input.now, deleted),
+      lastKey: removed.at(-1)!.id,
+      // kept or not, none of them is a member: a delta run will ask before it treats one as a member again
+      outsideGroup: removed.map((u) => u.id),
+    };
   });
 }
 

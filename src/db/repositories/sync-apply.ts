@@ -4,6 +4,7 @@ import { countChanges } from '../../sync/counts.js';
 import { auditRowsFor, insertAuditRows, subjectKeyOf } from './sync-audit.js';
 import { claimBatch, completeBatch, isActive, readBatchRun, storedBatch } from './sync-batches.js';
 import { RunNotActiveError } from './sync-runs.js';
+import { markOutsideGroup } from './membership-markers.js';
 import { settleUnchanged } from './sync-settled.js';
 import { writeUsers, type WriteOutcome } from './sync-user-writes.js';
 
@@ -25,6 +26,11 @@ export interface ApplyBatchInput {
   policyKey?: string;
   /** Members of the chunk found settled (not planned, not in `changes`): counted unchanged with the batch. */
   settled?: number;
+  /**
+   * Removal batches: the chunk's removal candidates (user ids), marked outside the group (membership-markers.ts)
+   * whatever their changes are; those the batch deletes have no row left to mark.
+   */
+  outsideGroup?: readonly string[];
 }
 
 export interface ApplyBatchResult {
@@ -84,6 +90,7 @@ export async function applyBatch(db: Db, input: ApplyBatchInput): Promise<ApplyB
         unchanged.map((change) => change.externalId!),
       );
     }
+    if (!dryRun) await markOutsideGroup(trx, input.setupId, input.outsideGroup ?? []);
     const planned = countChanges(
       input.changes.map((change) => ({ action: change.action, failed: outcomes.get(change)?.error != null })),
     );

@@ -24,12 +24,13 @@ export async function setPendingDelta(db: Db, runId: string, state: IncrementalS
 
 /**
  * Stores the run's pending incremental state (Entra: delta links) as the setup's; called only once the run's changes are committed,
- * so a crash before this point makes the next run re-read (and re-apply as no-ops) the same changes.
+ * so a crash before this point makes the next run re-read (and re-apply as no-ops) the same changes. A full run's
+ * state also says the setup's non-member markers are complete (`non_members_marked`, see membership-markers.ts).
  */
 export async function commitPendingDelta(db: Db, runId: string, mode: 'full' | 'delta'): Promise<boolean> {
   const result = await sql`
-    insert into sync_delta_state (setup_id, state, established_at, last_full_at)
-    select r.setup_id, r.pending_delta, now(), now()
+    insert into sync_delta_state (setup_id, state, established_at, last_full_at, non_members_marked)
+    select r.setup_id, r.pending_delta, now(), now(), ${mode} = 'full'
     from sync_runs r where r.id = ${runId}::uuid and r.pending_delta is not null and r.setup_id is not null
       and not exists (
         select 1 from sync_setups s
@@ -38,6 +39,8 @@ export async function commitPendingDelta(db: Db, runId: string, mode: 'full' | '
       state = excluded.state,
       established_at = case when ${mode} = 'full' then now() else sync_delta_state.established_at end,
       last_full_at = case when ${mode} = 'full' then now() else sync_delta_state.last_full_at end,
+      -- a full run's removal phase marked every managed user it did not read (membership-markers.ts)
+      non_members_marked = ${mode} = 'full' or sync_delta_state.non_members_marked,
       updated_at = now()`.execute(db);
   return Number(result.numAffectedRows ?? 0) > 0;
 }
@@ -160,10 +163,14 @@ export async function joinedMembers(db: Db, runId: string): Promise<string[]> {
 }
 
 /**
- * Users /users/delta reported changed that the group delta did not mention: whether they are members is not
- * known from the delta (a user the setup still manages may have left the group while deleteRemoved is off, or
- * be in its grace period; one it does not manage may have been skipped while disabled). The caller asks Graph.
- * Disabled users the setup does not manage are left out: nothing would be done for them anyway.
+ * Users /users/delta reported changed that the group delta did not mention and whose membership is not known:
+ * the caller asks the directory. Group delta reports every change of membership, so such a user is a member
+ * exactly when it was one as the setup's last successful run ended; for a user the setup manages that is known
+ * once the setup's non-member markers are complete (membership-markers.ts): unmarked, it was (and is) a member,
+ * and is left out. Asked about are the users the setup does not manage (one may have been skipped while
+ * disabled; disabled ones are left out, nothing would be done for them anyway) and the managed ones that are
+ * marked (left while deleteRemoved was off, a held removal, in their grace period…) or whose markers are not
+ * complete yet.
  */
 export async function changedUsersOutsideGroupDelta(
   db: Db,
@@ -172,12 +179,15 @@ export async function changedUsersOutsideGroupDelta(
   const rows = await sql<{ external_id: string; managed: boolean }>`
     select c.external_id, c.managed from (
       select u.external_id, (u.data->>'enabled') is distinct from 'false' as enabled,
-        exists (select 1 from users p where p.managing_setup_id = ${unpeeked(input.setupId)} and p.external_id = u.external_id) as managed
+        p.external_id is not null as managed, p.not_member_since is not null as marked_outside
       from sync_run_delta_users u
+      left join users p on p.managing_setup_id = ${unpeeked(input.setupId)} and p.external_id = u.external_id
       where u.run_id = ${input.runId}::uuid and u.data is not null and u.removed_reason is null
         and not exists (select 1 from sync_run_delta_members m where m.run_id = u.run_id and m.external_id = u.external_id)
     ) c
-    where c.managed or c.enabled
+    where case when c.managed then c.marked_outside or not exists (
+        select 1 from sync_delta_state s where s.setup_id = ${input.setupId}::uuid and s.non_members_marked)
+      else c.enabled end
     order by c.external_id`.execute(db);
   return rows.rows.map((r) => ({ externalId: r.external_id, managed: r.managed }));
 }

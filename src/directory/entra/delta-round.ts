@@ -113,9 +113,10 @@ export async function readDeltaRound(input: {
       if (page.deltaLink) next.usersLink = page.deltaLink;
     }
 
-    // A changed user the group delta did not mention may or may not be a member (one the setup still manages may
-    // have left while deleteRemoved is off; one it does not manage may have been skipped while disabled): ask
-    // Graph, so the run plans exactly the members a full read would see.
+    // A changed user the group delta did not mention is a member exactly when it was one after the last run; the
+    // sink leaves out the managed users known to be members, and hands back those it cannot vouch for (one the
+    // setup still manages that left while deleteRemoved is off; one it does not manage, maybe skipped while
+    // disabled): ask Graph, so the run plans exactly the members a full read would see.
     const changed = await sink.changedOutsideMemberChanges();
     const members = (
       await stillMembers(
