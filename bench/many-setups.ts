@@ -34,7 +34,7 @@ export interface ManySetupsResult {
   /** Each small setup's latency together with the big one, seconds from the common start. */
   smallTogetherSeconds: Spread;
   /** The small setups started together without the big one (other companies): plain sharing of the machine. */
-  smallWithoutBig: { slowdown: Spread; seconds: Spread; lastSeconds: number };
+  smallWithoutBig: { slowdown: Spread; seconds: Spread; lastSeconds: number; queuedSeconds: Spread };
   /**
    * The limit of sharing, from the CPU-seconds each solo run used (worker, Postgres, Temporal dev server and the
    * bench process with the simulator; the machine's idle consumption subtracted): runs needing C CPU-seconds on
@@ -183,7 +183,7 @@ export async function runManySetups(
   const smallSolo = solo.slice(1);
 
   log(`many-setups: ${smallOnlySetups.length} small setups together, without the big one`);
-  const { seconds: smallOnly } = await runTogether(ctx, temporal, smallOnlySetups);
+  const { seconds: smallOnly, queuedSeconds: smallOnlyQueued } = await runTogether(ctx, temporal, smallOnlySetups);
   log(`many-setups: all ${togetherSetups.length} together`);
   const { seconds: together, queuedSeconds } = await runTogether(ctx, temporal, togetherSetups);
 
@@ -214,6 +214,7 @@ export async function runManySetups(
       slowdown: spread(smallOnly.map((t, i) => t / smallSolo[i]!)),
       seconds: spread(smallOnly),
       lastSeconds: round(Math.max(...smallOnly)),
+      queuedSeconds: spread(smallOnlyQueued),
     },
     cpu: {
       cores,

@@ -387,7 +387,8 @@ function renderTable(
         ` (together: p50 ${many.smallTogetherSeconds.p50} s, p95 ${many.smallTogetherSeconds.p95} s, max ${many.smallTogetherSeconds.max} s)`,
       `  small latency with the big one, seconds: p50 ${many.smallTogetherSeconds.p50}, p95 ${many.smallTogetherSeconds.p95}, max ${many.smallTogetherSeconds.max}`,
       `  small together WITHOUT the big one, ÷ solo: p50 ${many.smallWithoutBig.slowdown.p50}, p95 ${many.smallWithoutBig.slowdown.p95}, max ${many.smallWithoutBig.slowdown.max}` +
-        ` (seconds: p50 ${many.smallWithoutBig.seconds.p50}, p95 ${many.smallWithoutBig.seconds.p95}, max ${many.smallWithoutBig.seconds.max})`,
+        ` (seconds: p50 ${many.smallWithoutBig.seconds.p50}, p95 ${many.smallWithoutBig.seconds.p95}, max ${many.smallWithoutBig.seconds.max};` +
+        ` tasks queued p50 ${many.smallWithoutBig.queuedSeconds.p50} s, max ${many.smallWithoutBig.queuedSeconds.max} s)`,
       `  limit of sharing: the small runs used ${many.cpu.smallSoloCpuSeconds} CPU-s alone (big ${many.cpu.bigSoloCpuSeconds}; idle ${many.cpu.idlePerSecond} CPU-s/s subtracted) on ${many.cpu.cores} cores` +
         ` → the last small one ≥ ${many.cpu.smallWorkSeconds} s, max small slowdown ≥ ${many.cpu.smallSlowdownLowerBound} (measured ${many.smallSlowdown.max} with the big one, ${many.smallWithoutBig.slowdown.max} without);` +
         ` everything together ≥ ${many.cpu.togetherLowerBoundSeconds} s (measured ${many.togetherSeconds} s)`,
