@@ -5,9 +5,16 @@
  * slots) and what running side by side costs in total. `scale` shrinks the member counts and the number of small
  * setups in proportion, for a quick run.
  */
+import { availableParallelism } from 'node:os';
 import type { Client } from '@temporalio/client';
 import type { Simulator } from '../src/simulator/server.js';
 import { startCase, waitForRuns, prepareSetup, type BenchContext } from './sync.js';
+
+export interface Spread {
+  p50: number;
+  p95: number;
+  max: number;
+}
 
 export interface ManySetupsResult {
   scale: number;
@@ -19,10 +26,34 @@ export interface ManySetupsResult {
   soloSumSeconds: number;
   /** togetherSeconds / soloSumSeconds (target ≤ 1.5). */
   ratioToSoloSum: number;
-  big: { members: number; soloSeconds: number; togetherSeconds: number; slowdown: number };
-  /** Each small setup's time together divided by its time alone (target: max ≤ 3). */
-  smallSlowdown: { p50: number; p95: number; max: number };
-  smallTogetherSeconds: { p50: number; p95: number; max: number };
+  big: { members: number; soloSeconds: number; togetherSeconds: number; slowdown: number; queuedSeconds: number };
+  /** Seconds the small runs' tasks waited in the task queue for a worker, together with the big one. */
+  smallQueuedSeconds: Spread;
+  /** Each small setup's time together (with the big one) divided by its time alone (target: max ≤ 3). */
+  smallSlowdown: Spread;
+  /** Each small setup's latency together with the big one, seconds from the common start. */
+  smallTogetherSeconds: Spread;
+  /** The small setups started together without the big one (other companies): plain sharing of the machine. */
+  smallWithoutBig: { slowdown: Spread; seconds: Spread; lastSeconds: number; queuedSeconds: Spread };
+  /**
+   * The limit of sharing, from the CPU-seconds each solo run used (worker, Postgres, Temporal dev server and the
+   * bench process with the simulator; the machine's idle consumption subtracted): runs needing C CPU-seconds on
+   * P cores cannot all finish before C / P seconds, so the slowest small one's slowdown is at least
+   * (C / P) ÷ the largest small solo time, with or without the big one.
+   */
+  cpu: {
+    cores: number;
+    /** CPU-seconds per second those processes use with no run going (pollers, timers). */
+    idlePerSecond: number;
+    bigSoloCpuSeconds: number;
+    smallSoloCpuSeconds: number;
+    /** C / P of the small runs: the earliest the last small run can finish, seconds. */
+    smallWorkSeconds: number;
+    /** (C / P) ÷ the largest small solo time: the least the max small slowdown can be. */
+    smallSlowdownLowerBound: number;
+    /** C / P of all runs: the earliest everything started together can be done, seconds. */
+    togetherLowerBoundSeconds: number;
+  };
 }
 
 interface BenchTenant {
@@ -63,37 +94,105 @@ function percentile(values: number[], p: number): number {
 
 const round = (n: number) => Math.round(n * 100) / 100;
 
-/** Runs the scenario against tenants already in the simulator (the first one the big setup). */
+const spread = (values: number[]): Spread => ({
+  p50: round(percentile(values, 50)),
+  p95: round(percentile(values, 95)),
+  max: round(Math.max(...values)),
+});
+
+/**
+ * Starts the runs at one moment (the first, the big one, before the others; the rest concurrently, as many
+ * companies' schedules firing at once would) and returns each one's seconds from that moment to its end.
+ */
+async function runTogether(
+  ctx: BenchContext,
+  temporal: Client,
+  setupIds: string[],
+): Promise<{ seconds: number[]; queuedSeconds: number[] }> {
+  const started = performance.now();
+  const [first, ...rest] = setupIds;
+  const runIds = [await startCase(ctx, temporal, first!, { fullSync: true })];
+  runIds.push(...(await Promise.all(rest.map((id) => startCase(ctx, temporal, id, { fullSync: true })))));
+  const results = await waitForRuns(ctx, temporal, runIds, started);
+  const queuedSeconds = [];
+  for (const runId of runIds) queuedSeconds.push(await queuedInTaskQueue(ctx, temporal, runId));
+  return { seconds: runIds.map((id) => results.get(id)!.seconds), queuedSeconds };
+}
+
+/**
+ * How long a run's tasks waited in the task queue for a worker (scheduled → started, workflow and activity
+ * tasks, the last workflow run of the chain): the part of its time that task-queue priority decides.
+ */
+async function queuedInTaskQueue(ctx: BenchContext, temporal: Client, runId: string): Promise<number> {
+  const run = await ctx.db.selectFrom('sync_runs').select('workflow_id').where('id', '=', runId).executeTakeFirst();
+  const history = await temporal.workflow.getHandle(run!.workflow_id!).fetchHistory();
+  const scheduledAt = new Map<string, number>();
+  let waited = 0;
+  const millis = (t: { seconds?: unknown; nanos?: number | null } | null | undefined) =>
+    Number(t?.seconds ?? 0) * 1000 + (t?.nanos ?? 0) / 1e6;
+  for (const event of history.events ?? []) {
+    const id = String(event.eventId);
+    if (event.activityTaskScheduledEventAttributes || event.workflowTaskScheduledEventAttributes)
+      scheduledAt.set(id, millis(event.eventTime));
+    const from =
+      event.activityTaskStartedEventAttributes?.scheduledEventId ??
+      event.workflowTaskStartedEventAttributes?.scheduledEventId;
+    const at = from === undefined || from === null ? undefined : scheduledAt.get(String(from));
+    if (at !== undefined) waited += millis(event.eventTime) - at;
+  }
+  return waited / 1000;
+}
+
+/**
+ * Runs the scenario against tenants already in the simulator (the first one the big setup). `cpuSeconds` reads
+ * the CPU-seconds used so far by the processes that do a run's work (bench/cpu.ts).
+ */
 export async function runManySetups(
   ctx: BenchContext,
   temporal: Client,
   tenants: BenchTenant[],
   scale: number,
+  cpuSeconds: () => number,
   log: (message: string) => void,
 ): Promise<ManySetupsResult> {
-  // Two setups per tenant, in two companies: one synced alone, one synced with everybody (both into an empty product).
+  // Setups per tenant, each in its own company, all into an empty product: one synced alone, one synced with
+  // everybody; and for the small tenants one more, synced together with the other small ones only.
   const soloSetups = [];
   const togetherSetups = [];
-  for (const tenant of tenants) {
+  const smallOnlySetups = [];
+  for (const [i, tenant] of tenants.entries()) {
     soloSetups.push((await prepareSetup(ctx, tenant.groupId, tenant)).id);
     togetherSetups.push((await prepareSetup(ctx, tenant.groupId, tenant)).id);
+    if (i > 0) smallOnlySetups.push((await prepareSetup(ctx, tenant.groupId, tenant)).id);
   }
+  const idleFrom = { cpu: cpuSeconds(), at: performance.now() };
+  await new Promise((resolve) => setTimeout(resolve, 3000));
+  const idlePerSecond = (cpuSeconds() - idleFrom.cpu) / ((performance.now() - idleFrom.at) / 1000);
+
   const solo: number[] = [];
+  const soloCpu: number[] = [];
   for (const [i, setupId] of soloSetups.entries()) {
+    const cpuBefore = cpuSeconds();
     const started = performance.now();
     const runId = await startCase(ctx, temporal, setupId, { fullSync: true });
-    solo.push((await waitForRuns(ctx, temporal, [runId], started)).get(runId)!.seconds);
+    const seconds = (await waitForRuns(ctx, temporal, [runId], started)).get(runId)!.seconds;
+    solo.push(seconds);
+    soloCpu.push(Math.max(0, cpuSeconds() - cpuBefore - idlePerSecond * seconds));
     if (i === 0 || (i + 1) % 50 === 0) log(`many-setups: ${i + 1}/${tenants.length} solo runs done`);
   }
-  const started = performance.now();
-  const runIds = [];
-  for (const setupId of togetherSetups) runIds.push(await startCase(ctx, temporal, setupId, { fullSync: true }));
-  const results = await waitForRuns(ctx, temporal, runIds, started);
-  const together = runIds.map((id) => results.get(id)!.seconds);
+  const smallSolo = solo.slice(1);
+
+  log(`many-setups: ${smallOnlySetups.length} small setups together, without the big one`);
+  const { seconds: smallOnly, queuedSeconds: smallOnlyQueued } = await runTogether(ctx, temporal, smallOnlySetups);
+  log(`many-setups: all ${togetherSetups.length} together`);
+  const { seconds: together, queuedSeconds } = await runTogether(ctx, temporal, togetherSetups);
+
   const togetherSeconds = Math.max(...together);
   const soloSumSeconds = solo.reduce((a, b) => a + b, 0);
-  const slowdowns = together.slice(1).map((t, i) => t / solo[i + 1]!);
   const smallTimes = together.slice(1);
+  const cores = availableParallelism();
+  const smallCpu = soloCpu.slice(1).reduce((a, b) => a + b, 0);
+  const smallWorkSeconds = smallCpu / cores;
   return {
     scale,
     smallSetups: tenants.length - 1,
@@ -106,16 +205,25 @@ export async function runManySetups(
       soloSeconds: round(solo[0]!),
       togetherSeconds: round(together[0]!),
       slowdown: round(together[0]! / solo[0]!),
+      queuedSeconds: round(queuedSeconds[0]!),
     },
-    smallSlowdown: {
-      p50: round(percentile(slowdowns, 50)),
-      p95: round(percentile(slowdowns, 95)),
-      max: round(Math.max(...slowdowns)),
+    smallQueuedSeconds: spread(queuedSeconds.slice(1)),
+    smallSlowdown: spread(smallTimes.map((t, i) => t / smallSolo[i]!)),
+    smallTogetherSeconds: spread(smallTimes),
+    smallWithoutBig: {
+      slowdown: spread(smallOnly.map((t, i) => t / smallSolo[i]!)),
+      seconds: spread(smallOnly),
+      lastSeconds: round(Math.max(...smallOnly)),
+      queuedSeconds: spread(smallOnlyQueued),
     },
-    smallTogetherSeconds: {
-      p50: round(percentile(smallTimes, 50)),
-      p95: round(percentile(smallTimes, 95)),
-      max: round(Math.max(...smallTimes)),
+    cpu: {
+      cores,
+      idlePerSecond: round(idlePerSecond),
+      bigSoloCpuSeconds: round(soloCpu[0]!),
+      smallSoloCpuSeconds: round(smallCpu),
+      smallWorkSeconds: round(smallWorkSeconds),
+      smallSlowdownLowerBound: round(smallWorkSeconds / Math.max(...smallSolo)),
+      togetherLowerBoundSeconds: round((smallCpu + soloCpu[0]!) / cores),
     },
   };
 }

@@ -20,6 +20,7 @@ import {
   setRunMode,
   toRunCounts,
   updateProgress,
+  lastFullRunMembers,
 } from '../db/repositories/sync-runs.js';
 import { totalCount } from '../sync/counts.js';
 import type { DirectoryConnection, RunMode, RunStatus, RunTrigger, SyncSetup } from '../db/schema.js';
@@ -54,7 +55,15 @@ function codedFailure(reason: Reason, type: string): ApplicationFailure {
 }
 
 export type BeginRunResult =
-  { runId: string; mode: RunMode; fullReason?: string; dryRun: boolean } | { skipped: string };
+  | {
+      runId: string;
+      mode: RunMode;
+      fullReason?: string;
+      dryRun: boolean;
+      /** The setup's last full run's member count (absent before the first): what the read's priority is set by. */
+      expectedMembers?: number;
+    }
+  | { skipped: string };
 
 /** Graph delta tokens for directory objects live 7 days; a state older than this (with a margin) is not tried. */
 const deltaLinkLifetimeMs = 7 * 24 * 3600 * 1000 - 3600 * 1000;
@@ -216,7 +225,8 @@ export function createSyncRunActivities(deps: ActivityDeps) {
         { runId, setupId: setup.id, trigger: input.trigger, dryRun: input.dryRun, mode, fullReason },
         'sync run started',
       );
-      return { runId, mode, fullReason, dryRun: input.dryRun };
+      const expectedMembers = await lastFullRunMembers(db, setup.id);
+      return { runId, mode, fullReason, dryRun: input.dryRun, expectedMembers };
     },
 
     /** Pages the group's members into staging; resumes from the heartbeated cursor after a retry. */

@@ -14,6 +14,7 @@ import { createScratchDatabase } from '../runtime/scratch-database.js';
 import { runTrustingSimulatorCa } from '../runtime/simulator-trust.js';
 import { startSimulator, type Simulator } from '../simulator/server.js';
 import { benchSimulator, type SimulatorBenchResult } from '../../bench/simulator.js';
+import { cpuSeconds, postgresCpuSource } from '../../bench/cpu.js';
 import { addBenchTenants, runManySetups, smallSetupSizes, type ManySetupsResult } from '../../bench/many-setups.js';
 import { resetStatementStats, topStatements } from '../../bench/statements.js';
 import {
@@ -61,6 +62,8 @@ export async function run(argv: string[]): Promise<void> {
     options: {
       members: { type: 'string' },
       json: { type: 'boolean', default: false },
+      // the dev server without task-queue priority and fairness, to compare (the runs still carry their keys)
+      'no-priority': { type: 'boolean', default: false },
       'batch-size': { type: 'string', default: '2000' },
       scenario: { type: 'string' },
       'many-scale': { type: 'string', default: '1' },
@@ -107,11 +110,19 @@ export async function run(argv: string[]): Promise<void> {
       cleanups.push(() => pgServer.stop());
       adminUrl = pgServer.url;
     }
+    // many-setups counts the dev server's CPU when it is ours
+    let devServerPid: number | undefined;
     const temporalAddress =
       process.env.TEMPORAL_ADDRESS ??
       (await (async () => {
-        const dev = await startDevServer({ port: await freePort(), headless: true, readyTimeoutMs: 120_000 });
+        const dev = await startDevServer({
+          port: await freePort(),
+          headless: true,
+          readyTimeoutMs: 120_000,
+          taskQueuePriority: !values['no-priority'],
+        });
         cleanups.push(() => dev.stop());
+        devServerPid = dev.process.pid;
         return dev.address;
       })());
 
@@ -285,7 +296,13 @@ export async function run(argv: string[]): Promise<void> {
         const worker = startWorkerProcess(ctx, env, workerArgs('many-setups'));
         try {
           await waitForWorker(temporal, env.TEMPORAL_TASK_QUEUE);
-          const result = await runManySetups(ctx, temporal, tenants, manyScale, log);
+          const sources = {
+            processTrees: [worker.child.pid, devServerPid],
+            // a shared server (DATABASE_URL): only this run's database's backends
+            postgres: await postgresCpuSource(ctx.db, { shared: Boolean(process.env.DATABASE_URL) }),
+            includeSelf: true,
+          };
+          const result = await runManySetups(ctx, temporal, tenants, manyScale, () => cpuSeconds(sources), log);
           const graph = ctx.sim.control.resourceUnitCounts();
           return {
             ...result,
@@ -364,9 +381,17 @@ function renderTable(
       '',
       `many-setups (scale ${many.scale}): ${many.smallSetups} small setups + one of ${many.big.members.toLocaleString('en')}, ${many.members.toLocaleString('en')} members`,
       `  together ${many.togetherSeconds} s vs solo sum ${many.soloSumSeconds} s: ${many.ratioToSoloSum} ×`,
-      `  big: solo ${many.big.soloSeconds} s, together ${many.big.togetherSeconds} s (${many.big.slowdown} ×)`,
+      `  big: solo ${many.big.soloSeconds} s, together ${many.big.togetherSeconds} s (${many.big.slowdown} ×), its tasks queued ${many.big.queuedSeconds} s` +
+        `; small runs' tasks queued p50 ${many.smallQueuedSeconds.p50} s, max ${many.smallQueuedSeconds.max} s`,
       `  small, together ÷ solo: p50 ${many.smallSlowdown.p50}, p95 ${many.smallSlowdown.p95}, max ${many.smallSlowdown.max}` +
         ` (together: p50 ${many.smallTogetherSeconds.p50} s, p95 ${many.smallTogetherSeconds.p95} s, max ${many.smallTogetherSeconds.max} s)`,
+      `  small latency with the big one, seconds: p50 ${many.smallTogetherSeconds.p50}, p95 ${many.smallTogetherSeconds.p95}, max ${many.smallTogetherSeconds.max}`,
+      `  small together WITHOUT the big one, ÷ solo: p50 ${many.smallWithoutBig.slowdown.p50}, p95 ${many.smallWithoutBig.slowdown.p95}, max ${many.smallWithoutBig.slowdown.max}` +
+        ` (seconds: p50 ${many.smallWithoutBig.seconds.p50}, p95 ${many.smallWithoutBig.seconds.p95}, max ${many.smallWithoutBig.seconds.max};` +
+        ` tasks queued p50 ${many.smallWithoutBig.queuedSeconds.p50} s, max ${many.smallWithoutBig.queuedSeconds.max} s)`,
+      `  limit of sharing: the small runs used ${many.cpu.smallSoloCpuSeconds} CPU-s alone (big ${many.cpu.bigSoloCpuSeconds}; idle ${many.cpu.idlePerSecond} CPU-s/s subtracted) on ${many.cpu.cores} cores` +
+        ` → the last small one ≥ ${many.cpu.smallWorkSeconds} s, max small slowdown ≥ ${many.cpu.smallSlowdownLowerBound} (measured ${many.smallSlowdown.max} with the big one, ${many.smallWithoutBig.slowdown.max} without);` +
+        ` everything together ≥ ${many.cpu.togetherLowerBoundSeconds} s (measured ${many.togetherSeconds} s)`,
       `  worker peak RSS ${many.peakRssMb} MB, ${many.graphThrottled}/${many.graphRequests} requests 429`,
     );
   out.push(

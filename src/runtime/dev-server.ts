@@ -15,6 +15,8 @@ export interface DevServerOptions {
   dbFile?: string;
   headless?: boolean;
   namespace?: string;
+  /** false: leave task-queue priority and fairness off (arrival order), to measure what they change. Default on. */
+  taskQueuePriority?: boolean;
   /** Extra `--dynamic-config-value KEY=JSON` pairs, e.g. a small suggestContinueAsNew limit in tests. */
   dynamicConfig?: Record<string, string | number | boolean>;
   readyTimeoutMs?: number;
@@ -27,6 +29,23 @@ export interface DevServer {
   process: ChildProcess;
   stop(): Promise<void>;
 }
+
+/**
+ * Task-queue priority and fairness (the priority and fairness key each sync run carries, src/sync/run-priority.ts)
+ * are off by default in the server this CLI embeds (v1.29.1: `matching.useNewMatcher` and
+ * `matching.enableFairness` both default to false, common/dynamicconfig/constants.go); without them the keys are
+ * accepted and ignored and tasks are dispatched in arrival order. enableFairness implies the new (priority)
+ * matcher; both are set so turning fairness off later keeps priorities. A production cluster needs the same two
+ * settings in its dynamic config (README, "Many companies at once").
+ */
+export const taskQueueFairness = {
+  'matching.useNewMatcher': true,
+  'matching.enableFairness': true,
+  // Priority holds within a task-queue partition; one dev server needs no more than one, and with one the order is
+  // exact instead of approximate across four.
+  'matching.numTaskqueueReadPartitions': 1,
+  'matching.numTaskqueueWritePartitions': 1,
+} as const;
 
 /**
  * Starts `temporal server start-dev` and waits until it answers. We spawn it ourselves instead of using
@@ -62,7 +81,10 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     );
   }
   for (const key of searchAttributes) args.push('--search-attribute', `${key.name}=Keyword`);
-  for (const [key, value] of Object.entries(options.dynamicConfig ?? {})) {
+  for (const [key, value] of Object.entries({
+    ...(options.taskQueuePriority === false ? {} : taskQueueFairness),
+    ...options.dynamicConfig,
+  })) {
     args.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
   }
 

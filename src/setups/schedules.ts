@@ -8,6 +8,8 @@ import {
 import type { Config } from '../config.js';
 import type { Db } from '../db/database.js';
 import { findScheduleFacts, listSetupIds } from '../db/repositories/setup-schedules.js';
+import { lastFullRunMembers } from '../db/repositories/sync-runs.js';
+import { runPriority } from '../sync/run-priority.js';
 import { CompanyIdAttribute, SetupIdAttribute, TenantIdAttribute } from '../temporal/search-attributes.js';
 
 /**
@@ -72,6 +74,9 @@ export async function reconcileSchedule(deps: ScheduleDeps, setupId: string): Pr
       { key: CompanyIdAttribute, value: facts.company_id },
       { key: TenantIdAttribute, value: facts.tenant_id },
     ],
+    // Fixed when the schedule is reconciled, so its size estimate may be stale: the workflow sets each activity's
+    // priority from the run's own figures (beginRun's estimate, then the members read).
+    priority: runPriority(await lastFullRunMembers(deps.db, setupId), facts.company_id),
   };
   try {
     await deps.temporal.schedule.create({

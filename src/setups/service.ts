@@ -8,7 +8,14 @@ import { findCompanyConnection } from '../db/repositories/connections.js';
 import { findCompanyCustomerType } from '../db/repositories/customer-types.js';
 import { deleteSetup, insertSetup, updateSetup } from '../db/repositories/setups.js';
 import { resetDeltaState } from '../db/repositories/sync-delta.js';
-import { createRun, markRun, RunAlreadyActiveError, setRunWorkflowId } from '../db/repositories/sync-runs.js';
+import {
+  createRun,
+  lastFullRunMembers,
+  markRun,
+  RunAlreadyActiveError,
+  setRunWorkflowId,
+} from '../db/repositories/sync-runs.js';
+import { runPriority } from '../sync/run-priority.js';
 import type { RunTrigger, SyncSetup } from '../db/schema.js';
 import type { Logger } from '../logger.js';
 import { syncRunWorkflow } from '../workflows/sync-run.js';
@@ -256,6 +263,8 @@ export async function startRun(
     await deps.temporal.workflow.start(syncRunWorkflow, {
       workflowId,
       taskQueue: deps.config.temporal.taskQueue,
+      // small setups' tasks first, fair between companies (the workflow refines it once it has read the members)
+      priority: runPriority(await lastFullRunMembers(deps.db, setup.id), setup.company_id),
       args: [
         {
           setupId: setup.id,

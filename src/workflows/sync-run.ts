@@ -10,6 +10,7 @@ import {
 } from '@temporalio/workflow';
 import type { Activities, ChunkLoopResult } from '../activities/index.js';
 import { checkDeletionGuard } from '../sync/deletion-guard.js';
+import { priorityKeyForMembers } from '../sync/run-priority.js';
 import { because, isReason, type Reason } from '../sync/reasons.js';
 import {
   approveRemovalsSignal,
@@ -28,20 +29,39 @@ const nonRetryableErrorTypes = [
   'DirectoryRequestFailed',
 ];
 
-const { beginRun, assessRemovals, setRunStatus, finishRun, readDeltaChanges, prepareRereadIfStale } =
-  proxyActivities<Activities>({
+/**
+ * The run's activities at a priority (src/sync/run-priority.ts): the workflow starts at the priority its starter
+ * estimated; once the run knows more (the setup's last size from beginRun, then the members actually read), its
+ * later activities carry that, so a big run's batches wait behind small runs' when the task queue backs up. The
+ * fairness key (the company) is inherited from the workflow. Without a key (undefined) activities inherit the
+ * workflow's priority.
+ */
+function activitiesAt(priorityKey: number | undefined, heartbeatTimeoutMs: number) {
+  const priority = priorityKey === undefined ? {} : { priority: { priorityKey } };
+  const short = proxyActivities<Activities>({
     startToCloseTimeout: '5 minutes',
     retry: { initialInterval: '1s', maximumInterval: '30s', nonRetryableErrorTypes },
+    ...priority,
   });
-
-// Long activities heartbeat their cursor: a worker that dies is noticed within the heartbeat timeout and the
-// retry resumes from the last cursor instead of starting over.
-function longActivities(heartbeatTimeoutMs: number) {
-  return proxyActivities<Activities>({
+  // Long activities heartbeat their cursor: a worker that dies is noticed within the heartbeat timeout and the
+  // retry resumes from the last cursor instead of starting over.
+  const long = proxyActivities<Activities>({
     startToCloseTimeout: '2 hours',
     heartbeatTimeout: heartbeatTimeoutMs,
     retry: { initialInterval: '2s', maximumInterval: '2 minutes', maximumAttempts: 20, nonRetryableErrorTypes },
+    ...priority,
   });
+  // named one by one: the proxies answer any property but list none, so they can't be spread
+  return {
+    beginRun: short.beginRun,
+    readDeltaChanges: short.readDeltaChanges,
+    assessRemovals: short.assessRemovals,
+    setRunStatus: short.setRunStatus,
+    prepareRereadIfStale: short.prepareRereadIfStale,
+    finishRun: short.finishRun,
+    stageDirectoryMembers: long.stageDirectoryMembers,
+    applyChunks: long.applyChunks,
+  };
 }
 
 /** How long a guarded run waits for someone to approve or reject its removals, unless APPROVAL_TIMEOUT says. */
@@ -80,7 +100,10 @@ export async function syncRunWorkflow(input: SyncRunInput): Promise<RunProgress>
 
   let state = input.state;
   const dryRun = input.dryRun ?? false;
-  const { stageDirectoryMembers, applyChunks } = longActivities(input.heartbeatTimeoutMs ?? 60_000);
+  const heartbeatTimeoutMs = input.heartbeatTimeoutMs ?? 60_000;
+  const { beginRun } = activitiesAt(undefined, heartbeatTimeoutMs);
+  // after continue-as-new: sized by what the run read before
+  let act = activitiesAt(state ? priorityKeyForMembers(state.membersRead) : undefined, heartbeatTimeoutMs);
   try {
     if (!state) {
       const begun = await beginRun({
@@ -98,21 +121,23 @@ export async function syncRunWorkflow(input: SyncRunInput): Promise<RunProgress>
       progress.runId = begun.runId;
       progress.phase = 'reading';
       progress.mode = begun.mode;
+      act = activitiesAt(priorityKeyForMembers(begun.expectedMembers), heartbeatTimeoutMs);
       let read =
-        begun.mode === 'delta' ? await readDeltaChanges({ runId: begun.runId, setupId: input.setupId }) : undefined;
+        begun.mode === 'delta' ? await act.readDeltaChanges({ runId: begun.runId, setupId: input.setupId }) : undefined;
       if (!read || read.fallback !== undefined) {
         progress.mode = 'full';
-        read = await stageDirectoryMembers({ runId: begun.runId, setupId: input.setupId });
+        read = await act.stageDirectoryMembers({ runId: begun.runId, setupId: input.setupId });
       }
       progress.membersRead = read.members;
+      act = activitiesAt(priorityKeyForMembers(read.members), heartbeatTimeoutMs);
 
       let holdReason: Reason | undefined;
-      let assessment: Awaited<ReturnType<typeof assessRemovals>>;
+      let assessment: Awaited<ReturnType<Activities['assessRemovals']>>;
       // Assess; when the guard asks for approval, wait at most APPROVAL_TIMEOUT. An approval of a read older than
       // that reads the group again and assesses anew (asking again if the new read still needs approval).
       for (;;) {
         progress.phase = 'planning';
-        assessment = await assessRemovals({ runId: begun.runId, setupId: input.setupId });
+        assessment = await act.assessRemovals({ runId: begun.runId, setupId: input.setupId });
         progress.removals = assessment.removals;
         const guard = checkDeletionGuard(
           {
@@ -128,9 +153,9 @@ export async function syncRunWorkflow(input: SyncRunInput): Promise<RunProgress>
         if (guard.verdict !== 'needs_approval' || dryRun) break;
         progress.phase = 'awaiting_approval';
         decision = undefined;
-        await setRunStatus({ runId: begun.runId, status: 'awaiting_approval' });
+        await act.setRunStatus({ runId: begun.runId, status: 'awaiting_approval' });
         const answered = await condition(() => decision !== undefined, approvalTimeoutMs);
-        await setRunStatus({ runId: begun.runId, status: 'running' });
+        await act.setRunStatus({ runId: begun.runId, status: 'running' });
         if (!answered) {
           holdReason = because.approvalTimedOut(describeDuration(approvalTimeoutMs), guard.reasonDetail);
           break;
@@ -139,11 +164,11 @@ export async function syncRunWorkflow(input: SyncRunInput): Promise<RunProgress>
           holdReason = because.removalsRejected(guard.reasonDetail);
           break;
         }
-        const { reread } = await prepareRereadIfStale({ runId: begun.runId, approvalTimeoutMs });
+        const { reread } = await act.prepareRereadIfStale({ runId: begun.runId, approvalTimeoutMs });
         if (!reread) break;
         progress.phase = 'reading';
         progress.mode = 'full';
-        read = await stageDirectoryMembers({ runId: begun.runId, setupId: input.setupId });
+        read = await act.stageDirectoryMembers({ runId: begun.runId, setupId: input.setupId });
         progress.membersRead = read.members;
       }
       state = {
@@ -159,7 +184,7 @@ export async function syncRunWorkflow(input: SyncRunInput): Promise<RunProgress>
     // Members, then removals, a bounded number of batches per activity call; continue-as-new keeps history small.
     for (;;) {
       progress.phase = state.phase === 'members' ? 'applying' : 'removing';
-      const result: ChunkLoopResult = await applyChunks({
+      const result: ChunkLoopResult = await act.applyChunks({
         runId: state.runId,
         setupId: input.setupId,
         phase: state.phase,
@@ -180,7 +205,7 @@ export async function syncRunWorkflow(input: SyncRunInput): Promise<RunProgress>
     }
 
     progress.phase = 'finishing';
-    progress.counts = await finishRun({ runId: state.runId, status: 'succeeded' });
+    progress.counts = await act.finishRun({ runId: state.runId, status: 'succeeded' });
     progress.phase = 'done';
     return progress;
   } catch (err) {
@@ -189,7 +214,7 @@ export async function syncRunWorkflow(input: SyncRunInput): Promise<RunProgress>
       const message = err.cause instanceof ApplicationFailure ? err.cause.message : err.message;
       // a failure that carries its reason as a code (activities' codedFailure) keeps it for the run page
       const coded = err.cause instanceof ApplicationFailure ? err.cause.details?.[0] : undefined;
-      progress.counts = await finishRun({ runId, status: 'failed', error: isReason(coded) ? coded : message });
+      progress.counts = await act.finishRun({ runId, status: 'failed', error: isReason(coded) ? coded : message });
       progress.phase = 'done';
       return progress;
     }

@@ -90,6 +90,24 @@ export async function findActiveRun(db: Db, setupId: string): Promise<SyncRun | 
     .executeTakeFirst();
 }
 
+/**
+ * How many members the setup's last succeeded full, real run read: the best size estimate before a run starts
+ * (a delta run's count is its changes, a dry run may have been stopped early). undefined before the first one.
+ */
+export async function lastFullRunMembers(db: Db, setupId: string): Promise<number | undefined> {
+  const row = await db
+    .selectFrom('sync_runs')
+    .select('members_read')
+    .where('setup_id', '=', setupId)
+    .where('status', '=', 'succeeded')
+    .where('mode', '=', 'full')
+    .where('dry_run', '=', false)
+    .orderBy('created_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row?.members_read;
+}
+
 export async function getRun(db: Db, runId: string): Promise<SyncRun | undefined> {
   return db.selectFrom('sync_runs').selectAll().where('id', '=', runId).executeTakeFirst();
 }
