@@ -34,6 +34,15 @@ module.exports = {
       to: { path: '^src/api/' },
     },
     {
+      name: 'worker-loads-no-api',
+      severity: 'error',
+      comment:
+        'A worker process runs workflows and activities only: the HTTP API, its routes, pages and their libraries ' +
+        '(~30 MB of heap) stay out of its memory. Reach shared code through modules outside src/api.',
+      from: { path: '^src/commands/worker\\.ts$' },
+      to: { path: '^src/api/', reachable: true },
+    },
+    {
       name: 'kysely-only-in-db',
       severity: 'error',
       comment:

@@ -24,7 +24,7 @@ import type { Simulator } from '../src/simulator/server.js';
 import { startRun } from '../src/setups/service.js';
 import { selfCheckWorkflow } from '../src/workflows/self-check.js';
 import type { Logger } from '../src/logger.js';
-import { workerHeapFlag } from '../src/runtime/worker-heap.js';
+import { workerEnvironment, workerNodeFlags } from '../src/runtime/worker-launch.js';
 
 export const sizeScenarios = ['full-empty', 'full-nochange', 'delta-nochange', 'delta-1pct'] as const;
 /** Against a real Active Directory (Samba), when samba is installed: see bench/ldap.ts. */
@@ -180,10 +180,9 @@ export function startWorkerProcess(
   env: Record<string, string>,
   nodeArgs: string[] = [],
 ): { child: ChildProcess; peakRssMb(): number; stop(): Promise<void> } {
-  // started the way the shipped worker command starts (package.json "worker"), heap flag included
-  const args = [...process.execArgv, workerHeapFlag, ...nodeArgs, process.argv[1]!, 'worker'];
+  const { args, env: launchEnv } = workerSpawnOf({ execArgv: process.execArgv, bin: process.argv[1]!, nodeArgs, env });
   const child = spawn(process.execPath, args, {
-    env: { ...process.env, ...env },
+    env: { ...process.env, ...launchEnv },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const peakRssMb = () => {
@@ -201,6 +200,22 @@ export function startWorkerProcess(
     await new Promise((resolve) => child.once('exit', resolve));
   };
   return { child, peakRssMb, stop };
+}
+
+/**
+ * The worker's node arguments and environment, started the way the shipped worker command starts (package.json
+ * "worker", docker-compose's worker: src/runtime/worker-launch.ts); the test of the compose file compares them.
+ */
+export function workerSpawnOf(input: {
+  execArgv: readonly string[];
+  bin: string;
+  nodeArgs?: readonly string[];
+  env: Record<string, string>;
+}): { args: string[]; env: Record<string, string> } {
+  return {
+    args: [...input.execArgv, ...workerNodeFlags, ...(input.nodeArgs ?? []), input.bin, 'worker'],
+    env: { ...workerEnvironment, ...input.env },
+  };
 }
 
 /** Resolves once a worker on the task queue runs workflows: the timing then excludes its start-up (bundling). */

@@ -1,7 +1,8 @@
 import { loadConfig } from '../config.js';
 import { createDb } from '../db/database.js';
 import { createLogger } from '../logger.js';
-import { onShutdownSignal, startApiServer } from '../runtime/services.js';
+import { startApiServer } from '../runtime/services.js';
+import { onShutdownSignal } from '../runtime/shutdown-signal.js';
 import { connectClient } from '../temporal/connection.js';
 
 /** `directory-sync api`: the HTTP API alone, against external Postgres and Temporal (scale it separately). */

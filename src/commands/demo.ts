@@ -7,7 +7,7 @@ import { insertCompany, listCompanies } from '../db/repositories/companies.js';
 import { insertCustomerType, listCustomerTypes } from '../db/repositories/customer-types.js';
 import { createLogger } from '../logger.js';
 import { startLocalStack } from '../runtime/local-stack.js';
-import { onShutdownSignal } from '../runtime/services.js';
+import { onShutdownSignal } from '../runtime/shutdown-signal.js';
 import { runTrustingSimulatorCa } from '../runtime/simulator-trust.js';
 import { startSimulator } from '../simulator/server.js';
 import { connectDemoTenant } from './demo-connect.js';

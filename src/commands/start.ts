@@ -1,7 +1,7 @@
 import { loadConfig } from '../config.js';
 import { createLogger } from '../logger.js';
 import { startLocalStack } from '../runtime/local-stack.js';
-import { onShutdownSignal } from '../runtime/services.js';
+import { onShutdownSignal } from '../runtime/shutdown-signal.js';
 
 /** `npm start`: the whole service on this machine; embedded Postgres and Temporal unless configured. */
 export async function run(): Promise<void> {

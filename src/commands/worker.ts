@@ -1,7 +1,8 @@
 import { loadConfig } from '../config.js';
 import { createDb } from '../db/database.js';
 import { createLogger } from '../logger.js';
-import { onShutdownSignal, startWorker } from '../runtime/services.js';
+import { onShutdownSignal } from '../runtime/shutdown-signal.js';
+import { startWorker } from '../runtime/worker-service.js';
 import { installTemporalRuntime } from '../temporal/runtime.js';
 import { bundleWorkflowsInChild } from '../worker/worker.js';
 import { startMetricsServer } from '../metrics/exposition.js';

@@ -8,7 +8,8 @@ import { installTemporalRuntime } from '../temporal/runtime.js';
 import { startDevServer, type DevServer } from './dev-server.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './embedded-postgres.js';
 import { localSecrets } from './local-secrets.js';
-import { startApiServer, startWorker, type RunningApi, type RunningWorker } from './services.js';
+import { startApiServer, type RunningApi } from './services.js';
+import { startWorker, type RunningWorker } from './worker-service.js';
 
 export interface LocalStack {
   config: Config;

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode, NativeConnection, Worker, type WorkflowBundle } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities/index.js';
+import { latin1Source } from './latin1-source.js';
 import type { TemporalSecurity } from '../config.js';
 import { temporalConnectionOptions } from '../temporal/connection.js';
 
@@ -13,7 +14,7 @@ export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', impo
 /** Builds the workflow bundle (webpack, ~2 s): once per process, then shared by every worker it starts. */
 export async function bundleWorkflows(): Promise<WorkflowBundle> {
   const { code } = await bundleWorkflowCode({ workflowsPath, logger: quietBundlerLogger });
-  return { code };
+  return { code: latin1Source(code) };
 }
 
 /**

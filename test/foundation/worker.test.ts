@@ -1,7 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrations } from '../../src/db/migrate.js';
-import { startWorker, type RunningWorker } from '../../src/runtime/services.js';
+import { startWorker, type RunningWorker } from '../../src/runtime/worker-service.js';
 import { installTemporalRuntime } from '../../src/temporal/runtime.js';
 import { selfCheckWorkflow } from '../../src/workflows/self-check.js';
 import { testConfig, testDb, testEnvironment, testLogger } from '../support/context.js';
