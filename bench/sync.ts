@@ -51,6 +51,8 @@ export interface BenchCase {
   graphThrottled: number | null;
   /** Rows of the run left in staging once it finished (0: freed). */
   stagingRowsAfter: number;
+  /** CPU-seconds each process spent during the run (size scenarios): worker, postgres, temporal, benchAndSimulator. */
+  cpuSeconds?: Record<string, number>;
   counts: Record<string, number>;
 }
 

@@ -14,7 +14,7 @@ import { createScratchDatabase } from '../runtime/scratch-database.js';
 import { runTrustingSimulatorCa } from '../runtime/simulator-trust.js';
 import { startSimulator, type Simulator } from '../simulator/server.js';
 import { benchSimulator, type SimulatorBenchResult } from '../../bench/simulator.js';
-import { cpuSeconds, postgresCpuSource } from '../../bench/cpu.js';
+import { cpuSeconds, postgresCpuSource, type CpuSources } from '../../bench/cpu.js';
 import { addBenchTenants, runManySetups, smallSetupSizes, type ManySetupsResult } from '../../bench/many-setups.js';
 import { resetStatementStats, topStatements } from '../../bench/statements.js';
 import {
@@ -52,6 +52,13 @@ const targets = [
 ];
 
 type WorkerEnv = Record<string, string> & { TEMPORAL_TASK_QUEUE: string };
+
+function mapValues<K extends string, V, W>(record: Record<K, V>, fn: (value: V, key: K) => W): Record<K, W> {
+  return Object.fromEntries(Object.entries(record).map(([key, value]) => [key, fn(value as V, key as K)])) as Record<
+    K,
+    W
+  >;
+}
 
 // 'ldap': both LDAP scenarios, reported together; 'graph': the four size scenarios against Graph, nothing else
 type ScenarioChoice = Scenario | 'ldap' | 'graph';
@@ -198,7 +205,18 @@ export async function run(argv: string[]): Promise<void> {
           try {
             await waitForWorker(temporal, env.TEMPORAL_TASK_QUEUE);
             if (profileDir) await resetStatementStats(ctx.db);
+            // CPU-seconds of each process over the run: where two cores' time goes (the run itself excludes start-up)
+            const postgres = await postgresCpuSource(ctx.db, { shared: Boolean(process.env.DATABASE_URL) });
+            const cpuParts = {
+              worker: { processTrees: [worker.child.pid], includeSelf: false },
+              postgres: { processTrees: [], postgres, includeSelf: false },
+              temporal: { processTrees: [devServerPid], includeSelf: false },
+              benchAndSimulator: { processTrees: [], includeSelf: true },
+            } satisfies Record<string, CpuSources>;
+            const cpuBefore = mapValues(cpuParts, cpuSeconds);
             const result = await runCase(ctx, temporal, setup.id, { fullSync });
+            const cpuAfter = mapValues(cpuParts, cpuSeconds);
+            const cpu = mapValues(cpuBefore, (before, part) => Math.round((cpuAfter[part] - before) * 100) / 100);
             const expectedMode = fullSync ? 'full' : 'delta';
             if (result.mode !== expectedMode)
               throw new Error(`${scenario}: ran as ${result.mode}, expected ${expectedMode}`);
@@ -211,6 +229,7 @@ export async function run(argv: string[]): Promise<void> {
               peakRssMb: worker.peakRssMb(),
               graph: { requests: graph.served + graph.throttled, throttled: graph.throttled },
             });
+            benchCase.cpuSeconds = cpu;
             if (!sizeOnly || sizeOnly === scenario) cases.push(benchCase);
             if (profileDir)
               writeFileSync(
@@ -220,7 +239,7 @@ export async function run(argv: string[]): Promise<void> {
             log(
               `${scenario}: ${benchCase.seconds} s, ratio ${benchCase.ratio} (to paging ${benchCase.pagingRatio}), rss ${benchCase.peakRssMb} MB, ` +
                 `${benchCase.historyEvents} history events, ${benchCase.graphThrottled}/${benchCase.graphRequests} requests 429, ` +
-                `staging left ${benchCase.stagingRowsAfter}, ${JSON.stringify(result.counts)}`,
+                `staging left ${benchCase.stagingRowsAfter}, cpu-seconds ${JSON.stringify(cpu)}, ${JSON.stringify(result.counts)}`,
             );
           } finally {
             await worker.stop();
