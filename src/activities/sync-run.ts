@@ -235,7 +235,7 @@ export function createSyncRunActivities(deps: ActivityDeps) {
       setupId: string;
     }): Promise<{ members: number; pages: number }> {
       const setup = await loadSetup(input.setupId);
-      const { provider } = await directoryOf(setup);
+      const { provider, connection } = await directoryOf(setup);
       const scope = scopeFromSetup(setup);
       const context = Context.current();
       const resume = context.info.heartbeatDetails as PagingCursor | undefined;
@@ -248,7 +248,7 @@ export function createSyncRunActivities(deps: ActivityDeps) {
             : null;
         if (incremental) await setPendingDelta(db, input.runId, incremental);
         // settled members are staged without their data (sync-settled.ts), under the policy the apply plans with
-        const settle = settleScopeOf(memberPolicyFromSetup(setup, await findConnection(db, setup.connection_id)));
+        const settle = settleScopeOf(memberPolicyFromSetup(setup, connection));
         const cursor = await reportingRetries(input.runId, () =>
           stageGroupMembers({
             db,
