@@ -255,6 +255,7 @@ export function benchCaseOf(input: {
   floor: Pick<Floor, 'seconds' | 'pagingSeconds' | 'insertSeconds'>;
   peakRssMb: number;
   graph: { requests: number; throttled: number } | null;
+  cpuSeconds?: Record<string, number>;
 }): BenchCase {
   const { members, scenario, result, floor } = input;
   return {
@@ -272,6 +273,7 @@ export function benchCaseOf(input: {
     graphRequests: input.graph?.requests ?? null,
     graphThrottled: input.graph?.throttled ?? null,
     stagingRowsAfter: result.stagingRowsAfter,
+    ...(input.cpuSeconds ? { cpuSeconds: input.cpuSeconds } : {}),
     counts: result.counts,
   };
 }
@@ -338,16 +340,34 @@ export async function waitForRuns(
   return results;
 }
 
-/** Runs one scenario and waits for it; the time is from the request to the final status. */
+/**
+ * Runs one scenario and waits for it; the time is from the request to the final status. A run in another mode
+ * than asked for (a delta run that fell back to full) would measure another scenario, so it stops the bench.
+ */
 export async function runCase(
   ctx: BenchContext,
   temporal: Client,
   setupId: string,
-  options: { fullSync: boolean },
+  options: { fullSync: boolean; scenario: Scenario },
 ): Promise<RunResult> {
   const started = performance.now();
   const runId = await startCase(ctx, temporal, setupId, options);
-  return (await waitForRuns(ctx, temporal, [runId], started)).get(runId)!;
+  const result = (await waitForRuns(ctx, temporal, [runId], started)).get(runId)!;
+  const expectedMode = options.fullSync ? 'full' : 'delta';
+  if (result.mode !== expectedMode)
+    throw new Error(`${options.scenario}: ran as ${result.mode}, expected ${expectedMode}`);
+  return result;
+}
+
+/** A finished case as the bench's progress line (Graph's requests and the CPU split when the case has them). */
+export function caseSummary(benchCase: BenchCase): string {
+  const graph =
+    benchCase.graphRequests === null ? '' : `${benchCase.graphThrottled}/${benchCase.graphRequests} requests 429, `;
+  const cpu = benchCase.cpuSeconds ? `cpu-seconds ${JSON.stringify(benchCase.cpuSeconds)}, ` : '';
+  return (
+    `${benchCase.scenario}: ${benchCase.seconds} s, ratio ${benchCase.ratio} (to paging ${benchCase.pagingRatio}), rss ${benchCase.peakRssMb} MB, ` +
+    `${benchCase.historyEvents} history events, ${graph}staging left ${benchCase.stagingRowsAfter}, ${cpu}${JSON.stringify(benchCase.counts)}`
+  );
 }
 
 export function machineDescription(): string {

@@ -28,6 +28,7 @@ import {
   startWorkerProcess,
   waitForWorker,
   benchCaseOf,
+  caseSummary,
   type BenchCase,
   type BenchContext,
   type Scenario,
@@ -214,12 +215,9 @@ export async function run(argv: string[]): Promise<void> {
               benchAndSimulator: { processTrees: [], includeSelf: true },
             } satisfies Record<string, CpuSources>;
             const cpuBefore = mapValues(cpuParts, cpuSeconds);
-            const result = await runCase(ctx, temporal, setup.id, { fullSync });
+            const result = await runCase(ctx, temporal, setup.id, { fullSync, scenario });
             const cpuAfter = mapValues(cpuParts, cpuSeconds);
             const cpu = mapValues(cpuBefore, (before, part) => Math.round((cpuAfter[part] - before) * 100) / 100);
-            const expectedMode = fullSync ? 'full' : 'delta';
-            if (result.mode !== expectedMode)
-              throw new Error(`${scenario}: ran as ${result.mode}, expected ${expectedMode}`);
             const graph = sim.control.resourceUnitCounts();
             const benchCase = benchCaseOf({
               members,
@@ -228,19 +226,15 @@ export async function run(argv: string[]): Promise<void> {
               floor,
               peakRssMb: worker.peakRssMb(),
               graph: { requests: graph.served + graph.throttled, throttled: graph.throttled },
+              cpuSeconds: cpu,
             });
-            benchCase.cpuSeconds = cpu;
             if (!sizeOnly || sizeOnly === scenario) cases.push(benchCase);
             if (profileDir)
               writeFileSync(
                 path.join(profileDir, `${members}-${scenario}-statements.txt`),
                 await topStatements(ctx.db),
               );
-            log(
-              `${scenario}: ${benchCase.seconds} s, ratio ${benchCase.ratio} (to paging ${benchCase.pagingRatio}), rss ${benchCase.peakRssMb} MB, ` +
-                `${benchCase.historyEvents} history events, ${benchCase.graphThrottled}/${benchCase.graphRequests} requests 429, ` +
-                `staging left ${benchCase.stagingRowsAfter}, cpu-seconds ${JSON.stringify(cpu)}, ${JSON.stringify(result.counts)}`,
-            );
+            log(caseSummary(benchCase));
           } finally {
             await worker.stop();
           }
@@ -281,10 +275,7 @@ export async function run(argv: string[]): Promise<void> {
             const worker = startWorkerProcess(ctx, { ...env, SECRETS_KEY: secretsKey }, workerArgs(`ldap-${scenario}`));
             try {
               await waitForWorker(temporal, env.TEMPORAL_TASK_QUEUE);
-              const result = await runCase(ctx, temporal, setup.id, { fullSync });
-              const expectedMode = fullSync ? 'full' : 'delta';
-              if (result.mode !== expectedMode)
-                throw new Error(`${scenario}: ran as ${result.mode}, expected ${expectedMode}`);
+              const result = await runCase(ctx, temporal, setup.id, { fullSync, scenario });
               const benchCase = benchCaseOf({
                 members,
                 scenario,
@@ -294,10 +285,7 @@ export async function run(argv: string[]): Promise<void> {
                 graph: null,
               });
               if (!only || only === 'ldap' || only === scenario) cases.push(benchCase);
-              log(
-                `${scenario}: ${benchCase.seconds} s, ratio ${benchCase.ratio} (to paging ${benchCase.pagingRatio}), rss ${benchCase.peakRssMb} MB, ` +
-                  `${benchCase.historyEvents} history events, staging left ${benchCase.stagingRowsAfter}, ${JSON.stringify(result.counts)}`,
-              );
+              log(caseSummary(benchCase));
             } finally {
               await worker.stop();
             }
