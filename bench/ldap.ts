@@ -8,17 +8,12 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { sql } from 'kysely';
 import { Attribute, Change, Client } from 'ldapts';
-import { generateApiKey } from '../src/api/keys.js';
-import { insertApiKey } from '../src/db/repositories/api-keys.js';
-import { insertCompany } from '../src/db/repositories/companies.js';
-import { insertCustomerType } from '../src/db/repositories/customer-types.js';
 import { insertLdapConnection, markLdapConnectionVerified } from '../src/db/repositories/ldap-connections.js';
-import { insertSetup } from '../src/db/repositories/setups.js';
 import { memberSearchFilter, USER_ATTRIBUTES } from '../src/directory/ldap/index.js';
 import { encryptBindPassword } from '../src/directory/ldap/stored-connection.js';
 import { normaliseDn } from '../src/sync/dn.js';
 import { sambaInstalled, startSambaDc, USER_PASSWORD, type SambaDc } from '../test/ldap/samba.js';
-import type { BenchContext, Floor } from './sync.js';
+import { insertBenchSetup, prepareBenchCompany, type BenchContext, type Floor } from './sync.js';
 
 export { sambaInstalled };
 
@@ -143,17 +138,11 @@ export async function measureLdapFloor(ctx: BenchContext, dir: LdapDirectory): P
 
 /** A company, customer type, connected ldap connection (password encrypted with `secretsKey`) and its setup. */
 export async function prepareLdapSetup(ctx: BenchContext, dir: LdapDirectory, secretsKey: string) {
-  const company = await insertCompany(ctx.db, {
-    name: `Bench LDAP ${Date.now()} ${randomBytes(3).toString('hex')}`,
-    directorySyncEnabled: true,
-  });
-  const key = generateApiKey();
-  await insertApiKey(ctx.db, { companyId: company.id, name: 'bench', prefix: key.prefix, hash: key.hash });
-  const customerType = await insertCustomerType(ctx.db, company.id, 'Employees');
+  const company = await prepareBenchCompany(ctx, 'Bench LDAP');
   const id = randomUUID();
   await insertLdapConnection(ctx.db, {
     id,
-    companyId: company.id,
+    companyId: company.companyId,
     designation: 'bench',
     directoryKey: normaliseDn(dir.dc.baseDn),
     url: dir.dc.ldapsUrl,
@@ -168,21 +157,9 @@ export async function prepareLdapSetup(ctx: BenchContext, dir: LdapDirectory, se
     domains: ['contoso.test'],
     facts: {},
   });
-  return insertSetup(ctx.db, {
-    company_id: company.id,
-    connection_id: id,
-    customer_type_id: customerType.id,
-    group_id: dir.groupDn,
-    group_display_name: 'bench',
-    designation: null,
-    ldap_path: dir.ou,
-    ldap_filter: null,
-    initials_attributes: ['sAMAccountName'],
-    status_reason: null,
-    delete_removed: true,
-    update_existing: true,
-    match_on: 'email',
-    deletion_threshold_count: 1_000_000,
-    deletion_threshold_percent: 100,
-  });
+  return insertBenchSetup(
+    ctx,
+    { ...company, connectionId: id, groupId: dir.groupDn },
+    { ldapPath: dir.ou, initialsAttributes: ['sAMAccountName'] },
+  );
 }

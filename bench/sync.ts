@@ -129,6 +129,44 @@ export async function measureFloor(
   return { seconds: (pagingMs + insertMs) / 1000, pagingSeconds: pagingMs / 1000, insertSeconds: insertMs / 1000 };
 }
 
+/** A company of its own for one bench setup, with an API key and one customer type, made directly. */
+export async function prepareBenchCompany(ctx: BenchContext, label: string) {
+  const company = await insertCompany(ctx.db, {
+    name: `${label} ${Date.now()} ${randomBytes(3).toString('hex')}`,
+    directorySyncEnabled: true,
+  });
+  const key = generateApiKey();
+  await insertApiKey(ctx.db, { companyId: company.id, name: 'bench', prefix: key.prefix, hash: key.hash });
+  const customerType = await insertCustomerType(ctx.db, company.id, 'Employees');
+  return { companyId: company.id, customerTypeId: customerType.id };
+}
+
+/** The setup every bench case syncs: update and remove, matched on email, with the guard out of the way. */
+export function insertBenchSetup(
+  ctx: BenchContext,
+  setup: { companyId: string; customerTypeId: string; connectionId: string; groupId: string },
+  scope: { ldapPath?: string; initialsAttributes?: string[] } = {},
+) {
+  return insertSetup(ctx.db, {
+    company_id: setup.companyId,
+    connection_id: setup.connectionId,
+    customer_type_id: setup.customerTypeId,
+    group_id: setup.groupId,
+    group_display_name: 'bench',
+    designation: null,
+    ldap_path: scope.ldapPath ?? null,
+    ldap_filter: null,
+    ...(scope.initialsAttributes ? { initials_attributes: scope.initialsAttributes } : {}),
+    status_reason: null,
+    delete_removed: true,
+    update_existing: true,
+    match_on: 'email',
+    // the benchmark measures speed, not the guard
+    deletion_threshold_count: 1_000_000,
+    deletion_threshold_percent: 100,
+  });
+}
+
 /** A company, customer type, connected connection and setup for a tenant's group (the demo's), made directly. */
 export async function prepareSetup(
   ctx: BenchContext,
@@ -139,15 +177,9 @@ export async function prepareSetup(
     domain: ctx.sim.demo.domain,
   },
 ) {
-  const company = await insertCompany(ctx.db, {
-    name: `Bench ${Date.now()} ${randomBytes(3).toString('hex')}`,
-    directorySyncEnabled: true,
-  });
-  const key = generateApiKey();
-  await insertApiKey(ctx.db, { companyId: company.id, name: 'bench', prefix: key.prefix, hash: key.hash });
-  const customerType = await insertCustomerType(ctx.db, company.id, 'Employees');
+  const company = await prepareBenchCompany(ctx, 'Bench');
   const connection = await insertConnection(ctx.db, {
-    companyId: company.id,
+    companyId: company.companyId,
     provider: entraKind,
     tenantId: tenant.id,
     designation: 'bench',
@@ -157,23 +189,7 @@ export async function prepareSetup(
     organizationName: tenant.displayName,
     verifiedDomains: [tenant.domain],
   });
-  return insertSetup(ctx.db, {
-    company_id: company.id,
-    connection_id: connection.id,
-    customer_type_id: customerType.id,
-    group_id: groupId,
-    group_display_name: 'bench',
-    designation: null,
-    ldap_path: null,
-    ldap_filter: null,
-    status_reason: null,
-    delete_removed: true,
-    update_existing: true,
-    match_on: 'email',
-    // the benchmark measures speed, not the guard
-    deletion_threshold_count: 1_000_000,
-    deletion_threshold_percent: 100,
-  });
+  return insertBenchSetup(ctx, { ...company, connectionId: connection.id, groupId });
 }
 
 /** `directory-sync worker` as a child process; its peak RSS (VmHWM) is read from /proc before it is stopped. */
