@@ -258,16 +258,14 @@ export function createSyncRunActivities(deps: ActivityDeps) {
             runId: input.runId,
             pageSize: config.sync.pageSize,
             resume,
-            onPage: async (c) => {
-              context.heartbeat(c);
-              await updateProgress(db, input.runId, {
-                phase: 'reading',
-                pagesRead: c.pages,
-                membersRead: c.ordinal,
-                membersExpected: c.expected ?? null,
-                retrying: null,
-              });
-            },
+            progressOf: (c) => ({
+              phase: 'reading',
+              pagesRead: c.pages,
+              membersRead: c.ordinal,
+              membersExpected: c.expected ?? null,
+              retrying: null,
+            }),
+            onPage: (c) => context.heartbeat(c),
           }),
         );
         await analyzeStaging(db, cursor.ordinal);
@@ -295,6 +293,7 @@ export function createSyncRunActivities(deps: ActivityDeps) {
         if (result.fallback !== undefined) {
           await clearDeltaRun(db, input.runId);
           await clearStaging(db, input.runId);
+          await resetRunReadCounts(db, input.runId); // the full read counts its own members (members_read)
           await setRunMode(db, input.runId, 'full');
           await updateProgress(db, input.runId, {
             fullReason: `delta not possible: ${result.fallback}`,

@@ -151,7 +151,7 @@ export async function run(argv: string[]): Promise<void> {
         AZURE_CLIENT_SECRET: sim.demo.clientSecret,
         AZURE_AUTHORITY_HOST: sim.url,
         GRAPH_BASE_URL: sim.url,
-        LOG_LEVEL: 'warn',
+        LOG_LEVEL: process.env.BENCH_WORKER_LOG ? 'info' : 'warn',
         SYNC_BATCH_SIZE: String(batchSize),
       };
       const config = loadConfig({ ...process.env, ...env }, 'worker');

@@ -19,9 +19,23 @@ export interface MemberScope {
   withManager?: boolean;
 }
 
+/** A member as read, with the provider's digest of it, mapped to a DirectoryUser only when asked. */
+export interface DigestedMember {
+  id: string;
+  /** Equal for equal directory data read under the same mapper, different for any other (see MemberPage.digested). */
+  digest: string;
+  user(): DirectoryUser;
+}
+
 /** One page of a full member read; `next` resumes the read after this page (null: the read is complete). */
 export interface MemberPage {
   users: DirectoryUser[];
+  /**
+   * The same members, digested from what the directory sent, when the provider can: staging then maps only the
+   * members it stores with their data, not those whose users are settled on that digest already (sync-settled.ts).
+   * Without it staging digests the mapped users.
+   */
+  digested?: readonly DigestedMember[];
   next: string | null;
   /** The total the directory announced (Graph's `@odata.count`), for progress. */
   count?: number;

@@ -2,7 +2,7 @@ import type { Db } from '../db/database.js';
 import { loadCandidates } from '../db/repositories/sync-candidates.js';
 import { readRemovalCandidates } from '../db/repositories/pending-removals.js';
 import { deltaRemovalCauses } from '../db/repositories/sync-delta.js';
-import { readStagedChunk, stagedPartitionEnds } from '../db/repositories/sync-staging.js';
+import { countSettledStaged, readStagedChunk, stagedPartitionEnds } from '../db/repositories/sync-staging.js';
 import { applyBatch } from '../db/repositories/sync-apply.js';
 import {
   addCounts,
@@ -52,7 +52,7 @@ export interface ChunkLoopResult {
 
 type ChunkSource = (
   cursor: string | null,
-) => Promise<{ changes: PlannedChange[]; lastKey: string; settled?: number; outsideGroup?: string[] } | null>;
+) => Promise<{ changes: PlannedChange[]; lastKey: string; outsideGroup?: string[] } | null>;
 
 async function runChunks(
   input: ChunkLoopInput,
@@ -76,7 +76,7 @@ async function runChunks(
       dryRun: input.dryRun,
       now: input.now,
       cursor: chunk.lastKey,
-      ...(phase === 'members' ? { policyKey: settleKeyOf(input.policy), settled: chunk.settled ?? 0 } : {}),
+      ...(phase === 'members' ? { policyKey: settleKeyOf(input.policy) } : {}),
       outsideGroup: chunk.outsideGroup,
     });
     cursor = result.cursor ?? chunk.lastKey;
@@ -86,23 +86,52 @@ async function runChunks(
   return { cursor, done: false, counts };
 }
 
-/** Members of the group, from staging, in external-id order (up to `upTo` when given: one partition). */
-export function applyMemberChunks(
+/** Members of the group, from staging, in external-id order; settled ones counted first (countSettled). */
+export async function applyMemberChunks(input: ChunkLoopInput, start: string | null): Promise<ChunkLoopResult> {
+  const settled = start === null ? await countSettled(input) : emptyCounts();
+  const result = await applyMemberRange(input, start);
+  return { ...result, counts: addCounts(settled, result.counts) };
+}
+
+/**
+ * The members staged settled, counted unchanged by one batch of their own (key `members:settled`, so a retry
+ * counts them once) before the first chunk: the chunks then read and plan only the members staged with data.
+ */
+async function countSettled(input: ChunkLoopInput): Promise<RunCounts> {
+  const settled = await countSettledStaged(input.db, input.runId);
+  if (settled === 0) return emptyCounts();
+  const result = await applyBatch(input.db, {
+    runId: input.runId,
+    setupId: input.policy.setupId,
+    companyId: input.policy.companyId,
+    customerTypeId: input.policy.customerTypeId,
+    batchKey: 'members:settled',
+    changes: [],
+    dryRun: input.dryRun,
+    now: input.now,
+    cursor: null,
+    settled,
+  });
+  await input.onBatch?.({ cursor: null, counts: result.counts, batchCounts: result.counts });
+  return result.counts;
+}
+
+/** The members of one range of staging (up to `upTo` when given: one partition), chunk by chunk. */
+function applyMemberRange(
   input: ChunkLoopInput,
   start: string | null,
   upTo: string | null = null,
 ): Promise<ChunkLoopResult> {
   return runChunks(input, 'members', start, async (cursor) => {
-    // settled members were told apart as they were staged: they come without data and are only counted
-    const { members, settled, lastKey } = await readStagedChunk(input.db, input.runId, {
+    const { members, lastKey } = await readStagedChunk(input.db, input.runId, {
       afterExternalId: cursor,
       limit: input.batchSize,
       upToExternalId: upTo,
     });
     if (lastKey === null) return null;
-    const candidates = indexCandidates(members.length > 0 ? await chunkCandidates(input, members) : []);
-    const groups = members.length > 0 ? await chunkRuleGroups(input, members) : new Map();
-    return { changes: planMembers(members, candidates, input.policy, groups), lastKey, settled };
+    const candidates = indexCandidates(await chunkCandidates(input, members));
+    const groups = await chunkRuleGroups(input, members);
+    return { changes: planMembers(members, candidates, input.policy, groups), lastKey };
   });
 }
 
@@ -198,9 +227,11 @@ export async function applyMemberPartitions(
   staged: number,
 ): Promise<ChunkLoopResult> {
   let state: Partitioned;
+  let settled = emptyCounts();
   if (cursor?.startsWith('{')) {
     state = JSON.parse(cursor) as Partitioned;
   } else {
+    settled = await countSettled(input);
     const ends = await stagedPartitionEnds(input.db, input.runId, concurrency, staged);
     const starts = [null, ...ends];
     state = { parts: starts.map((after, i) => ({ after, upTo: ends[i] ?? null, done: false })) };
@@ -209,7 +240,7 @@ export async function applyMemberPartitions(
   const results = await Promise.all(
     state.parts.map(async (part) => {
       if (part.done) return emptyCounts();
-      const result = await applyMemberChunks(
+      const result = await applyMemberRange(
         {
           ...input,
           onBatch: async (progress) => {
@@ -225,5 +256,5 @@ export async function applyMemberPartitions(
       return result.counts;
     }),
   );
-  return { cursor: encode(), done: state.parts.every((p) => p.done), counts: results.reduce(addCounts, emptyCounts()) };
+  return { cursor: encode(), done: state.parts.every((p) => p.done), counts: results.reduce(addCounts, settled) };
 }

@@ -1,6 +1,7 @@
 import type { Db } from '../db/database.js';
 import { countManagedUsers } from '../db/repositories/sync-candidates.js';
 import { countStaged } from '../db/repositories/sync-staging.js';
+import { getRun } from '../db/repositories/sync-runs.js';
 import type { SetupPolicy } from '../sync/types.js';
 import { countPendingRemovals } from './pending-removals.js';
 
@@ -22,11 +23,13 @@ export async function assessRemovals(
   input: { policy: SetupPolicy; runId: string; batchSize: number; now: Date; mode: 'full' | 'delta' },
 ): Promise<RemovalAssessment> {
   const { policy, runId } = input;
-  const [managedCount, memberCount] = await Promise.all([
+  // members_read is kept equal to the staged count by staging itself (sync-staging.ts): no count over staging here
+  const [managedCount, run, removals] = await Promise.all([
     countManagedUsers(db, policy.setupId),
-    countStaged(db, runId),
+    getRun(db, runId),
+    countPendingRemovals(db, input),
   ]);
-  const removals = await countPendingRemovals(db, input);
+  const memberCount = run?.members_read ?? (await countStaged(db, runId));
   // A delta round that reports no change reads no members at all; that is not an empty group.
   return {
     removals,

@@ -1,7 +1,13 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { markRun } from '../../src/db/repositories/sync-runs.js';
-import { clearStaging, readStagedChunk, stageMembers } from '../../src/db/repositories/sync-staging.js';
+import {
+  clearStaging,
+  countSettledStaged,
+  readStagedChunk,
+  stageMembers,
+  type DigestedMember,
+} from '../../src/db/repositories/sync-staging.js';
 import { settleScopeOf } from '../../src/engine/settle-key.js';
 import { applyMemberChunks, type ChunkLoopInput } from '../../src/engine/apply-chunks.js';
 import type { DirectoryUser, SetupPolicy } from '../../src/sync/index.js';
@@ -36,7 +42,11 @@ describe('settled members', () => {
   afterAll(() => scratch?.close());
 
   /** One run's member phase through the engine's own loop: stage, apply every chunk (batches of 7). */
-  async function memberPhase(members: readonly DirectoryUser[], runPolicy = policy, dryRun = false) {
+  async function memberPhase(
+    members: readonly DirectoryUser[] | readonly DigestedMember[],
+    runPolicy = policy,
+    dryRun = false,
+  ) {
     const runId = await startRun(scratch.db, runPolicy, { dryRun });
     // staged as the activity stages: telling settled members apart under the run's policy
     await stageMembers(scratch.db, runId, members, 0, { page: 1, settle: settleScopeOf(runPolicy) });
@@ -106,7 +116,7 @@ describe('settled members', () => {
       settle: { policyKey: 'a policy never applied', ...ids() },
     });
     const chunk = await readStagedChunk(scratch.db, runId, { afterExternalId: null, limit: 100 });
-    expect(chunk.settled).toBe(0);
+    expect(await countSettledStaged(scratch.db, runId)).toBe(0);
     expect(chunk.members).toHaveLength(30);
     await finish(runId);
   });
@@ -117,9 +127,10 @@ describe('settled members', () => {
     const runId = await startRun(scratch.db, policy);
     await stageMembers(scratch.db, runId, directory, 0, { page: 1, settle: settleScopeOf(policy) });
     const chunk = await readStagedChunk(scratch.db, runId, { afterExternalId: null, limit: 100 });
-    expect(chunk.settled).toBe(29);
+    expect(await countSettledStaged(scratch.db, runId)).toBe(29);
+    // only the member to plan is read; the cursor after it is its own id
     expect(chunk.members.map((m) => m.id)).toEqual([directory[11]!.id]);
-    expect(chunk.lastKey).toBe(directory.at(-1)!.id);
+    expect(chunk.lastKey).toBe(directory[11]!.id);
     await finish(runId);
     await sql`delete from users where email = 'twin@example.com'`.execute(scratch.db);
   });
@@ -141,7 +152,8 @@ describe('settled members', () => {
       added: 0,
     });
     const chunk = await readStagedChunk(scratch.db, runId, { afterExternalId: null, limit: 100 });
-    expect(chunk).toMatchObject({ settled: 29, members: [replayed] });
+    expect(chunk.members).toEqual([replayed]);
+    expect(await countSettledStaged(scratch.db, runId)).toBe(29);
     await finish(runId);
   });
 
@@ -177,6 +189,55 @@ describe('settled members', () => {
       n: number;
     }>`select count(*)::int as n from users where external_id = ${newcomer.id}`.execute(scratch.db);
     expect(marked.rows[0]!.n).toBe(0);
+  });
+
+  it('members a provider digested are mapped only when they are staged with their data', async () => {
+    await memberPhase(directory);
+    // a provider's own digests (MemberPage.digested): the first run stages and settles on them
+    let mapped: string[] = [];
+    const digested = (members: readonly DirectoryUser[], digestOf = (m: DirectoryUser) => `test:${m.id}`) =>
+      members.map((m) => ({ id: m.id, digest: digestOf(m), user: () => (mapped.push(m.id), m) }));
+    const first = await memberPhase(digested(directory));
+    expect(first.counts).toMatchObject({ unchanged: 30 });
+    expect(mapped).toHaveLength(30);
+    mapped = [];
+    // the same digests: nothing is mapped, everything is counted unchanged
+    const second = await memberPhase(digested(directory));
+    expect(second.counts).toMatchObject({ unchanged: 30, updated: 0 });
+    expect(mapped).toEqual([]);
+    // one member's digest moved: that member alone is mapped, and planned
+    const changed = directory.map((m, n) => (n === 2 ? { ...m, jobTitle: 'Digested change' } : m));
+    const third = await memberPhase(
+      digested(changed, (m) => `test:${m.id}:${m.jobTitle}`).map((entry, n) =>
+        n === 2 ? entry : { ...entry, digest: `test:${entry.id}` },
+      ),
+    );
+    expect(third.counts).toMatchObject({ updated: 1, unchanged: 29 });
+    expect(mapped).toEqual([directory[2]!.id]);
+    directory[2] = changed[2]!;
+    await memberPhase(directory); // settled on the stager's own digests again, for the tests after this one
+  });
+
+  it('settled members are counted once by the run, however often the member phase is retried', async () => {
+    await memberPhase(directory);
+    const runId = await startRun(scratch.db, policy);
+    await stageMembers(scratch.db, runId, directory, 0, { page: 1, settle: settleScopeOf(policy) });
+    const input: ChunkLoopInput = {
+      db: scratch.db,
+      policy,
+      runId,
+      dryRun: false,
+      batchSize: 7,
+      maxBatches: 100,
+      now: new Date(),
+      mode: 'full',
+    };
+    await applyMemberChunks(input, null);
+    await applyMemberChunks(input, null); // a retried activity that starts the phase over
+    const stored = await sql<{ counts: { unchanged: number } }>`
+      select counts from sync_runs where id = ${runId}::uuid`.execute(scratch.db);
+    expect(stored.rows[0]!.counts.unchanged).toBe(30);
+    await finish(runId);
   });
 
   function ids() {

@@ -16,11 +16,50 @@ export interface StagedPage {
   added: number;
 }
 
+/** A member with its directory's own digest, mapped on demand (the port's DigestedMember). */
+export interface DigestedMember {
+  id: string;
+  digest: string;
+  user(): DirectoryUser;
+}
+
+/** A page made ready for staging: each distinct member with its ordinal, digest and (on demand) its data as JSON. */
+export interface PreparedPage {
+  rows: Map<string, { ordinal: number; dataHash: string; json: () => string }>;
+}
+
 /**
- * Stages one page in one statement. The page travels as a single jsonb parameter, so the statement never
+ * Makes a page ready to stage, without the database: the CPU part of staging, which the caller may do while the
+ * page before is still being written. Within the page a repeated member counts once: the last read's data at
+ * the first read's position. Members the provider digested (MemberPage.digested) keep its digest and are mapped
+ * only if they are staged with their data; mapped users are serialised once, digested here and sent as they are.
+ */
+export function prepareStagedPage(
+  members: readonly DirectoryUser[] | readonly DigestedMember[],
+  startOrdinal: number,
+): PreparedPage {
+  const rows: PreparedPage['rows'] = new Map();
+  members.forEach((member, position) => {
+    const ordinal = rows.get(member.id)?.ordinal ?? startOrdinal + position;
+    if (isDigested(member)) {
+      rows.set(member.id, { ordinal, dataHash: member.digest, json: () => JSON.stringify(member.user()) });
+    } else {
+      const json = JSON.stringify(member);
+      rows.set(member.id, { ordinal, dataHash: memberDataHash(json), json: () => json });
+    }
+  });
+  return { rows };
+}
+
+function isDigested(member: DirectoryUser | DigestedMember): member is DigestedMember {
+  return typeof (member as DigestedMember).user === 'function';
+}
+
+/**
+ * Stages one prepared page in one statement. The page travels as a single jsonb parameter, so the statement never
  * approaches Postgres's bind-parameter limit whatever the page size. A member staged before (a retried page,
  * Graph replaying it on a later page) is overwritten: its data is the freshest read, its ordinal stays the
- * first. Within the page a repeated member counts once, last read winning, as in distinctMembers.
+ * first.
  *
  * With `settle` (a run that may skip settled members, sync-settled.ts) the page's members are first told apart:
  * a settled one is staged without its data — only its id and digest, which the removals and the counts need —
@@ -29,35 +68,24 @@ export interface StagedPage {
  * The run's members_read grows by the members new to the run, in the same statement, so it stays equal to
  * countStaged under retries; pages_read only ever rises to `page`, so a replayed page does not count twice.
  */
-export async function stageMembers(
+export async function writeStagedPage(
   db: Db,
   runId: string,
-  members: readonly DirectoryUser[],
-  startOrdinal: number,
-  options: { page?: number; settle?: Omit<SettleScope, 'runId'> } = {},
+  prepared: PreparedPage,
+  options: {
+    page?: number;
+    /** The page's settled members (settledOfPage): staged without their data. */
+    settled?: ReadonlySet<string>;
+    /** Merged into the run's progress in the same statement (sync-runs.ts updateProgress). */
+    progress?: Record<string, unknown>;
+  } = {},
 ): Promise<StagedPage> {
-  // Within the page a repeated member counts once: the last read's data at the first read's position.
-  const rows = new Map<string, { ordinal: number; json: string; dataHash: string }>();
-  members.forEach((member, position) => {
-    // serialised once: hashed here, and sent as it is inside the page's parameter
-    const json = JSON.stringify(member);
-    rows.set(member.id, {
-      ordinal: rows.get(member.id)?.ordinal ?? startOrdinal + position,
-      json,
-      dataHash: memberDataHash(json),
-    });
-  });
-  const settled = options.settle
-    ? await settledMembers(
-        db,
-        options.settle,
-        [...rows].map(([externalId, row]) => ({ externalId, dataHash: row.dataHash })),
-      )
-    : new Set<string>();
+  const { rows } = prepared;
+  const settled = options.settled ?? new Set<string>();
   const page = [...rows]
     .map(([externalId, row]) => {
       const isSettled = settled.has(externalId);
-      return `{"external_id":${JSON.stringify(externalId)},"ordinal":${row.ordinal},"data_hash":"${row.dataHash}","settled":${isSettled},"data":${isSettled ? 'null' : row.json}}`;
+      return `{"external_id":${JSON.stringify(externalId)},"ordinal":${row.ordinal},"data_hash":"${row.dataHash}","settled":${isSettled},"data":${isSettled ? 'null' : row.json()}}`;
     })
     .join(',');
   // `xmax = 0` marks a row this statement inserted rather than overwrote: the members new to the run, counted
@@ -78,12 +106,43 @@ export async function stageMembers(
     progress as (
       update sync_runs
       set members_read = members_read + (select added from tally),
-          pages_read = greatest(pages_read, ${options.page ?? 0}::int)
+          pages_read = greatest(pages_read, ${options.page ?? 0}::int),
+          progress = progress || ${JSON.stringify(options.progress ?? {})}::jsonb
       where id = ${runId}::uuid
       returning 1
     )
     select staged, added from tally`.execute(db);
   return result.rows[0] ?? { staged: 0, added: 0 };
+}
+
+/**
+ * Which of a prepared page's members are settled (sync-settled.ts) under `settle`; none without. Read-only, so it
+ * may run while the page before is still being written.
+ */
+export async function settledOfPage(
+  db: Db,
+  prepared: PreparedPage,
+  settle: Omit<SettleScope, 'runId'> | undefined,
+): Promise<Set<string>> {
+  if (!settle) return new Set();
+  return settledMembers(
+    db,
+    settle,
+    [...prepared.rows].map(([externalId, row]) => ({ externalId, dataHash: row.dataHash })),
+  );
+}
+
+/** Prepares and stages one page: prepareStagedPage, settledOfPage, writeStagedPage. */
+export async function stageMembers(
+  db: Db,
+  runId: string,
+  members: readonly DirectoryUser[] | readonly DigestedMember[],
+  startOrdinal: number,
+  options: { page?: number; settle?: Omit<SettleScope, 'runId'> } = {},
+): Promise<StagedPage> {
+  const prepared = prepareStagedPage(members, startOrdinal);
+  const settled = await settledOfPage(db, prepared, options.settle);
+  return writeStagedPage(db, runId, prepared, { page: options.page, settled });
 }
 
 /**
@@ -107,17 +166,16 @@ export async function countStaged(db: Db, runId: string): Promise<number> {
 
 /** One chunk of staged members, as the apply reads it. */
 export interface StagedChunk {
-  /** The members to plan, in external-id order: those staged with their data (not settled). */
+  /** The members to plan, in external-id order: those staged with their data (settled ones are only counted). */
   members: DirectoryUser[];
-  /** Members of the chunk staged as settled: counted unchanged, never planned. */
-  settled: number;
-  /** The chunk's last external id (settled or not): the cursor after it; null when the chunk is empty. */
+  /** The chunk's last external id: the cursor after it; null when no member is left to plan. */
   lastKey: string | null;
 }
 
 /**
- * The next `limit` staged members after `afterExternalId` (null: from the start), in external_id order, up to
- * and including `upToExternalId` when given (the end of one partition of a parallel apply).
+ * The next `limit` staged members to plan after `afterExternalId` (null: from the start), in external_id order,
+ * up to and including `upToExternalId` when given (the end of one partition of a parallel apply). Members staged
+ * settled are passed over: the apply counts them once (countSettledStaged) and reads nothing more of them.
  */
 export async function readStagedChunk(
   db: Db,
@@ -128,13 +186,24 @@ export async function readStagedChunk(
     .selectFrom('sync_run_members')
     .select(['external_id', 'data'])
     .where('run_id', '=', runId)
+    .where('settled', '=', false)
     .$if(page.afterExternalId !== null, (qb) => qb.where('external_id', '>', page.afterExternalId as string))
     .$if(page.upToExternalId != null, (qb) => qb.where('external_id', '<=', page.upToExternalId as string))
     .orderBy('external_id')
     .limit(page.limit)
     .execute();
-  const members = rows.flatMap((row) => (row.data ? [row.data] : []));
-  return { members, settled: rows.length - members.length, lastKey: rows.at(-1)?.external_id ?? null };
+  return { members: rows.map((row) => row.data!), lastKey: rows.at(-1)?.external_id ?? null };
+}
+
+/** How many of the run's staged members are settled: counted unchanged without being planned. */
+export async function countSettledStaged(db: Db, runId: string): Promise<number> {
+  const row = await db
+    .selectFrom('sync_run_members')
+    .select((eb) => eb.fn.countAll<number>().as('count'))
+    .where('run_id', '=', runId)
+    .where('settled', '=', true)
+    .executeTakeFirstOrThrow();
+  return Number(row.count);
 }
 
 /** Drops the run's staging once the run no longer needs it; returns how many members it held. */

@@ -61,24 +61,35 @@ export function isEntraGuest(userType: string | null, userPrincipalName: string 
   return userType?.toLowerCase() === 'guest' || isGuestUserPrincipalName(userPrincipalName ?? '');
 }
 
+/** One of Graph's user objects that passed graphUserObject's checks: an object with a string id. */
+export type GraphUserObject = Record<string, unknown> & { id: string };
+
 /**
- * Reads one user as Graph sends it in member lists, casts, delta pages and `GET /users/{id}`: with or
- * without `@odata.type`, with properties missing (not selected) or null (limited information without
- * User.Read.All — which must not be read as "the mail was removed": the caller decides). Only `id` is required.
+ * Checks one user as Graph sends it in member lists, casts, delta pages and `GET /users/{id}`: an object, with
+ * or without `@odata.type` (but no other type), with a string `id`; nothing else is required.
  */
-export function parseDirectoryUser(raw: unknown): DirectoryUser {
+export function graphUserObject(raw: unknown): GraphUserObject {
   if (typeof raw !== 'object' || raw === null)
     throw new TypeError(`a directory user must be an object, got ${raw === null ? 'null' : typeof raw}`);
   const object = raw as Record<string, unknown>;
   const type = object['@odata.type'];
   if (type !== undefined && type !== '#microsoft.graph.user')
     throw new TypeError(`expected a #microsoft.graph.user, got ${String(type)}`);
-  const id = text(object.id);
-  if (!id) throw new TypeError('a directory user needs an id');
+  if (!text(object.id)) throw new TypeError('a directory user needs an id');
+  return object as GraphUserObject;
+}
+
+/**
+ * Reads one user as Graph sends it (graphUserObject's checks), with properties missing (not selected) or null
+ * (limited information without User.Read.All — which must not be read as "the mail was removed": the caller
+ * decides).
+ */
+export function parseDirectoryUser(raw: unknown): DirectoryUser {
+  const object = graphUserObject(raw);
   const userPrincipalName = text(object.userPrincipalName);
   const businessPhones = Array.isArray(object.businessPhones) ? object.businessPhones : [];
   return {
-    id,
+    id: object.id,
     email: entraEmail(text(object.mail), userPrincipalName),
     displayName: text(object.displayName),
     givenName: text(object.givenName),

@@ -1,5 +1,11 @@
 import type { Client } from '@microsoft/microsoft-graph-client';
-import { directoryUserSelect, parseDirectoryUser, type DirectoryUser } from './directory-user.js';
+import {
+  directoryUserSelect,
+  graphUserObject,
+  parseDirectoryUser,
+  type DirectoryUser,
+  type GraphUserObject,
+} from './directory-user.js';
 import { checkedLink } from './links.js';
 
 export { directoryUserSelect, parseDirectoryUser, type DirectoryUser } from './directory-user.js';
@@ -27,16 +33,25 @@ function withCount(url: string): string {
   return /[?&](\$|%24)count=true/i.test(url) ? url : `${url}${url.includes('?') ? '&' : '?'}$count=true`;
 }
 
+/** One page of a group's users as Graph sent them: checked as users (an id, the user type), not mapped yet. */
+export interface GroupUserObjectsPage {
+  objects: GraphUserObject[];
+  /** Where the next page is; store it to resume after a failure. null on the last page. */
+  nextLink: string | null;
+  /** `@odata.count`: all user members, transitively. Graph sends it on the first page only. */
+  count?: number;
+}
+
 /**
- * All users in a group, nested groups flattened (`/transitiveMembers/microsoft.graph.user`), page by
- * page. Each page is requested with `ConsistencyLevel: eventual` and `$count=true`, so a caller retrying
+ * All users in a group, nested groups flattened (`/transitiveMembers/microsoft.graph.user`), page by page, as
+ * Graph sent them. Each page is requested with `ConsistencyLevel: eventual` and `$count=true`, so a caller retrying
  * from a stored `nextLink` sends the same advanced query. Pages may be empty yet still have a nextLink.
  */
-export async function* pageGroupUsers(
+export async function* pageGroupUserObjects(
   client: Client,
   groupId: string,
   options: PageGroupUsersOptions = {},
-): AsyncGenerator<GroupUsersPage> {
+): AsyncGenerator<GroupUserObjectsPage> {
   const select = (options.select ?? directoryUserSelect).join(',');
   let url: string | null =
     checkedLink(client, options.cursor) ??
@@ -49,10 +64,23 @@ export async function* pageGroupUsers(
     };
     // Checked before it is stored (the caller heartbeats it) or followed.
     const nextLink: string | null = checkedLink(client, response['@odata.nextLink']);
-    const page: GroupUsersPage = { users: (response.value ?? []).map(parseDirectoryUser), nextLink };
+    const page: GroupUserObjectsPage = { objects: (response.value ?? []).map(graphUserObject), nextLink };
     if (typeof response['@odata.count'] === 'number') page.count = response['@odata.count'];
     yield page;
     url = nextLink;
+  }
+}
+
+/** The same pages with each user mapped (parseDirectoryUser). */
+export async function* pageGroupUsers(
+  client: Client,
+  groupId: string,
+  options: PageGroupUsersOptions = {},
+): AsyncGenerator<GroupUsersPage> {
+  for await (const page of pageGroupUserObjects(client, groupId, options)) {
+    const mapped: GroupUsersPage = { users: page.objects.map(parseDirectoryUser), nextLink: page.nextLink };
+    if (page.count !== undefined) mapped.count = page.count;
+    yield mapped;
   }
 }
 

@@ -13,7 +13,8 @@ import { AppIdentityMissingError, directoryClientFor } from './directory-client.
 import { about, classifyGraphError, describeGraphError, isRetryable } from './errors.js';
 import { lookupGroup, searchGroups } from './groups.js';
 import { ForeignGraphLinkError } from './links.js';
-import { directoryUserSelect, pageGroupUsers } from './members.js';
+import { directoryUserSelect, pageGroupUserObjects, pageGroupUsers } from './members.js';
+import { digestedMemberPage } from './member-digest.js';
 import { compileAzureScope, isDirectoryUserInAzureScope, type AzureScope } from '../../sync/azure-scope.js';
 import { verifyTenant } from './verify.js';
 import { entraKind } from './kind.js';
@@ -88,6 +89,19 @@ export function entraProvider(deps: DirectoryDeps, connection: DirectoryConnecti
       // An LDAP path or filter scopes Graph's members (issue 13); their attributes are $selected only then.
       const scoped = azureScopeOf(scope);
       try {
+        if (!scoped && !scope.withManager) {
+          // the common read: members digested as Graph sent them, mapped only if staging needs their data
+          const objects = pageGroupUserObjects(client(), scope.groupId, {
+            top: options.pageSize,
+            cursor: options.resume ?? undefined,
+          });
+          for await (const page of objects)
+            yield digestedMemberPage(page.objects, {
+              next: page.nextLink,
+              ...(page.count !== undefined ? { count: page.count } : {}),
+            });
+          return;
+        }
         const pages = pageGroupUsers(client(), scope.groupId, {
           top: options.pageSize,
           cursor: options.resume ?? undefined,
