@@ -6,7 +6,7 @@
 import { entraKind } from '../src/directory/entra/kind.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { openSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import { Client, Connection } from '@temporalio/client';
 import { sql } from 'kysely';
@@ -201,7 +201,8 @@ export function startWorkerProcess(
   const { args, env: launchEnv } = workerSpawnOf({ execArgv: process.execArgv, bin: process.argv[1]!, nodeArgs, env });
   const child = spawn(process.execPath, args, {
     env: { ...process.env, ...launchEnv },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    // BENCH_WORKER_LOG=FILE keeps the worker's log (its phases' timestamps) for a look at where a case's time went
+    stdio: ['ignore', process.env.BENCH_WORKER_LOG ? openSync(process.env.BENCH_WORKER_LOG, 'a') : 'ignore', 'inherit'],
   });
   const peakRssMb = () => {
     try {
