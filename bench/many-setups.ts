@@ -8,7 +8,7 @@
 import { availableParallelism } from 'node:os';
 import type { Client } from '@temporalio/client';
 import type { Simulator } from '../src/simulator/server.js';
-import { startCase, waitForRuns, prepareSetup, type BenchContext } from './sync.js';
+import { measureFloor, pollUntilSucceeded, prepareSetup, runResults, startCase, type BenchContext } from './sync.js';
 
 export interface Spread {
   p50: number;
@@ -36,24 +36,103 @@ export interface ManySetupsResult {
   /** The small setups started together without the big one (other companies): plain sharing of the machine. */
   smallWithoutBig: { slowdown: Spread; seconds: Spread; lastSeconds: number; queuedSeconds: Spread };
   /**
-   * The limit of sharing, from the CPU-seconds each solo run used (worker, Postgres, Temporal dev server and the
-   * bench process with the simulator; the machine's idle consumption subtracted): runs needing C CPU-seconds on
-   * P cores cannot all finish before C / P seconds, so the slowest small one's slowdown is at least
-   * (C / P) ÷ the largest small solo time, with or without the big one.
+   * What the machine allows, in CPU-seconds of the processes that do a run's work (worker, Postgres, Temporal dev
+   * server and the bench process with the simulator), each span's idle consumption subtracted. Runs started at one
+   * moment that need C CPU-seconds on P cores cannot all be done before C / P seconds: P cores give at most P
+   * CPU-seconds a second. The last small run's slowdown is its time ÷ its solo time, so it is at least C / P ÷ the
+   * largest small solo time.
    */
-  cpu: {
+  cpu: ManySetupBounds & {
     cores: number;
     /** CPU-seconds per second those processes use with no run going (pollers, timers). */
     idlePerSecond: number;
+    /** The big run alone. */
     bigSoloCpuSeconds: number;
+    /**
+     * The small runs alone, summed. Not a bound on them together: every solo run pays fixed costs (pollers,
+     * caches, connections warming up) that runs going together share, so the sum can exceed what they need.
+     */
     smallSoloCpuSeconds: number;
-    /** C / P of the small runs: the earliest the last small run can finish, seconds. */
-    smallWorkSeconds: number;
-    /** (C / P) ÷ the largest small solo time: the least the max small slowdown can be. */
-    smallSlowdownLowerBound: number;
-    /** C / P of all runs: the earliest everything started together can be done, seconds. */
-    togetherLowerBoundSeconds: number;
+    /** Spent while the small runs went together without the big one, from their start to the last one's end. */
+    smallOnlyCpuSeconds: number;
+    /** When the last of them ended (measured), seconds from their start: at least smallOnlyMakespanLowerBoundSeconds. */
+    smallOnlyLastSeconds: number;
+    /** Spent while all runs went together, from their start to the last one's end (togetherSeconds). */
+    togetherCpuSeconds: number;
+    /**
+     * The floor's CPU per member (bench/sync.ts measureFloor: paging with the plain Graph client, one bulk insert
+     * per page), on the big tenant, alone: every sync has to read its members from this Graph and write them to
+     * this Postgres, so none needs less per member here. On the big tenant its fixed part (a token, the scratch
+     * table) is spread over the most members and its pages are full, where a small setup pays for a token of its
+     * own and a part-filled last page.
+     */
+    floorCpuSecondsPerMember: number;
   };
+}
+
+/** Lower bounds from CPU-seconds needed and cores available (see ManySetupsResult.cpu for why they hold). */
+export interface ManySetupBounds {
+  /** smallOnlyCpuSeconds / cores: the earliest the last small run (without the big one) could end, seconds. */
+  smallOnlyMakespanLowerBoundSeconds: number;
+  /**
+   * smallOnlyMakespanLowerBoundSeconds ÷ the largest small solo time: the least max small slowdown this
+   * implementation could reach here with the CPU it spent, however the runs were ordered. Measured last ≈ the
+   * bound means the scheduling is already near the best possible: only spending less CPU could help.
+   */
+  smallOnlySlowdownLowerBound: number;
+  /** togetherCpuSeconds / cores: the earliest everything started together could be done, seconds. */
+  togetherLowerBoundSeconds: number;
+  /** floorCpuSecondsPerMember × all small setups' members / cores: the earliest any sync's last small run could end. */
+  smallFloorMakespanLowerBoundSeconds: number;
+  /** smallFloorMakespanLowerBoundSeconds ÷ the largest small solo time: the least max small slowdown of any sync here. */
+  smallFloorSlowdownLowerBound: number;
+}
+
+export function manySetupBounds(input: {
+  cores: number;
+  largestSmallSoloSeconds: number;
+  smallMembers: number;
+  smallOnlyCpuSeconds: number;
+  togetherCpuSeconds: number;
+  floorCpuSecondsPerMember: number;
+}): ManySetupBounds {
+  const smallOnlyMakespan = input.smallOnlyCpuSeconds / input.cores;
+  const smallFloorMakespan = (input.floorCpuSecondsPerMember * input.smallMembers) / input.cores;
+  return {
+    smallOnlyMakespanLowerBoundSeconds: round(smallOnlyMakespan),
+    smallOnlySlowdownLowerBound: round(smallOnlyMakespan / input.largestSmallSoloSeconds),
+    togetherLowerBoundSeconds: round(input.togetherCpuSeconds / input.cores),
+    smallFloorMakespanLowerBoundSeconds: round(smallFloorMakespan),
+    smallFloorSlowdownLowerBound: round(smallFloorMakespan / input.largestSmallSoloSeconds),
+  };
+}
+
+/** The bounds next to what was measured, in one line. */
+export function boundsSummary(result: ManySetupsResult): string {
+  const { cpu } = result;
+  return (
+    `small-only last ${cpu.smallOnlyLastSeconds} s ≥ CPU bound ${cpu.smallOnlyMakespanLowerBoundSeconds} s` +
+    ` (implies max slowdown ≥ ${cpu.smallOnlySlowdownLowerBound}×, measured ${result.smallWithoutBig.slowdown.max}×);` +
+    ` all together last ${result.togetherSeconds} s ≥ CPU bound ${cpu.togetherLowerBoundSeconds} s;` +
+    ` any implementation: last small ≥ ${cpu.smallFloorMakespanLowerBoundSeconds} s (≥ ${cpu.smallFloorSlowdownLowerBound}×)`
+  );
+}
+
+/** A reading of the CPU-seconds used so far, and when it was taken (performance.now()). */
+interface CpuReading {
+  cpu: number;
+  at: number;
+}
+
+/** Reads the CPU of the processes that do a run's work; `idlePerSecond` is what they use with nothing to do. */
+interface CpuMeter {
+  read(): CpuReading;
+  idlePerSecond: number;
+}
+
+/** CPU-seconds the work between two readings took: less the span's idle consumption, never below 0. */
+export function workCpuSeconds(from: CpuReading, to: CpuReading, idlePerSecond: number): number {
+  return Math.max(0, to.cpu - from.cpu - (idlePerSecond * (to.at - from.at)) / 1000);
 }
 
 interface BenchTenant {
@@ -102,21 +181,38 @@ const spread = (values: number[]): Spread => ({
 
 /**
  * Starts the runs at one moment (the first, the big one, before the others; the rest concurrently, as many
- * companies' schedules firing at once would) and returns each one's seconds from that moment to its end.
+ * companies' schedules firing at once would) and returns each one's seconds from that moment to its end, the last
+ * one's, and the CPU the work took from just before the first start to when the last end was seen (the bench's
+ * look at the runs afterwards left out).
  */
-async function runTogether(
+async function runMetered(
   ctx: BenchContext,
   temporal: Client,
   setupIds: string[],
-): Promise<{ seconds: number[]; queuedSeconds: number[] }> {
+  meter: CpuMeter,
+): Promise<{ runIds: string[]; seconds: number[]; lastSeconds: number; cpuSeconds: number }> {
+  const from = meter.read();
   const started = performance.now();
   const [first, ...rest] = setupIds;
   const runIds = [await startCase(ctx, temporal, first!, { fullSync: true })];
   runIds.push(...(await Promise.all(rest.map((id) => startCase(ctx, temporal, id, { fullSync: true })))));
-  const results = await waitForRuns(ctx, temporal, runIds, started);
+  const finishedAt = await pollUntilSucceeded(ctx, runIds);
+  const to = meter.read();
+  const results = await runResults(ctx, temporal, runIds, started, finishedAt);
+  return {
+    runIds,
+    seconds: runIds.map((id) => results.get(id)!.seconds),
+    lastSeconds: (Math.max(...finishedAt.values()) - started) / 1000,
+    cpuSeconds: workCpuSeconds(from, to, meter.idlePerSecond),
+  };
+}
+
+/** runMetered, and how long each run's tasks waited in the task queue. */
+async function runTogether(ctx: BenchContext, temporal: Client, setupIds: string[], meter: CpuMeter) {
+  const runs = await runMetered(ctx, temporal, setupIds, meter);
   const queuedSeconds = [];
-  for (const runId of runIds) queuedSeconds.push(await queuedInTaskQueue(ctx, temporal, runId));
-  return { seconds: runIds.map((id) => results.get(id)!.seconds), queuedSeconds };
+  for (const runId of runs.runIds) queuedSeconds.push(await queuedInTaskQueue(ctx, temporal, runId));
+  return { ...runs, queuedSeconds };
 }
 
 /**
@@ -165,34 +261,39 @@ export async function runManySetups(
     togetherSetups.push((await prepareSetup(ctx, tenant.groupId, tenant)).id);
     if (i > 0) smallOnlySetups.push((await prepareSetup(ctx, tenant.groupId, tenant)).id);
   }
-  const idleFrom = { cpu: cpuSeconds(), at: performance.now() };
-  await new Promise((resolve) => setTimeout(resolve, 3000));
-  const idlePerSecond = (cpuSeconds() - idleFrom.cpu) / ((performance.now() - idleFrom.at) / 1000);
+  const meter = await cpuMeterOf(cpuSeconds);
+  // First: alone on the machine like each solo run, and while the big tenant's Graph budget is full, so that no
+  // 429 and retry adds to what it costs.
+  const floorCpuSecondsPerMember = await floorCpuPerMember(ctx, tenants[0]!, meter);
 
   const solo: number[] = [];
   const soloCpu: number[] = [];
   for (const [i, setupId] of soloSetups.entries()) {
-    const cpuBefore = cpuSeconds();
-    const started = performance.now();
-    const runId = await startCase(ctx, temporal, setupId, { fullSync: true });
-    const seconds = (await waitForRuns(ctx, temporal, [runId], started)).get(runId)!.seconds;
-    solo.push(seconds);
-    soloCpu.push(Math.max(0, cpuSeconds() - cpuBefore - idlePerSecond * seconds));
+    const run = await runMetered(ctx, temporal, [setupId], meter);
+    solo.push(run.lastSeconds);
+    soloCpu.push(run.cpuSeconds);
     if (i === 0 || (i + 1) % 50 === 0) log(`many-setups: ${i + 1}/${tenants.length} solo runs done`);
   }
   const smallSolo = solo.slice(1);
 
   log(`many-setups: ${smallOnlySetups.length} small setups together, without the big one`);
-  const { seconds: smallOnly, queuedSeconds: smallOnlyQueued } = await runTogether(ctx, temporal, smallOnlySetups);
+  const smallOnly = await runTogether(ctx, temporal, smallOnlySetups, meter);
   log(`many-setups: all ${togetherSetups.length} together`);
-  const { seconds: together, queuedSeconds } = await runTogether(ctx, temporal, togetherSetups);
+  const all = await runTogether(ctx, temporal, togetherSetups, meter);
 
+  const together = all.seconds;
   const togetherSeconds = Math.max(...together);
   const soloSumSeconds = solo.reduce((a, b) => a + b, 0);
   const smallTimes = together.slice(1);
   const cores = availableParallelism();
-  const smallCpu = soloCpu.slice(1).reduce((a, b) => a + b, 0);
-  const smallWorkSeconds = smallCpu / cores;
+  const bounds = manySetupBounds({
+    cores,
+    largestSmallSoloSeconds: Math.max(...smallSolo),
+    smallMembers: tenants.slice(1).reduce((sum, t) => sum + t.members, 0),
+    smallOnlyCpuSeconds: smallOnly.cpuSeconds,
+    togetherCpuSeconds: all.cpuSeconds,
+    floorCpuSecondsPerMember,
+  });
   return {
     scale,
     smallSetups: tenants.length - 1,
@@ -205,25 +306,43 @@ export async function runManySetups(
       soloSeconds: round(solo[0]!),
       togetherSeconds: round(together[0]!),
       slowdown: round(together[0]! / solo[0]!),
-      queuedSeconds: round(queuedSeconds[0]!),
+      queuedSeconds: round(all.queuedSeconds[0]!),
     },
-    smallQueuedSeconds: spread(queuedSeconds.slice(1)),
+    smallQueuedSeconds: spread(all.queuedSeconds.slice(1)),
     smallSlowdown: spread(smallTimes.map((t, i) => t / smallSolo[i]!)),
     smallTogetherSeconds: spread(smallTimes),
     smallWithoutBig: {
-      slowdown: spread(smallOnly.map((t, i) => t / smallSolo[i]!)),
-      seconds: spread(smallOnly),
-      lastSeconds: round(Math.max(...smallOnly)),
-      queuedSeconds: spread(smallOnlyQueued),
+      slowdown: spread(smallOnly.seconds.map((t, i) => t / smallSolo[i]!)),
+      seconds: spread(smallOnly.seconds),
+      lastSeconds: round(smallOnly.lastSeconds),
+      queuedSeconds: spread(smallOnly.queuedSeconds),
     },
     cpu: {
       cores,
-      idlePerSecond: round(idlePerSecond),
+      idlePerSecond: round(meter.idlePerSecond),
       bigSoloCpuSeconds: round(soloCpu[0]!),
-      smallSoloCpuSeconds: round(smallCpu),
-      smallWorkSeconds: round(smallWorkSeconds),
-      smallSlowdownLowerBound: round(smallWorkSeconds / Math.max(...smallSolo)),
-      togetherLowerBoundSeconds: round((smallCpu + soloCpu[0]!) / cores),
+      smallSoloCpuSeconds: round(soloCpu.slice(1).reduce((a, b) => a + b, 0)),
+      smallOnlyCpuSeconds: round(smallOnly.cpuSeconds),
+      smallOnlyLastSeconds: round(smallOnly.lastSeconds),
+      togetherCpuSeconds: round(all.cpuSeconds),
+      floorCpuSecondsPerMember: Number(floorCpuSecondsPerMember.toPrecision(3)),
+      ...bounds,
     },
   };
+}
+
+/** A CPU meter over `cpuSeconds`, with the idle consumption of those processes measured over 3 s first. */
+async function cpuMeterOf(cpuSeconds: () => number): Promise<CpuMeter> {
+  const read = () => ({ cpu: cpuSeconds(), at: performance.now() });
+  const from = read();
+  await new Promise((resolve) => setTimeout(resolve, 3000));
+  const to = read();
+  return { read, idlePerSecond: (to.cpu - from.cpu) / ((to.at - from.at) / 1000) };
+}
+
+/** The floor's CPU-seconds per member (measureFloor) on the tenant's All Staff group, which holds all its users. */
+async function floorCpuPerMember(ctx: BenchContext, tenant: BenchTenant, meter: CpuMeter): Promise<number> {
+  const from = meter.read();
+  await measureFloor(ctx, tenant.groupId, tenant.id);
+  return workCpuSeconds(from, meter.read(), meter.idlePerSecond) / tenant.members;
 }

@@ -320,6 +320,15 @@ export async function waitForRuns(
   runIds: string[],
   started: number,
 ): Promise<Map<string, RunResult>> {
+  return runResults(ctx, temporal, runIds, started, await pollUntilSucceeded(ctx, runIds));
+}
+
+/**
+ * Polls the runs (all of them in one query) until each has succeeded; returns when each was seen so
+ * (performance.now()). The bench looks at nothing else meanwhile, so a CPU reading right after it leaves out
+ * the figures runResults gathers afterwards.
+ */
+export async function pollUntilSucceeded(ctx: BenchContext, runIds: string[]): Promise<Map<string, number>> {
   const finishedAt = new Map<string, number>();
   while (finishedAt.size < runIds.length) {
     const pending = runIds.filter((id) => !finishedAt.has(id));
@@ -336,6 +345,17 @@ export async function waitForRuns(
     }
     if (finishedAt.size < runIds.length) await new Promise((r) => setTimeout(r, 50));
   }
+  return finishedAt;
+}
+
+/** The figures of runs started at `started` that finished at `finishedAt` (pollUntilSucceeded). */
+export async function runResults(
+  ctx: BenchContext,
+  temporal: Client,
+  runIds: string[],
+  started: number,
+  finishedAt: Map<string, number>,
+): Promise<Map<string, RunResult>> {
   const results = new Map<string, RunResult>();
   for (const runId of runIds) {
     const run = await ctx.db.selectFrom('sync_runs').selectAll().where('id', '=', runId).executeTakeFirstOrThrow();

@@ -15,7 +15,13 @@ import { runTrustingSimulatorCa } from '../runtime/simulator-trust.js';
 import { startSimulator, type Simulator } from '../simulator/server.js';
 import { benchSimulator, type SimulatorBenchResult } from '../../bench/simulator.js';
 import { cpuSeconds, postgresCpuSource, type CpuSources } from '../../bench/cpu.js';
-import { addBenchTenants, runManySetups, smallSetupSizes, type ManySetupsResult } from '../../bench/many-setups.js';
+import {
+  addBenchTenants,
+  boundsSummary,
+  runManySetups,
+  smallSetupSizes,
+  type ManySetupsResult,
+} from '../../bench/many-setups.js';
 import { resetStatementStats, topStatements } from '../../bench/statements.js';
 import {
   connectTemporal,
@@ -326,6 +332,7 @@ export async function run(argv: string[]): Promise<void> {
         }
       });
       log(`many-setups: ${JSON.stringify(manySetups)}`);
+      log(`many-setups bounds: ${boundsSummary(manySetups)}`);
     }
 
     const report = {
@@ -400,9 +407,9 @@ function renderTable(
       `  small together WITHOUT the big one, ÷ solo: p50 ${many.smallWithoutBig.slowdown.p50}, p95 ${many.smallWithoutBig.slowdown.p95}, max ${many.smallWithoutBig.slowdown.max}` +
         ` (seconds: p50 ${many.smallWithoutBig.seconds.p50}, p95 ${many.smallWithoutBig.seconds.p95}, max ${many.smallWithoutBig.seconds.max};` +
         ` tasks queued p50 ${many.smallWithoutBig.queuedSeconds.p50} s, max ${many.smallWithoutBig.queuedSeconds.max} s)`,
-      `  limit of sharing: the small runs used ${many.cpu.smallSoloCpuSeconds} CPU-s alone (big ${many.cpu.bigSoloCpuSeconds}; idle ${many.cpu.idlePerSecond} CPU-s/s subtracted) on ${many.cpu.cores} cores` +
-        ` → the last small one ≥ ${many.cpu.smallWorkSeconds} s, max small slowdown ≥ ${many.cpu.smallSlowdownLowerBound} (measured ${many.smallSlowdown.max} with the big one, ${many.smallWithoutBig.slowdown.max} without);` +
-        ` everything together ≥ ${many.cpu.togetherLowerBoundSeconds} s (measured ${many.togetherSeconds} s)`,
+      `  CPU (${many.cpu.cores} cores, idle ${many.cpu.idlePerSecond} CPU-s/s subtracted): small only ${many.cpu.smallOnlyCpuSeconds} CPU-s, all together ${many.cpu.togetherCpuSeconds} CPU-s` +
+        ` (alone: small ${many.cpu.smallSoloCpuSeconds}, big ${many.cpu.bigSoloCpuSeconds}); floor ${many.cpu.floorCpuSecondsPerMember} CPU-s per member`,
+      `  bounds: ${boundsSummary(many)}`,
       `  worker peak RSS ${many.peakRssMb} MB, ${many.graphThrottled}/${many.graphRequests} requests 429`,
     );
   out.push(
