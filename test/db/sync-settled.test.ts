@@ -164,16 +164,7 @@ describe('settled members', () => {
     await sql`update users set department = 'Edited mid-run' where external_id = ${directory[5]!.id}`.execute(
       scratch.db,
     );
-    const input: ChunkLoopInput = {
-      db: scratch.db,
-      policy,
-      runId,
-      dryRun: false,
-      batchSize: 7,
-      maxBatches: 100,
-      now: new Date(),
-      mode: 'full',
-    };
+    const input = loopInput(runId);
     expect((await applyMemberChunks(input, null)).counts).toMatchObject({ unchanged: 30, updated: 0 });
     await finish(runId);
     const next = await memberPhase(directory);
@@ -222,7 +213,18 @@ describe('settled members', () => {
     await memberPhase(directory);
     const runId = await startRun(scratch.db, policy);
     await stageMembers(scratch.db, runId, directory, 0, { page: 1, settle: settleScopeOf(policy) });
-    const input: ChunkLoopInput = {
+    const input = loopInput(runId);
+    await applyMemberChunks(input, null);
+    await applyMemberChunks(input, null); // a retried activity that starts the phase over
+    const stored = await sql<{ counts: { unchanged: number } }>`
+      select counts from sync_runs where id = ${runId}::uuid`.execute(scratch.db);
+    expect(stored.rows[0]!.counts.unchanged).toBe(30);
+    await finish(runId);
+  });
+
+  /** The member phase's input as the activity builds it, for a run staged by the test itself. */
+  function loopInput(runId: string): ChunkLoopInput {
+    return {
       db: scratch.db,
       policy,
       runId,
@@ -232,13 +234,7 @@ describe('settled members', () => {
       now: new Date(),
       mode: 'full',
     };
-    await applyMemberChunks(input, null);
-    await applyMemberChunks(input, null); // a retried activity that starts the phase over
-    const stored = await sql<{ counts: { unchanged: number } }>`
-      select counts from sync_runs where id = ${runId}::uuid`.execute(scratch.db);
-    expect(stored.rows[0]!.counts.unchanged).toBe(30);
-    await finish(runId);
-  });
+  }
 
   function ids() {
     return { companyId: policy.companyId, setupId: policy.setupId };

@@ -40,6 +40,20 @@ describe('stageGroupMembers', () => {
   // one active run per setup: each test's run is closed after it
   afterEach(() => markRun(scratch.db, runId, { status: 'succeeded', finishedAt: new Date() }));
 
+  /** The current run's read of `pages` (30 members each). */
+  const stage = (
+    pages: (DirectoryUser[] | Error)[],
+    options: Pick<Parameters<typeof stageGroupMembers>[0], 'onPage' | 'resume'>,
+  ) =>
+    stageGroupMembers({
+      db: scratch.db,
+      provider: pagedProvider(pages, 1),
+      scope: { groupId: 'g' },
+      runId,
+      pageSize: 30,
+      ...options,
+    });
+
   const pageOf = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => member(from + i));
 
   it('writes pages in order and records each cursor only once its pages are in staging', async () => {
@@ -75,28 +89,11 @@ describe('stageGroupMembers', () => {
     runId = await startRun(scratch.db, policy);
     const pages = [pageOf(0, 30), pageOf(30, 60), new Error('Graph went away'), pageOf(90, 120)];
     let last: PagingCursor | undefined;
-    await expect(
-      stageGroupMembers({
-        db: scratch.db,
-        provider: pagedProvider(pages, 1),
-        scope: { groupId: 'g' },
-        runId,
-        pageSize: 30,
-        onPage: (c) => void (last = c),
-      }),
-    ).rejects.toThrow('Graph went away');
+    await expect(stage(pages, { onPage: (c) => void (last = c) })).rejects.toThrow('Graph went away');
     expect(last).toMatchObject({ pages: 2, next: '2', ordinal: 60 });
     expect(await countStaged(scratch.db, runId)).toBe(60);
     pages[2] = pageOf(60, 90);
-    const cursor = await stageGroupMembers({
-      db: scratch.db,
-      provider: pagedProvider(pages, 1),
-      scope: { groupId: 'g' },
-      runId,
-      pageSize: 30,
-      resume: last,
-      onPage: () => {},
-    });
+    const cursor = await stage(pages, { resume: last, onPage: () => {} });
     expect(cursor).toMatchObject({ next: null, pages: 4, ordinal: 120 });
     expect(await countStaged(scratch.db, runId)).toBe(120);
   });
@@ -106,16 +103,7 @@ describe('stageGroupMembers', () => {
     const bad = { ...member(45), displayName: 'nul \u0000 byte' }; // Postgres refuses \u0000 in jsonb text
     const pages = [pageOf(0, 30), [...pageOf(30, 45), bad], pageOf(60, 90)];
     const recorded: number[] = [];
-    await expect(
-      stageGroupMembers({
-        db: scratch.db,
-        provider: pagedProvider(pages, 1),
-        scope: { groupId: 'g' },
-        runId,
-        pageSize: 30,
-        onPage: (c) => void recorded.push(c.pages),
-      }),
-    ).rejects.toThrow();
+    await expect(stage(pages, { onPage: (c) => void recorded.push(c.pages) })).rejects.toThrow();
     expect(recorded).toEqual([1]);
     expect(await countStaged(scratch.db, runId)).toBe(30);
   });
