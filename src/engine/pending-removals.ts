@@ -38,8 +38,15 @@ export async function countPendingRemovals(
   input: PendingRemovalsScope & { batchSize: number },
 ): Promise<number> {
   const { policy, runId } = input;
-  let removals = await countDisabledManagedMembers(db, scopeOf(input));
-  if (policy.deleteRemoved) {
+  // two independent counts, side by side
+  const [disabled, removed] = await Promise.all([
+    countDisabledManagedMembers(db, scopeOf(input)),
+    policy.deleteRemoved ? countRemovedMembers() : 0,
+  ]);
+  return disabled + removed;
+
+  async function countRemovedMembers(): Promise<number> {
+    let removals = 0;
     let cursor: string | null = null;
     for (;;) {
       const removed = await readRemovalCandidates(db, input.mode, {
@@ -48,12 +55,11 @@ export async function countPendingRemovals(
         afterUserId: cursor,
         limit: input.batchSize,
       });
-      if (removed.length === 0) break;
+      if (removed.length === 0) return removals;
       removals += countRemovals(planRemovals(removed, policy, input.now));
       cursor = removed.at(-1)!.id;
     }
   }
-  return removals;
 }
 
 /** The first `limit` of the same removals, by name: disabled members first, then removed users. */

@@ -42,6 +42,9 @@ export function deltaLinksOf(state: IncrementalState): DeltaLinks | null {
  * express safely — an expired link (410), a nested group added or removed — sends the run back to a full read.
  */
 export async function establishDeltaLinks(client: Client, groupId: string): Promise<DeltaLinks> {
+  // the users' link does not depend on the groups': both are taken before the read, in either order
+  const usersLinkTaken = latestDeltaLink(client, 'users', { select: directoryUserSelect });
+  usersLinkTaken.catch(() => {}); // surfaced where it is awaited
   const trackedGroupIds = await graphCall('group', () => nestedGroupIds(client, groupId));
   const all = [groupId, ...trackedGroupIds];
   const groupLinks: DeltaLinks['groupLinks'] = [];
@@ -52,8 +55,7 @@ export async function establishDeltaLinks(client: Client, groupId: string): Prom
       link: await latestDeltaLink(client, 'groups', { select: ['members'], ids: groupIds }),
     });
   }
-  const usersLink = await latestDeltaLink(client, 'users', { select: directoryUserSelect });
-  return { groupLinks, usersLink, trackedGroupIds };
+  return { groupLinks, usersLink: await usersLinkTaken, trackedGroupIds };
 }
 
 export type DeltaRoundResult =
