@@ -4,7 +4,9 @@
  * (entra/, ldap/), one line per provider in the factory (./factory.ts). The engine and the activities know
  * only this file's types.
  */
-import type { DirectoryUser } from '../sync/directory-user.js';
+import type { DigestedMember, DirectoryUser } from '../sync/directory-user.js';
+
+export type { DigestedMember } from '../sync/directory-user.js';
 
 /** The kinds of directory a connection may name (`directory_connections.provider`). */
 export const directoryKinds = ['azure', 'ldap'] as const;
@@ -17,14 +19,6 @@ export interface MemberScope {
   ldapFilter?: string | null;
   /** Read each member's manager into `attributes.manager` (the manager's e-mail): a mapping names it (issue 16). */
   withManager?: boolean;
-}
-
-/** A member as read, with the provider's digest of it, mapped to a DirectoryUser only when asked. */
-export interface DigestedMember {
-  id: string;
-  /** Equal for equal directory data read under the same mapper, different for any other (see MemberPage.digested). */
-  digest: string;
-  user(): DirectoryUser;
 }
 
 /** One page of a full member read; `next` resumes the read after this page (null: the read is complete). */

@@ -29,6 +29,17 @@ export interface DirectoryUser {
   attributes: Record<string, string | null>;
 }
 
+/**
+ * A member as read, with its provider's digest of what the directory sent, mapped to a DirectoryUser only when
+ * asked: staging maps only the members it stores with their data (MemberPage.digested in src/directory/provider.ts).
+ */
+export interface DigestedMember {
+  id: string;
+  /** Equal for equal directory data read under the same mapper, different for any other. */
+  digest: string;
+  user(): DirectoryUser;
+}
+
 /** An attribute by name, case-insensitively (directories treat attribute names so: `sAMAccountName`). */
 export function attributeOf(user: Pick<DirectoryUser, 'attributes'>, name: string): string | null {
   const exact = user.attributes[name];

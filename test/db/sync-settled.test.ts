@@ -6,8 +6,8 @@ import {
   countSettledStaged,
   readStagedChunk,
   stageMembers,
-  type DigestedMember,
 } from '../../src/db/repositories/sync-staging.js';
+import type { DigestedMember } from '../../src/sync/directory-user.js';
 import { settleScopeOf } from '../../src/engine/settle-key.js';
 import { applyMemberChunks, type ChunkLoopInput } from '../../src/engine/apply-chunks.js';
 import type { DirectoryUser, SetupPolicy } from '../../src/sync/index.js';

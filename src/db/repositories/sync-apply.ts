@@ -24,7 +24,7 @@ export interface ApplyBatchInput {
   cursor?: string | null;
   /** Member batches: the policy's digest under which written and unchanged members are marked settled. */
   policyKey?: string;
-  /** Members of the chunk found settled (not planned, not in `changes`): counted unchanged with the batch. */
+  /** Members staged settled (not planned, not in `changes`; the `members:settled` batch): counted unchanged. */
   settled?: number;
   /**
    * Removal batches: the chunk's removal candidates (user ids), marked outside the group (membership-markers.ts)

@@ -63,11 +63,7 @@ export function settledMembersQuery(
 }
 
 /** Marks the users of members the batch planned `unchanged` as settled with their data now. */
-export async function settleUnchanged(
-  trx: Db,
-  scope: SettleKey & { companyId: string; setupId: string },
-  externalIds: readonly string[],
-): Promise<void> {
+export async function settleUnchanged(trx: Db, scope: SettleScope, externalIds: readonly string[]): Promise<void> {
   if (externalIds.length === 0) return;
   await sql`
     update users u set settled_hash = md5(${scope.policyKey} || m.data_hash)

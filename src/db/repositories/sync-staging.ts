@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db } from '../database.js';
 import type { DirectoryUser } from '../../sync/types.js';
+import type { DigestedMember } from '../../sync/directory-user.js';
 import { settledMembers, type SettleScope } from './sync-settled.js';
 
 /**
@@ -14,13 +15,6 @@ export interface StagedPage {
   staged: number;
   /** Of those, members not staged before in this run. */
   added: number;
-}
-
-/** A member with its directory's own digest, mapped on demand (the port's DigestedMember). */
-export interface DigestedMember {
-  id: string;
-  digest: string;
-  user(): DirectoryUser;
 }
 
 /** A page made ready for staging: each distinct member with its ordinal, digest and (on demand) its data as JSON. */

@@ -42,9 +42,19 @@ export function deltaLinksOf(state: IncrementalState): DeltaLinks | null {
  * express safely — an expired link (410), a nested group added or removed — sends the run back to a full read.
  */
 export async function establishDeltaLinks(client: Client, groupId: string): Promise<DeltaLinks> {
-  // the users' link does not depend on the groups': both are taken before the read, in either order
-  const usersLinkTaken = latestDeltaLink(client, 'users', { select: directoryUserSelect });
-  usersLinkTaken.catch(() => {}); // surfaced where it is awaited
+  // the users' link does not depend on the groups': both are taken before the read, side by side
+  const [groups, usersLink] = await Promise.all([
+    groupDeltaLinks(client, groupId),
+    latestDeltaLink(client, 'users', { select: directoryUserSelect }),
+  ]);
+  return { ...groups, usersLink };
+}
+
+/** The group and its nested groups, and a latest delta link per filter's worth of them. */
+async function groupDeltaLinks(
+  client: Client,
+  groupId: string,
+): Promise<Pick<DeltaLinks, 'groupLinks' | 'trackedGroupIds'>> {
   const trackedGroupIds = await graphCall('group', () => nestedGroupIds(client, groupId));
   const all = [groupId, ...trackedGroupIds];
   const groupLinks: DeltaLinks['groupLinks'] = [];
@@ -55,7 +65,7 @@ export async function establishDeltaLinks(client: Client, groupId: string): Prom
       link: await latestDeltaLink(client, 'groups', { select: ['members'], ids: groupIds }),
     });
   }
-  return { groupLinks, usersLink: await usersLinkTaken, trackedGroupIds };
+  return { groupLinks, trackedGroupIds };
 }
 
 export type DeltaRoundResult =

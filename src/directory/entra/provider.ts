@@ -13,7 +13,7 @@ import { AppIdentityMissingError, directoryClientFor } from './directory-client.
 import { about, classifyGraphError, describeGraphError, isRetryable } from './errors.js';
 import { lookupGroup, searchGroups } from './groups.js';
 import { ForeignGraphLinkError } from './links.js';
-import { directoryUserSelect, pageGroupUserObjects, pageGroupUsers } from './members.js';
+import { directoryUserSelect, pageGroupUserObjects, parseDirectoryUser } from './members.js';
 import { digestedMemberPage } from './member-digest.js';
 import { compileAzureScope, isDirectoryUserInAzureScope, type AzureScope } from '../../sync/azure-scope.js';
 import { verifyTenant } from './verify.js';
@@ -89,28 +89,21 @@ export function entraProvider(deps: DirectoryDeps, connection: DirectoryConnecti
       // An LDAP path or filter scopes Graph's members (issue 13); their attributes are $selected only then.
       const scoped = azureScopeOf(scope);
       try {
-        if (!scoped && !scope.withManager) {
-          // the common read: members digested as Graph sent them, mapped only if staging needs their data
-          const objects = pageGroupUserObjects(client(), scope.groupId, {
-            top: options.pageSize,
-            cursor: options.resume ?? undefined,
-          });
-          for await (const page of objects)
-            yield digestedMemberPage(page.objects, {
-              next: page.nextLink,
-              ...(page.count !== undefined ? { count: page.count } : {}),
-            });
-          return;
-        }
-        const pages = pageGroupUsers(client(), scope.groupId, {
+        const pages = pageGroupUserObjects(client(), scope.groupId, {
           top: options.pageSize,
           cursor: options.resume ?? undefined,
           ...(scoped ? { select: [...new Set([...directoryUserSelect, ...scoped.select])] } : {}),
         });
         for await (const page of pages) {
-          const inScope = scoped ? page.users.filter((u) => isDirectoryUserInAzureScope(scoped, u)) : page.users;
-          const users = scope.withManager ? await withManagers(client(), inScope) : inScope;
-          yield { users, next: page.nextLink, ...(page.count !== undefined ? { count: page.count } : {}) };
+          const rest = { next: page.nextLink, ...(page.count !== undefined ? { count: page.count } : {}) };
+          // the common read: members digested as Graph sent them, mapped only if staging needs their data
+          if (!scoped && !scope.withManager) {
+            yield digestedMemberPage(page.objects, rest);
+            continue;
+          }
+          const mapped = page.objects.map(parseDirectoryUser);
+          const inScope = scoped ? mapped.filter((u) => isDirectoryUserInAzureScope(scoped, u)) : mapped;
+          yield { users: scope.withManager ? await withManagers(client(), inScope) : inScope, ...rest };
         }
       } catch (err) {
         throw about(err, 'group'); // /groups/{id}/transitiveMembers: a 404 is the group itself
