@@ -1,11 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { onboardCompany, startTestStack, waitFor, type TestStack } from '../support/stack.js';
+import { startTestStack, waitFor, type TestStack } from '../support/stack.js';
 import {
-  addPerson,
   changesOf,
-  connectNewTenant,
-  createSetup,
   runSetup,
+  syncedStaffGroup,
   usersOf,
   waitForRun,
   type SetupOptions,
@@ -22,18 +20,8 @@ describe('members deleted in Entra, in delta runs', () => {
   });
   afterAll(() => stack?.close());
 
-  async function synced(name: string, size: number, options: SetupOptions = {}) {
-    const company = await onboardCompany(stack);
-    const { tenantId, connectionId } = await connectNewTenant(stack, company, name);
-    const people = Array.from({ length: size }, () => addPerson(stack, tenantId));
-    const group = stack.sim.control.addGroup(tenantId, { displayName: 'Staff', members: people.map((p) => p.id) });
-    const setup = await createSetup(stack, company, connectionId, group.id, {
-      deletionThreshold: { count: 5000, percent: 100 },
-      ...options,
-    });
-    expect((await runSetup(stack, company, setup.id)).counts.created).toBe(size);
-    return { company, tenantId, connectionId, group, people, setup };
-  }
+  const synced = (name: string, size: number, options: SetupOptions = {}) =>
+    syncedStaffGroup(stack, name, size, { deletionThreshold: { count: 5000, percent: 100 }, ...options });
 
   const byExternalId = async (companyId: string) =>
     new Map((await usersOf(stack, companyId)).map((u) => [u.external_id, u]));

@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { onboardCompany, startTestStack, type TestStack } from '../support/stack.js';
+import { startTestStack, type TestStack } from '../support/stack.js';
 import {
   addPerson,
-  connectNewTenant,
-  createSetup,
   runSetup,
+  syncedStaffGroup,
   usersOf,
   waitForRun,
   type SetupOptions,
@@ -23,15 +22,8 @@ describe('delta runs and the membership they already know', () => {
   });
   afterAll(() => stack?.close());
 
-  async function synced(name: string, size: number, options: SetupOptions = {}) {
-    const company = await onboardCompany(stack);
-    const { tenantId, connectionId } = await connectNewTenant(stack, company, name);
-    const people = Array.from({ length: size }, () => addPerson(stack, tenantId));
-    const group = stack.sim.control.addGroup(tenantId, { displayName: 'Staff', members: people.map((p) => p.id) });
-    const setup = await createSetup(stack, company, connectionId, group.id, options);
-    expect(await runSetup(stack, company, setup.id)).toMatchObject({ mode: 'full', counts: { created: size } });
-    return { company, tenantId, group, people, setup };
-  }
+  const synced = (name: string, size: number, options: SetupOptions = {}) =>
+    syncedStaffGroup(stack, name, size, options);
 
   /** checkMemberGroups calls Graph answered since the last clearRequests, inside $batch or not. */
   const checks = (tenantId: string) =>

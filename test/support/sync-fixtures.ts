@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { addTenantAdmin, connectAs, waitFor, type onboardCompany, type TestStack } from './stack.js';
+import { addTenantAdmin, connectAs, onboardCompany, waitFor, type TestStack } from './stack.js';
 
 type Company = Awaited<ReturnType<typeof onboardCompany>>;
 
@@ -121,4 +121,18 @@ export async function changesOf(stack: TestStack, company: Company, runId: strin
 
 export async function usersOf(stack: TestStack, companyId: string) {
   return stack.db.selectFrom('users').selectAll().where('company_id', '=', companyId).orderBy('email').execute();
+}
+
+/**
+ * A new company with a new tenant whose group "Staff" holds `size` new people, and a setup of it that has run its
+ * first (full) sync, creating them all.
+ */
+export async function syncedStaffGroup(stack: TestStack, name: string, size: number, options: SetupOptions = {}) {
+  const company = await onboardCompany(stack);
+  const { tenantId, connectionId } = await connectNewTenant(stack, company, name);
+  const people = Array.from({ length: size }, () => addPerson(stack, tenantId));
+  const group = stack.sim.control.addGroup(tenantId, { displayName: 'Staff', members: people.map((p) => p.id) });
+  const setup = await createSetup(stack, company, connectionId, group.id, options);
+  expect(await runSetup(stack, company, setup.id)).toMatchObject({ mode: 'full', counts: { created: size } });
+  return { company, tenantId, connectionId, group, people, setup };
 }
