@@ -2,7 +2,7 @@ import pg from 'pg';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/database.js';
-import { insertEvent, purgeEventsBefore } from '../../src/db/repositories/events.js';
+import { insertEvent, purgeEventsBefore, readFeed } from '../../src/db/repositories/events.js';
 import { insertTarget, relayEvents } from '../../src/db/repositories/notifications.js';
 import { createTestCompany } from '../support/api.js';
 import { testDb, testEnvironment } from '../support/context.js';
@@ -92,6 +92,24 @@ describe('the notifications outbox', () => {
     expect((await deliveriesOf(held.id)).map((r) => r.data.n)).toEqual([1]);
     expect(await deliveriesOf(off.id)).toEqual([]);
     expect(await deliveriesOf(foreign.id)).toEqual([]);
+  });
+
+  it('events are read in the order of their transaction ids as numbers, so a cursor never passes an event', async () => {
+    // As text, '10' sorts before '9': a page of one would return 10 first and its cursor would skip 9.
+    const { company } = await createTestCompany(db);
+    for (const txid of ['10', '9', '11']) {
+      await sql`insert into directory_events (company_id, type, txid, data)
+        values (${company.id}::uuid, 'run.failed', ${txid}::xid8, ${JSON.stringify({ txid })}::jsonb)`.execute(db);
+    }
+    const read: string[] = [];
+    let after: { txid: string; id: number } | undefined;
+    for (;;) {
+      const [row] = await readFeed(db, { companyId: company.id, after, types: ['run.failed'], limit: 1 });
+      if (!row) break;
+      read.push(row.txid);
+      after = { txid: row.txid, id: row.id };
+    }
+    expect(read).toEqual(['9', '10', '11']);
   });
 
   it('events older than 30 days are dropped with their deliveries; newer ones stay', async () => {

@@ -147,23 +147,33 @@ export interface FeedRow {
 }
 
 /**
- * The company's events after `after`, in (txid, id) order, only from transactions older than every transaction
- * still running: what this returns never changes and nothing later appears before it.
+ * Events after `after`, in (txid, id) order, only from transactions older than every transaction still running:
+ * what this returns never changes and nothing later appears before it. The feed and the outbox relay both read
+ * through it. The ordering names the table's xid8 column: the text the rows carry sorts '100' before '99', which
+ * would move a cursor past events it never returned (and cannot use the (txid, id) index).
  */
+export function visibleEventsAfter<Row extends FeedCursor = FeedRow>(
+  after: FeedCursor,
+  filter: { companyId?: string; types?: readonly string[]; limit: number; positionsOnly?: boolean },
+) {
+  const rest = filter.positionsOnly ? sql`` : sql`, e.type, e.data, e.created_at`;
+  return sql<Row>`
+    select e.id, e.txid::text as txid${rest}
+    from directory_events e
+    where (e.txid, e.id) > (${after.txid}::xid8, ${after.id}::bigint)
+      and e.txid < pg_snapshot_xmin(pg_current_snapshot())
+      ${filter.companyId === undefined ? sql`` : sql`and e.company_id = ${filter.companyId}::uuid`}
+      ${filter.types === undefined ? sql`` : sql`and e.type = any(${[...filter.types]}::text[])`}
+    order by e.txid, e.id
+    limit ${filter.limit}`;
+}
+
+/** The company's events after `after` (see visibleEventsAfter). */
 export async function readFeed(
   db: Db,
   input: { companyId: string; after?: FeedCursor; types: readonly string[]; limit: number },
 ): Promise<FeedRow[]> {
-  const after = input.after ?? { txid: '0', id: 0 };
-  const rows = await sql<FeedRow>`
-    select id, txid::text as txid, type, data, created_at
-    from directory_events
-    where company_id = ${input.companyId}::uuid
-      and (txid, id) > (${after.txid}::xid8, ${after.id}::bigint)
-      and txid < pg_snapshot_xmin(pg_current_snapshot())
-      and type = any(${[...input.types]}::text[])
-    order by txid, id
-    limit ${input.limit}`.execute(db);
+  const rows = await visibleEventsAfter(input.after ?? { txid: '0', id: 0 }, input).execute(db);
   return rows.rows;
 }
 

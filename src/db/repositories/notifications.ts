@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../database.js';
 import type { DeliveryStatus, NotificationTargetKind } from '../schema.js';
-import { insertEvent } from './events.js';
+import { insertEvent, visibleEventsAfter, type FeedCursor } from './events.js';
 import { testEventType } from '../../events/types.js';
 
 export interface NewTarget {
@@ -70,12 +70,10 @@ export async function relayEvents(db: Db, limit = 1000): Promise<{ events: numbe
       .where('id', '=', 1)
       .forUpdate()
       .executeTakeFirstOrThrow();
-    const events = await sql<{ id: number; txid: string }>`
-      select id, txid::text as txid from directory_events
-      where (txid, id) > (${cursor.txid}::xid8, ${cursor.event_id}::bigint)
-        and txid < pg_snapshot_xmin(pg_current_snapshot())
-      order by txid, id
-      limit ${limit}`.execute(tx);
+    const events = await visibleEventsAfter<FeedCursor>(
+      { txid: cursor.txid, id: cursor.event_id },
+      { limit, positionsOnly: true },
+    ).execute(tx);
     if (events.rows.length === 0) return { events: 0, deliveries: 0 };
     const last = events.rows[events.rows.length - 1]!;
     const ids = events.rows.map((e) => e.id);
