@@ -17,6 +17,7 @@ import * as attributeMapping from './migrations/2026_12_01_220000_attribute_mapp
 import * as settledAttributes from './migrations/2026_12_01_230000_settled_attributes.js';
 import * as nonMemberMarkers from './migrations/2026_12_01_240000_non_member_markers.js';
 import * as stagedSettled from './migrations/2026_12_01_250000_staged_settled.js';
+import * as unsettledStaging from './migrations/2026_12_01_260000_unsettled_staging.js';
 
 /**
  * Migrations are listed here rather than read from the folder at run time, so they work the same under tsx,
@@ -40,6 +41,7 @@ export const migrations: Record<string, Migration> = {
   '2026_12_01_230000_settled_attributes': settledAttributes,
   '2026_12_01_240000_non_member_markers': nonMemberMarkers,
   '2026_12_01_250000_staged_settled': stagedSettled,
+  '2026_12_01_260000_unsettled_staging': unsettledStaging,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

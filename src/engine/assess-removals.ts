@@ -12,6 +12,11 @@ export interface RemovalAssessment {
   managedCount: number;
   /** Members read from the directory. */
   memberCount: number;
+  /**
+   * Users the removal phase will look at (missing from the read, or reported gone), whatever it decides for them;
+   * absent when not counted (a setup that does not remove users). 0: the run may skip its removal phase.
+   */
+  removalCandidates?: number;
 }
 
 /**
@@ -24,7 +29,7 @@ export async function assessRemovals(
 ): Promise<RemovalAssessment> {
   const { policy, runId } = input;
   // members_read is kept equal to the staged count by staging itself (sync-staging.ts): no count over staging here
-  const [managedCount, run, removals] = await Promise.all([
+  const [managedCount, run, pending] = await Promise.all([
     countManagedUsers(db, policy.setupId),
     getRun(db, runId),
     countPendingRemovals(db, input),
@@ -32,7 +37,8 @@ export async function assessRemovals(
   const memberCount = run?.members_read ?? (await countStaged(db, runId));
   // A delta round that reports no change reads no members at all; that is not an empty group.
   return {
-    removals,
+    removals: pending.removals,
+    ...(pending.candidates === undefined ? {} : { removalCandidates: pending.candidates }),
     managedCount,
     memberCount: input.mode === 'delta' ? Math.max(memberCount, managedCount) : memberCount,
   };

@@ -32,21 +32,28 @@ function scopeOf(input: PendingRemovalsScope) {
   return { companyId: input.policy.companyId, setupId: input.policy.setupId, runId: input.runId };
 }
 
-/** How many removals the run would apply, without holding the group in memory: removed users chunk by chunk. */
+/**
+ * How many removals the run would apply, without holding the group in memory: removed users chunk by chunk. With
+ * deleteRemoved the chunks are read anyway, so it also says how many removal candidates there are at all (those
+ * planned to stay, in grace or not, included): none means the run's removal phase has nothing to do.
+ */
 export async function countPendingRemovals(
   db: Db,
   input: PendingRemovalsScope & { batchSize: number },
-): Promise<number> {
+): Promise<{ removals: number; candidates?: number }> {
   const { policy, runId } = input;
   // two independent counts, side by side
   const [disabled, removed] = await Promise.all([
     countDisabledManagedMembers(db, scopeOf(input)),
-    policy.deleteRemoved ? countRemovedMembers() : 0,
+    policy.deleteRemoved ? countRemovedMembers() : undefined,
   ]);
-  return disabled + removed;
+  return removed === undefined
+    ? { removals: disabled }
+    : { removals: disabled + removed.removals, candidates: removed.candidates };
 
-  async function countRemovedMembers(): Promise<number> {
+  async function countRemovedMembers(): Promise<{ removals: number; candidates: number }> {
     let removals = 0;
+    let candidates = 0;
     let cursor: string | null = null;
     for (;;) {
       const removed = await readRemovalCandidates(db, input.mode, {
@@ -55,7 +62,8 @@ export async function countPendingRemovals(
         afterUserId: cursor,
         limit: input.batchSize,
       });
-      if (removed.length === 0) return removals;
+      if (removed.length === 0) return { removals, candidates };
+      candidates += removed.length;
       removals += countRemovals(planRemovals(removed, policy, input.now));
       cursor = removed.at(-1)!.id;
     }

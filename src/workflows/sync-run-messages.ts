@@ -35,6 +35,8 @@ export interface RunState {
   membersRead: number;
   holdReason?: string | Reason;
   total: number;
+  /** The assessment found no removal candidate: the run ends after its member phase. */
+  noRemovals?: boolean;
 }
 
 export interface SyncRunInput {

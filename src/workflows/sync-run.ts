@@ -4,6 +4,7 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
+  patched,
   proxyActivities,
   setHandler,
   workflowInfo,
@@ -63,6 +64,9 @@ function activitiesAt(priorityKey: number | undefined, heartbeatTimeoutMs: numbe
     applyChunks: long.applyChunks,
   };
 }
+
+/** The change id under which a run with no removal candidate skips the removal phase. */
+const skipEmptyRemovalPhase = 'skip-empty-removal-phase';
 
 /** How long a guarded run waits for someone to approve or reject its removals, unless APPROVAL_TIMEOUT says. */
 const defaultApprovalTimeoutMs = 24 * 3600 * 1000;
@@ -178,6 +182,9 @@ export async function syncRunWorkflow(input: SyncRunInput): Promise<RunProgress>
         membersRead: read.members,
         holdReason,
         total: read.members + assessment.removals,
+        // No removal candidate now means none after the member phase, which only writes members of this read.
+        // (patched: a run started by the code before this keeps its removal phase when it is replayed)
+        ...(assessment.removalCandidates === 0 && patched(skipEmptyRemovalPhase) ? { noRemovals: true } : {}),
       };
     }
 
@@ -195,7 +202,7 @@ export async function syncRunWorkflow(input: SyncRunInput): Promise<RunProgress>
       });
       state = { ...state, cursor: result.cursor };
       if (result.done) {
-        if (state.phase === 'removals') break;
+        if (state.phase === 'removals' || state.noRemovals) break;
         state = { ...state, phase: 'removals', cursor: null };
       }
       if (workflowInfo().continueAsNewSuggested) {

@@ -1,7 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countRemoved, readRemovedChunk, removedChunkQuery } from '../../src/db/repositories/sync-removals.js';
 import { stageMembers } from '../../src/db/repositories/sync-staging.js';
+import { countPendingRemovals } from '../../src/engine/pending-removals.js';
 import type { ProductUser, SetupPolicy } from '../../src/sync/index.js';
 import { insertUser, member, openScratchDb, seedCompany, seedSetup, startRun, type ScratchDb } from './fixtures.js';
 
@@ -71,5 +73,41 @@ describe('sync removals', () => {
     });
     expect(plan).toContain('users_managed_by_setup');
     expect(plan).toContain('sync_run_members_pkey');
+  });
+  it('counts the removal candidates beside the removals when it reads them (deleteRemoved), and only then', async () => {
+    // member 5's user was deactivated yesterday: in its 30-day grace it is a candidate the planner keeps for now
+    await scratch.db
+      .updateTable('users')
+      .set({ deactivated_at: new Date(Date.now() - 86_400_000), deactivated_by_setup_id: setup.setupId })
+      .where('external_id', '=', member(5).id)
+      .execute();
+    const scope = { runId, mode: 'full' as const, now: new Date(), batchSize: 3 };
+    const removing = { ...setup, deleteRemoved: true, removalGraceDays: 30 };
+    expect(await countPendingRemovals(scratch.db, { ...scope, policy: removing })).toEqual({
+      removals: 3,
+      candidates: 4,
+    });
+    expect(await countPendingRemovals(scratch.db, { ...scope, policy: { ...removing, deleteRemoved: false } })).toEqual(
+      {
+        removals: 0,
+      },
+    );
+    // a run whose read holds every managed user has none
+    const fullRun = randomUUID(); // staging needs no run row (one run per setup is active at a time)
+    await stageMembers(
+      scratch.db,
+      fullRun,
+      [1, 2, 3, 4, 5].map((n) => member(n)),
+      0,
+    );
+    await scratch.db
+      .deleteFrom('users')
+      .where('managing_setup_id', '=', setup.setupId)
+      .where('external_id', 'is', null)
+      .execute();
+    expect(await countPendingRemovals(scratch.db, { ...scope, runId: fullRun, policy: removing })).toEqual({
+      removals: 0,
+      candidates: 0,
+    });
   });
 });

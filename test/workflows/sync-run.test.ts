@@ -25,6 +25,7 @@ interface Script {
     managedCount: number;
     memberCount: number;
     threshold: { count: number; percent: number };
+    removalCandidates?: number;
   };
   /** How many applyChunks calls each phase takes before it is done. */
   chunks: { members: number; removals: number };
@@ -193,6 +194,20 @@ describe('sync-run workflow with stub activities', () => {
     expect(rec.statuses).toEqual(['awaiting_approval', 'running']);
     expect(rec.chunks).toHaveLength(2);
     for (const call of rec.chunks) expect(call.holdReason).toBeUndefined();
+  });
+
+  it('a run whose assessment found no removal candidate ends after its member phase; an uncounted one does not', async () => {
+    const none = { removals: 0, managedCount: 40, memberCount: 40, threshold: { count: 10, percent: 100 } };
+    const skipped = start({ assessment: { ...none, removalCandidates: 0 }, chunks: { members: 2, removals: 1 } });
+    const kept = start({ assessment: none, chunks: { members: 2, removals: 1 } });
+    const staying = start({ assessment: { ...none, removalCandidates: 3 }, chunks: { members: 2, removals: 1 } });
+    for (const run of [skipped, kept, staying]) await (await run.handle).result();
+    expect(skipped.record().chunks.map((c) => c.phase)).toEqual(['members', 'members']);
+    // not counted (a setup that keeps users who left), or candidates the planner keeps: the phase still runs
+    expect(kept.record().chunks.map((c) => c.phase)).toEqual(['members', 'members', 'removals']);
+    expect(staying.record().chunks.map((c) => c.phase)).toEqual(['members', 'members', 'removals']);
+    for (const run of [skipped, kept, staying])
+      expect(run.record().finished).toEqual([{ status: 'succeeded', error: undefined }]);
   });
 
   it('continue-as-new carries the run: its id, phase, cursor, hold reason and totals; nothing is read or assessed twice', async () => {

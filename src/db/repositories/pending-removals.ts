@@ -16,14 +16,17 @@ export interface RemovalScope {
 }
 
 export async function countDisabledManagedMembers(db: Db, scope: RemovalScope): Promise<number> {
-  const result = await sql<{ n: number }>`
+  const result = await disabledManagedMembersCountQuery(scope).execute(db);
+  return result.rows[0]?.n ?? 0;
+}
+
+/** The statement behind countDisabledManagedMembers (tests look at its plan). */
+export function disabledManagedMembersCountQuery(scope: RemovalScope) {
+  return sql<{ n: number }>`
     select count(*)::int as n
     from sync_run_members m
     join users u on u.company_id = ${scope.companyId}::uuid and u.external_id = m.external_id and u.managing_setup_id = ${scope.setupId}::uuid
-    where m.run_id = ${scope.runId}::uuid and not m.settled and (m.data->>'enabled') = 'false' and u.active`.execute(
-    db,
-  );
-  return result.rows[0]?.n ?? 0;
+    where m.run_id = ${scope.runId}::uuid and not m.settled and (m.data->>'enabled') = 'false' and u.active`;
 }
 
 export interface DisabledManagedMember {

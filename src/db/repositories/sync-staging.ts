@@ -176,17 +176,25 @@ export async function readStagedChunk(
   runId: string,
   page: { afterExternalId: string | null; limit: number; upToExternalId?: string | null },
 ): Promise<StagedChunk> {
-  const rows = await db
+  const rows = await stagedChunkQuery(db, runId, page).execute();
+  return { members: rows.map((row) => row.data!), lastKey: rows.at(-1)?.external_id ?? null };
+}
+
+/** The statement behind readStagedChunk (tests look at its plan): `not settled`, the partial index's predicate. */
+export function stagedChunkQuery(
+  db: Db,
+  runId: string,
+  page: { afterExternalId: string | null; limit: number; upToExternalId?: string | null },
+) {
+  return db
     .selectFrom('sync_run_members')
     .select(['external_id', 'data'])
     .where('run_id', '=', runId)
-    .where('settled', '=', false)
+    .where(sql<boolean>`not settled`)
     .$if(page.afterExternalId !== null, (qb) => qb.where('external_id', '>', page.afterExternalId as string))
     .$if(page.upToExternalId != null, (qb) => qb.where('external_id', '<=', page.upToExternalId as string))
     .orderBy('external_id')
-    .limit(page.limit)
-    .execute();
-  return { members: rows.map((row) => row.data!), lastKey: rows.at(-1)?.external_id ?? null };
+    .limit(page.limit);
 }
 
 /** How many of the run's staged members are settled: counted unchanged without being planned. */
