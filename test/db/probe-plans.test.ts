@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { candidatesQuery } from '../../src/db/repositories/sync-candidates.js';
 import { settledMembersQuery } from '../../src/db/repositories/sync-settled.js';
 import { openScratchDb, seedCompany, seedSetup, type ScratchDb } from './fixtures.js';
+import { indexesOf } from './plan-indexes.js';
 
 /**
  * The per-member index probes of a sync must use the index that holds the probed key for a company the planner's
@@ -34,17 +35,7 @@ describe('index probes for a company the statistics have not seen', () => {
 
   async function indexesUsed(query: RawBuilder<unknown>): Promise<string[]> {
     const result = await sql<{ 'QUERY PLAN': unknown }>`explain (format json) ${query}`.execute(scratch.db);
-    const names: string[] = [];
-    const walk = (node: unknown): void => {
-      if (Array.isArray(node)) return node.forEach(walk);
-      if (node && typeof node === 'object') {
-        const indexName = (node as Record<string, unknown>)['Index Name'];
-        if (typeof indexName === 'string') names.push(indexName);
-        Object.values(node).forEach(walk);
-      }
-    };
-    walk(result.rows[0]!['QUERY PLAN']);
-    return names;
+    return indexesOf(result.rows[0]!['QUERY PLAN']);
   }
 
   it('candidates by Entra id, email and initials probe their own unique or key index', async () => {

@@ -4,21 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { disabledManagedMembersCountQuery } from '../../src/db/repositories/pending-removals.js';
 import { stagedChunkQuery } from '../../src/db/repositories/sync-staging.js';
 import { openScratchDb, seedCompany, seedSetup, type ScratchDb } from './fixtures.js';
-
-/** The index names a plan (EXPLAIN (FORMAT JSON)) reads. */
-function indexesOf(plan: unknown): string[] {
-  const names: string[] = [];
-  const walk = (node: unknown): void => {
-    if (Array.isArray(node)) return node.forEach(walk);
-    if (node && typeof node === 'object') {
-      const indexName = (node as Record<string, unknown>)['Index Name'];
-      if (typeof indexName === 'string') names.push(indexName);
-      Object.values(node).forEach(walk);
-    }
-  };
-  walk(plan);
-  return names;
-}
+import { indexesOf } from './plan-indexes.js';
 
 /**
  * A full sync that changes nothing stages nearly every member settled (without data) and plans only the rest.
