@@ -5,7 +5,7 @@
  * `accountEnabled` decides `enabled`; the first business phone is `phone`.
  */
 import type { DirectoryUser } from '../../sync/directory-user.js';
-import { ENTRA_USER_SELECT } from '../../sync/entra-attributes.js';
+import { ENTRA_MAPPABLE_ATTRIBUTES, ENTRA_USER_SELECT } from '../../sync/entra-attributes.js';
 import { cleanText, emailKey, isGuestUserPrincipalName, looksLikeEmail } from '../../sync/normalise.js';
 
 /** `$select` for member pages and delta rounds: one list with what a mapping may name (src/sync/entra-attributes.ts). */
@@ -27,17 +27,38 @@ function attributeValue(value: unknown): string | null | undefined {
   return undefined;
 }
 
+/**
+ * The dotted names of the nested attributes a mapping may name, made once: every member of a first sync carries
+ * them, and composing them per member made ~17 strings of garbage each. Others Graph might send are composed as
+ * they come (never cached: what a directory sends must not grow this).
+ */
+const knownDottedNames: ReadonlyMap<string, ReadonlyMap<string, string>> = (() => {
+  const byName = new Map<string, Map<string, string>>();
+  for (const dotted of ENTRA_MAPPABLE_ATTRIBUTES) {
+    const dot = dotted.indexOf('.');
+    if (dot < 0) continue;
+    const name = dotted.slice(0, dot);
+    if (!byName.has(name)) byName.set(name, new Map());
+    byName.get(name)!.set(dotted.slice(dot + 1), dotted);
+  }
+  return byName;
+})();
+
 /** Every attribute Graph sent, by Graph's name; nested objects (onPremisesExtensionAttributes…) flattened with dots. */
 function attributesOf(object: Record<string, unknown>): Record<string, string | null> {
   const attributes: Record<string, string | null> = {};
-  for (const [name, value] of Object.entries(object)) {
+  // for…in, not Object.entries: no array of pairs per member (Graph's JSON has no inherited enumerable keys)
+  for (const name in object) {
     if (name.includes('@')) continue; // OData annotations (@odata.type, @removed) are not attributes
+    const value = object[name];
     const single = attributeValue(value);
     if (single !== undefined) attributes[name] = single;
     else if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
-      for (const [inner, innerValue] of Object.entries(value as Record<string, unknown>)) {
-        const nested = attributeValue(innerValue);
-        if (nested !== undefined) attributes[`${name}.${inner}`] = nested;
+      const known = knownDottedNames.get(name);
+      const inner = value as Record<string, unknown>;
+      for (const innerName in inner) {
+        const nested = attributeValue(inner[innerName]);
+        if (nested !== undefined) attributes[known?.get(innerName) ?? `${name}.${innerName}`] = nested;
       }
     }
   }
