@@ -43,10 +43,21 @@ const NESTED: Readonly<Record<string, readonly string[]>> = {
 };
 
 /**
+ * The dotted path of each member of a complex property, by property and member: made once, because the Entra mapper
+ * names every member of every user it maps by them.
+ */
+export const ENTRA_NESTED_PATHS: ReadonlyMap<string, ReadonlyMap<string, string>> = new Map(
+  Object.entries(NESTED).map(([name, inners]) => [name, new Map(inners.map((inner) => [inner, `${name}.${inner}`]))]),
+);
+
+/**
  * What a mapping on an Entra connection may name: the select (complex ones by dotted path), and `manager`, the
  * manager's e-mail, which the reader resolves (Graph `GET /users/{id}/manager`) when a mapping asks for it.
  */
 export const ENTRA_MAPPABLE_ATTRIBUTES: readonly string[] = [
-  ...ENTRA_USER_SELECT.flatMap((name) => NESTED[name]?.map((inner) => `${name}.${inner}`) ?? [name]),
+  ...ENTRA_USER_SELECT.flatMap((name) => {
+    const paths = ENTRA_NESTED_PATHS.get(name);
+    return paths ? [...paths.values()] : [name];
+  }),
   'manager',
 ];

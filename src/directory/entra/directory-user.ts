@@ -5,7 +5,7 @@
  * `accountEnabled` decides `enabled`; the first business phone is `phone`.
  */
 import type { DirectoryUser } from '../../sync/directory-user.js';
-import { ENTRA_MAPPABLE_ATTRIBUTES, ENTRA_USER_SELECT } from '../../sync/entra-attributes.js';
+import { ENTRA_NESTED_PATHS, ENTRA_USER_SELECT } from '../../sync/entra-attributes.js';
 import { cleanText, emailKey, isGuestUserPrincipalName, looksLikeEmail } from '../../sync/normalise.js';
 
 /** `$select` for member pages and delta rounds: one list with what a mapping may name (src/sync/entra-attributes.ts). */
@@ -27,23 +27,6 @@ function attributeValue(value: unknown): string | null | undefined {
   return undefined;
 }
 
-/**
- * The dotted names of the nested attributes a mapping may name, made once: every member of a first sync carries
- * them, and composing them per member made ~17 strings of garbage each. Others Graph might send are composed as
- * they come (never cached: what a directory sends must not grow this).
- */
-const knownDottedNames: ReadonlyMap<string, ReadonlyMap<string, string>> = (() => {
-  const byName = new Map<string, Map<string, string>>();
-  for (const dotted of ENTRA_MAPPABLE_ATTRIBUTES) {
-    const dot = dotted.indexOf('.');
-    if (dot < 0) continue;
-    const name = dotted.slice(0, dot);
-    if (!byName.has(name)) byName.set(name, new Map());
-    byName.get(name)!.set(dotted.slice(dot + 1), dotted);
-  }
-  return byName;
-})();
-
 /** Every attribute Graph sent, by Graph's name; nested objects (onPremisesExtensionAttributes…) flattened with dots. */
 function attributesOf(object: Record<string, unknown>): Record<string, string | null> {
   const attributes: Record<string, string | null> = {};
@@ -54,7 +37,8 @@ function attributesOf(object: Record<string, unknown>): Record<string, string | 
     const single = attributeValue(value);
     if (single !== undefined) attributes[name] = single;
     else if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
-      const known = knownDottedNames.get(name);
+      // the known members' paths are made once (ENTRA_NESTED_PATHS); others Graph might send, as they come
+      const known = ENTRA_NESTED_PATHS.get(name);
       const inner = value as Record<string, unknown>;
       for (const innerName in inner) {
         const nested = attributeValue(inner[innerName]);
