@@ -19,7 +19,8 @@ export interface StagedPage {
 
 /** A page made ready for staging: each distinct member with its ordinal, digest and (on demand) its data as JSON. */
 export interface PreparedPage {
-  rows: Map<string, { ordinal: number; dataHash: string; json: () => string }>;
+  /** `data`: the member's JSON, or the digested member to map and serialise if it is staged with its data. */
+  rows: Map<string, { ordinal: number; dataHash: string; data: string | DigestedMember }>;
 }
 
 /**
@@ -36,10 +37,10 @@ export function prepareStagedPage(
   members.forEach((member, position) => {
     const ordinal = rows.get(member.id)?.ordinal ?? startOrdinal + position;
     if (isDigested(member)) {
-      rows.set(member.id, { ordinal, dataHash: member.digest, json: () => JSON.stringify(member.user()) });
+      rows.set(member.id, { ordinal, dataHash: member.digest, data: member });
     } else {
       const json = JSON.stringify(member);
-      rows.set(member.id, { ordinal, dataHash: memberDataHash(json), json: () => json });
+      rows.set(member.id, { ordinal, dataHash: memberDataHash(json), data: json });
     }
   });
   return { rows };
@@ -79,7 +80,8 @@ export async function writeStagedPage(
   const page = [...rows]
     .map(([externalId, row]) => {
       const isSettled = settled.has(externalId);
-      return `{"external_id":${JSON.stringify(externalId)},"ordinal":${row.ordinal},"data_hash":"${row.dataHash}","settled":${isSettled},"data":${isSettled ? 'null' : row.json()}}`;
+      const data = isSettled ? 'null' : typeof row.data === 'string' ? row.data : JSON.stringify(row.data.user());
+      return `{"external_id":${JSON.stringify(externalId)},"ordinal":${row.ordinal},"data_hash":"${row.dataHash}","settled":${isSettled},"data":${data}}`;
     })
     .join(',');
   // `xmax = 0` marks a row this statement inserted rather than overwrote: the members new to the run, counted

@@ -1,6 +1,8 @@
 import crypto from 'node:crypto';
 import type { DigestedMember, MemberPage } from '../provider.js';
-import { parseDirectoryUser, type GraphUserObject } from './directory-user.js';
+import { graphUserObject, parseDirectoryUser, type DirectoryUser, type GraphUserObject } from './directory-user.js';
+import type { GroupUserBytesPage } from './members.js';
+import { scannedUserBytes, scannedUserText, type ScannedUser } from './user-page-scan.js';
 
 /**
  * Which version of the Entra mapper (parseDirectoryUser, directory-user.ts) a member digest was made under. Raise
@@ -11,7 +13,7 @@ import { parseDirectoryUser, type GraphUserObject } from './directory-user.js';
 export const ENTRA_MAPPER_VERSION = 1;
 
 /** One-shot hashing (Node 20.12+), else a Hash object: the same digest, the one-shot a third cheaper per user. */
-const sha1Hex: (text: string) => string =
+const sha1Hex: (data: string | Uint8Array) => string =
   typeof crypto.hash === 'function'
     ? (text) => crypto.hash('sha1', text, 'hex')
     : (text) => crypto.createHash('sha1').update(text).digest('hex');
@@ -26,31 +28,69 @@ export function graphUserDigest(object: GraphUserObject): string {
 }
 
 /**
+ * The digest of one user as the bytes Graph sent (user-page-scan.ts), under this mapper version: no parsing and no
+ * serialising at all. Not equal to graphUserDigest of the same user (other text is hashed), so a member read one
+ * way and then the other is mapped once more, and is settled again.
+ */
+export function graphUserBytesDigest(user: ScannedUser): string {
+  return `entra${ENTRA_MAPPER_VERSION}b:${sha1Hex(scannedUserBytes(user))}`;
+}
+
+/**
+ * A user of a scanned page as staging takes it: digested when asked, parsed (strictly) and mapped only when asked
+ * for its data. A class, not closures: a read keeps a few pages of these alive at once, so each is one object.
+ */
+class ScannedMember implements DigestedMember {
+  private digested: string | undefined;
+  constructor(private readonly scanned: ScannedUser) {}
+
+  get id(): string {
+    return this.scanned.id;
+  }
+
+  get digest(): string {
+    return (this.digested ??= graphUserBytesDigest(this.scanned));
+  }
+
+  user(): DirectoryUser {
+    const mapped = parseDirectoryUser(graphUserObject(JSON.parse(scannedUserText(this.scanned))));
+    // the scanner's id is the parsed one (it reads only plain, single ids); checked, since staging keys on it
+    if (mapped.id !== this.scanned.id)
+      throw new TypeError(`a directory user's id reads ${this.scanned.id} but parses as ${mapped.id}`);
+    return mapped;
+  }
+}
+
+function digestedObject(object: GraphUserObject): DigestedMember {
+  let digest: string | undefined;
+  return {
+    id: object.id,
+    get digest() {
+      return (digest ??= graphUserDigest(object));
+    },
+    user: () => parseDirectoryUser(object),
+  };
+}
+
+/**
  * A member page whose users are digested and mapped on demand: `digested` digests a member when staging asks
  * (not while the page is being received, so the request for the next page goes out first) and maps one only if
- * staging stores its data; `users` (for readers that want the whole page mapped) maps them all once.
+ * staging stores its data; `users` (for readers that want the whole page mapped) maps them all once. A mapped
+ * user is not kept: staging serialises it at once, and the page stays in memory until it is written.
  */
 export function digestedMemberPage(
-  objects: readonly GraphUserObject[],
+  page: Pick<GroupUserBytesPage, 'scanned' | 'objects'>,
   rest: Omit<MemberPage, 'users' | 'digested'>,
 ): MemberPage {
-  // A mapped user is not kept: staging serialises it at once, and the page stays in memory until it is written.
-  const digested: DigestedMember[] = objects.map((object) => {
-    let digest: string | undefined;
-    return {
-      id: object.id,
-      get digest() {
-        return (digest ??= graphUserDigest(object));
-      },
-      user: () => parseDirectoryUser(object),
-    };
-  });
+  const digested: DigestedMember[] = page.scanned
+    ? page.scanned.map((user) => new ScannedMember(user))
+    : (page.objects ?? []).map(digestedObject);
   let users: MemberPage['users'] | undefined;
   return {
     ...rest,
     digested,
     get users() {
-      return (users ??= objects.map(parseDirectoryUser));
+      return (users ??= digested.map((member) => member.user()));
     },
   };
 }

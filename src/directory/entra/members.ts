@@ -1,4 +1,7 @@
-import type { Client } from '@microsoft/microsoft-graph-client';
+import { ResponseType, type Client, type GraphRequest } from '@microsoft/microsoft-graph-client';
+// the client's own error handling, for pages read as bytes (it is not exported from the package's index)
+import { GraphErrorHandler } from '@microsoft/microsoft-graph-client/lib/src/GraphErrorHandler.js';
+import { GraphResponseHandler } from '@microsoft/microsoft-graph-client/lib/src/GraphResponseHandler.js';
 import {
   directoryUserSelect,
   graphUserObject,
@@ -7,6 +10,7 @@ import {
   type GraphUserObject,
 } from './directory-user.js';
 import { checkedLink } from './links.js';
+import { scanUserPage, type ScannedUser } from './user-page-scan.js';
 
 export { directoryUserSelect, parseDirectoryUser, type DirectoryUser } from './directory-user.js';
 
@@ -42,32 +46,97 @@ export interface GroupUserObjectsPage {
   count?: number;
 }
 
+/** The first page's URL, or the stored cursor's when it is one of Graph's. */
+function firstPageUrl(client: Client, groupId: string, options: PageGroupUsersOptions): string {
+  const select = (options.select ?? directoryUserSelect).join(',');
+  return (
+    checkedLink(client, options.cursor) ??
+    `/groups/${encodeURIComponent(groupId)}/transitiveMembers/microsoft.graph.user?$select=${select}&$top=${options.top ?? 999}`
+  );
+}
+
+/** The page's own fields: nextLink (checked before it is stored — the caller heartbeats it — or followed) and count. */
+function pageFields(client: Client, response: Record<string, unknown>): { nextLink: string | null; count?: number } {
+  const nextLink = checkedLink(client, response['@odata.nextLink']);
+  const count = response['@odata.count'];
+  return typeof count === 'number' ? { nextLink, count } : { nextLink };
+}
+
+/** The group's pages one after another: each fetched (`fetch`) from where the one before links to. */
+async function* followPages<Page extends { nextLink: string | null }>(
+  client: Client,
+  groupId: string,
+  options: PageGroupUsersOptions,
+  fetch: (request: GraphRequest) => Promise<Page>,
+): AsyncGenerator<Page> {
+  let url: string | null = firstPageUrl(client, groupId, options);
+  while (url) {
+    const page = await fetch(client.api(withCount(url)).headers(advancedQuery));
+    yield page;
+    url = page.nextLink;
+  }
+}
+
 /**
  * All users in a group, nested groups flattened (`/transitiveMembers/microsoft.graph.user`), page by page, as
  * Graph sent them. Each page is requested with `ConsistencyLevel: eventual` and `$count=true`, so a caller retrying
  * from a stored `nextLink` sends the same advanced query. Pages may be empty yet still have a nextLink.
  */
-export async function* pageGroupUserObjects(
+export function pageGroupUserObjects(
   client: Client,
   groupId: string,
   options: PageGroupUsersOptions = {},
 ): AsyncGenerator<GroupUserObjectsPage> {
-  const select = (options.select ?? directoryUserSelect).join(',');
-  let url: string | null =
-    checkedLink(client, options.cursor) ??
-    `/groups/${encodeURIComponent(groupId)}/transitiveMembers/microsoft.graph.user?$select=${select}&$top=${options.top ?? 999}`;
-  while (url) {
-    const response = (await client.api(withCount(url)).headers(advancedQuery).get()) as {
-      value?: unknown[];
-      '@odata.nextLink'?: string;
-      '@odata.count'?: number;
-    };
-    // Checked before it is stored (the caller heartbeats it) or followed.
-    const nextLink: string | null = checkedLink(client, response['@odata.nextLink']);
-    const page: GroupUserObjectsPage = { objects: (response.value ?? []).map(graphUserObject), nextLink };
-    if (typeof response['@odata.count'] === 'number') page.count = response['@odata.count'];
-    yield page;
-    url = nextLink;
+  return followPages(client, groupId, options, async (request) => {
+    const response = (await request.get()) as Record<string, unknown>;
+    return { objects: usersOf(response), ...pageFields(client, response) };
+  });
+}
+
+function usersOf(response: Record<string, unknown>): GraphUserObject[] {
+  return ((response.value as unknown[] | undefined) ?? []).map(graphUserObject);
+}
+
+/** One page of a group's users as Graph sent them: as bytes when the page could be cut apart (user-page-scan.ts). */
+export interface GroupUserBytesPage {
+  /** Each user's id and where its bytes are; absent when the page was parsed whole instead (then `objects`). */
+  scanned?: ScannedUser[];
+  objects?: GraphUserObject[];
+  nextLink: string | null;
+  count?: number;
+}
+
+/**
+ * The same pages as pageGroupUserObjects, each read as bytes and cut into users without parsing them
+ * (user-page-scan.ts): for a reader that parses only the users it needs. A page the scanner does not answer for
+ * is parsed whole, with the same checks as pageGroupUserObjects; a failed request fails as the client's would.
+ */
+export function pageGroupUserBytes(
+  client: Client,
+  groupId: string,
+  options: PageGroupUsersOptions = {},
+): AsyncGenerator<GroupUserBytesPage> {
+  return followPages(client, groupId, options, async (request) => {
+    const raw = (await request.responseType(ResponseType.RAW).get()) as Response;
+    if (!raw.ok) throw await graphErrorOf(raw);
+    const bytes = new Uint8Array(await raw.arrayBuffer());
+    const scanned = scanUserPage(bytes);
+    return scanned ? { scanned: scanned.users, ...pageFields(client, scanned.envelope) } : pageOfParsed(client, bytes);
+  });
+}
+
+function pageOfParsed(client: Client, bytes: Uint8Array): GroupUserBytesPage {
+  const response = JSON.parse(new TextDecoder().decode(bytes)) as Record<string, unknown>;
+  return { objects: usersOf(response), ...pageFields(client, response) };
+}
+
+/** What the client throws for an answer that is not 2xx: its GraphError, made from the body the way it makes it. */
+async function graphErrorOf(raw: Response): Promise<unknown> {
+  try {
+    await GraphResponseHandler.getResponse(raw); // throws the parsed body of a failed answer
+    return new Error(`Microsoft Graph answered ${raw.status}`);
+  } catch (body) {
+    return GraphErrorHandler.getError(body, raw.status, undefined, raw);
   }
 }
 

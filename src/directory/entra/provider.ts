@@ -13,7 +13,7 @@ import { AppIdentityMissingError, directoryClientFor } from './directory-client.
 import { about, classifyGraphError, describeGraphError, isRetryable } from './errors.js';
 import { lookupGroup, searchGroups } from './groups.js';
 import { ForeignGraphLinkError } from './links.js';
-import { directoryUserSelect, pageGroupUserObjects, parseDirectoryUser } from './members.js';
+import { directoryUserSelect, pageGroupUserBytes, pageGroupUserObjects, parseDirectoryUser } from './members.js';
 import { digestedMemberPage } from './member-digest.js';
 import { compileAzureScope, isDirectoryUserInAzureScope, type AzureScope } from '../../sync/azure-scope.js';
 import { verifyTenant } from './verify.js';
@@ -89,18 +89,23 @@ export function entraProvider(deps: DirectoryDeps, connection: DirectoryConnecti
       // An LDAP path or filter scopes Graph's members (issue 13); their attributes are $selected only then.
       const scoped = azureScopeOf(scope);
       try {
-        const pages = pageGroupUserObjects(client(), scope.groupId, {
+        const paging = {
           top: options.pageSize,
           cursor: options.resume ?? undefined,
           ...(scoped ? { select: [...new Set([...directoryUserSelect, ...scoped.select])] } : {}),
+        };
+        const restOf = (page: { nextLink: string | null; count?: number }) => ({
+          next: page.nextLink,
+          ...(page.count !== undefined ? { count: page.count } : {}),
         });
-        for await (const page of pages) {
-          const rest = { next: page.nextLink, ...(page.count !== undefined ? { count: page.count } : {}) };
-          // the common read: members digested as Graph sent them, mapped only if staging needs their data
-          if (!scoped && !scope.withManager) {
-            yield digestedMemberPage(page.objects, rest);
-            continue;
-          }
+        if (!scoped && !scope.withManager) {
+          // the common read: members digested as the bytes Graph sent, parsed only if staging needs their data
+          for await (const page of pageGroupUserBytes(client(), scope.groupId, paging))
+            yield digestedMemberPage(page, restOf(page));
+          return;
+        }
+        for await (const page of pageGroupUserObjects(client(), scope.groupId, paging)) {
+          const rest = restOf(page);
           const mapped = page.objects.map(parseDirectoryUser);
           const inScope = scoped ? mapped.filter((u) => isDirectoryUserInAzureScope(scoped, u)) : mapped;
           yield { users: scope.withManager ? await withManagers(client(), inScope) : inScope, ...rest };

@@ -10,8 +10,10 @@ import { graphUserObject, parseDirectoryUser } from '../../../src/directory/entr
 import {
   digestedMemberPage,
   ENTRA_MAPPER_VERSION,
+  graphUserBytesDigest,
   graphUserDigest,
 } from '../../../src/directory/entra/member-digest.js';
+import { scanUserPage } from '../../../src/directory/entra/user-page-scan.js';
 import { loadFixture } from '../../simulator/shapes.js';
 
 /** Users from Microsoft's documented responses, plus the shapes the mapper has rules for. */
@@ -90,12 +92,29 @@ describe('Entra member digests', () => {
 
   it('a digested page maps a member only when asked, to what parseDirectoryUser makes of it', () => {
     const objects = sampleUsers().map(graphUserObject);
-    const page = digestedMemberPage(objects, { next: null, count: objects.length });
+    const page = digestedMemberPage({ objects }, { next: null, count: objects.length });
     expect(page.digested!.map((m) => m.id)).toEqual(objects.map((o) => o.id));
     expect(page.digested!.map((m) => m.digest)).toEqual(objects.map(graphUserDigest));
     expect(page.digested!.map((m) => m.user())).toEqual(objects.map(parseDirectoryUser));
     expect(page.users).toEqual(objects.map(parseDirectoryUser));
     expect(page).toMatchObject({ next: null, count: objects.length });
+  });
+
+  it('a scanned page digests each user’s bytes and maps it to what parseDirectoryUser makes of the parsed user', () => {
+    const objects = sampleUsers().map(graphUserObject);
+    const bytes = new TextEncoder().encode(JSON.stringify({ '@odata.count': objects.length, value: objects }, null, 1));
+    const scanned = scanUserPage(bytes)!.users;
+    const page = digestedMemberPage({ scanned }, { next: null });
+    expect(page.digested!.map((m) => m.id)).toEqual(objects.map((o) => o.id));
+    expect(page.digested!.map((m) => m.user())).toEqual(objects.map(parseDirectoryUser));
+    expect(page.users).toEqual(objects.map(parseDirectoryUser));
+    const digests = page.digested!.map((m) => m.digest);
+    expect(digests).toEqual(scanned.map(graphUserBytesDigest));
+    for (const digest of digests) expect(digest).toMatch(new RegExp(`^entra${ENTRA_MAPPER_VERSION}b:[0-9a-f]{40}$`));
+    expect(new Set(digests).size).toBe(objects.length);
+    // the same user as other bytes (here: other whitespace) is another digest: mapped again, never mistaken
+    const compact = scanUserPage(new TextEncoder().encode(JSON.stringify({ value: objects })))!.users;
+    compact.forEach((user, i) => expect(graphUserBytesDigest(user)).not.toBe(digests[i]));
   });
 
   it('an object that is not a Graph user is refused as the page is read, not when it is mapped', () => {

@@ -3,11 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   directoryUserSelect,
   findGroups,
+  pageGroupUserBytes,
+  pageGroupUserObjects,
   pageGroupUsers,
   parseDirectoryUser,
   type GroupUsersPage,
 } from '../../../src/directory/entra/members.js';
 import { entraEmail } from '../../../src/directory/entra/directory-user.js';
+import { scannedUserText } from '../../../src/directory/entra/user-page-scan.js';
 import type { Simulator } from '../../../src/simulator/server.js';
 import { connect, startTestSimulator } from '../../simulator/helpers.js';
 import { loadFixture } from '../../simulator/shapes.js';
@@ -115,6 +118,45 @@ describe('pageGroupUsers', () => {
     let count = 0;
     await new PageIterator(client, first, () => ++count > 0, { headers: { ConsistencyLevel: 'eventual' } }).iterate();
     expect(count).toBe(2_500);
+  });
+});
+
+describe('pageGroupUserBytes', () => {
+  it('pages the same users as pageGroupUserObjects, each user cut from the bytes Graph sent', async () => {
+    const { client } = connect(sim);
+    const objects = [];
+    for await (const page of pageGroupUserObjects(client, allStaff().id, { top: 999 })) objects.push(page);
+    const scanned = [];
+    for await (const page of pageGroupUserBytes(client, allStaff().id, { top: 999 })) scanned.push(page);
+    expect(scanned.map((p) => [p.nextLink !== null, p.count])).toEqual(
+      objects.map((p) => [p.nextLink !== null, p.count]),
+    );
+    expect(scanned.every((p) => p.scanned !== undefined && p.objects === undefined)).toBe(true);
+    expect(scanned.flatMap((p) => p.scanned!.map((u) => u.id))).toEqual(
+      objects.flatMap((p) => p.objects.map((o) => o.id)),
+    );
+    expect(scanned.flatMap((p) => p.scanned!.map((u) => JSON.parse(scannedUserText(u)) as unknown))).toEqual(
+      objects.flatMap((p) => p.objects),
+    );
+  });
+
+  it('fails as the Graph client fails: the same GraphError for a group Graph does not know', async () => {
+    const { client } = connect(sim);
+    const missing = '00000000-0000-4000-8000-00000000dead';
+    const failure = async (pages: AsyncGenerator<unknown>) => {
+      try {
+        await pages.next();
+      } catch (err) {
+        return err as { statusCode: number; code: string; message: string; name: string };
+      }
+      throw new Error('the read did not fail');
+    };
+    const viaClient = await failure(pageGroupUserObjects(client, missing));
+    const viaBytes = await failure(pageGroupUserBytes(client, missing));
+    expect(viaClient).toMatchObject({ statusCode: 404, code: 'Request_ResourceNotFound' });
+    expect(viaBytes.constructor).toBe(viaClient.constructor);
+    for (const field of ['statusCode', 'code', 'message', 'name'] as const)
+      expect(viaBytes[field]).toEqual(viaClient[field]);
   });
 });
 
