@@ -181,12 +181,9 @@ export async function finishAttempt(
   db: Db,
   input: { deliveryId: string; attemptId: number; ok: boolean; statusCode?: number; error?: string },
 ): Promise<void> {
+  // The delivery first, then its attempt: the order in which deleting a target cascades (deliveries, then their
+  // attempts). The other order deadlocks with a target deleted while its delivery is being attempted.
   await db.transaction().execute(async (tx) => {
-    await tx
-      .updateTable('notification_attempts')
-      .set({ finished_at: sql`now()`, ok: input.ok, status_code: input.statusCode ?? null, error: input.error ?? null })
-      .where('id', '=', input.attemptId)
-      .execute();
     await tx
       .updateTable('notification_deliveries')
       .set(
@@ -196,6 +193,11 @@ export async function finishAttempt(
       )
       .where('id', '=', input.deliveryId)
       .where('status', '=', 'pending')
+      .execute();
+    await tx
+      .updateTable('notification_attempts')
+      .set({ finished_at: sql`now()`, ok: input.ok, status_code: input.statusCode ?? null, error: input.error ?? null })
+      .where('id', '=', input.attemptId)
       .execute();
   });
 }
