@@ -18,11 +18,10 @@ import {
   resetRunReadCounts,
   runCounts,
   setRunMode,
-  toRunCounts,
   updateProgress,
+  updateProcessedProgress,
   lastFullRunMembers,
 } from '../db/repositories/sync-runs.js';
-import { totalCount } from '../sync/counts.js';
 import type { DirectoryConnection, RunMode, RunStatus, RunTrigger, SyncSetup } from '../db/schema.js';
 import {
   applyMemberChunks,
@@ -382,9 +381,8 @@ export function createSyncRunActivities(deps: ActivityDeps) {
           now: new Date(),
           onBatch: async ({ cursor }) => {
             context.heartbeat({ cursor });
-            // sync_runs.counts is kept exact by every batch: one row read, not a sum over all batches so far
-            const processed = totalCount(toRunCounts((await getRun(db, input.runId))?.counts ?? {}));
-            await updateProgress(db, input.runId, { processed, total: input.total });
+            // sync_runs.counts is kept exact by every batch: the row's own counts, not a sum over all batches so far
+            await updateProcessedProgress(db, input.runId, input.total);
           },
         },
         resumed ? resumed.cursor : input.cursor,

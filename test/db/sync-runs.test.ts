@@ -8,6 +8,8 @@ import {
   runCounts,
   RunAlreadyActiveError,
   RunNotActiveError,
+  toRunCounts,
+  updateProcessedProgress,
   updateProgress,
 } from '../../src/db/repositories/sync-runs.js';
 import { emptyCounts, type SetupPolicy } from '../../src/sync/index.js';
@@ -72,6 +74,39 @@ describe('sync runs', () => {
       expect(lost.reason).toMatchObject({ activeRunId: winner.id });
     }
     await markRun(scratch.db, winner.id, { status: 'succeeded', finishedAt: new Date() });
+  });
+
+  it('progress.processed is read from the counts by its own statement, so a report never moves it backwards', async () => {
+    const run = await newRun();
+    await updateProgress(scratch.db, run.id, { phase: 'applying' });
+    await sql`update sync_runs set counts = '{"created": 5}' where id = ${run.id}::uuid`.execute(scratch.db);
+    await updateProcessedProgress(scratch.db, run.id, 12);
+    expect((await getRun(scratch.db, run.id))?.progress).toEqual({ phase: 'applying', processed: 5, total: 12 });
+
+    // Two ranges of a parallel apply: one range's batch commits its counts (7) while the other range reports.
+    // Read first and written after, that report would say 5 and land last; this statement waits for the row
+    // and reads 7.
+    let reported: Promise<void> | undefined;
+    await scratch.db.transaction().execute(async (batch) => {
+      await sql`update sync_runs set counts = '{"created": 6, "skipped": 1}' where id = ${run.id}::uuid`.execute(batch);
+      expect(toRunCounts((await getRun(scratch.db, run.id))!.counts).created).toBe(5); // what a read sees now
+      reported = updateProcessedProgress(scratch.db, run.id, 12);
+      // until the report waits for the batch's row lock (at most 5 s: the assertion below decides either way)
+      const deadline = Date.now() + 5000;
+      for (let waiting = 0; waiting === 0 && Date.now() < deadline;) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        const blocked = await sql<{ n: number }>`
+          select count(*)::int as n from pg_stat_activity
+          where datname = current_database() and wait_event_type = 'Lock' and query ilike '%update%sync_runs%'`.execute(
+          scratch.db,
+        );
+        waiting = blocked.rows[0]!.n;
+      }
+    });
+    await reported;
+    const progress = (await getRun(scratch.db, run.id))?.progress;
+    await markRun(scratch.db, run.id, { status: 'cancelled', finishedAt: new Date() }); // the setup's next runs
+    expect(progress).toMatchObject({ processed: 7, total: 12 });
   });
 
   it('marks status, times and error; merges progress', async () => {

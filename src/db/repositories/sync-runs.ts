@@ -157,6 +157,22 @@ export async function updateProgress(db: Db, runId: string, progress: Record<str
     .execute();
 }
 
+/**
+ * Records how many changes the run has counted (`progress.processed`: the sum of its counts) out of `total`, read
+ * from the row's counts by the same statement. Parallel ranges of an apply report after their batches side by
+ * side: a count read first and written after could land after a later one and move the progress backwards, while
+ * this statement, waiting for the row, reads the counts of every batch committed before it.
+ */
+export async function updateProcessedProgress(db: Db, runId: string, total: number): Promise<void> {
+  const counters = Object.keys(emptyCounts());
+  await sql`
+    update sync_runs
+    set progress = progress || jsonb_build_object(
+      'processed', (select coalesce(sum((counts ->> k)::int), 0)::int from unnest(${counters}::text[]) as k),
+      'total', ${total}::int)
+    where id = ${runId}::uuid`.execute(db);
+}
+
 /** Stored counts (a jsonb object of numbers) as RunCounts: missing counters are 0, unknown keys dropped. */
 export function toRunCounts(stored: Record<string, unknown>): RunCounts {
   const counts = emptyCounts();
