@@ -109,13 +109,15 @@ describe('client-credentials token endpoint', () => {
   });
 
   it('issues tokens that expire after the configured lifetime (Graph then answers 401)', async () => {
-    sim.control.updateSettings({ tokenLifetimeSeconds: 1 });
+    // JWT times are whole seconds (iat is the second it was issued in, exp = iat + lifetime), so a token of 2 s
+    // stays valid for 1–2 s: enough for the first call on a loaded machine, where one of 1 s may already be gone
+    sim.control.updateSettings({ tokenLifetimeSeconds: 2 });
     try {
       const answer = await requestToken(sim);
-      expect(answer.body.expires_in).toBe(1);
+      expect(answer.body.expires_in).toBe(2);
       const token = answer.body.access_token as string;
       expect((await graph(sim, 'organization', { token })).status).toBe(200);
-      await new Promise((resolve) => setTimeout(resolve, 1100));
+      await new Promise((resolve) => setTimeout(resolve, 2100));
       const expired = await graph(sim, 'organization', { token });
       expect(expired.status).toBe(401);
       expect(expired.body.error.code).toBe('InvalidAuthenticationToken');
