@@ -15,8 +15,8 @@ export const ENTRA_MAPPER_VERSION = 1;
 /** One-shot hashing (Node 20.12+), else a Hash object: the same digest, the one-shot a third cheaper per user. */
 const sha1Hex: (data: string | Uint8Array) => string =
   typeof crypto.hash === 'function'
-    ? (text) => crypto.hash('sha1', text, 'hex')
-    : (text) => crypto.createHash('sha1').update(text).digest('hex');
+    ? (data) => crypto.hash('sha1', data, 'hex')
+    : (data) => crypto.createHash('sha1').update(data).digest('hex');
 
 /**
  * The digest of one user as Graph sent it, under this mapper version: cheaper than digesting the mapped user (half

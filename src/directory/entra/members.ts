@@ -87,14 +87,15 @@ export function pageGroupUserObjects(
   groupId: string,
   options: PageGroupUsersOptions = {},
 ): AsyncGenerator<GroupUserObjectsPage> {
-  return followPages(client, groupId, options, async (request) => {
-    const response = (await request.get()) as Record<string, unknown>;
-    return { objects: usersOf(response), ...pageFields(client, response) };
-  });
+  return followPages(client, groupId, options, async (request) =>
+    objectsPage(client, (await request.get()) as Record<string, unknown>),
+  );
 }
 
-function usersOf(response: Record<string, unknown>): GraphUserObject[] {
-  return ((response.value as unknown[] | undefined) ?? []).map(graphUserObject);
+/** A parsed page: its users checked as Graph users, its own fields (pageFields). */
+function objectsPage(client: Client, response: Record<string, unknown>): GroupUserObjectsPage {
+  const objects = ((response.value as unknown[] | undefined) ?? []).map(graphUserObject);
+  return { objects, ...pageFields(client, response) };
 }
 
 /** One page of a group's users as Graph sent them: as bytes when the page could be cut apart (user-page-scan.ts). */
@@ -121,23 +122,19 @@ export function pageGroupUserBytes(
     if (!raw.ok) throw await graphErrorOf(raw);
     const bytes = new Uint8Array(await raw.arrayBuffer());
     const scanned = scanUserPage(bytes);
-    return scanned ? { scanned: scanned.users, ...pageFields(client, scanned.envelope) } : pageOfParsed(client, bytes);
+    if (scanned) return { scanned: scanned.users, ...pageFields(client, scanned.envelope) };
+    return objectsPage(client, JSON.parse(new TextDecoder().decode(bytes)) as Record<string, unknown>);
   });
-}
-
-function pageOfParsed(client: Client, bytes: Uint8Array): GroupUserBytesPage {
-  const response = JSON.parse(new TextDecoder().decode(bytes)) as Record<string, unknown>;
-  return { objects: usersOf(response), ...pageFields(client, response) };
 }
 
 /** What the client throws for an answer that is not 2xx: its GraphError, made from the body the way it makes it. */
 async function graphErrorOf(raw: Response): Promise<unknown> {
-  try {
-    await GraphResponseHandler.getResponse(raw); // throws the parsed body of a failed answer
-    return new Error(`Microsoft Graph answered ${raw.status}`);
-  } catch (body) {
-    return GraphErrorHandler.getError(body, raw.status, undefined, raw);
-  }
+  // for an answer that is not 2xx the handler throws the body it parsed
+  const body = await GraphResponseHandler.getResponse(raw).then(
+    () => undefined,
+    (thrown: unknown) => thrown,
+  );
+  return GraphErrorHandler.getError(body, raw.status, undefined, raw);
 }
 
 /** The same pages with each user mapped (parseDirectoryUser). */

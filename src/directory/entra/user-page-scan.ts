@@ -148,8 +148,8 @@ function plainId(bytes: Uint8Array, start: number, end: number): string {
   return latin1.decode(bytes.subarray(start + 1, end - 1));
 }
 
-/** One user of `value`, starting at `at`; returns it and where it ends. */
-function scanUser(bytes: Uint8Array, at: number): { user: ScannedUser; end: number } {
+/** One user of `value`, starting at `at` (its `end` is where it ends). */
+function scanUser(bytes: Uint8Array, at: number): ScannedUser {
   let id: string | undefined;
   let typed = false;
   const end = walkObject(bytes, at, (keyStart, keyEnd, valueStart) => {
@@ -164,7 +164,7 @@ function scanUser(bytes: Uint8Array, at: number): { user: ScannedUser; end: numb
     return valueFinish;
   });
   if (id === undefined) fail();
-  return { user: { id, page: bytes, start: at, end }, end };
+  return { id, page: bytes, start: at, end };
 }
 
 /** The users of the `value` array starting at `at` (its `[`); returns them and where the array ends. */
@@ -173,9 +173,9 @@ function scanUsers(bytes: Uint8Array, at: number): { users: ScannedUser[]; end: 
   let i = skipSpace(bytes, at + 1);
   if (bytes[i] === CLOSE_BRACKET) return { users, end: i + 1 };
   for (;;) {
-    const scanned = scanUser(bytes, i);
-    users.push(scanned.user);
-    i = skipSpace(bytes, scanned.end);
+    const user = scanUser(bytes, i);
+    users.push(user);
+    i = skipSpace(bytes, user.end);
     if (bytes[i] === CLOSE_BRACKET) return { users, end: i + 1 };
     if (bytes[i] !== COMMA) fail();
     i = skipSpace(bytes, i + 1);
