@@ -8,7 +8,13 @@ import {
   setPendingDelta,
   stageDeltaMembers,
 } from '../db/repositories/sync-delta.js';
-import { analyzeStaging, analyzeFromRows, analyzeUsers, clearStaging } from '../db/repositories/sync-staging.js';
+import {
+  analyzeStaging,
+  analyzeFromRows,
+  analyzeUsers,
+  clearStaging,
+  UnreadableStagedMemberError,
+} from '../db/repositories/sync-staging.js';
 import { closeRun } from '../db/repositories/sync-run-outcome.js';
 import {
   createRun,
@@ -47,6 +53,24 @@ import { holdRunForApproval } from '../db/repositories/events.js';
 import { countFinishedRun, guardHoldsTotal } from '../metrics/registry.js';
 import { reasonText, type Reason } from '../sync/reasons.js';
 import { statusBecause } from '../sync/status-reasons.js';
+
+/**
+ * A member staged as its directory sent it that cannot be mapped back fails the run for good (a retry reads the
+ * same row): before its removal phase, so nobody is removed on a read the run could not use.
+ */
+function unreadableMemberFails<A extends unknown[], R>(apply: (...args: A) => Promise<R>) {
+  return async (...args: A): Promise<R> => {
+    try {
+      return await apply(...args);
+    } catch (err) {
+      if (!(err instanceof UnreadableStagedMemberError)) throw err;
+      throw ApplicationFailure.nonRetryable(
+        `${err.message}. The run stopped before removing anyone; the next run reads the group again.`,
+        'StagedMemberUnreadable',
+      );
+    }
+  };
+}
 
 /** A final failure whose English message is the reason's text and whose details carry the reason's code. */
 function codedFailure(reason: Reason, type: string): ApplicationFailure {
@@ -366,7 +390,7 @@ export function createSyncRunActivities(deps: ActivityDeps) {
       const mode = run?.mode ?? 'full';
       // Adoption by match needs the address's domain among the tenant's verified domains (src/sync/adoption.ts).
       const connection = await findConnection(db, setup.connection_id);
-      return loop(
+      return unreadableMemberFails(loop)(
         {
           db,
           mode,

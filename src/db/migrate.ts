@@ -18,6 +18,7 @@ import * as settledAttributes from './migrations/2026_12_01_230000_settled_attri
 import * as nonMemberMarkers from './migrations/2026_12_01_240000_non_member_markers.js';
 import * as stagedSettled from './migrations/2026_12_01_250000_staged_settled.js';
 import * as unsettledStaging from './migrations/2026_12_01_260000_unsettled_staging.js';
+import * as stagedSources from './migrations/2026_12_02_000000_staged_sources.js';
 
 /**
  * Migrations are listed here rather than read from the folder at run time, so they work the same under tsx,
@@ -42,6 +43,7 @@ export const migrations: Record<string, Migration> = {
   '2026_12_01_240000_non_member_markers': nonMemberMarkers,
   '2026_12_01_250000_staged_settled': stagedSettled,
   '2026_12_01_260000_unsettled_staging': unsettledStaging,
+  '2026_12_02_000000_staged_sources': stagedSources,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -201,8 +201,16 @@ export interface SyncRunMembersTable {
   run_id: string;
   external_id: string;
   ordinal: number;
-  /** null for a settled member (`settled`): staged without its data, which the run does not need. */
+  /**
+   * The mapped member; null for a settled member (`settled`: staged without its data, which the run does not need)
+   * and for one staged as its directory sent it (`source`).
+   */
   data: JSONColumnType<DirectoryUser | null, string | null, string | null>;
+  /** The member as its directory sent it, in `source_format` (src/directory/staged-sources.ts), mapped on read-back. */
+  source: JSONColumnType<object | null, string | null, string | null>;
+  source_format: string | null;
+  /** The mapped member's `enabled`, for the deletion guard; null when not read, or staged before this column. */
+  enabled: boolean | null;
   /** A digest of `data` (sync-staging.ts); null for rows staged without one (a delta run's). */
   data_hash: Generated<string | null>;
   /** The member's user was settled when it was staged (sync-settled.ts): counted unchanged, not planned. */

@@ -6,7 +6,7 @@
  */
 import type { DigestedMember, DirectoryUser } from '../sync/directory-user.js';
 
-export type { DigestedMember } from '../sync/directory-user.js';
+export type { DigestedMember, StagedSource } from '../sync/directory-user.js';
 
 /** The kinds of directory a connection may name (`directory_connections.provider`). */
 export const directoryKinds = ['azure', 'ldap'] as const;

@@ -38,6 +38,22 @@ export interface DigestedMember {
   /** Equal for equal directory data read under the same mapper, different for any other. */
   digest: string;
   user(): DirectoryUser;
+  /**
+   * The member as the directory sent it, when the provider can map it back later (src/directory/staged-sources.ts):
+   * staging then stores this instead of the mapped user, and the apply maps it when it reads it back. A read is
+   * the worker's busiest phase and the apply mostly waits on Postgres, so the mapping moves to where a core is free,
+   * and Postgres stores and returns the directory's shorter text.
+   */
+  source?(): StagedSource;
+}
+
+/** A member staged unmapped: its provider's format, its JSON, and what the deletion guard reads of it. */
+export interface StagedSource {
+  format: string;
+  /** JSON text of one object, as the directory sent it: Postgres checks it is JSON as it stages it (jsonb). */
+  json: string;
+  /** What the mapped user's `enabled` will be. */
+  enabled: boolean | null;
 }
 
 /** An attribute by name, case-insensitively (directories treat attribute names so: `sAMAccountName`). */

@@ -15,6 +15,9 @@ export interface RemovalScope {
   runId: string;
 }
 
+/** A staged member the directory says is disabled: `enabled`, or for rows staged before that column, their data's. */
+const stagedDisabled = sql`coalesce(m.enabled, (m.data->>'enabled')::boolean) = false`;
+
 export async function countDisabledManagedMembers(db: Db, scope: RemovalScope): Promise<number> {
   const result = await disabledManagedMembersCountQuery(scope).execute(db);
   return result.rows[0]?.n ?? 0;
@@ -26,7 +29,7 @@ export function disabledManagedMembersCountQuery(scope: RemovalScope) {
     select count(*)::int as n
     from sync_run_members m
     join users u on u.company_id = ${scope.companyId}::uuid and u.external_id = m.external_id and u.managing_setup_id = ${scope.setupId}::uuid
-    where m.run_id = ${scope.runId}::uuid and not m.settled and (m.data->>'enabled') = 'false' and u.active`;
+    where m.run_id = ${scope.runId}::uuid and not m.settled and ${stagedDisabled} and u.active`;
 }
 
 export interface DisabledManagedMember {
@@ -45,7 +48,7 @@ export async function listDisabledManagedMembers(
     select u.display_name, u.email, u.external_id
     from sync_run_members m
     join users u on u.company_id = ${scope.companyId}::uuid and u.external_id = m.external_id and u.managing_setup_id = ${scope.setupId}::uuid
-    where m.run_id = ${scope.runId}::uuid and not m.settled and (m.data->>'enabled') = 'false' and u.active
+    where m.run_id = ${scope.runId}::uuid and not m.settled and ${stagedDisabled} and u.active
     order by u.display_name
     limit ${limit}`.execute(db);
   return result.rows;

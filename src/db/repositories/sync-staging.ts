@@ -4,6 +4,9 @@ import type { Db } from '../database.js';
 import type { DirectoryUser } from '../../sync/types.js';
 import type { DigestedMember } from '../../sync/directory-user.js';
 import { settledMembers, type SettleScope } from './sync-settled.js';
+// Mapping a member staged as its directory sent it back is the read-back's own step; the mappers stay with the
+// providers (one line per format there), and nothing here knows a directory's shape.
+import { mapStagedSource } from '../../directory/staged-sources.js';
 
 /**
  * A run's directory members, staged in Postgres page by page so that neither Temporal history nor a worker's
@@ -19,8 +22,16 @@ export interface StagedPage {
 
 /** A page made ready for staging: each distinct member with its ordinal, digest and (on demand) its data as JSON. */
 export interface PreparedPage {
-  /** `data`: the member's JSON, or the digested member to map and serialise if it is staged with its data. */
-  rows: Map<string, { ordinal: number; dataHash: string; data: string | DigestedMember }>;
+  rows: Map<string, PreparedRow>;
+}
+
+export interface PreparedRow {
+  ordinal: number;
+  dataHash: string;
+  /** The mapped member's JSON, or the digested member, staged as its source or mapped if staged with its data. */
+  data: string | DigestedMember;
+  /** The mapped member's `enabled` (null for a digested one: it says so itself). */
+  enabled: boolean | null;
 }
 
 /**
@@ -37,10 +48,10 @@ export function prepareStagedPage(
   members.forEach((member, position) => {
     const ordinal = rows.get(member.id)?.ordinal ?? startOrdinal + position;
     if (isDigested(member)) {
-      rows.set(member.id, { ordinal, dataHash: member.digest, data: member });
+      rows.set(member.id, { ordinal, dataHash: member.digest, data: member, enabled: null });
     } else {
       const json = JSON.stringify(member);
-      rows.set(member.id, { ordinal, dataHash: memberDataHash(json), data: json });
+      rows.set(member.id, { ordinal, dataHash: memberDataHash(json), data: json, enabled: member.enabled });
     }
   });
   return { rows };
@@ -77,23 +88,18 @@ export async function writeStagedPage(
 ): Promise<StagedPage> {
   const { rows } = prepared;
   const settled = options.settled ?? new Set<string>();
-  const page = [...rows]
-    .map(([externalId, row]) => {
-      const isSettled = settled.has(externalId);
-      const data = isSettled ? 'null' : typeof row.data === 'string' ? row.data : JSON.stringify(row.data.user());
-      return `{"external_id":${JSON.stringify(externalId)},"ordinal":${row.ordinal},"data_hash":"${row.dataHash}","settled":${isSettled},"data":${data}}`;
-    })
-    .join(',');
+  const page = [...rows].map(([externalId, row]) => stagedRowJson(externalId, row, settled.has(externalId))).join(',');
   // `xmax = 0` marks a row this statement inserted rather than overwrote: the members new to the run, counted
   // without joining the page against the run's staging (which grows with the group).
   const result = await sql<StagedPage>`
     with written as (
-      insert into sync_run_members (run_id, external_id, ordinal, data, data_hash, settled)
-      select ${runId}::uuid, external_id, ordinal, data, data_hash, settled
+      insert into sync_run_members (run_id, external_id, ordinal, data, source, source_format, enabled, data_hash, settled)
+      select ${runId}::uuid, external_id, ordinal, data, source, source_format, enabled, data_hash, settled
       from jsonb_to_recordset(${`[${page}]`}::jsonb)
-        as page(external_id text, ordinal int, data jsonb, data_hash text, settled boolean)
+        as page(external_id text, ordinal int, data jsonb, source jsonb, source_format text, enabled boolean, data_hash text, settled boolean)
       on conflict (run_id, external_id) do update
-        set data = excluded.data, data_hash = excluded.data_hash, settled = excluded.settled
+        set data = excluded.data, source = excluded.source, source_format = excluded.source_format,
+          enabled = excluded.enabled, data_hash = excluded.data_hash, settled = excluded.settled
       returning (xmax = 0) as inserted
     ),
     tally as (
@@ -109,6 +115,22 @@ export async function writeStagedPage(
     )
     select staged, added from tally`.execute(db);
   return result.rows[0] ?? { staged: 0, added: 0 };
+}
+
+/**
+ * One row of a page as JSON text: a settled member without data; a member its provider can map back later as the
+ * directory's own JSON (DigestedMember.source), copied in as it came, which Postgres checks is JSON as it parses
+ * the page; any other mapped, once.
+ */
+function stagedRowJson(externalId: string, row: PreparedRow, settled: boolean): string {
+  const head = `{"external_id":${JSON.stringify(externalId)},"ordinal":${row.ordinal},"data_hash":"${row.dataHash}","settled":${settled}`;
+  if (settled) return `${head}}`;
+  if (typeof row.data === 'string') return `${head},"enabled":${row.enabled},"data":${row.data}}`;
+  const source = row.data.source?.();
+  if (source)
+    return `${head},"enabled":${source.enabled},"source_format":${JSON.stringify(source.format)},"source":${source.json}}`;
+  const user = row.data.user();
+  return `${head},"enabled":${user.enabled},"data":${JSON.stringify(user)}}`;
 }
 
 /**
@@ -179,7 +201,29 @@ export async function readStagedChunk(
   page: { afterExternalId: string | null; limit: number; upToExternalId?: string | null },
 ): Promise<StagedChunk> {
   const rows = await stagedChunkQuery(db, runId, page).execute();
-  return { members: rows.map((row) => row.data!), lastKey: rows.at(-1)?.external_id ?? null };
+  const members = rows.map((row) =>
+    row.source_format === null ? row.data! : stagedSourceOf(row.external_id, row.source_format, row.source),
+  );
+  return { members, lastKey: rows.at(-1)?.external_id ?? null };
+}
+
+/** A member staged as its directory sent it that cannot be mapped back (src/directory/staged-sources.ts). */
+export class UnreadableStagedMemberError extends Error {
+  constructor(
+    readonly externalId: string,
+    why: string,
+  ) {
+    super(`the member ${externalId} was staged as its directory sent it but cannot be read back: ${why}`);
+    this.name = 'UnreadableStagedMemberError';
+  }
+}
+
+function stagedSourceOf(externalId: string, format: string, source: unknown): DirectoryUser {
+  try {
+    return mapStagedSource(format, source, externalId);
+  } catch (err) {
+    throw new UnreadableStagedMemberError(externalId, err instanceof Error ? err.message : String(err));
+  }
 }
 
 /** The statement behind readStagedChunk (tests look at its plan): `not settled`, the partial index's predicate. */
@@ -190,7 +234,7 @@ export function stagedChunkQuery(
 ) {
   return db
     .selectFrom('sync_run_members')
-    .select(['external_id', 'data'])
+    .select(['external_id', 'data', 'source', 'source_format'])
     .where('run_id', '=', runId)
     .where(sql<boolean>`not settled`)
     .$if(page.afterExternalId !== null, (qb) => qb.where('external_id', '>', page.afterExternalId as string))

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import type { DigestedMember, MemberPage } from '../provider.js';
+import type { DigestedMember, MemberPage, StagedSource } from '../provider.js';
 import { graphUserObject, parseDirectoryUser, type DirectoryUser, type GraphUserObject } from './directory-user.js';
 import type { GroupUserBytesPage } from './members.js';
 import { scannedUserBytes, scannedUserText, type ScannedUser } from './user-page-scan.js';
@@ -53,12 +53,26 @@ class ScannedMember implements DigestedMember {
   }
 
   user(): DirectoryUser {
-    const mapped = parseDirectoryUser(graphUserObject(JSON.parse(scannedUserText(this.scanned))));
     // the scanner's id is the parsed one (it reads only plain, single ids); checked, since staging keys on it
-    if (mapped.id !== this.scanned.id)
-      throw new TypeError(`a directory user's id reads ${this.scanned.id} but parses as ${mapped.id}`);
-    return mapped;
+    return entraUserFromSource(JSON.parse(scannedUserText(this.scanned)), this.scanned.id);
   }
+
+  source(): StagedSource {
+    return { format: ENTRA_USER_SOURCE, json: scannedUserText(this.scanned), enabled: this.scanned.enabled };
+  }
+}
+
+/** The format of a Graph user staged as Graph sent it (DigestedMember.source), mapped back by entraUserFromSource. */
+export const ENTRA_USER_SOURCE = 'entra.user';
+
+/**
+ * A Graph user as staging stored it (or as the scanner cut it out), mapped as parseDirectoryUser maps it; `id` is
+ * the id it was staged under, which the object must carry: anything else is not the member that was read.
+ */
+export function entraUserFromSource(object: unknown, id: string): DirectoryUser {
+  const mapped = parseDirectoryUser(graphUserObject(object));
+  if (mapped.id !== id) throw new TypeError(`a directory user's id reads ${id} but parses as ${mapped.id}`);
+  return mapped;
 }
 
 function digestedObject(object: GraphUserObject): DigestedMember {

@@ -16,6 +16,11 @@
 /** One user of the page: its id, and where its bytes lie in the page's (offsets, not a view: one object a user). */
 export interface ScannedUser {
   id: string;
+  /**
+   * `accountEnabled` when it is the literal true or false, else null (absent, null, anything else): what the
+   * mapper makes of it (parseDirectoryUser), so staging can store it beside the unparsed user for the deletion guard.
+   */
+  enabled: boolean | null;
   page: Uint8Array;
   start: number;
   end: number;
@@ -39,6 +44,9 @@ const COLON = 0x3a;
 const userTypeBytes = new TextEncoder().encode('"#microsoft.graph.user"');
 const idKey = new TextEncoder().encode('"id"');
 const typeKey = new TextEncoder().encode('"@odata.type"');
+const enabledKey = new TextEncoder().encode('"accountEnabled"');
+const trueBytes = new TextEncoder().encode('true');
+const falseBytes = new TextEncoder().encode('false');
 const utf8 = new TextDecoder();
 const latin1 = new TextDecoder('latin1');
 
@@ -152,11 +160,19 @@ function plainId(bytes: Uint8Array, start: number, end: number): string {
 function scanUser(bytes: Uint8Array, at: number): ScannedUser {
   let id: string | undefined;
   let typed = false;
+  let enabled: boolean | null | undefined;
   const end = walkObject(bytes, at, (keyStart, keyEnd, valueStart) => {
     const valueFinish = valueEnd(bytes, valueStart);
     if (bytesEqual(bytes, keyStart, keyEnd, idKey)) {
       if (id !== undefined) fail(); // JSON.parse would keep the last: not ours to guess
       id = plainId(bytes, valueStart, valueFinish);
+    } else if (bytesEqual(bytes, keyStart, keyEnd, enabledKey)) {
+      if (enabled !== undefined) fail();
+      enabled = bytesEqual(bytes, valueStart, valueFinish, trueBytes)
+        ? true
+        : bytesEqual(bytes, valueStart, valueFinish, falseBytes)
+          ? false
+          : null;
     } else if (bytesEqual(bytes, keyStart, keyEnd, typeKey)) {
       if (typed || !bytesEqual(bytes, valueStart, valueFinish, userTypeBytes)) fail();
       typed = true;
@@ -164,7 +180,7 @@ function scanUser(bytes: Uint8Array, at: number): ScannedUser {
     return valueFinish;
   });
   if (id === undefined) fail();
-  return { id, page: bytes, start: at, end };
+  return { id, enabled: enabled ?? null, page: bytes, start: at, end };
 }
 
 /** The users of the `value` array starting at `at` (its `[`); returns them and where the array ends. */

@@ -40,12 +40,24 @@ const user = fc
       fc.stringMatching(/^[ -~]{1,40}$/).filter((s) => !s.includes('\\') && !s.includes('"')),
     ),
     typed: fc.boolean(),
+    // Graph's accountEnabled is a boolean ("true if the account is enabled", user resource type), null without
+    // User.Read.All; anything else must read as null too
+    accountEnabled: fc.option(fc.oneof(fc.boolean(), jsonValue), { nil: undefined }),
     rest: fc.dictionary(awkwardText, jsonValue, { maxKeys: 6 }),
   })
-  .map(({ id, typed, rest }) => {
-    const { id: _id, '@odata.type': _type, ...others } = rest;
-    return { ...(typed ? { '@odata.type': '#microsoft.graph.user' } : {}), ...others, id };
+  .map(({ id, typed, accountEnabled, rest }) => {
+    const { id: _id, '@odata.type': _type, accountEnabled: _enabled, ...others } = rest;
+    return {
+      ...(typed ? { '@odata.type': '#microsoft.graph.user' } : {}),
+      ...others,
+      ...(accountEnabled !== undefined ? { accountEnabled } : {}),
+      id,
+    };
   });
+
+/** What the mapper (parseDirectoryUser) makes of accountEnabled: the boolean, else null. */
+const enabledOf = (user: Record<string, unknown>) =>
+  typeof user.accountEnabled === 'boolean' ? user.accountEnabled : null;
 
 const page = fc.record({
   users: fc.array(user, { maxLength: 6 }),
@@ -84,6 +96,7 @@ describe('scanUserPage', () => {
         if (scanned === null) return;
         expect(scanned.users.map((u) => u.id)).toEqual(parsed.value.map((u) => u.id));
         expect(scanned.users.map((u) => JSON.parse(scannedUserText(u)))).toEqual(parsed.value);
+        expect(scanned.users.map((u) => u.enabled)).toEqual(parsed.value.map(enabledOf));
         expect(scanned.envelope).toEqual({ ...parsed, value: [] });
       }),
       { numRuns: 500 },
@@ -135,6 +148,7 @@ describe('scanUserPage', () => {
         const parsed = JSON.parse(broken) as { value: Record<string, unknown>[] };
         expect(users).toEqual(parsed.value);
         expect(scanned.users.map((u) => u.id)).toEqual(parsed.value.map((u) => u.id));
+        expect(scanned.users.map((u) => u.enabled)).toEqual(parsed.value.map(enabledOf));
         expect(scanned.envelope).toEqual({ ...parsed, value: [] });
       }),
       { numRuns: 3000 },
@@ -144,6 +158,7 @@ describe('scanUserPage', () => {
   it.each([
     ['an escaped key that JSON.parse reads as id', '{"value":[{"id":"a","\\u0069d":"b"}]}'],
     ['an id given twice', '{"value":[{"id":"a","id":"b"}]}'],
+    ['accountEnabled given twice', '{"value":[{"id":"a","accountEnabled":false,"accountEnabled":true}]}'],
     ['an id with an escape', '{"value":[{"id":"a\\u0062"}]}'],
     ['an id that is not ASCII', '{"value":[{"id":"æ"}]}'],
     ['an id that is not a string', '{"value":[{"id":7}]}'],
