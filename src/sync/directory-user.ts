@@ -50,8 +50,8 @@ export interface DigestedMember {
 /** A member staged unmapped: its provider's format, its JSON, and what the deletion guard reads of it. */
 export interface StagedSource {
   format: string;
-  /** JSON text of one object, as the directory sent it: Postgres checks it is JSON as it stages it (jsonb). */
-  json: string;
+  /** One JSON object as the directory sent it, UTF-8: Postgres checks it is UTF-8 and JSON as it stages it. */
+  json: Uint8Array;
   /** What the mapped user's `enabled` will be. */
   enabled: boolean | null;
 }

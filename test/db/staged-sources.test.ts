@@ -106,6 +106,17 @@ describe('members staged as Graph sent them', () => {
     expect(await countStaged(scratch.db, runId)).toBe(0);
   });
 
+  it('a page whose user is not UTF-8 is refused as it is staged (Graph sends UTF-8 JSON), nothing of it stored', async () => {
+    const { runId } = await newRun();
+    const head = new TextEncoder().encode('{"value":[{"id":"b1","displayName":"');
+    const tail = new TextEncoder().encode('"}]}');
+    const bytes = new Uint8Array([...head, 0xc3, 0x28, ...tail]); // 0xC3 must start a two-byte sequence
+    const scanned = scanUserPage(bytes)!.users;
+    const page = digestedMemberPage({ scanned }, { next: null }).digested!;
+    await expect(stageMembers(scratch.db, runId, page, 0)).rejects.toThrow(/UTF8/);
+    expect(await countStaged(scratch.db, runId)).toBe(0);
+  });
+
   it('a staged source that is not the member it was staged as fails the read-back, naming the member', async () => {
     const { runId } = await newRun();
     await stageMembers(scratch.db, runId, scannedPage(users.slice(-2)), 0);

@@ -88,14 +88,22 @@ export async function writeStagedPage(
 ): Promise<StagedPage> {
   const { rows } = prepared;
   const settled = options.settled ?? new Set<string>();
-  const page = [...rows].map(([externalId, row]) => stagedRowJson(externalId, row, settled.has(externalId))).join(',');
+  const page = new PageBytes();
+  page.text('[');
+  let first = true;
+  for (const [externalId, row] of rows) {
+    if (!first) page.text(',');
+    first = false;
+    addStagedRow(page, externalId, row, settled.has(externalId));
+  }
+  page.text(']');
   // `xmax = 0` marks a row this statement inserted rather than overwrote: the members new to the run, counted
   // without joining the page against the run's staging (which grows with the group).
   const result = await sql<StagedPage>`
     with written as (
       insert into sync_run_members (run_id, external_id, ordinal, data, source, source_format, enabled, data_hash, settled)
       select ${runId}::uuid, external_id, ordinal, data, source, source_format, enabled, data_hash, settled
-      from jsonb_to_recordset(${`[${page}]`}::jsonb)
+      from jsonb_to_recordset(convert_from(${page.bytes()}, 'UTF8')::jsonb)
         as page(external_id text, ordinal int, data jsonb, source jsonb, source_format text, enabled boolean, data_hash text, settled boolean)
       on conflict (run_id, external_id) do update
         set data = excluded.data, source = excluded.source, source_format = excluded.source_format,
@@ -118,19 +126,53 @@ export async function writeStagedPage(
 }
 
 /**
- * One row of a page as JSON text: a settled member without data; a member its provider can map back later as the
- * directory's own JSON (DigestedMember.source), copied in as it came, which Postgres checks is JSON as it parses
- * the page; any other mapped, once.
+ * A page's JSON as UTF-8 bytes, sent as one bytea parameter: a member staged as its directory sent it is copied
+ * in as the bytes it came as, never decoded into a string and encoded again (100,000 users are ~110 MB of text
+ * for the worker to make and collect). Postgres checks the whole is UTF-8 (convert_from) and JSON (::jsonb).
  */
-function stagedRowJson(externalId: string, row: PreparedRow, settled: boolean): string {
-  const head = `{"external_id":${JSON.stringify(externalId)},"ordinal":${row.ordinal},"data_hash":"${row.dataHash}","settled":${settled}`;
-  if (settled) return `${head}}`;
-  if (typeof row.data === 'string') return `${head},"enabled":${row.enabled},"data":${row.data}}`;
+class PageBytes {
+  private readonly parts: Uint8Array[] = [];
+  private pending = '';
+
+  text(text: string): void {
+    this.pending += text;
+  }
+
+  raw(bytes: Uint8Array): void {
+    this.flush();
+    this.parts.push(bytes);
+  }
+
+  bytes(): Buffer {
+    this.flush();
+    return Buffer.concat(this.parts);
+  }
+
+  private flush(): void {
+    if (this.pending === '') return;
+    this.parts.push(Buffer.from(this.pending, 'utf8'));
+    this.pending = '';
+  }
+}
+
+/**
+ * One row of a page: a settled member without data; a member its provider can map back later as the directory's
+ * own JSON (DigestedMember.source); any other mapped, once.
+ */
+function addStagedRow(page: PageBytes, externalId: string, row: PreparedRow, settled: boolean): void {
+  page.text(
+    `{"external_id":${JSON.stringify(externalId)},"ordinal":${row.ordinal},"data_hash":"${row.dataHash}","settled":${settled}`,
+  );
+  if (settled) return page.text('}');
+  if (typeof row.data === 'string') return page.text(`,"enabled":${row.enabled},"data":${row.data}}`);
   const source = row.data.source?.();
-  if (source)
-    return `${head},"enabled":${source.enabled},"source_format":${JSON.stringify(source.format)},"source":${source.json}}`;
+  if (source) {
+    page.text(`,"enabled":${source.enabled},"source_format":${JSON.stringify(source.format)},"source":`);
+    page.raw(source.json);
+    return page.text('}');
+  }
   const user = row.data.user();
-  return `${head},"enabled":${user.enabled},"data":${JSON.stringify(user)}}`;
+  page.text(`,"enabled":${user.enabled},"data":${JSON.stringify(user)}}`);
 }
 
 /**

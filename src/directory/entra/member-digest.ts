@@ -58,7 +58,7 @@ class ScannedMember implements DigestedMember {
   }
 
   source(): StagedSource {
-    return { format: ENTRA_USER_SOURCE, json: scannedUserText(this.scanned), enabled: this.scanned.enabled };
+    return { format: ENTRA_USER_SOURCE, json: scannedUserBytes(this.scanned), enabled: this.scanned.enabled };
   }
 }
 
