@@ -122,7 +122,7 @@ describe('members staged as Graph sent them', () => {
     await stageMembers(scratch.db, runId, scannedPage(users.slice(-2)), 0);
     const [first] = users.slice(-2);
     await sql`
-      update sync_run_members set source = jsonb_set(source, '{id}', '"someone-else"')
+      update sync_run_members set source = jsonb_set(source::jsonb, '{id}', '"someone-else"')::json
       where run_id = ${runId}::uuid and external_id = ${String(first!.id)}`.execute(scratch.db);
     const read = readStagedChunk(scratch.db, runId, { afterExternalId: null, limit: 100 });
     await expect(read).rejects.toBeInstanceOf(UnreadableStagedMemberError);

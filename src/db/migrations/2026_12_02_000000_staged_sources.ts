@@ -4,13 +4,15 @@ import { sql, type Kysely } from 'kysely';
  * A member may be staged as its directory sent it (`source`, in the provider's `source_format`) instead of mapped
  * (`data`): the apply maps it when it reads it back (src/directory/staged-sources.ts). `enabled` is what the mapped
  * user's `enabled` is, for the deletion guard's count of disabled members, which cannot read it from a source.
+ * `source` is json (checked text), not jsonb: the apply reads every such member back, and text is returned as it
+ * is stored, where jsonb would be rendered as text again, row by row, in the phase where Postgres is busiest.
  * Rows staged before this migration (a run in flight across the upgrade) have only `data`, and the guard reads
  * `enabled` from it as it did.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
     alter table sync_run_members
-      add column source jsonb,
+      add column source json,
       add column source_format text,
       add column enabled boolean,
       add constraint sync_run_members_source_has_format check ((source is null) = (source_format is null)),

@@ -104,7 +104,7 @@ export async function writeStagedPage(
       insert into sync_run_members (run_id, external_id, ordinal, data, source, source_format, enabled, data_hash, settled)
       select ${runId}::uuid, external_id, ordinal, data, source, source_format, enabled, data_hash, settled
       from jsonb_to_recordset(convert_from(${page.bytes()}, 'UTF8')::jsonb)
-        as page(external_id text, ordinal int, data jsonb, source jsonb, source_format text, enabled boolean, data_hash text, settled boolean)
+        as page(external_id text, ordinal int, data jsonb, source json, source_format text, enabled boolean, data_hash text, settled boolean)
       on conflict (run_id, external_id) do update
         set data = excluded.data, source = excluded.source, source_format = excluded.source_format,
           enabled = excluded.enabled, data_hash = excluded.data_hash, settled = excluded.settled
