@@ -103,7 +103,7 @@ export async function writeStagedPage(
     with written as (
       insert into sync_run_members (run_id, external_id, ordinal, data, source, source_format, enabled, data_hash, settled)
       select ${runId}::uuid, external_id, ordinal, data, source, source_format, enabled, data_hash, settled
-      from jsonb_to_recordset(convert_from(${page.bytes()}, 'UTF8')::jsonb)
+      from json_to_recordset(convert_from(${page.bytes()}, 'UTF8')::json)
         as page(external_id text, ordinal int, data jsonb, source json, source_format text, enabled boolean, data_hash text, settled boolean)
       on conflict (run_id, external_id) do update
         set data = excluded.data, source = excluded.source, source_format = excluded.source_format,
