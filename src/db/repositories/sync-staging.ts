@@ -260,9 +260,15 @@ export class UnreadableStagedMemberError extends Error {
   }
 }
 
-function stagedSourceOf(externalId: string, format: string, source: unknown): DirectoryUser {
+/**
+ * A staged source is read as text and parsed here, one member at a time: each parsed object is garbage as soon as
+ * it is mapped, rather than a whole chunk of them parsed by the driver and kept alive until the chunk is mapped
+ * (which the young generation cannot hold, so they were promoted and collected by full collections).
+ */
+function stagedSourceOf(externalId: string, format: string, source: string | null): DirectoryUser {
   try {
-    return mapStagedSource(format, source, externalId);
+    if (source === null) throw new TypeError('its source is missing');
+    return mapStagedSource(format, JSON.parse(source), externalId);
   } catch (err) {
     throw new UnreadableStagedMemberError(externalId, err instanceof Error ? err.message : String(err));
   }
@@ -276,7 +282,7 @@ export function stagedChunkQuery(
 ) {
   return db
     .selectFrom('sync_run_members')
-    .select(['external_id', 'data', 'source', 'source_format'])
+    .select(['external_id', 'data', sql<string | null>`source::text`.as('source'), 'source_format'])
     .where('run_id', '=', runId)
     .where(sql<boolean>`not settled`)
     .$if(page.afterExternalId !== null, (qb) => qb.where('external_id', '>', page.afterExternalId as string))
