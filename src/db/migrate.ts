@@ -19,6 +19,7 @@ import * as nonMemberMarkers from './migrations/2026_12_01_240000_non_member_mar
 import * as stagedSettled from './migrations/2026_12_01_250000_staged_settled.js';
 import * as unsettledStaging from './migrations/2026_12_01_260000_unsettled_staging.js';
 import * as stagedSources from './migrations/2026_12_02_000000_staged_sources.js';
+import * as auditRunCheck from './migrations/2026_12_02_010000_audit_run_check.js';
 
 /**
  * Migrations are listed here rather than read from the folder at run time, so they work the same under tsx,
@@ -44,6 +45,7 @@ export const migrations: Record<string, Migration> = {
   '2026_12_01_250000_staged_settled': stagedSettled,
   '2026_12_01_260000_unsettled_staging': unsettledStaging,
   '2026_12_02_000000_staged_sources': stagedSources,
+  '2026_12_02_010000_audit_run_check': auditRunCheck,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
