@@ -62,10 +62,10 @@ function isDigested(member: DirectoryUser | DigestedMember): member is DigestedM
 }
 
 /**
- * Stages one prepared page in one statement. The page travels as a single jsonb parameter, so the statement never
- * approaches Postgres's bind-parameter limit whatever the page size. A member staged before (a retried page,
- * Graph replaying it on a later page) is overwritten: its data is the freshest read, its ordinal stays the
- * first.
+ * Stages one prepared page in one statement. The page travels as a single parameter (its JSON, PageBytes), so the
+ * statement never approaches Postgres's bind-parameter limit whatever the page size. A member staged before (a
+ * retried page, Graph replaying it on a later page) is overwritten: its data is the freshest read, its ordinal
+ * stays the first.
  *
  * With `settle` (a run that may skip settled members, sync-settled.ts) the page's members are first told apart:
  * a settled one is staged without its data — only its id and digest, which the removals and the counts need —
@@ -128,7 +128,7 @@ export async function writeStagedPage(
 /**
  * A page's JSON as UTF-8 bytes, sent as one bytea parameter: a member staged as its directory sent it is copied
  * in as the bytes it came as, never decoded into a string and encoded again (100,000 users are ~110 MB of text
- * for the worker to make and collect). Postgres checks the whole is UTF-8 (convert_from) and JSON (::jsonb).
+ * for the worker to make and collect). Postgres checks the whole is UTF-8 (convert_from) and JSON (::json).
  */
 class PageBytes {
   private readonly parts: Uint8Array[] = [];
